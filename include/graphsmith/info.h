@@ -1,0 +1,26 @@
+/*
+ * `graphsmith info`: a model's summary for people (text) and for scripts
+ * (JSON).  Reads structure only: no tensor byte is touched, so it costs
+ * the same for a 4 KB and a 4 GB model.
+ */
+#ifndef GRAPHSMITH_INFO_H
+#define GRAPHSMITH_INFO_H
+
+#include <stdio.h>
+#include <jansson.h>
+
+#include "graphsmith/ir.h"
+
+struct gs_info_opts {
+	int top_tensors;	/* how many of the largest tensors to list */
+	bool ascii;		/* escape non-ASCII names too */
+};
+
+json_t *gs_info_json(const struct gs_model *m, const struct gs_info_opts *opts);
+void gs_info_print(const struct gs_model *m, const struct gs_info_opts *opts, FILE *out);
+
+/* Shape as "[1,3,224,224]" / "[batch,128]" / "?" into buf. */
+const char *gs_format_shape(const struct gs_value *v, char *buf, size_t len);
+const char *gs_format_dims(int rank, const int64_t *dims, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,242 @@
+/*
+ * The model IR: model -> graphs -> nodes and values, with parameters.
+ *
+ * Ownership: a gs_model owns everything reachable from it (graphs, nodes,
+ * values, tensors, strings live in the model's arena or its heap arrays).
+ * Pointers handed out are borrowed and stay valid until the model is freed
+ * or, for node/value pointers, until the graph is edited.  Ids (indexes in
+ * graph->nodes / graph->values) stay valid across edits: removing a node
+ * leaves a tombstone (node->removed) so undo can bring it back.
+ *
+ * Tensor data is a view: bytes in the mapped model file or external data
+ * file, or in a heap buffer owned by the tensor (GS_STORE_HEAP).  An edit
+ * that changes data installs a new buffer (copy-on-write); it never writes
+ * into a mapping.
+ *
+ * The IR knows nothing of protobuf; `origin` pointers are opaque handles
+ * that the ONNX layer uses to write untouched parts back byte for byte.
+ */
+#ifndef GRAPHSMITH_IR_H
+#define GRAPHSMITH_IR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "graphsmith/error.h"
+#include "graphsmith/numeric.h"
+#include "graphsmith/util.h"
+
+struct gs_graph;
+
+enum gs_tensor_store {
+	GS_STORE_NONE,		/* no dense bytes (string tensors) */
+	GS_STORE_MAPPED,	/* raw_data inside the mapped model file */
+	GS_STORE_EXTERNAL,	/* inside a mapped external data file */
+	GS_STORE_BORROWED,	/* decoded-in-place typed field of the source */
+	GS_STORE_HEAP,		/* owned heap buffer (decoded or edited) */
+};
+
+struct gs_tensor {
+	const char *name;
+	int dtype;			/* enum gs_dtype */
+	int rank;
+	int64_t *dims;
+	int64_t numel;
+	const void *data;		/* dense little-endian elements, or NULL */
+	size_t nbytes;
+	enum gs_tensor_store store;
+	bool dirty;			/* changed since load: rewrite on save */
+	bool external_source;		/* was stored as external data */
+	void *origin;			/* ONNX layer's handle; NULL if new */
+};
+
+/* Attribute types use the numbers of ONNX AttributeProto.AttributeType. */
+enum gs_attr_type {
+	GS_ATTR_UNDEFINED = 0,
+	GS_ATTR_FLOAT = 1, GS_ATTR_INT = 2, GS_ATTR_STRING = 3,
+	GS_ATTR_TENSOR = 4, GS_ATTR_GRAPH = 5, GS_ATTR_FLOATS = 6,
+	GS_ATTR_INTS = 7, GS_ATTR_STRINGS = 8, GS_ATTR_TENSORS = 9,
+	GS_ATTR_GRAPHS = 10, GS_ATTR_SPARSE_TENSOR = 11,
+	GS_ATTR_SPARSE_TENSORS = 12, GS_ATTR_TYPE_PROTO = 13,
+	GS_ATTR_TYPE_PROTOS = 14,
+};
+
+struct gs_attr {
+	const char *name;
+	int type;			/* enum gs_attr_type */
+	float f;
+	int64_t i;
+	const char *s;			/* STRING: bytes, NUL-terminated copy */
+	size_t s_len;
+	struct gs_tensor *t;		/* TENSOR */
+	struct gs_graph *g;		/* GRAPH */
+	int n;				/* count for the list types */
+	float *floats;
+	int64_t *ints;
+	const char **strings;
+	struct gs_graph **graphs;
+	struct gs_tensor **tensors;
+	const char *ref_attr_name;	/* inside functions */
+	void *origin;			/* reused on save for kinds the IR keeps opaque */
+};
+
+struct gs_node {
+	int id;
+	const char *name;
+	const char *op_type;
+	const char *domain;		/* "" for the default ai.onnx domain */
+	int n_inputs;
+	int *inputs;			/* value ids; -1 for an omitted input */
+	int n_outputs;
+	int *outputs;			/* value ids; -1 for an omitted output */
+	int n_attrs;
+	struct gs_attr *attrs;
+	bool removed;			/* tombstone: skipped by every walk */
+	bool dirty;			/* changed since load: rewrite on save */
+	void *origin;
+};
+
+struct gs_use {
+	int node;
+	int slot;
+};
+
+enum gs_value_kind {
+	GS_VALUE_ACTIVATION,		/* produced by a node */
+	GS_VALUE_INPUT,			/* a graph input that is not an initializer */
+	GS_VALUE_PARAM,			/* an initializer or a Constant's output */
+	GS_VALUE_OUTER,			/* captured from an enclosing graph */
+};
+
+struct gs_dim {
+	int64_t value;			/* -1 when unknown or symbolic */
+	const char *param;		/* symbolic name, or NULL */
+};
+
+struct gs_value {
+	int id;
+	const char *name;
+	enum gs_value_kind kind;
+	int dtype;			/* 0 when unknown */
+	int rank;			/* -1 when unknown */
+	struct gs_dim *dims;
+	int producer;			/* node id, or -1 */
+	int producer_port;
+	int n_uses;
+	struct gs_use *uses;
+	int uses_alloc;
+	struct gs_tensor *param;	/* GS_VALUE_PARAM: the data */
+	bool is_initializer;		/* PARAM stored as graph initializer */
+	bool is_graph_output;
+	bool shape_dirty;		/* dtype/shape edited: rewrite value_info */
+	const struct gs_value *outer;	/* GS_VALUE_OUTER: what it refers to */
+	void *origin;			/* value_info / input / output handle */
+	void *init_origin;		/* initializer handle */
+};
+
+struct gs_graph {
+	const char *name;
+	struct gs_model *model;
+	struct gs_graph *parent;	/* NULL for the main graph */
+	int owner_node;			/* node id in parent holding this graph */
+	struct gs_node **nodes;
+	int n_nodes, nodes_alloc;
+	struct gs_value **values;
+	int n_values, values_alloc;
+	int *inputs, n_inputs;		/* value ids in file order; IR<4 files list
+				 * initializers here too (kind PARAM) */
+	int *outputs, n_outputs;
+	int *initializers, n_initializers, initializers_alloc;
+	struct gs_strmap by_name;	/* value name -> id */
+	int *topo;			/* node ids in topological order */
+	int n_topo;
+	bool topo_valid;
+	bool dirty;			/* structure changed: rewrite lists */
+	void *origin;
+};
+
+struct gs_opset {
+	const char *domain;
+	int64_t version;
+};
+
+struct gs_model {
+	const char *path;
+	int64_t ir_version;
+	const char *producer_name, *producer_version;
+	const char *domain, *doc_string;
+	int64_t model_version;
+	int n_opsets;
+	struct gs_opset *opsets;
+	int n_metadata;
+	const char **metadata_keys, **metadata_values;
+	int n_functions;
+	struct gs_graph *graph;
+	struct gs_arena arena;
+	uint64_t file_size;
+	void *source;			/* ONNX layer's loaded file, freed with it */
+	void (*source_free)(void *source);
+	bool opsets_dirty;
+};
+
+/* ---- lifetime ---- */
+struct gs_model *gs_model_new(void);
+void gs_model_free(struct gs_model *m);
+struct gs_graph *gs_graph_new(struct gs_model *m, struct gs_graph *parent,
+			      const char *name);
+
+/* ---- lookups ---- */
+int gs_graph_find_value(const struct gs_graph *g, const char *name);
+/* Resolves a name through enclosing graphs (for outer-scope references). */
+const struct gs_value *gs_graph_resolve(const struct gs_graph *g, const char *name);
+const struct gs_attr *gs_node_attr(const struct gs_node *n, const char *name);
+int64_t gs_node_attr_int(const struct gs_node *n, const char *name, int64_t dflt);
+float gs_node_attr_float(const struct gs_node *n, const char *name, float dflt);
+int64_t gs_model_opset(const struct gs_model *m, const char *domain); /* 0 if none */
+/* The parameter a node input refers to, following Identity-free links
+ * to an initializer or Constant output, or NULL. */
+struct gs_tensor *gs_graph_param_of(const struct gs_graph *g, int value_id);
+/* Live (non-removed) node count. */
+int gs_graph_live_nodes(const struct gs_graph *g);
+
+/* ---- building (used by the reader and by edits) ---- */
+int gs_graph_add_value(struct gs_graph *g, const char *name);	/* or existing id */
+/* Appends a node whose input/output names resolve to values (created if
+ * missing); "" is an omitted slot.  Returns the node. */
+struct gs_node *gs_graph_add_node(struct gs_graph *g, const char *op_type,
+				  const char *domain, const char *name,
+				  int n_inputs, const int *inputs,
+				  int n_outputs, const int *outputs);
+/* Makes value a parameter held by an initializer. */
+void gs_graph_add_initializer(struct gs_graph *g, int value_id, struct gs_tensor *t);
+struct gs_tensor *gs_tensor_new(struct gs_model *m, const char *name, int dtype,
+				int rank, const int64_t *dims);
+struct gs_attr *gs_node_add_attr(struct gs_model *m, struct gs_node *n,
+				 const char *name, int type);
+
+/* ---- edits (each marks what it touches dirty; history records them) ---- */
+void gs_node_set_input(struct gs_graph *g, struct gs_node *n, int slot, int value_id);
+void gs_graph_remove_node(struct gs_graph *g, struct gs_node *n);
+void gs_graph_restore_node(struct gs_graph *g, struct gs_node *n);
+/* Takes ownership of data (malloc'd): the tensor's bytes become a heap copy. */
+void gs_tensor_replace(struct gs_model *m, struct gs_tensor *t, int dtype, int rank,
+		       const int64_t *dims, void *data, size_t nbytes);
+void gs_graph_set_outputs(struct gs_graph *g, int n, const int *value_ids);
+
+/* ---- structure ---- */
+/* Recomputes uses and producers from the node lists. */
+void gs_graph_reindex(struct gs_graph *g);
+/* Kahn's order of live nodes; fails naming a node on the cycle. */
+int gs_graph_toposort(struct gs_graph *g, struct gs_error *err);
+/* Calls fn for g and every subgraph below it (depth first, parents first). */
+int gs_graph_walk(struct gs_graph *g, int (*fn)(struct gs_graph *g, void *ctx), void *ctx);
+/* Subgraphs held by a node's attributes. */
+int gs_node_subgraphs(const struct gs_node *n, struct gs_graph **out, int max);
+
+/* Element count of dims, or -1 if negative or overflowing. */
+int64_t gs_dims_numel(int rank, const int64_t *dims);
+/* Bytes for numel elements of dtype (int4 packs two per byte); -1 on overflow. */
+int64_t gs_dtype_nbytes(int dtype, int64_t numel);
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * Reading and writing ONNX files.  The reader maps the file, parses only
+ * the model's structure and leaves tensor bytes where they are; the writer
+ * streams the model back out, reusing every untouched message so that a
+ * load and save with no edits writes the same bytes.
+ */
+#ifndef GRAPHSMITH_ONNX_H
+#define GRAPHSMITH_ONNX_H
+
+#include <stdbool.h>
+
+#include "graphsmith/ir.h"
+
+struct gs_load_opts {
+	/* Accept external-data locations outside the model's folder. */
+	bool allow_external_outside;
+};
+
+/* Subgraphs nested deeper than this are refused as malformed. */
+#define GS_MAX_GRAPH_DEPTH 64
+
+/* Loads a .onnx (or zstd-compressed .onnx.zst) file.  On failure returns
+ * NULL and err says "cannot read 'PATH': what is wrong". */
+struct gs_model *gs_onnx_load(const char *path, const struct gs_load_opts *opts,
+			      struct gs_error *err);
+
+enum gs_external_mode {
+	GS_EXTERNAL_AUTO,	/* only when the model needs it (over 2 GB) */
+	GS_EXTERNAL_NEVER,
+	GS_EXTERNAL_ALWAYS,	/* weights in PATH.data, 4 KiB-aligned */
+};
+
+struct gs_save_opts {
+	enum gs_external_mode external;
+	size_t external_threshold;	/* tensors smaller than this stay inline */
+	int zstd_level;			/* for .onnx.zst paths; 0 = default (3) */
+};
+
+/* Saves atomically: a temporary file in the same folder, fsync, rename.
+ * On any failure the old file is untouched and err explains why. */
+int gs_onnx_save(struct gs_model *m, const char *path, const struct gs_save_opts *opts,
+		 struct gs_error *err);
+
+/* Size in bytes the model would have if saved inline (what `info` and the
+ * step report show); excludes nothing. */
+uint64_t gs_onnx_packed_size(struct gs_model *m);
+
+#endif

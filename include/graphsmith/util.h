@@ -1,0 +1,75 @@
+/*
+ * Small building blocks shared by every layer: an arena for strings and
+ * arrays that live as long as a model, a string-keyed hash map, 64-bit
+ * hash mixing, and the one function that makes model text safe to print.
+ *
+ * Ownership: an arena owns everything it hands out; gs_arena_free releases
+ * it all at once.  A gs_strmap borrows its keys.
+ */
+#ifndef GRAPHSMITH_UTIL_H
+#define GRAPHSMITH_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct gs_arena {
+	struct gs_arena_block *blocks;
+	size_t used, cap;
+};
+
+void gs_arena_init(struct gs_arena *a);
+void gs_arena_release(struct gs_arena *a);
+void *gs_arena_alloc(struct gs_arena *a, size_t n);	/* zeroed, 8-aligned */
+char *gs_arena_strdup(struct gs_arena *a, const char *s);
+char *gs_arena_strndup(struct gs_arena *a, const char *s, size_t n);
+char *gs_arena_printf(struct gs_arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Open addressing map from a borrowed NUL-terminated key to an int. */
+struct gs_strmap {
+	const char **keys;
+	int *vals;
+	size_t cap, count;
+};
+
+void gs_strmap_init(struct gs_strmap *m);
+void gs_strmap_release(struct gs_strmap *m);
+/* Returns the previous value or -1; stores val. */
+int gs_strmap_put(struct gs_strmap *m, const char *key, int val);
+int gs_strmap_get(const struct gs_strmap *m, const char *key);	/* -1 if absent */
+void gs_strmap_del(struct gs_strmap *m, const char *key);
+
+/* splitmix64 finalizer: a well mixed 64-bit hash step. */
+static inline uint64_t gs_mix64(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+static inline uint64_t gs_hash_combine(uint64_t h, uint64_t x)
+{
+	return gs_mix64(h ^ gs_mix64(x));
+}
+
+uint64_t gs_hash_bytes(const void *data, size_t n, uint64_t seed);
+uint64_t gs_hash_str(const char *s);
+
+/*
+ * Writes s into buf as text that is safe on a terminal: control characters,
+ * DEL, backslash and invalid UTF-8 become \xHH / \e / \n escapes; valid
+ * UTF-8 passes through.  Always NUL-terminates; truncates with "...".
+ * Every name that comes from a model file is printed through this.
+ */
+const char *gs_escape(const char *s, char *buf, size_t len);
+/* Same, but the escape is ASCII-only (non-ASCII as \u{...}). */
+const char *gs_escape_ascii(const char *s, char *buf, size_t len);
+/* True when s needs no escaping at all. */
+bool gs_is_printable(const char *s);
+
+/* Human sizes: "1.5 KiB", "402.7 MiB". */
+const char *gs_format_bytes(uint64_t n, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,398 @@
+/* Model and graph lifetime, lookups and the building blocks of edits. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "graphsmith/ir.h"
+
+struct gs_model *gs_model_new(void)
+{
+	struct gs_model *m = gs_xcalloc(1, sizeof(*m));
+
+	gs_arena_init(&m->arena);
+	m->ir_version = 8;
+	return m;
+}
+
+static void tensor_release(struct gs_tensor *t)
+{
+	if (t && t->store == GS_STORE_HEAP)
+		free((void *)t->data);
+}
+
+static void graph_free(struct gs_graph *g)
+{
+	int i, j, k;
+
+	if (!g)
+		return;
+	for (i = 0; i < g->n_nodes; i++) {
+		struct gs_node *n = g->nodes[i];
+
+		for (j = 0; j < n->n_attrs; j++) {
+			struct gs_attr *a = &n->attrs[j];
+
+			graph_free(a->g);
+			tensor_release(a->t);
+			for (k = 0; a->graphs && k < a->n; k++)
+				graph_free(a->graphs[k]);
+			for (k = 0; a->tensors && k < a->n; k++)
+				tensor_release(a->tensors[k]);
+		}
+	}
+	for (i = 0; i < g->n_values; i++) {
+		struct gs_value *v = g->values[i];
+
+		if (v->param && v->kind == GS_VALUE_PARAM && v->is_initializer)
+			tensor_release(v->param);
+		free(v->uses);
+	}
+	free(g->nodes);
+	free(g->values);
+	free(g->initializers);
+	free(g->topo);
+	gs_strmap_release(&g->by_name);
+}
+
+void gs_model_free(struct gs_model *m)
+{
+	if (!m)
+		return;
+	graph_free(m->graph);
+	if (m->source_free)
+		m->source_free(m->source);
+	gs_arena_release(&m->arena);
+	free(m);
+}
+
+struct gs_graph *gs_graph_new(struct gs_model *m, struct gs_graph *parent,
+			      const char *name)
+{
+	struct gs_graph *g = gs_arena_alloc(&m->arena, sizeof(*g));
+
+	g->model = m;
+	g->parent = parent;
+	g->owner_node = -1;
+	g->name = name ? name : "";
+	gs_strmap_init(&g->by_name);
+	return g;
+}
+
+int gs_graph_find_value(const struct gs_graph *g, const char *name)
+{
+	return gs_strmap_get(&g->by_name, name);
+}
+
+const struct gs_value *gs_graph_resolve(const struct gs_graph *g, const char *name)
+{
+	int id;
+
+	for (; g; g = g->parent) {
+		id = gs_strmap_get(&g->by_name, name);
+		if (id >= 0 && g->values[id]->kind != GS_VALUE_OUTER)
+			return g->values[id];
+	}
+	return NULL;
+}
+
+const struct gs_attr *gs_node_attr(const struct gs_node *n, const char *name)
+{
+	int i;
+
+	for (i = 0; i < n->n_attrs; i++)
+		if (!strcmp(n->attrs[i].name, name))
+			return &n->attrs[i];
+	return NULL;
+}
+
+int64_t gs_node_attr_int(const struct gs_node *n, const char *name, int64_t dflt)
+{
+	const struct gs_attr *a = gs_node_attr(n, name);
+
+	return a && a->type == GS_ATTR_INT ? a->i : dflt;
+}
+
+float gs_node_attr_float(const struct gs_node *n, const char *name, float dflt)
+{
+	const struct gs_attr *a = gs_node_attr(n, name);
+
+	return a && a->type == GS_ATTR_FLOAT ? a->f : dflt;
+}
+
+int64_t gs_model_opset(const struct gs_model *m, const char *domain)
+{
+	int i;
+
+	if (!strcmp(domain, "ai.onnx"))
+		domain = "";
+	for (i = 0; i < m->n_opsets; i++) {
+		const char *d = m->opsets[i].domain;
+
+		if (!strcmp(d, "ai.onnx"))
+			d = "";
+		if (!strcmp(d, domain))
+			return m->opsets[i].version;
+	}
+	return 0;
+}
+
+struct gs_tensor *gs_graph_param_of(const struct gs_graph *g, int value_id)
+{
+	const struct gs_value *v;
+	int hops;
+
+	if (value_id < 0)
+		return NULL;
+	v = g->values[value_id];
+	/* Identity chains in front of weights are common in exports */
+	for (hops = 0; hops < 8 && v->kind == GS_VALUE_ACTIVATION && v->producer >= 0; hops++) {
+		const struct gs_node *p = g->nodes[v->producer];
+
+		if (strcmp(p->op_type, "Identity") || p->n_inputs < 1 || p->inputs[0] < 0)
+			break;
+		v = g->values[p->inputs[0]];
+	}
+	if (v->kind == GS_VALUE_OUTER && v->outer)
+		v = v->outer;
+	return v->kind == GS_VALUE_PARAM ? v->param : NULL;
+}
+
+int gs_graph_live_nodes(const struct gs_graph *g)
+{
+	int i, n = 0;
+
+	for (i = 0; i < g->n_nodes; i++)
+		n += !g->nodes[i]->removed;
+	return n;
+}
+
+int gs_graph_add_value(struct gs_graph *g, const char *name)
+{
+	struct gs_value *v;
+	int id = gs_strmap_get(&g->by_name, name);
+
+	if (id >= 0)
+		return id;
+	v = gs_arena_alloc(&g->model->arena, sizeof(*v));
+	v->id = g->n_values;
+	v->name = name;
+	v->rank = -1;
+	v->producer = -1;
+	v->kind = GS_VALUE_ACTIVATION;
+	GS_GROW(g->values, g->n_values + 1, g->values_alloc);
+	g->values[g->n_values++] = v;
+	gs_strmap_put(&g->by_name, v->name, v->id);
+	return v->id;
+}
+
+static void add_use(struct gs_value *v, int node, int slot)
+{
+	GS_GROW(v->uses, v->n_uses + 1, v->uses_alloc);
+	v->uses[v->n_uses].node = node;
+	v->uses[v->n_uses].slot = slot;
+	v->n_uses++;
+}
+
+static void drop_use(struct gs_value *v, int node, int slot)
+{
+	int i;
+
+	for (i = 0; i < v->n_uses; i++) {
+		if (v->uses[i].node == node && v->uses[i].slot == slot) {
+			v->uses[i] = v->uses[--v->n_uses];
+			return;
+		}
+	}
+}
+
+struct gs_node *gs_graph_add_node(struct gs_graph *g, const char *op_type,
+				  const char *domain, const char *name,
+				  int n_inputs, const int *inputs,
+				  int n_outputs, const int *outputs)
+{
+	struct gs_arena *a = &g->model->arena;
+	struct gs_node *n = gs_arena_alloc(a, sizeof(*n));
+	int i;
+
+	n->id = g->n_nodes;
+	n->op_type = op_type;
+	n->domain = domain ? domain : "";
+	n->name = name ? name : "";
+	n->n_inputs = n_inputs;
+	n->inputs = gs_arena_alloc(a, sizeof(int) * (size_t)(n_inputs + 1));
+	n->n_outputs = n_outputs;
+	n->outputs = gs_arena_alloc(a, sizeof(int) * (size_t)(n_outputs + 1));
+	if (n_inputs)
+		memcpy(n->inputs, inputs, sizeof(int) * (size_t)n_inputs);
+	if (n_outputs)
+		memcpy(n->outputs, outputs, sizeof(int) * (size_t)n_outputs);
+	GS_GROW(g->nodes, g->n_nodes + 1, g->nodes_alloc);
+	g->nodes[g->n_nodes++] = n;
+	for (i = 0; i < n_inputs; i++)
+		if (inputs[i] >= 0)
+			add_use(g->values[inputs[i]], n->id, i);
+	for (i = 0; i < n_outputs; i++) {
+		if (outputs[i] < 0)
+			continue;
+		g->values[outputs[i]]->producer = n->id;
+		g->values[outputs[i]]->producer_port = i;
+	}
+	n->dirty = true;
+	g->dirty = true;
+	g->topo_valid = false;
+	return n;
+}
+
+void gs_graph_add_initializer(struct gs_graph *g, int value_id, struct gs_tensor *t)
+{
+	struct gs_value *v = g->values[value_id];
+
+	v->kind = GS_VALUE_PARAM;
+	v->param = t;
+	v->is_initializer = true;
+	v->dtype = t->dtype;
+	v->rank = t->rank;
+	v->dims = gs_arena_alloc(&g->model->arena, sizeof(*v->dims) * (size_t)(t->rank + 1));
+	for (int i = 0; i < t->rank; i++)
+		v->dims[i].value = t->dims[i];
+	GS_GROW(g->initializers, g->n_initializers + 1, g->initializers_alloc);
+	g->initializers[g->n_initializers++] = value_id;
+	g->dirty = true;
+}
+
+struct gs_tensor *gs_tensor_new(struct gs_model *m, const char *name, int dtype,
+				int rank, const int64_t *dims)
+{
+	struct gs_tensor *t = gs_arena_alloc(&m->arena, sizeof(*t));
+
+	t->name = name ? name : "";
+	t->dtype = dtype;
+	t->rank = rank;
+	t->dims = gs_arena_alloc(&m->arena, sizeof(int64_t) * (size_t)(rank + 1));
+	if (rank)
+		memcpy(t->dims, dims, sizeof(int64_t) * (size_t)rank);
+	t->numel = gs_dims_numel(rank, dims);
+	t->dirty = true;
+	return t;
+}
+
+struct gs_attr *gs_node_add_attr(struct gs_model *m, struct gs_node *n,
+				 const char *name, int type)
+{
+	struct gs_attr *attrs = gs_arena_alloc(&m->arena, sizeof(*attrs) * (size_t)(n->n_attrs + 1));
+
+	if (n->n_attrs)
+		memcpy(attrs, n->attrs, sizeof(*attrs) * (size_t)n->n_attrs);
+	n->attrs = attrs;
+	attrs[n->n_attrs].name = name;
+	attrs[n->n_attrs].type = type;
+	n->dirty = true;
+	return &attrs[n->n_attrs++];
+}
+
+void gs_node_set_input(struct gs_graph *g, struct gs_node *n, int slot, int value_id)
+{
+	if (n->inputs[slot] >= 0)
+		drop_use(g->values[n->inputs[slot]], n->id, slot);
+	n->inputs[slot] = value_id;
+	if (value_id >= 0)
+		add_use(g->values[value_id], n->id, slot);
+	n->dirty = true;
+	g->topo_valid = false;
+}
+
+void gs_graph_remove_node(struct gs_graph *g, struct gs_node *n)
+{
+	int i;
+
+	if (n->removed)
+		return;
+	for (i = 0; i < n->n_inputs; i++)
+		if (n->inputs[i] >= 0)
+			drop_use(g->values[n->inputs[i]], n->id, i);
+	for (i = 0; i < n->n_outputs; i++)
+		if (n->outputs[i] >= 0 && g->values[n->outputs[i]]->producer == n->id)
+			g->values[n->outputs[i]]->producer = -1;
+	n->removed = true;
+	g->dirty = true;
+	g->topo_valid = false;
+}
+
+void gs_graph_restore_node(struct gs_graph *g, struct gs_node *n)
+{
+	int i;
+
+	if (!n->removed)
+		return;
+	n->removed = false;
+	for (i = 0; i < n->n_inputs; i++)
+		if (n->inputs[i] >= 0)
+			add_use(g->values[n->inputs[i]], n->id, i);
+	for (i = 0; i < n->n_outputs; i++) {
+		if (n->outputs[i] < 0)
+			continue;
+		g->values[n->outputs[i]]->producer = n->id;
+		g->values[n->outputs[i]]->producer_port = i;
+	}
+	g->dirty = true;
+	g->topo_valid = false;
+}
+
+void gs_tensor_replace(struct gs_model *m, struct gs_tensor *t, int dtype, int rank,
+		       const int64_t *dims, void *data, size_t nbytes)
+{
+	int64_t *nd = gs_arena_alloc(&m->arena, sizeof(int64_t) * (size_t)(rank + 1));
+
+	/* dims may alias t->dims; the old array belongs to the arena */
+	if (rank)
+		memcpy(nd, dims, sizeof(int64_t) * (size_t)rank);
+	if (t->store == GS_STORE_HEAP)
+		free((void *)t->data);
+	t->dims = nd;
+	t->dtype = dtype;
+	t->rank = rank;
+	t->numel = gs_dims_numel(rank, nd);
+	t->data = data;
+	t->nbytes = nbytes;
+	t->store = data ? GS_STORE_HEAP : GS_STORE_NONE;
+	t->dirty = true;
+}
+
+void gs_graph_set_outputs(struct gs_graph *g, int n, const int *value_ids)
+{
+	int i;
+
+	for (i = 0; i < g->n_outputs; i++)
+		g->values[g->outputs[i]]->is_graph_output = false;
+	g->outputs = gs_arena_alloc(&g->model->arena, sizeof(int) * (size_t)(n + 1));
+	memcpy(g->outputs, value_ids, sizeof(int) * (size_t)n);
+	g->n_outputs = n;
+	for (i = 0; i < n; i++)
+		g->values[value_ids[i]]->is_graph_output = true;
+	g->dirty = true;
+}
+
+int64_t gs_dims_numel(int rank, const int64_t *dims)
+{
+	int64_t n = 1;
+	int i;
+
+	for (i = 0; i < rank; i++) {
+		if (dims[i] < 0)
+			return -1;
+		if (dims[i] && n > INT64_MAX / dims[i])
+			return -1;
+		n *= dims[i];
+	}
+	return n;
+}
+
+int64_t gs_dtype_nbytes(int dtype, int64_t numel)
+{
+	int bits = gs_dtype_bits(dtype);
+
+	if (numel < 0 || bits <= 0)
+		return -1;
+	if (numel > INT64_MAX / bits)
+		return -1;
+	return (numel * bits + 7) / 8;
+}

@@ -1,0 +1,2 @@
+TESTS =
+check_PROGRAMS =
