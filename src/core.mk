@@ -1,5 +1,11 @@
 # The core library: everything but the terminal.  No curses or readline
 # header may appear here (tests/unit/test_layering.sh checks).
+include src/match/match.mk
+include src/cmd/cmd.mk
+include src/passes/passes.mk
+include src/history/history.mk
+include src/tui/tui.mk
+
 nodist_libgraphsmith_a_SOURCES = src/onnx/onnx.pb-c.c
 libgraphsmith_a_CFLAGS = $(CORE_CFLAGS)
 libgraphsmith_a_SOURCES = \
@@ -7,10 +13,17 @@ libgraphsmith_a_SOURCES = \
 	include/graphsmith/numeric.h include/graphsmith/ir.h \
 	include/graphsmith/onnx.h include/graphsmith/metrics.h \
 	include/graphsmith/opdoc.h include/graphsmith/info.h \
+	include/graphsmith/match.h include/graphsmith/cmd.h \
+	include/graphsmith/cli.h \
 	src/util/error.c src/util/arena.c src/util/strmap.c src/util/escape.c \
 	src/util/numeric.c src/util/opdoc.c \
 	src/ir/graph.c src/ir/topo.c \
 	src/onnx/source.h src/onnx/internal.h src/onnx/source.c \
 	src/onnx/reader.c src/onnx/external.c src/onnx/writer.c \
 	src/match/metrics.c \
-	src/cmd/info.c
+	src/cmd/info.c \
+	$(MATCH_SOURCES) $(CMD_SOURCES) $(PASSES_SOURCES) $(HISTORY_SOURCES)
+
+src_graphsmith_SOURCES = src/main.c src/cli/info.c src/cli/apply.c $(TUI_SOURCES)
+src_graphsmith_CFLAGS = $(CORE_CFLAGS) $(NCURSES_CFLAGS) $(READLINE_CFLAGS)
+src_graphsmith_LDADD = libgraphsmith.a $(CORE_LIBS) $(NCURSES_LIBS) $(READLINE_LIBS)

@@ -1,0 +1,18 @@
+/* The subcommands of the program, one entry point each (src/cli/, src/tui/). */
+#ifndef GRAPHSMITH_CLI_H
+#define GRAPHSMITH_CLI_H
+
+#include "graphsmith/onnx.h"
+
+/* Options every subcommand understands, parsed once in main(). */
+extern struct gs_load_opts gs_cli_load_opts;
+
+int gs_cli_info(int argc, char **argv);
+int gs_cli_apply(int argc, char **argv);
+int gs_cli_diff(int argc, char **argv);
+int gs_cli_workbench(int argc, char **argv);	/* no subcommand: the TUI */
+
+/* Loads or prints "graphsmith: <error>" and returns NULL. */
+struct gs_model *gs_cli_load(const char *path);
+
+#endif

@@ -1,0 +1,111 @@
+/*
+ * Commands: everything a person can do is a line of text.  The TUI binds
+ * keys to command lines, the console types them, scripts and
+ * `graphsmith apply` replay them.  A command runs against a workspace.
+ *
+ * Ownership: the workspace owns its models, match and history.  Commands
+ * borrow the workspace for the duration of a call.
+ */
+#ifndef GRAPHSMITH_CMD_H
+#define GRAPHSMITH_CMD_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "graphsmith/error.h"
+#include "graphsmith/ir.h"
+#include "graphsmith/match.h"
+
+struct gs_history;
+
+/* Where command output goes: stdout headless, the console pane in the TUI. */
+enum gs_out_kind { GS_OUT_TEXT, GS_OUT_ERROR, GS_OUT_HEADING };
+
+struct gs_output {
+	void (*write)(void *ctx, enum gs_out_kind kind, const char *line);
+	void *ctx;
+};
+
+/* What the TUI can be asked to do by commands such as `select`; NULL
+ * headless, where those commands print instead. */
+struct gs_view_ops {
+	void (*select)(void *view, int side, const struct gs_graph *g, int node_id);
+	void (*set_filter)(void *view, bool mismatches_only);
+	void (*trace)(void *view);
+	void (*explain)(void *view);
+};
+
+struct gs_workspace {
+	struct gs_model *a;		/* the reference (baseline) */
+	struct gs_model *b;		/* the model being worked on */
+	char *path_a, *path_b;
+	struct gs_match *match;		/* NULL when stale; see gs_workspace_match */
+	struct gs_match_opts match_opts;
+	struct gs_history *history;
+	bool unsaved;			/* B has edits not saved */
+	bool quit;
+	struct gs_output out;
+	const struct gs_view_ops *view_ops;
+	void *view;
+	struct gs_load_opts_ref *unused;
+};
+
+void gs_workspace_init(struct gs_workspace *ws);
+void gs_workspace_release(struct gs_workspace *ws);
+/* Opens a model into side 'a' or 'b'; one model opened alone becomes B with
+ * an untouched copy as A (so every step shows as a diff). */
+int gs_workspace_open(struct gs_workspace *ws, char side, const char *path, struct gs_error *err);
+/* The current match, recomputed if an edit made it stale. */
+struct gs_match *gs_workspace_match(struct gs_workspace *ws, struct gs_error *err);
+void gs_workspace_invalidate(struct gs_workspace *ws);
+
+void gs_printf(struct gs_workspace *ws, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void gs_eprintf(struct gs_workspace *ws, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+enum gs_cmd_flags {
+	GS_CMD_NEEDS_B = 1 << 0,	/* a model must be open */
+	GS_CMD_NEEDS_TWO = 1 << 1,	/* A and B must be open */
+	GS_CMD_MUTATES = 1 << 2,	/* changes B: recorded as a history step */
+	GS_CMD_VIEW = 1 << 3,		/* only meaningful in the TUI */
+};
+
+/* What a command changed, so the caller knows what to redraw. */
+enum gs_cmd_changed {
+	GS_CHANGED_NOTHING = 0,
+	GS_CHANGED_VIEW = 1 << 0,
+	GS_CHANGED_MODEL = 1 << 1,
+	GS_CHANGED_QUIT = 1 << 2,
+};
+
+/* Completion of an argument: kinds the console knows how to complete. */
+enum gs_complete_kind {
+	GS_COMPLETE_NONE, GS_COMPLETE_NODE, GS_COMPLETE_OP, GS_COMPLETE_FILE,
+	GS_COMPLETE_COMMAND, GS_COMPLETE_WORDS,
+};
+
+struct gs_cmd_entry {
+	const char *name;
+	const char *alias;
+	const char *usage;		/* "prune magnitude SPARSITY [--global] [--only PATTERN]" */
+	const char *help;		/* a paragraph */
+	unsigned flags;			/* enum gs_cmd_flags */
+	/* Returns a mask of enum gs_cmd_changed, or -1 with err set. */
+	int (*exec)(struct gs_workspace *ws, int argc, char **argv, struct gs_error *err);
+	/* How to complete argument argi (1-based) given the words before it;
+	 * for GS_COMPLETE_WORDS, *words is a NULL-terminated static list. */
+	enum gs_complete_kind (*complete)(int argi, char **argv, const char *const **words);
+};
+
+/* The table, resolved by exact name, alias or unique prefix. */
+const struct gs_cmd_entry *const *gs_cmd_table(int *count);
+const struct gs_cmd_entry *gs_cmd_find(const char *name, struct gs_error *err);
+
+/* Splits a line into words (quotes and backslashes as in a shell). */
+int gs_cmd_split(const char *line, int *argc, char ***argv, struct gs_error *err);
+void gs_cmd_free_argv(int argc, char **argv);
+
+/* Runs one command line, or several separated by ';'.  Blank lines and
+ * '#' comments do nothing.  Returns the changed mask, or -1 with err. */
+int gs_cmd_run(struct gs_workspace *ws, const char *line, struct gs_error *err);
+
+#endif

@@ -1,0 +1,2 @@
+# sources of src/history, appended to the core library or the program
+HISTORY_SOURCES =

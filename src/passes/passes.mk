@@ -1,0 +1,2 @@
+# sources of src/passes, appended to the core library or the program
+PASSES_SOURCES =

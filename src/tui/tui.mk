@@ -1,0 +1,2 @@
+# The terminal workbench: linked into the program only, never into the core.
+TUI_SOURCES =
