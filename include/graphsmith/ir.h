@@ -178,6 +178,8 @@ struct gs_model {
 	void *source;			/* ONNX layer's loaded file, freed with it */
 	void (*source_free)(void *source);
 	bool opsets_dirty;
+	const struct gs_journal *journal;
+	int journal_muted;
 };
 
 /* ---- lifetime ---- */
@@ -200,7 +202,9 @@ struct gs_tensor *gs_graph_param_of(const struct gs_graph *g, int value_id);
 /* Live (non-removed) node count. */
 int gs_graph_live_nodes(const struct gs_graph *g);
 
-/* ---- building (used by the reader and by edits) ---- */
+/* ---- building (used by the reader; for a loaded model prefer the
+ * journaled edits below: gs_graph_add_node and gs_graph_add_initializer
+ * are journaled too) ---- */
 int gs_graph_add_value(struct gs_graph *g, const char *name);	/* or existing id */
 /* Appends a node whose input/output names resolve to values (created if
  * missing); "" is an omitted slot.  Returns the node. */
@@ -215,14 +219,87 @@ struct gs_tensor *gs_tensor_new(struct gs_model *m, const char *name, int dtype,
 struct gs_attr *gs_node_add_attr(struct gs_model *m, struct gs_node *n,
 				 const char *name, int type);
 
-/* ---- edits (each marks what it touches dirty; history records them) ---- */
+/* ---- edits ----
+ * Every change to a loaded model goes through these functions.  Each marks
+ * what it touches dirty (so the writer rebuilds just that) and, when the
+ * model has a journal, first reports a gs_edit with the before-state, so
+ * the history can undo it.  Passes must not write IR fields directly.
+ */
+enum gs_edit_kind {
+	GS_EDIT_NODE_ADD,		/* undo: tombstone the node */
+	GS_EDIT_NODE_REMOVE,		/* undo: restore it */
+	GS_EDIT_INPUT,			/* node input slot rewired */
+	GS_EDIT_TENSOR,			/* tensor dtype/dims/data replaced */
+	GS_EDIT_ATTRS,			/* node attribute list changed */
+	GS_EDIT_VALUE_TYPE,		/* value dtype/shape changed */
+	GS_EDIT_INITIALIZER_ADD,
+	GS_EDIT_INITIALIZER_REMOVE,
+	GS_EDIT_OUTPUTS,		/* graph output list changed */
+	GS_EDIT_OPSETS,			/* model opset imports changed */
+};
+
+struct gs_edit {
+	enum gs_edit_kind kind;
+	struct gs_graph *g;
+	int node, slot, value;		/* ids the edit is about, or -1 */
+	int old_value;			/* INPUT: previous value id */
+	struct gs_tensor *tensor;	/* TENSOR: the tensor edited */
+	/* TENSOR: the whole struct before.  If before.store is GS_STORE_HEAP
+	 * the journal owns before.data (it may compress it and put it back
+	 * before undo); other stores point into a mapping that outlives us. */
+	struct gs_tensor before;
+	struct gs_attr *old_attrs;	/* ATTRS (arena memory, stays valid) */
+	int old_n_attrs;
+	int old_dtype, old_rank;	/* VALUE_TYPE */
+	struct gs_dim *old_dims;
+	int *old_list, old_n;		/* OUTPUTS, INITIALIZER_REMOVE (index in old_n) */
+	struct gs_opset *old_opsets;	/* OPSETS */
+	int old_n_opsets;
+	int old_kind;			/* INITIALIZER_*: the value's kind before */
+	/* dirty flags before the edit, restored by undo so that undoing every
+	 * step writes the original bytes again */
+	bool node_dirty, graph_dirty, topo_valid, value_dirty, opsets_dirty;
+};
+
+struct gs_journal {
+	void (*record)(void *ctx, struct gs_edit *e);
+	void *ctx;
+};
+
+/* Installs (or with NULL removes) the journal that sees every edit. */
+void gs_model_set_journal(struct gs_model *m, const struct gs_journal *j);
+/* Reverts one edit (journal muted while it runs).  For TENSOR edits it
+ * takes ownership of e->before.data and frees the data being replaced. */
+void gs_edit_undo(struct gs_model *m, struct gs_edit *e);
+/* Frees what an edit record owns (the before-image of a TENSOR edit). */
+void gs_edit_release(struct gs_edit *e);
+
 void gs_node_set_input(struct gs_graph *g, struct gs_node *n, int slot, int value_id);
 void gs_graph_remove_node(struct gs_graph *g, struct gs_node *n);
-void gs_graph_restore_node(struct gs_graph *g, struct gs_node *n);
-/* Takes ownership of data (malloc'd): the tensor's bytes become a heap copy. */
+/* Takes ownership of data (malloc'd, or NULL for no data). */
 void gs_tensor_replace(struct gs_model *m, struct gs_tensor *t, int dtype, int rank,
 		       const int64_t *dims, void *data, size_t nbytes);
 void gs_graph_set_outputs(struct gs_graph *g, int n, const int *value_ids);
+void gs_value_set_type(struct gs_graph *g, struct gs_value *v, int dtype, int rank,
+		       const int64_t *dims);
+/* Attribute setters replace or append the attribute by name. */
+void gs_node_set_attr_int(struct gs_graph *g, struct gs_node *n, const char *name, int64_t v);
+void gs_node_set_attr_float(struct gs_graph *g, struct gs_node *n, const char *name, float v);
+void gs_node_set_attr_ints(struct gs_graph *g, struct gs_node *n, const char *name,
+			   int count, const int64_t *v);
+void gs_node_set_attr_string(struct gs_graph *g, struct gs_node *n, const char *name,
+			     const char *v);
+void gs_node_set_attr_tensor(struct gs_graph *g, struct gs_node *n, const char *name,
+			     struct gs_tensor *t);
+void gs_node_remove_attr(struct gs_graph *g, struct gs_node *n, const char *name);
+void gs_graph_remove_initializer(struct gs_graph *g, int value_id);
+void gs_model_set_opset(struct gs_model *m, const char *domain, int64_t version);
+/* Convenience for passes: a new initializer value holding t (name made
+ * unique in g), or a new activation value; both journaled. */
+int gs_graph_new_param(struct gs_graph *g, const char *name_hint, struct gs_tensor *t);
+int gs_graph_new_value(struct gs_graph *g, const char *name_hint);
+/* A fresh name, unique in g and its parents: "hint", "hint_1", ... */
+const char *gs_graph_unique_name(struct gs_graph *g, const char *hint);
 
 /* ---- structure ---- */
 /* Recomputes uses and producers from the node lists. */

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "graphsmith/ir.h"
+#include "ir/internal.h"
 
 struct gs_model *gs_model_new(void)
 {
@@ -184,7 +185,7 @@ int gs_graph_add_value(struct gs_graph *g, const char *name)
 	return v->id;
 }
 
-static void add_use(struct gs_value *v, int node, int slot)
+void gs_value_add_use(struct gs_value *v, int node, int slot)
 {
 	GS_GROW(v->uses, v->n_uses + 1, v->uses_alloc);
 	v->uses[v->n_uses].node = node;
@@ -192,7 +193,7 @@ static void add_use(struct gs_value *v, int node, int slot)
 	v->n_uses++;
 }
 
-static void drop_use(struct gs_value *v, int node, int slot)
+void gs_value_drop_use(struct gs_value *v, int node, int slot)
 {
 	int i;
 
@@ -229,12 +230,18 @@ struct gs_node *gs_graph_add_node(struct gs_graph *g, const char *op_type,
 	g->nodes[g->n_nodes++] = n;
 	for (i = 0; i < n_inputs; i++)
 		if (inputs[i] >= 0)
-			add_use(g->values[inputs[i]], n->id, i);
+			gs_value_add_use(g->values[inputs[i]], n->id, i);
 	for (i = 0; i < n_outputs; i++) {
 		if (outputs[i] < 0)
 			continue;
 		g->values[outputs[i]]->producer = n->id;
 		g->values[outputs[i]]->producer_port = i;
+	}
+	if (g->model->journal && !g->model->journal_muted) {
+		struct gs_edit e = gs_edit_begin(GS_EDIT_NODE_ADD, g);
+
+		e.node = n->id;
+		gs_journal_note(g->model, &e);
 	}
 	n->dirty = true;
 	g->dirty = true;
@@ -246,6 +253,16 @@ void gs_graph_add_initializer(struct gs_graph *g, int value_id, struct gs_tensor
 {
 	struct gs_value *v = g->values[value_id];
 
+	if (g->model->journal && !g->model->journal_muted) {
+		struct gs_edit e = gs_edit_begin(GS_EDIT_INITIALIZER_ADD, g);
+
+		e.value = value_id;
+		e.old_kind = v->kind;
+		e.old_dtype = v->dtype;
+		e.old_rank = v->rank;
+		e.old_dims = v->dims;
+		gs_journal_note(g->model, &e);
+	}
 	v->kind = GS_VALUE_PARAM;
 	v->param = t;
 	v->is_initializer = true;
@@ -289,87 +306,10 @@ struct gs_attr *gs_node_add_attr(struct gs_model *m, struct gs_node *n,
 	return &attrs[n->n_attrs++];
 }
 
-void gs_node_set_input(struct gs_graph *g, struct gs_node *n, int slot, int value_id)
-{
-	if (n->inputs[slot] >= 0)
-		drop_use(g->values[n->inputs[slot]], n->id, slot);
-	n->inputs[slot] = value_id;
-	if (value_id >= 0)
-		add_use(g->values[value_id], n->id, slot);
-	n->dirty = true;
-	g->topo_valid = false;
-}
 
-void gs_graph_remove_node(struct gs_graph *g, struct gs_node *n)
-{
-	int i;
 
-	if (n->removed)
-		return;
-	for (i = 0; i < n->n_inputs; i++)
-		if (n->inputs[i] >= 0)
-			drop_use(g->values[n->inputs[i]], n->id, i);
-	for (i = 0; i < n->n_outputs; i++)
-		if (n->outputs[i] >= 0 && g->values[n->outputs[i]]->producer == n->id)
-			g->values[n->outputs[i]]->producer = -1;
-	n->removed = true;
-	g->dirty = true;
-	g->topo_valid = false;
-}
 
-void gs_graph_restore_node(struct gs_graph *g, struct gs_node *n)
-{
-	int i;
 
-	if (!n->removed)
-		return;
-	n->removed = false;
-	for (i = 0; i < n->n_inputs; i++)
-		if (n->inputs[i] >= 0)
-			add_use(g->values[n->inputs[i]], n->id, i);
-	for (i = 0; i < n->n_outputs; i++) {
-		if (n->outputs[i] < 0)
-			continue;
-		g->values[n->outputs[i]]->producer = n->id;
-		g->values[n->outputs[i]]->producer_port = i;
-	}
-	g->dirty = true;
-	g->topo_valid = false;
-}
-
-void gs_tensor_replace(struct gs_model *m, struct gs_tensor *t, int dtype, int rank,
-		       const int64_t *dims, void *data, size_t nbytes)
-{
-	int64_t *nd = gs_arena_alloc(&m->arena, sizeof(int64_t) * (size_t)(rank + 1));
-
-	/* dims may alias t->dims; the old array belongs to the arena */
-	if (rank)
-		memcpy(nd, dims, sizeof(int64_t) * (size_t)rank);
-	if (t->store == GS_STORE_HEAP)
-		free((void *)t->data);
-	t->dims = nd;
-	t->dtype = dtype;
-	t->rank = rank;
-	t->numel = gs_dims_numel(rank, nd);
-	t->data = data;
-	t->nbytes = nbytes;
-	t->store = data ? GS_STORE_HEAP : GS_STORE_NONE;
-	t->dirty = true;
-}
-
-void gs_graph_set_outputs(struct gs_graph *g, int n, const int *value_ids)
-{
-	int i;
-
-	for (i = 0; i < g->n_outputs; i++)
-		g->values[g->outputs[i]]->is_graph_output = false;
-	g->outputs = gs_arena_alloc(&g->model->arena, sizeof(int) * (size_t)(n + 1));
-	memcpy(g->outputs, value_ids, sizeof(int) * (size_t)n);
-	g->n_outputs = n;
-	for (i = 0; i < n; i++)
-		g->values[value_ids[i]]->is_graph_output = true;
-	g->dirty = true;
-}
 
 int64_t gs_dims_numel(int rank, const int64_t *dims)
 {

@@ -1,0 +1,58 @@
+/*
+ * B's history: every mutating command is one step made of the edits it
+ * recorded through the model's journal (include/graphsmith/ir.h).  Steps
+ * undo in reverse; a tensor's before-image is kept compressed with zstd,
+ * so undoing a quantization of a 400 MB model does not cost 400 MB.
+ * Redo re-runs the step's command line (passes are deterministic).
+ *
+ * Ownership: the history borrows the model; it owns its steps.
+ */
+#ifndef GRAPHSMITH_HISTORY_H
+#define GRAPHSMITH_HISTORY_H
+
+#include <stdint.h>
+
+#include "graphsmith/error.h"
+#include "graphsmith/ir.h"
+
+/* What one step did, shown after it runs and in `history`. */
+struct gs_step_stats {
+	int nodes;			/* live nodes, all graphs */
+	int64_t params;			/* parameter elements */
+	uint64_t bytes;			/* saved size of the model */
+	uint64_t zstd_bytes;		/* that, compressed with zstd */
+	double sparsity;		/* zero fraction of Conv/Gemm/MatMul weights */
+};
+
+struct gs_history;
+
+struct gs_history *gs_history_new(struct gs_model *m);
+void gs_history_free(struct gs_history *h);
+
+/* Opens a step for command line `line` and starts journaling. */
+void gs_history_begin(struct gs_history *h, const char *line);
+/* Closes the open step; an empty step is dropped.  Clears the redo list. */
+void gs_history_commit(struct gs_history *h);
+/* Reverts and drops the open step (the command failed). */
+void gs_history_abort(struct gs_history *h);
+
+/* Returns 0, or -1 with "nothing to undo" in err. */
+int gs_history_undo(struct gs_history *h, struct gs_error *err);
+/* The command line to re-run for redo, or NULL ("nothing to redo"); the
+ * caller runs it, which records a fresh step, then calls
+ * gs_history_redone() so the redo list shrinks instead of clearing. */
+const char *gs_history_redo_line(const struct gs_history *h);
+void gs_history_redone(struct gs_history *h);
+
+int gs_history_count(const struct gs_history *h);
+const char *gs_history_line(const struct gs_history *h, int i);
+const struct gs_step_stats *gs_history_stats(const struct gs_history *h, int i);
+/* Stats of the model as loaded (step "baseline"). */
+const struct gs_step_stats *gs_history_baseline(const struct gs_history *h);
+/* Bytes the history holds (compressed before-images and records). */
+uint64_t gs_history_memory(const struct gs_history *h);
+
+/* Measures m now (used after each step). */
+void gs_step_stats_measure(struct gs_model *m, struct gs_step_stats *out);
+
+#endif
