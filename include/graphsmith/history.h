@@ -52,6 +52,10 @@ const struct gs_step_stats *gs_history_baseline(const struct gs_history *h);
 /* Bytes the history holds (compressed before-images and records). */
 uint64_t gs_history_memory(const struct gs_history *h);
 
+/* The one-line report of step i (0 = baseline): nodes, params, bytes,
+ * zstd bytes, sparsity, change from the previous step and the baseline. */
+void gs_history_format_step(const struct gs_history *h, int i, char *buf, size_t len);
+
 /* Measures m now (used after each step). */
 void gs_step_stats_measure(struct gs_model *m, struct gs_step_stats *out);
 
