@@ -173,6 +173,8 @@ struct gs_model {
 	const char **metadata_keys, **metadata_values;
 	int n_functions;
 	struct gs_graph *graph;
+	struct gs_graph **all_graphs;	/* every graph made, for freeing */
+	int n_all_graphs, all_graphs_alloc;
 	struct gs_arena arena;
 	uint64_t file_size;
 	void *source;			/* ONNX layer's loaded file, freed with it */

@@ -93,8 +93,10 @@ static void census_take(struct census *c, const struct gs_model *m)
 	memset(c, 0, sizeof(*c));
 	gs_strmap_init(&c->ops);
 	gs_graph_walk(m->graph, census_graph, c);
-	qsort(c->op_counts, (size_t)c->n_ops, sizeof(*c->op_counts), by_count);
-	qsort(c->params, (size_t)c->n_params, sizeof(*c->params), by_size);
+	if (c->n_ops)
+		qsort(c->op_counts, (size_t)c->n_ops, sizeof(*c->op_counts), by_count);
+	if (c->n_params)
+		qsort(c->params, (size_t)c->n_params, sizeof(*c->params), by_size);
 }
 
 static void census_release(struct census *c)

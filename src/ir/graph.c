@@ -20,22 +20,19 @@ static void tensor_release(struct gs_tensor *t)
 		free((void *)t->data);
 }
 
+/* Frees what a graph holds outside the arena; tensors the graph created
+ * (decoded or edited) own heap buffers. */
 static void graph_free(struct gs_graph *g)
 {
 	int i, j, k;
 
-	if (!g)
-		return;
 	for (i = 0; i < g->n_nodes; i++) {
 		struct gs_node *n = g->nodes[i];
 
 		for (j = 0; j < n->n_attrs; j++) {
 			struct gs_attr *a = &n->attrs[j];
 
-			graph_free(a->g);
 			tensor_release(a->t);
-			for (k = 0; a->graphs && k < a->n; k++)
-				graph_free(a->graphs[k]);
 			for (k = 0; a->tensors && k < a->n; k++)
 				tensor_release(a->tensors[k]);
 		}
@@ -56,9 +53,13 @@ static void graph_free(struct gs_graph *g)
 
 void gs_model_free(struct gs_model *m)
 {
+	int i;
+
 	if (!m)
 		return;
-	graph_free(m->graph);
+	for (i = 0; i < m->n_all_graphs; i++)
+		graph_free(m->all_graphs[i]);
+	free(m->all_graphs);
 	if (m->source_free)
 		m->source_free(m->source);
 	gs_arena_release(&m->arena);
@@ -75,6 +76,8 @@ struct gs_graph *gs_graph_new(struct gs_model *m, struct gs_graph *parent,
 	g->owner_node = -1;
 	g->name = name ? name : "";
 	gs_strmap_init(&g->by_name);
+	GS_GROW(m->all_graphs, m->n_all_graphs + 1, m->all_graphs_alloc);
+	m->all_graphs[m->n_all_graphs++] = g;
 	return g;
 }
 

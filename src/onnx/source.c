@@ -83,7 +83,7 @@ static void put_varint(uint8_t **o, uint64_t v)
 
 static int corrupt(struct skeleton *s, const uint8_t *at, const char *what)
 {
-	return gs_error_set(s->err, "corrupt protobuf at byte %zu: %s",
+	return gs_error_set(s->err, "truncated or corrupt protobuf at byte %zu: %s",
 			    (size_t)(at - s->base), what);
 }
 
@@ -407,9 +407,11 @@ void gs_source_close(struct gs_source *src)
 
 	if (src->model)
 		onnx__model_proto__free_unpacked(src->model, &src->allocator);
-	for (i = 0; i < src->n_external; i++)
+	for (i = 0; i < src->n_external; i++) {
 		if (src->external[i].map)
 			munmap(src->external[i].map, src->external[i].size);
+		free(src->external[i].path);
+	}
 	free(src->external);
 	free(src->heap);
 	if (src->map)

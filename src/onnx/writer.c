@@ -28,7 +28,9 @@ struct writer {
 	struct gs_arena arena;		/* every message built for this save */
 	bool external;
 	size_t external_threshold;
-	FILE *data;			/* external data file, if any */
+	FILE *data;			/* external data file, opened on first use */
+	const char *data_path;		/* where it goes */
+	char *data_tmp;			/* its temporary name until the rename */
 	const char *data_location;	/* its name relative to the model */
 	uint64_t data_offset;
 	struct gs_error *err;
@@ -81,6 +83,8 @@ static bool graph_dirty(const struct gs_graph *g)
 	return false;
 }
 
+static FILE *open_temp(const char *path, char **tmp_path);
+
 /* ---- building messages ---- */
 
 static void *new_msg(struct writer *w, size_t size, void (*init)(void *))
@@ -101,6 +105,9 @@ static int write_external(struct writer *w, const struct gs_tensor *t, Onnx__Ten
 	const char *keys[3] = { "location", "offset", "length" };
 	const char *vals[3];
 	int i;
+
+	if (!w->data && !(w->data = open_temp(w->data_path, &w->data_tmp)))
+		return -1;
 
 	if (pad && fwrite(zeros, 1, pad, w->data) != pad)
 		return -1;
@@ -364,6 +371,7 @@ static Onnx__GraphProto *build_graph(struct writer *w, struct gs_graph *g)
 	for (i = 0; i < g->n_outputs; i++)
 		gp->output[i] = build_value_info(w, g->values[g->outputs[i]]);
 
+	gp->n_value_info = 0;
 	gp->value_info = gs_arena_alloc(&w->arena, sizeof(void *) * (size_t)(g->n_values + 1));
 	if (g->origin) {
 		/* keep the file's order for the entries that survive */
@@ -535,7 +543,7 @@ int gs_onnx_save(struct gs_model *m, const char *path, const struct gs_save_opts
 	struct writer w;
 	struct file_buffer fb;
 	Onnx__ModelProto *mp;
-	char *tmp = NULL, *data_tmp = NULL, *data_path = NULL, pb[512];
+	char *tmp = NULL, pb[512];
 	FILE *f = NULL;
 	int rc = -1;
 
@@ -554,12 +562,8 @@ int gs_onnx_save(struct gs_model *m, const char *path, const struct gs_save_opts
 	if (w.external) {
 		const char *base = strrchr(path, '/');
 
-		data_path = gs_arena_printf(&w.arena, "%s.data", path);
+		w.data_path = gs_arena_printf(&w.arena, "%s.data", path);
 		w.data_location = gs_arena_printf(&w.arena, "%s.data", base ? base + 1 : path);
-		if (!(w.data = open_temp(data_path, &data_tmp))) {
-			gs_error_set(err, "cannot write '%s.data': %s", pb, strerror(errno));
-			goto out;
-		}
 	}
 	if (!(f = open_temp(path, &tmp))) {
 		gs_error_set(err, "cannot write '%s': %s", pb, strerror(errno));
@@ -594,7 +598,7 @@ int gs_onnx_save(struct gs_model *m, const char *path, const struct gs_save_opts
 		FILE *d = w.data;
 
 		w.data = NULL;
-		if (finish_file(d) || rename(data_tmp, data_path)) {
+		if (finish_file(d) || rename(w.data_tmp, w.data_path)) {
 			gs_error_set(err, "cannot write '%s.data': %s", pb, strerror(errno));
 			goto out;
 		}
@@ -621,10 +625,10 @@ out:
 		unlink(tmp);
 		free(tmp);
 	}
-	if (data_tmp) {
+	if (w.data_tmp) {
 		if (rc)
-			unlink(data_tmp);
-		free(data_tmp);
+			unlink(w.data_tmp);
+		free(w.data_tmp);
 	}
 	if (fb.zs)
 		ZSTD_freeCStream(fb.zs);
@@ -633,10 +637,40 @@ out:
 	return rc;
 }
 
-struct count_buffer {
+struct sink_buffer {
 	ProtobufCBuffer base;
+	void (*sink)(void *ctx, const void *data, size_t len);
+	void *ctx;
 	uint64_t n;
 };
+
+static void sink_append(ProtobufCBuffer *b, size_t len, const uint8_t *data)
+{
+	struct sink_buffer *sb = (struct sink_buffer *)b;
+
+	if (!len)
+		return;
+	sb->n += len;
+	sb->sink(sb->ctx, data, len);
+}
+
+uint64_t gs_onnx_pack_stream(struct gs_model *m,
+			     void (*sink)(void *ctx, const void *data, size_t len), void *ctx)
+{
+	struct writer w;
+	struct sink_buffer sb;
+
+	memset(&w, 0, sizeof(w));
+	memset(&sb, 0, sizeof(sb));
+	gs_arena_init(&w.arena);
+	w.m = m;
+	sb.base.append = sink_append;
+	sb.sink = sink;
+	sb.ctx = ctx;
+	protobuf_c_message_pack_to_buffer(&build_model(&w)->base, &sb.base);
+	gs_arena_release(&w.arena);
+	return sb.n;
+}
 
 uint64_t gs_onnx_packed_size(struct gs_model *m)
 {

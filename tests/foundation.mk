@@ -1,0 +1,29 @@
+# Issue 2: utilities, IR, reader/writer, info.
+FOUNDATION_UNIT = tests/unit/test_numeric tests/unit/test_metrics \
+	tests/unit/test_opdoc tests/unit/test_util tests/unit/test_ir
+FOUNDATION_SHELL_TESTS = tests/onnx/roundtrip.sh tests/onnx/malformed.sh \
+	tests/onnx/info.sh tests/onnx/layering.sh tests/onnx/save.sh
+
+if HAVE_CMOCKA
+check_PROGRAMS += $(FOUNDATION_UNIT)
+TESTS += $(FOUNDATION_UNIT)
+endif
+TESTS += $(FOUNDATION_SHELL_TESTS)
+EXTRA_DIST += $(FOUNDATION_SHELL_TESTS) tests/onnx/malformed.expected \
+	tests/onnx/cnn.info tests/onnx/cnn.info.json
+
+tests_unit_test_numeric_SOURCES = tests/unit/test_numeric.c
+tests_unit_test_numeric_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_numeric_LDADD = $(UNIT_LDADD)
+tests_unit_test_metrics_SOURCES = tests/unit/test_metrics.c
+tests_unit_test_metrics_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_metrics_LDADD = $(UNIT_LDADD)
+tests_unit_test_opdoc_SOURCES = tests/unit/test_opdoc.c
+tests_unit_test_opdoc_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_opdoc_LDADD = $(UNIT_LDADD)
+tests_unit_test_util_SOURCES = tests/unit/test_util.c
+tests_unit_test_util_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_util_LDADD = $(UNIT_LDADD)
+tests_unit_test_ir_SOURCES = tests/unit/test_ir.c
+tests_unit_test_ir_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_ir_LDADD = $(UNIT_LDADD)
