@@ -1,1 +1,1 @@
-EXTRA_DIST += bench/run.sh
+EXTRA_DIST += bench/foundation.sh bench/make_big.py bench/make_transformer.py
