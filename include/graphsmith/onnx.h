@@ -45,4 +45,10 @@ int gs_onnx_save(struct gs_model *m, const char *path, const struct gs_save_opts
  * step report show); excludes nothing. */
 uint64_t gs_onnx_packed_size(struct gs_model *m);
 
+/* Packs the model as gs_onnx_packed_size counts it (inline weights) and
+ * hands the bytes to sink in order, without building the file in memory;
+ * returns the byte count. */
+uint64_t gs_onnx_pack_stream(struct gs_model *m,
+			     void (*sink)(void *ctx, const void *data, size_t len), void *ctx);
+
 #endif

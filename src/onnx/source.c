@@ -332,6 +332,7 @@ int gs_source_open(struct gs_source *src, const char *path, struct gs_error *err
 	int fd;
 
 	memset(src, 0, sizeof(*src));
+	src->fd = -1;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return gs_error_set(err, "%s", strerror(errno));
@@ -349,13 +350,16 @@ int gs_source_open(struct gs_source *src, const char *path, struct gs_error *err
 	}
 	src->file_size = (uint64_t)st.st_size;
 	src->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
 	if (src->map == MAP_FAILED) {
+		close(fd);
 		src->map = NULL;
 		return gs_error_set(err, "cannot map: %s", strerror(errno));
 	}
+	src->fd = fd;
 	src->map_size = (size_t)st.st_size;
 	if (has_suffix(path, ".zst")) {
+		close(src->fd);
+		src->fd = -1;
 		if (decompress_zstd(src, src->map, src->map_size, err))
 			return -1;
 	} else {
@@ -416,6 +420,9 @@ void gs_source_close(struct gs_source *src)
 	free(src->heap);
 	if (src->map)
 		munmap(src->map, src->map_size);
+	if (src->fd >= 0)
+		close(src->fd);
 	free(src->dir);
 	memset(src, 0, sizeof(*src));
+	src->fd = -1;
 }

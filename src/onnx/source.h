@@ -16,6 +16,7 @@ struct gs_external_file {
 
 struct gs_source {
 	uint8_t *map;			/* the file as mapped */
+	int fd;				/* kept open so saves can copy in-kernel */
 	size_t map_size;
 	uint8_t *heap;			/* decompressed .zst content, if any */
 	const uint8_t *base;		/* the protobuf bytes (map or heap) */

@@ -433,6 +433,7 @@ static Onnx__ModelProto *build_model(struct writer *w)
 struct file_buffer {
 	ProtobufCBuffer base;
 	FILE *f;
+	const struct gs_source *src;	/* bytes from its mapping copy in-kernel */
 	ZSTD_CStream *zs;
 	uint8_t *zout;
 	size_t zout_cap;
@@ -456,6 +457,37 @@ static void zstd_push(struct file_buffer *fb, const void *data, size_t len, ZSTD
 	} while (mode == ZSTD_e_end ? rc != 0 : in.pos < in.size);
 }
 
+/*
+ * A big tensor that is a view of the loaded file goes from file to file
+ * with copy_file_range: no page faults on the mapping, no copy through user
+ * space, and a reflink where the filesystem can.  Returns false to fall
+ * back to an ordinary write.
+ */
+static bool copy_from_source(struct file_buffer *fb, const uint8_t *data, size_t len)
+{
+	const struct gs_source *src = fb->src;
+	loff_t off;
+	ssize_t n;
+
+	if (!src || src->fd < 0 || len < (1 << 20) || data < src->map ||
+	    data + len > src->map + src->map_size)
+		return false;
+	if (fflush(fb->f))
+		return false;
+	off = (loff_t)(data - src->map);
+	while (len) {
+		n = copy_file_range(src->fd, &off, fileno(fb->f), NULL, len, 0);
+		if (n <= 0) {
+			if (n < 0 && off == (loff_t)(data - src->map))
+				return false;	/* unsupported here: nothing written yet */
+			fb->failed = 1;
+			return true;
+		}
+		len -= (size_t)n;
+	}
+	return true;
+}
+
 static void file_append(ProtobufCBuffer *b, size_t len, const uint8_t *data)
 {
 	struct file_buffer *fb = (struct file_buffer *)b;
@@ -465,7 +497,7 @@ static void file_append(ProtobufCBuffer *b, size_t len, const uint8_t *data)
 	fb->written += len;
 	if (fb->zs)
 		zstd_push(fb, data, len, ZSTD_e_continue);
-	else if (fwrite(data, 1, len, fb->f) != len)
+	else if (!copy_from_source(fb, data, len) && fwrite(data, 1, len, fb->f) != len)
 		fb->failed = 1;
 }
 
@@ -580,6 +612,7 @@ int gs_onnx_save(struct gs_model *m, const char *path, const struct gs_save_opts
 	}
 	fb.base.append = file_append;
 	fb.f = f;
+	fb.src = m->source;
 	setvbuf(f, NULL, _IOFBF, 1 << 20);
 	if (has_suffix(path, ".zst")) {
 		fb.zs = ZSTD_createCStream();
