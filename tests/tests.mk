@@ -21,3 +21,12 @@ AM_TESTS_ENVIRONMENT = \
 EXTRA_DIST += tests/lib.sh
 
 include tests/foundation.mk
+include tests/tui.mk
+include tests/history.mk
+include tests/quantize.mk
+include tests/cmd.mk
+include tests/fuse.mk
+
+clean-local: clean-local-fixtures
+clean-local-fixtures:
+	rm -rf tests/fixtures-out
