@@ -27,6 +27,7 @@ struct subcommand {
 static const struct subcommand subcommands[] = {
 	{ "info", gs_cli_info },
 	{ "apply", gs_cli_apply },
+	{ "diff", gs_cli_diff },
 };
 
 struct gs_model *gs_cli_load(const char *path)
@@ -54,6 +55,9 @@ int main(int argc, char **argv)
 	for (i = 0; argc >= 2 && i < sizeof(subcommands) / sizeof(*subcommands); i++)
 		if (!strcmp(argv[1], subcommands[i].name))
 			return subcommands[i].run(argc - 1, argv + 1);
+	/* no subcommand: model files (or nothing) open the workbench */
+	if (argc < 2 || argv[1][0] != '-')
+		return gs_cli_workbench(argc, argv);
 	fputs(usage_text, stderr);
 	return 2;
 }

@@ -30,3 +30,4 @@ include tests/fuse.mk
 clean-local: clean-local-fixtures
 clean-local-fixtures:
 	rm -rf tests/fixtures-out
+include tests/match.mk

@@ -15,8 +15,10 @@
 #include "graphsmith/error.h"
 #include "graphsmith/ir.h"
 #include "graphsmith/match.h"
+#include "graphsmith/onnx.h"
 
 struct gs_history;
+struct gs_opdoc_db;
 
 /* Where command output goes: stdout headless, the console pane in the TUI. */
 enum gs_out_kind { GS_OUT_TEXT, GS_OUT_ERROR, GS_OUT_HEADING };
@@ -48,6 +50,14 @@ struct gs_workspace {
 	const struct gs_view_ops *view_ops;
 	void *view;
 	struct gs_load_opts_ref *unused;
+	/* added by src/cmd (workspace.c): */
+	struct gs_load_opts load_opts;	/* how gs_workspace_open loads */
+	bool a_is_baseline;		/* A is the untouched second load of B */
+	char sel_side;			/* 'a' or 'b': the selected node, set by */
+	const struct gs_graph *sel_graph; /* `select` and the TUI; used by */
+	int sel_node;			/* `explain`/`trace` with no argument; -1 none */
+	bool filter;			/* show mismatches only (the view's) */
+	struct gs_opdoc_db *opdoc;	/* data/ops.txt, loaded on first `explain` */
 };
 
 void gs_workspace_init(struct gs_workspace *ws);
@@ -59,8 +69,15 @@ int gs_workspace_open(struct gs_workspace *ws, char side, const char *path, stru
 struct gs_match *gs_workspace_match(struct gs_workspace *ws, struct gs_error *err);
 void gs_workspace_invalidate(struct gs_workspace *ws);
 
+/* Output goes line by line to ws->out; with no writer, text to stdout and
+ * errors to stderr as "graphsmith: LINE". */
 void gs_printf(struct gs_workspace *ws, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void gs_eprintf(struct gs_workspace *ws, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void gs_oprintf(struct gs_workspace *ws, enum gs_out_kind kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Path of a data file such as "ops.txt": $GRAPHSMITH_DATADIR, the
+ * installed pkgdatadir, or data/ beside the build; malloc'd, NULL if none. */
+char *gs_data_path(const char *name);
 
 enum gs_cmd_flags {
 	GS_CMD_NEEDS_B = 1 << 0,	/* a model must be open */
@@ -75,6 +92,8 @@ enum gs_cmd_changed {
 	GS_CHANGED_VIEW = 1 << 0,
 	GS_CHANGED_MODEL = 1 << 1,
 	GS_CHANGED_QUIT = 1 << 2,
+	GS_CHANGED_OPENED = 1 << 3,	/* a model was (re)loaded: rebuild all;
+					 * not an edit, so B is not "unsaved" */
 };
 
 /* Completion of an argument: kinds the console knows how to complete. */
@@ -107,5 +126,12 @@ void gs_cmd_free_argv(int argc, char **argv);
 /* Runs one command line, or several separated by ';'.  Blank lines and
  * '#' comments do nothing.  Returns the changed mask, or -1 with err. */
 int gs_cmd_run(struct gs_workspace *ws, const char *line, struct gs_error *err);
+
+/* Completion candidates for the word that ends at byte `point` of line:
+ * command names and aliases for the first word of a command, then what
+ * the command's complete() asks for.  *out is a malloc'd NULL-terminated
+ * list of malloc'd whole words (free with gs_cmd_free_argv(n, *out)),
+ * sorted and unique.  Returns their count. */
+int gs_complete(struct gs_workspace *ws, const char *line, int point, char ***out);
 
 #endif

@@ -10,6 +10,7 @@
 #ifndef GRAPHSMITH_HISTORY_H
 #define GRAPHSMITH_HISTORY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "graphsmith/error.h"
@@ -58,5 +59,20 @@ void gs_history_format_step(const struct gs_history *h, int i, char *buf, size_t
 
 /* Measures m now (used after each step). */
 void gs_step_stats_measure(struct gs_model *m, struct gs_step_stats *out);
+
+/* The ops whose weight (input 1) the sparsity figure and the prune passes
+ * cover: Conv, ConvTranspose, Gemm, MatMul in the default domain. */
+bool gs_is_weight_op(const struct gs_node *n);
+
+/* Measure each committed step (default on); off, steps repeat the
+ * previous figures (for benchmarks of the passes alone). */
+void gs_history_set_measure(struct gs_history *h, bool on);
+
+/* The edits recorded so far in the open step, for `preview`: fills up to
+ * max pointers (borrowed until the step closes) and returns the count. */
+int gs_history_open_edits(const struct gs_history *h, const struct gs_edit **edits, int max);
+/* A malloc'd copy of a TENSOR edit's before-image bytes (decompressed),
+ * or NULL when it had none.  e must come from gs_history_open_edits. */
+void *gs_history_before_data(const struct gs_history *h, const struct gs_edit *e);
 
 #endif

@@ -245,7 +245,9 @@ struct gs_edit {
 	struct gs_graph *g;
 	int node, slot, value;		/* ids the edit is about, or -1 */
 	int old_value;			/* INPUT: previous value id */
-	struct gs_tensor *tensor;	/* TENSOR: the tensor edited */
+	struct gs_tensor *tensor;	/* TENSOR: the tensor edited;
+					 * INITIALIZER_ADD: the value's param before
+					 * (a Constant's tensor, or NULL) */
 	/* TENSOR: the whole struct before.  If before.store is GS_STORE_HEAP
 	 * the journal owns before.data (it may compress it and put it back
 	 * before undo); other stores point into a mapping that outlives us. */

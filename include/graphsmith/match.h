@@ -98,6 +98,8 @@ struct gs_match {
 	struct gs_match_verdict verdict;
 	struct gs_match_summary summary;
 	double seconds;			/* time spent matching */
+	char **strings;			/* owned texts entries point into */
+	int n_strings;
 };
 
 struct gs_match_opts {
@@ -114,5 +116,8 @@ void gs_match_free(struct gs_match *m);
  * and text for people (summary line, then mismatches by severity). */
 json_t *gs_match_json(const struct gs_match *m);
 void gs_match_print(const struct gs_match *m, FILE *out);
+/* The same JSON as gs_match_json, streamed to out without building the
+ * tree (for big models); -1 on a write error. */
+int gs_match_write_json(const struct gs_match *m, FILE *out);
 
 #endif

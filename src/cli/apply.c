@@ -1,13 +1,96 @@
 /* `graphsmith apply [-c COMMANDS | -f SCRIPT] -o OUT MODEL`: the headless
  * runner of console commands; with no commands, a load and save. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <string.h>
+
 #include "graphsmith/cli.h"
+#include "graphsmith/cmd.h"
 
 static const char usage_line[] =
 	"usage: graphsmith apply [-c COMMANDS | -f SCRIPT] [--external-data] -o OUT MODEL\n";
+
+/* Reads a script, "-" being stdin; NULL with errno set on failure. */
+static char *read_script(const char *path)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	char *buf = NULL;
+	size_t len = 0, got;
+
+	if (!f)
+		return NULL;
+	for (;;) {
+		buf = gs_xrealloc(buf, len + 65536 + 1);
+		got = fread(buf + len, 1, 65536, f);
+		len += got;
+		if (got < 65536)
+			break;
+	}
+	buf[len] = 0;
+	if (ferror(f)) {
+		free(buf);
+		buf = NULL;
+	}
+	if (f != stdin)
+		fclose(f);
+	return buf;
+}
+
+/* Runs the commands line by line, so that an error can name its line;
+ * the first error stops the run. */
+static int run_commands(struct gs_workspace *ws, const char *name, char *text)
+{
+	struct gs_error err;
+	char *line = text, *nl;
+	int lineno = 0;
+
+	while (line && !ws->quit) {
+		lineno++;
+		if ((nl = strchr(line, '\n')))
+			*nl = 0;
+		if (gs_cmd_run(ws, line, &err) < 0) {
+			fflush(stdout);
+			fprintf(stderr, "graphsmith: apply: %s:%d: %s\n", name, lineno, err.msg);
+			return -1;
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	return 0;
+}
+
+/* The commands run on a workspace with MODEL as B and a second load as A,
+ * the baseline; B is saved to OUT only when every command succeeded. */
+static int apply_commands(const char *model, const char *commands, const char *script,
+			  const char *out, const struct gs_save_opts *save)
+{
+	struct gs_workspace ws;
+	struct gs_error err;
+	char *text;
+	int rc = 2;
+
+	if (script && !(text = read_script(script))) {
+		fprintf(stderr, "graphsmith: apply: cannot read '%s': %s\n", script, strerror(errno));
+		return 2;
+	}
+	if (!script)
+		text = gs_xstrdup(commands);
+	gs_workspace_init(&ws);
+	ws.load_opts = gs_cli_load_opts;
+	if (gs_workspace_open(&ws, 'b', model, &err) < 0)
+		fprintf(stderr, "graphsmith: %s\n", err.msg);
+	else if (run_commands(&ws, script ? (strcmp(script, "-") ? script : "stdin") : "-c", text) < 0)
+		;
+	else if (gs_onnx_save(ws.b, out, save, &err) < 0)
+		fprintf(stderr, "graphsmith: %s\n", err.msg);
+	else
+		rc = 0;
+	gs_workspace_release(&ws);
+	free(text);
+	return rc;
+}
 
 int gs_cli_apply(int argc, char **argv)
 {
@@ -41,12 +124,11 @@ int gs_cli_apply(int argc, char **argv)
 		fputs(usage_line, stderr);
 		return 2;
 	}
+	if (commands || script)
+		return apply_commands(argv[optind], commands, script, out, &save);
 	if (!(m = gs_cli_load(argv[optind])))
 		return 2;
-	if (commands || script) {
-		fprintf(stderr, "graphsmith: apply: console commands arrive with the passes (issue 5)\n");
-		rc = 2;
-	} else if (gs_onnx_save(m, out, &save, &err)) {
+	if (gs_onnx_save(m, out, &save, &err)) {
 		fprintf(stderr, "graphsmith: %s\n", err.msg);
 		rc = 2;
 	}

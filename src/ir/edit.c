@@ -401,7 +401,14 @@ void gs_edit_undo(struct gs_model *m, struct gs_edit *e)
 			g->n_initializers--;
 		}
 		v->kind = e->old_kind;
-		v->param = NULL;
+		/* the tensor a pass made for this initializer is dropped (redo
+		 * re-runs the command); the value's former param comes back */
+		if (v->param && v->param != e->tensor && v->param->store == GS_STORE_HEAP) {
+			free((void *)v->param->data);
+			v->param->data = NULL;
+			v->param->store = GS_STORE_NONE;
+		}
+		v->param = e->tensor;
 		v->is_initializer = false;
 		v->dtype = e->old_dtype;
 		v->rank = e->old_rank;

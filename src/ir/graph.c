@@ -16,8 +16,12 @@ struct gs_model *gs_model_new(void)
 
 static void tensor_release(struct gs_tensor *t)
 {
-	if (t && t->store == GS_STORE_HEAP)
+	if (t && t->store == GS_STORE_HEAP) {
 		free((void *)t->data);
+		/* released once: a Constant's tensor is seen again as its output */
+		t->data = NULL;
+		t->store = GS_STORE_NONE;
+	}
 }
 
 /* Frees what a graph holds outside the arena; tensors the graph created
@@ -40,7 +44,8 @@ static void graph_free(struct gs_graph *g)
 	for (i = 0; i < g->n_values; i++) {
 		struct gs_value *v = g->values[i];
 
-		if (v->param && v->kind == GS_VALUE_PARAM && v->is_initializer)
+		/* also an initializer an edit removed: undo could have needed it */
+		if (v->param && v->kind != GS_VALUE_OUTER)
 			tensor_release(v->param);
 		free(v->uses);
 	}
@@ -264,6 +269,7 @@ void gs_graph_add_initializer(struct gs_graph *g, int value_id, struct gs_tensor
 		e.old_dtype = v->dtype;
 		e.old_rank = v->rank;
 		e.old_dims = v->dims;
+		e.tensor = v->param;	/* a Constant's tensor, restored by undo */
 		gs_journal_note(g->model, &e);
 	}
 	v->kind = GS_VALUE_PARAM;

@@ -1,0 +1,78 @@
+/*
+ * Pruning passes over the weights of Conv, ConvTranspose, Gemm and MatMul
+ * (input 1, found through gs_graph_param_of).  Every change goes through
+ * the edit API of ir.h, so the history records and undoes it.  float32
+ * weights are the target; others are skipped with a note.
+ *
+ * Ownership: the passes borrow the model; notes are lines handed to the
+ * caller's callback (the core never prints).
+ */
+#ifndef GRAPHSMITH_PRUNE_H
+#define GRAPHSMITH_PRUNE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "graphsmith/error.h"
+#include "graphsmith/ir.h"
+
+struct gs_prune_opts {
+	const char *only;		/* fnmatch pattern on node or weight name */
+	bool global;			/* magnitude: one threshold for all layers */
+	bool dry_run;			/* channels: plan and preview only */
+	void (*note)(void *ctx, const char *line);	/* may be NULL */
+	void *ctx;
+};
+
+struct gs_prune_result {
+	int layers;			/* layers changed */
+	int skipped;			/* layers left alone (with a note) */
+	int64_t elements;		/* weights considered */
+	int64_t zeroed;			/* zero after the pass, of those */
+	int64_t removed;		/* channels: channels removed */
+};
+
+/* Parsers for the command arguments; -1 with a message naming the value. */
+int gs_prune_parse_sparsity(const char *s, double *out, struct gs_error *err);
+int gs_prune_parse_nm(const char *s, int *n, int *m, struct gs_error *err);
+int gs_prune_parse_ratio(const char *s, double *out, struct gs_error *err);
+
+/* Zeroes floor(n * sparsity) smallest |w| of each weight (or of all of
+ * them with opts->global), ties broken by position. */
+int gs_prune_magnitude(struct gs_model *m, double sparsity, const struct gs_prune_opts *opts,
+		       struct gs_prune_result *res, struct gs_error *err);
+
+/* Keeps the n largest |w| of each m consecutive weights along the
+ * reduction axis (Conv: a filter's input-channel*kernel row; ConvTranspose:
+ * input channels; Gemm/MatMul: K, honouring transB). */
+int gs_prune_nm(struct gs_model *m, int n, int group, const struct gs_prune_opts *opts,
+		struct gs_prune_result *res, struct gs_error *err);
+
+/* Removes floor(C * ratio) lowest-L1 output channels of each Conv
+ * (group 1) and Gemm, slicing bias, a following BatchNormalization, and
+ * the consumers' input channels through elementwise activations and
+ * pools.  Notes a preview of every shape change first, and why a layer
+ * was left alone. */
+int gs_prune_channels(struct gs_model *m, double ratio, const struct gs_prune_opts *opts,
+		      struct gs_prune_result *res, struct gs_error *err);
+
+/* Shared by the passes (src/passes/prune-util.c). */
+struct gs_prune_layer {
+	struct gs_graph *g;
+	struct gs_node *node;
+	struct gs_tensor *w;
+};
+
+/* The distinct weights the passes may touch, in graph walk order; each
+ * non-float32 or filtered-out weight is skipped (float: with a note). */
+int gs_prune_collect(struct gs_model *m, const struct gs_prune_opts *opts,
+		     struct gs_prune_layer **out);
+void gs_prune_note(const struct gs_prune_opts *opts, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* A malloc'd float copy of a float32 tensor's data (unaligned-safe). */
+float *gs_prune_floats(const struct gs_tensor *t);
+/* Installs data (float32, same shape) through the edit API when it
+ * differs from t's bytes; frees it otherwise.  Returns 1 if changed. */
+int gs_prune_install(struct gs_model *m, struct gs_tensor *t, float *data);
+
+#endif

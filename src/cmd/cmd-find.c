@@ -1,0 +1,92 @@
+/* find PATTERN: nodes of A and B whose name or op type matches. */
+#include <fnmatch.h>
+#include <string.h>
+
+#include "cmd/internal.h"
+
+struct find {
+	struct gs_workspace *ws;
+	const char *pattern;
+	bool glob;
+	char side;
+	int hits;
+};
+
+static bool matches(const struct find *f, const char *s)
+{
+	if (!s || !*s)
+		return false;
+	if (f->glob)
+		return !fnmatch(f->pattern, s, FNM_CASEFOLD);
+	return strcasestr(s, f->pattern) != NULL;
+}
+
+static int find_graph(struct gs_graph *g, void *ctx)
+{
+	struct find *f = ctx;
+	struct gs_strmap seen;	/* op type -> nodes so far, for OP:K labels */
+	char lb[256], ob[128], tmp[160];
+	int i, k;
+
+	gs_strmap_init(&seen);
+	for (i = 0; i < g->n_nodes; i++) {
+		const struct gs_node *n = g->nodes[i];
+
+		k = gs_strmap_get(&seen, n->op_type);
+		gs_strmap_put(&seen, n->op_type, k < 0 ? 1 : k + 1);
+		if (k < 0)
+			k = 0;
+		if (n->removed || (!matches(f, n->name) && !matches(f, n->op_type)))
+			continue;
+		if (n->name && n->name[0]) {
+			gs_escape(n->name, lb, sizeof(lb));
+		} else {
+			snprintf(tmp, sizeof(tmp), "%s:%d", n->op_type, k);
+			gs_escape(tmp, lb, sizeof(lb));
+		}
+		gs_printf(f->ws, "%c  %-40s %s%s", f->side == 'a' ? 'A' : 'B', lb,
+			  gs_escape(n->op_type, ob, sizeof(ob)), g->parent ? "  (subgraph)" : "");
+		f->hits++;
+	}
+	gs_strmap_release(&seen);
+	return 0;
+}
+
+static int find_exec(struct gs_workspace *ws, int argc, char **argv, struct gs_error *err)
+{
+	struct find f = { ws, NULL, false, 0, 0 };
+	char eb[128];
+
+	if (argc != 2 || !argv[1][0])
+		return gs_error_set(err, "usage: %s", gs_cmd_find_cmd.usage);
+	f.pattern = argv[1];
+	f.glob = strpbrk(f.pattern, "*?[") != NULL;
+	if (ws->a) {
+		f.side = 'a';
+		gs_graph_walk(ws->a->graph, find_graph, &f);
+	}
+	f.side = 'b';
+	gs_graph_walk(ws->b->graph, find_graph, &f);
+	if (f.hits)
+		gs_printf(ws, "%d match%s", f.hits, f.hits == 1 ? "" : "es");
+	else
+		gs_printf(ws, "no node matches '%s'", gs_escape(f.pattern, eb, sizeof(eb)));
+	return GS_CHANGED_NOTHING;
+}
+
+static enum gs_complete_kind find_complete(int argi, char **argv, const char *const **words)
+{
+	return argi == 1 ? GS_COMPLETE_OP : GS_COMPLETE_NONE;
+}
+
+const struct gs_cmd_entry gs_cmd_find_cmd = {
+	.name = "find",
+	.alias = NULL,
+	.usage = "find PATTERN",
+	.help = "Lists the nodes of A and B whose name or op type contains PATTERN\n"
+		"(ignoring case), or matches it as a glob when it has * ? or [.\n"
+		"Unnamed nodes show as OP:K, which select accepts.",
+	.flags = GS_CMD_NEEDS_B,
+	.exec = find_exec,
+	.complete = find_complete,
+};

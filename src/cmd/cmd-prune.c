@@ -1,0 +1,113 @@
+/* prune magnitude|nm|channels ...: pruning of B (see graphsmith/prune.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/internal.h"
+#include "graphsmith/prune.h"
+
+static void prune_line(void *ctx, const char *line)
+{
+	gs_printf(ctx, "%s", line);
+}
+
+/* Takes --global and --only PATTERN out of argv, wherever they are. */
+static int prune_options(int *argc, char **argv, struct gs_prune_opts *o, struct gs_error *err)
+{
+	int i, n = 0;
+
+	for (i = 0; i < *argc; i++) {
+		if (!strcmp(argv[i], "--global")) {
+			o->global = true;
+		} else if (!strcmp(argv[i], "--only")) {
+			if (i + 1 >= *argc)
+				return gs_error_set(err, "prune: --only needs a pattern");
+			o->only = argv[++i];
+		} else if (!strncmp(argv[i], "--only=", 7)) {
+			o->only = argv[i] + 7;
+		} else if (argv[i][0] == '-' && argv[i][1] == '-') {
+			return gs_error_set(err, "prune: unknown option '%s'", argv[i]);
+		} else {
+			argv[n++] = argv[i];
+		}
+	}
+	*argc = n;
+	return 0;
+}
+
+static int prune_exec(struct gs_workspace *ws, int argc, char **argv, struct gs_error *err)
+{
+	struct gs_prune_opts o = { .note = prune_line, .ctx = ws };
+	struct gs_prune_result r;
+	double x;
+	int n, m, rc;
+
+	if (prune_options(&argc, argv, &o, err) < 0)
+		return -1;
+	if (argc != 3)
+		return gs_error_set(err, "usage: %s", gs_cmd_prune.usage);
+	if (o.global && strcmp(argv[1], "magnitude"))
+		return gs_error_set(err, "prune: --global goes with 'magnitude'");
+	if (!strcmp(argv[1], "magnitude")) {
+		if (gs_prune_parse_sparsity(argv[2], &x, err) < 0)
+			return -1;
+		rc = gs_prune_magnitude(ws->b, x, &o, &r, err);
+	} else if (!strcmp(argv[1], "nm")) {
+		if (gs_prune_parse_nm(argv[2], &n, &m, err) < 0)
+			return -1;
+		rc = gs_prune_nm(ws->b, n, m, &o, &r, err);
+	} else if (!strcmp(argv[1], "channels")) {
+		if (gs_prune_parse_ratio(argv[2], &x, err) < 0)
+			return -1;
+		rc = gs_prune_channels(ws->b, x, &o, &r, err);
+	} else {
+		return gs_error_set(err, "prune: unknown method '%s' (magnitude, nm or channels)",
+				    argv[1]);
+	}
+	if (rc < 0)
+		return -1;
+	if (!strcmp(argv[1], "channels"))
+		gs_printf(ws, "pruned %lld channels in %d layers (%d left alone)",
+			  (long long)r.removed, r.layers, r.skipped);
+	else
+		gs_printf(ws, "pruned %d layers: %lld of %lld weights zero (%.1f%%)", r.layers,
+			  (long long)r.zeroed, (long long)r.elements,
+			  r.elements ? 100.0 * (double)r.zeroed / (double)r.elements : 0.0);
+	return r.layers ? GS_CHANGED_MODEL : GS_CHANGED_NOTHING;
+}
+
+static const char *const prune_methods[] = { "magnitude", "nm", "channels", NULL };
+static const char *const prune_flags[] = { "--global", "--only", NULL };
+static const char *const prune_nm[] = { "2:4", "1:4", "4:8", NULL };
+
+static enum gs_complete_kind prune_complete(int argi, char **argv, const char *const **words)
+{
+	if (argi == 1)
+		*words = prune_methods;
+	else if (argi == 2 && !strcmp(argv[1], "nm"))
+		*words = prune_nm;
+	else if (argi == 2)
+		return GS_COMPLETE_NONE;
+	else
+		*words = prune_flags;
+	return GS_COMPLETE_WORDS;
+}
+
+const struct gs_cmd_entry gs_cmd_prune = {
+	.name = "prune",
+	.alias = NULL,
+	.usage = "prune magnitude SPARSITY [--global] [--only PATTERN] | nm N:M | channels RATIO",
+	.help = "Prunes the weights of Conv, ConvTranspose, Gemm and MatMul in B\n"
+		"(biases and normalization parameters are left alone).\n"
+		"magnitude: zeroes exactly floor(n * SPARSITY) weights of smallest\n"
+		"magnitude in each layer, or across all layers with --global.\n"
+		"nm N:M: keeps the N largest of every M consecutive weights along\n"
+		"the reduction axis (2:4 is what sparse tensor cores run).\n"
+		"channels RATIO: removes the output channels of lowest L1 norm of\n"
+		"each Conv and Gemm for real, slicing bias, BatchNormalization,\n"
+		"activations and the consumers' inputs; previews every shape change\n"
+		"and says why a layer is left alone.  --only PATTERN picks layers by\n"
+		"node or weight name (shell pattern).",
+	.flags = GS_CMD_NEEDS_B | GS_CMD_MUTATES,
+	.exec = prune_exec,
+	.complete = prune_complete,
+};

@@ -1,0 +1,239 @@
+/* Completion for the console: the same table that runs commands says what
+ * each argument is, so completion cannot drift from the commands. */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "graphsmith/opdoc.h"
+#include "cmd/internal.h"
+
+struct cands {
+	const char *prefix;
+	size_t plen;
+	char **v;
+	size_t n, alloc;
+};
+
+static void add(struct cands *c, const char *s)
+{
+	if (!s || strncmp(s, c->prefix, c->plen))
+		return;
+	GS_GROW(c->v, c->n + 2, c->alloc);
+	c->v[c->n++] = gs_xstrdup(s);
+}
+
+static void add_label(struct cands *c, const struct gs_graph *g, const struct gs_node *n, int k)
+{
+	char tmp[256];
+
+	if (n->name && n->name[0]) {
+		/* a name the terminal cannot show cannot be typed either */
+		if (gs_is_printable(n->name))
+			add(c, n->name);
+		return;
+	}
+	snprintf(tmp, sizeof(tmp), "%s:%d", n->op_type, k);
+	add(c, tmp);
+}
+
+struct walk {
+	struct cands *c;
+	bool ops;
+};
+
+static int walk_graph(struct gs_graph *g, void *ctx)
+{
+	struct walk *w = ctx;
+	struct gs_strmap seen;
+	int i, k;
+
+	gs_strmap_init(&seen);
+	for (i = 0; i < g->n_nodes; i++) {
+		const struct gs_node *n = g->nodes[i];
+
+		k = gs_strmap_get(&seen, n->op_type);
+		gs_strmap_put(&seen, n->op_type, k < 0 ? 1 : k + 1);
+		if (n->removed)
+			continue;
+		if (w->ops)
+			add(w->c, n->op_type);
+		else
+			add_label(w->c, g, n, k < 0 ? 0 : k);
+	}
+	gs_strmap_release(&seen);
+	return 0;
+}
+
+static void add_files(struct cands *c)
+{
+	const char *slash = strrchr(c->prefix, '/');
+	char *dir = slash ? strndup(c->prefix, (size_t)(slash - c->prefix) + 1) : gs_xstrdup("");
+	const char *base = slash ? slash + 1 : c->prefix;
+	struct dirent *d;
+	DIR *dh;
+
+	if (!dir)
+		abort();
+	if ((dh = opendir(dir[0] ? dir : "."))) {
+		while ((d = readdir(dh))) {
+			char *path;
+
+			if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, "..") ||
+			    (d->d_name[0] == '.' && base[0] != '.'))
+				continue;
+			if (asprintf(&path, "%s%s%s", dir, d->d_name, d->d_type == DT_DIR ? "/" : "") < 0)
+				abort();
+			add(c, path);
+			free(path);
+		}
+		closedir(dh);
+	}
+	free(dir);
+}
+
+static int by_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct word {
+	char *s;
+	size_t len, alloc;
+};
+
+static void word_add(struct word *w, char ch)
+{
+	GS_GROW(w->s, w->len + 2, w->alloc);
+	w->s[w->len++] = ch;
+	w->s[w->len] = 0;
+}
+
+static void word_push(struct word *w, char ***v, size_t *n, size_t *alloc)
+{
+	GS_GROW(*v, *n + 2, *alloc);
+	(*v)[(*n)++] = w->s ? w->s : gs_xstrdup("");
+	(*v)[*n] = NULL;
+	memset(w, 0, sizeof(*w));
+}
+
+/* Splits the command being typed into words, forgiving an open quote;
+ * the last word is the one being completed ("" after a space). */
+static int words_before(const char *s, size_t len, char ***out)
+{
+	struct word w = { 0 };
+	char **v = NULL, q = 0;
+	size_t n = 0, alloc = 0, i;
+	bool have = false;
+
+	for (i = 0; i < len; i++) {
+		char ch = s[i];
+
+		if (q) {
+			if (ch == q)
+				q = 0;
+			else if (q == '"' && ch == '\\' && i + 1 < len)
+				word_add(&w, s[++i]);
+			else
+				word_add(&w, ch);
+			continue;
+		}
+		if (ch == ' ' || ch == '\t') {
+			if (have)
+				word_push(&w, &v, &n, &alloc);
+			have = false;
+			continue;
+		}
+		have = true;
+		if (ch == '\'' || ch == '"')
+			q = ch;
+		else if (ch == '\\' && i + 1 < len)
+			word_add(&w, s[++i]);
+		else
+			word_add(&w, ch);
+	}
+	word_push(&w, &v, &n, &alloc);
+	*out = v;
+	return (int)n;
+}
+
+int gs_complete(struct gs_workspace *ws, const char *line, int point, char ***out)
+{
+	const struct gs_cmd_entry *const *t, *e;
+	const char *const *words = NULL;
+	const char *start = line, *p;
+	enum gs_complete_kind kind;
+	struct cands c = { 0 };
+	struct walk w;
+	char **argv, q = 0;
+	size_t i, j;
+	int argc, n;
+
+	/* only the last command of "a; b" is being typed */
+	for (p = line; p < line + point; p++) {
+		if (q && *p == q)
+			q = 0;
+		else if (!q && (*p == '\'' || *p == '"'))
+			q = *p;
+		else if (!q && *p == '\\' && p + 1 < line + point)
+			p++;
+		else if (!q && (*p == ';' || *p == '\n'))
+			start = p + 1;
+	}
+	while (*start == ' ' || *start == '\t')
+		start++;
+	argc = words_before(start, (size_t)(line + point - start), &argv);
+	c.prefix = argv[argc - 1];
+	c.plen = strlen(c.prefix);
+	if (argc == 1) {
+		kind = GS_COMPLETE_COMMAND;
+	} else {
+		size_t l = strlen(argv[0]);
+
+		if (l > 1 && argv[0][l - 1] == '!')
+			argv[0][l - 1] = 0;
+		e = gs_cmd_find(argv[0], NULL);
+		kind = e && e->complete ? e->complete(argc - 1, argv, &words) : GS_COMPLETE_NONE;
+	}
+	switch (kind) {
+	case GS_COMPLETE_COMMAND:
+		t = gs_cmd_table(&n);
+		for (i = 0; i < (size_t)n; i++) {
+			add(&c, t[i]->name);
+			add(&c, t[i]->alias);
+		}
+		break;
+	case GS_COMPLETE_NODE:
+	case GS_COMPLETE_OP:
+		w.c = &c;
+		w.ops = kind == GS_COMPLETE_OP;
+		if (ws->b)
+			gs_graph_walk(ws->b->graph, walk_graph, &w);
+		if (ws->a)
+			gs_graph_walk(ws->a->graph, walk_graph, &w);
+		for (i = 0; w.ops && ws->opdoc && i < gs_opdoc_count(ws->opdoc); i++)
+			add(&c, gs_opdoc_at(ws->opdoc, i)->op);
+		break;
+	case GS_COMPLETE_FILE:
+		add_files(&c);
+		break;
+	case GS_COMPLETE_WORDS:
+		for (i = 0; words && words[i]; i++)
+			add(&c, words[i]);
+		break;
+	case GS_COMPLETE_NONE:
+		break;
+	}
+	if (c.n)
+		qsort(c.v, c.n, sizeof(*c.v), by_str);
+	for (i = j = 0; i < c.n; i++) {
+		if (j && !strcmp(c.v[j - 1], c.v[i]))
+			free(c.v[i]);
+		else
+			c.v[j++] = c.v[i];
+	}
+	GS_GROW(c.v, j + 1, c.alloc);
+	c.v[j] = NULL;
+	gs_cmd_free_argv(argc, argv);
+	*out = c.v;
+	return (int)j;
+}

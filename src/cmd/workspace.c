@@ -1,0 +1,243 @@
+/* The workspace: models A and B, their match, B's history, and where
+ * command output goes. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "graphsmith/history.h"
+#include "graphsmith/opdoc.h"
+#include "cmd/internal.h"
+
+void gs_workspace_init(struct gs_workspace *ws)
+{
+	memset(ws, 0, sizeof(*ws));
+	ws->sel_node = -1;
+}
+
+static void drop_history(struct gs_workspace *ws)
+{
+#if GS_CMD_HAVE_HISTORY
+	if (ws->history)
+		gs_history_free(ws->history);
+#endif
+	ws->history = NULL;
+}
+
+static void drop_side(struct gs_workspace *ws, char side)
+{
+	if (ws->sel_side == side || !ws->sel_side) {
+		ws->sel_side = 0;
+		ws->sel_graph = NULL;
+		ws->sel_node = -1;
+	}
+	if (side == 'a') {
+		gs_model_free(ws->a);
+		ws->a = NULL;
+		free(ws->path_a);
+		ws->path_a = NULL;
+		ws->a_is_baseline = false;
+	} else {
+		drop_history(ws);
+		gs_model_free(ws->b);
+		ws->b = NULL;
+		free(ws->path_b);
+		ws->path_b = NULL;
+		ws->unsaved = false;
+	}
+}
+
+void gs_workspace_release(struct gs_workspace *ws)
+{
+	gs_workspace_invalidate(ws);
+	drop_side(ws, 'b');
+	drop_side(ws, 'a');
+	if (ws->opdoc)
+		gs_opdoc_free(ws->opdoc);
+	gs_workspace_init(ws);
+}
+
+int gs_workspace_open(struct gs_workspace *ws, char side, const char *path, struct gs_error *err)
+{
+	struct gs_model *m, *base = NULL;
+
+	if (side == 'A' || side == 'B')
+		side = (char)(side - 'A' + 'a');
+	if (side != 'a' && side != 'b')
+		return gs_error_set(err, "unknown side '%c' (use A or B)", side);
+	if (!(m = gs_onnx_load(path, &ws->load_opts, err)))
+		return -1;
+	/* B alone gets a second load as its baseline: the reader maps the
+	 * file, so this costs the structure, not the weights. */
+	if (side == 'b' && (!ws->a || ws->a_is_baseline) &&
+	    !(base = gs_onnx_load(path, &ws->load_opts, err))) {
+		gs_model_free(m);
+		return -1;
+	}
+	gs_workspace_invalidate(ws);
+	drop_side(ws, side);
+	if (side == 'a') {
+		ws->a = m;
+		ws->path_a = gs_xstrdup(path);
+		return 0;
+	}
+	ws->b = m;
+	ws->path_b = gs_xstrdup(path);
+	if (base) {
+		drop_side(ws, 'a');
+		ws->a = base;
+		ws->path_a = gs_xstrdup(path);
+		ws->a_is_baseline = true;
+	}
+#if GS_CMD_HAVE_HISTORY
+	ws->history = gs_history_new(ws->b);
+#endif
+	return 0;
+}
+
+struct gs_match *gs_workspace_match(struct gs_workspace *ws, struct gs_error *err)
+{
+	if (ws->match)
+		return ws->match;
+	if (!ws->a || !ws->b) {
+		gs_error_set(err, "two models needed (use 'open A FILE' and 'open B FILE')");
+		return NULL;
+	}
+#if GS_CMD_HAVE_MATCH
+	ws->match = gs_match_models(ws->a, ws->b, &ws->match_opts, err);
+	return ws->match;
+#else
+	gs_error_set(err, "the matcher is not built in yet");
+	return NULL;
+#endif
+}
+
+void gs_workspace_invalidate(struct gs_workspace *ws)
+{
+#if GS_CMD_HAVE_MATCH
+	if (ws->match)
+		gs_match_free(ws->match);
+#endif
+	ws->match = NULL;
+}
+
+struct gs_model *gs_ws_model(struct gs_workspace *ws, char side)
+{
+	return side == 'a' ? ws->a : side == 'b' ? ws->b : NULL;
+}
+
+char gs_parse_side(const char *s)
+{
+	if (!s || !s[0] || s[1])
+		return 0;
+	if (s[0] == 'a' || s[0] == 'A')
+		return 'a';
+	if (s[0] == 'b' || s[0] == 'B')
+		return 'b';
+	return 0;
+}
+
+/* Sends each line of text separately: the console pane wants lines. */
+static void emit(struct gs_workspace *ws, enum gs_out_kind kind, const char *text)
+{
+	const char *p = text, *nl;
+	char *line;
+
+	while (*p) {
+		nl = strchr(p, '\n');
+		line = nl ? strndup(p, (size_t)(nl - p)) : gs_xstrdup(p);
+		if (!line)
+			abort();
+		if (ws->out.write)
+			ws->out.write(ws->out.ctx, kind, line);
+		else if (kind == GS_OUT_ERROR)
+			fprintf(stderr, "graphsmith: %s\n", line);
+		else
+			printf("%s\n", line);
+		free(line);
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+}
+
+static void vout(struct gs_workspace *ws, enum gs_out_kind kind, const char *fmt, va_list ap)
+{
+	char *text;
+
+	if (vasprintf(&text, fmt, ap) < 0)
+		abort();
+	emit(ws, kind, text);
+	free(text);
+}
+
+void gs_printf(struct gs_workspace *ws, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vout(ws, GS_OUT_TEXT, fmt, ap);
+	va_end(ap);
+}
+
+void gs_eprintf(struct gs_workspace *ws, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vout(ws, GS_OUT_ERROR, fmt, ap);
+	va_end(ap);
+}
+
+void gs_oprintf(struct gs_workspace *ws, enum gs_out_kind kind, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vout(ws, kind, fmt, ap);
+	va_end(ap);
+}
+
+static char *existing(const char *dir, const char *sub, const char *name)
+{
+	char *p;
+	struct stat st;
+
+	if (asprintf(&p, "%s%s/%s", dir, sub, name) < 0)
+		abort();
+	if (!stat(p, &st) && S_ISREG(st.st_mode))
+		return p;
+	free(p);
+	return NULL;
+}
+
+char *gs_data_path(const char *name)
+{
+	const char *env = getenv("GRAPHSMITH_DATADIR");
+	char exe[4096], *p, *found = NULL;
+	ssize_t n;
+
+	if (env && *env)
+		return existing(env, "", name);
+#ifdef GS_DATADIR
+	if ((found = existing(GS_DATADIR, "", name)))
+		return found;
+#endif
+	/* Not installed: the program is PREFIX/src/graphsmith in a build
+	 * tree, so look in PREFIX/data and, for a build folder inside the
+	 * source tree, PREFIX/../data. */
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return NULL;
+	exe[n] = 0;
+	if (!(p = strrchr(exe, '/')))
+		return NULL;
+	*p = 0;
+	if ((p = strrchr(exe, '/')))
+		*p = 0;
+	if (!(found = existing(exe, "/data", name)))
+		found = existing(exe, "/../data", name);
+	return found;
+}

@@ -1,0 +1,181 @@
+/*
+ * The numbers every step shows: nodes, parameter elements, saved bytes,
+ * those bytes through zstd (what sparsity and quantization buy on disk)
+ * and the zero fraction of the weights of Conv, ConvTranspose, Gemm and
+ * MatMul.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zstd.h>
+
+#include "graphsmith/history.h"
+#include "graphsmith/onnx.h"
+#include "history/internal.h"
+
+enum { STATS_ZSTD_LEVEL = 1 };
+
+struct census {
+	int nodes;
+	int64_t params;
+	const struct gs_tensor **weights;
+	int n_weights, weights_alloc;
+};
+
+bool gs_is_weight_op(const struct gs_node *n)
+{
+	return !n->domain[0] && (!strcmp(n->op_type, "Conv") || !strcmp(n->op_type, "ConvTranspose") ||
+				 !strcmp(n->op_type, "Gemm") || !strcmp(n->op_type, "MatMul"));
+}
+
+static int count_graph(struct gs_graph *g, void *ctx)
+{
+	struct census *c = ctx;
+	int i, j;
+
+	c->nodes += gs_graph_live_nodes(g);
+	for (i = 0; i < g->n_values; i++) {
+		const struct gs_value *v = g->values[i];
+
+		if (v->kind == GS_VALUE_PARAM && v->param && v->param->numel > 0)
+			c->params += v->param->numel;
+	}
+	for (i = 0; i < g->n_nodes; i++) {
+		const struct gs_node *n = g->nodes[i];
+		const struct gs_tensor *t;
+
+		if (n->removed || !gs_is_weight_op(n) || n->n_inputs < 2)
+			continue;
+		if (!(t = gs_graph_param_of(g, n->inputs[1])) || !t->data)
+			continue;
+		/* a weight shared by several nodes counts once */
+		for (j = 0; j < c->n_weights; j++)
+			if (c->weights[j] == t)
+				break;
+		if (j < c->n_weights)
+			continue;
+		GS_GROW(c->weights, c->n_weights + 1, c->weights_alloc);
+		c->weights[c->n_weights++] = t;
+	}
+	return 0;
+}
+
+/* Zero elements of a dense tensor; -0.0 counts as zero for floats. */
+static int64_t count_zeros(const struct gs_tensor *t)
+{
+	const uint8_t *p = t->data;
+	int bits = gs_dtype_bits(t->dtype);
+	size_t size = (size_t)bits / 8, i, k;
+	int64_t zeros = 0;
+	bool fl = gs_dtype_is_float(t->dtype);
+
+	if (bits < 8 || bits % 8 || t->nbytes < (size_t)t->numel * size)
+		return 0;
+	for (i = 0; i < (size_t)t->numel; i++, p += size) {
+		uint8_t acc = 0;
+
+		for (k = 0; k + 1 < size; k++)
+			acc |= p[k];
+		/* little-endian: the sign bit is the top bit of the last byte */
+		acc |= fl ? (uint8_t)(p[size - 1] & 0x7f) : p[size - 1];
+		zeros += !acc;
+	}
+	return zeros;
+}
+
+struct zcount {
+	ZSTD_CCtx *cc;
+	uint8_t *buf;
+	size_t cap;
+	uint64_t out;
+};
+
+static void zsink(void *ctx, const void *data, size_t len)
+{
+	struct zcount *z = ctx;
+	ZSTD_inBuffer in = { data, len, 0 };
+
+	while (in.pos < in.size) {
+		ZSTD_outBuffer o = { z->buf, z->cap, 0 };
+
+		if (ZSTD_isError(ZSTD_compressStream2(z->cc, &o, &in, ZSTD_e_continue)))
+			return;
+		z->out += o.pos;
+	}
+}
+
+static uint64_t zstd_size(struct gs_model *m)
+{
+	struct zcount z;
+	size_t rc;
+
+	memset(&z, 0, sizeof(z));
+	z.cc = ZSTD_createCCtx();
+	ZSTD_CCtx_setParameter(z.cc, ZSTD_c_compressionLevel, STATS_ZSTD_LEVEL);
+	z.cap = ZSTD_CStreamOutSize();
+	z.buf = gs_xmalloc(z.cap);
+	gs_onnx_pack_stream(m, zsink, &z);
+	do {
+		ZSTD_inBuffer in = { NULL, 0, 0 };
+		ZSTD_outBuffer o = { z.buf, z.cap, 0 };
+
+		rc = ZSTD_compressStream2(z.cc, &o, &in, ZSTD_e_end);
+		z.out += o.pos;
+	} while (rc && !ZSTD_isError(rc));
+	ZSTD_freeCCtx(z.cc);
+	free(z.buf);
+	return z.out;
+}
+
+void gs_step_stats_measure(struct gs_model *m, struct gs_step_stats *out)
+{
+	struct census c;
+	int64_t zeros = 0, total = 0;
+	int i;
+
+	memset(&c, 0, sizeof(c));
+	memset(out, 0, sizeof(*out));
+	gs_graph_walk(m->graph, count_graph, &c);
+	for (i = 0; i < c.n_weights; i++) {
+		zeros += count_zeros(c.weights[i]);
+		total += c.weights[i]->numel;
+	}
+	free(c.weights);
+	out->nodes = c.nodes;
+	out->params = c.params;
+	out->sparsity = total ? (double)zeros / (double)total : 0.0;
+	out->bytes = gs_onnx_packed_size(m);
+	out->zstd_bytes = zstd_size(m);
+}
+
+static double pct(uint64_t now, uint64_t then)
+{
+	return then ? 100.0 * ((double)now - (double)then) / (double)then : 0.0;
+}
+
+void gs_history_format_step(const struct gs_history *h, int i, char *buf, size_t len)
+{
+	const struct gs_step_stats *s = gs_history_stats(h, i), *b = gs_history_baseline(h), *p;
+	char line[256], sz[32], zs[32];
+
+	if (!s) {
+		snprintf(buf, len, "no step %d", i);
+		return;
+	}
+	gs_format_bytes(s->bytes, sz, sizeof(sz));
+	gs_format_bytes(s->zstd_bytes, zs, sizeof(zs));
+	if (i == 0) {
+		snprintf(buf, len, "baseline: %d nodes, %lld params, %s, zstd %s, sparsity %.1f%%",
+			 s->nodes, (long long)s->params, sz, zs, 100.0 * s->sparsity);
+		return;
+	}
+	p = gs_history_stats(h, i - 1);
+	gs_escape(gs_history_line(h, i), line, sizeof(line));
+	snprintf(buf, len,
+		 "step %d %s: %d nodes (%+d), %lld params (%+lld), %s (%+.1f%%), "
+		 "zstd %s (%+.1f%%, %+.1f%% vs baseline), sparsity %.1f%% (%+.1f pts)",
+		 i, line, s->nodes, s->nodes - p->nodes, (long long)s->params,
+		 (long long)(s->params - p->params), sz, pct(s->bytes, p->bytes), zs,
+		 pct(s->zstd_bytes, p->zstd_bytes), pct(s->zstd_bytes, b->zstd_bytes),
+		 100.0 * s->sparsity, 100.0 * (s->sparsity - p->sparsity));
+}

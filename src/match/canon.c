@@ -1,0 +1,461 @@
+/*
+ * Canonical attributes: defaults dropped (a missing attribute equals its
+ * default), floats hashed as float32 bits, and attribute-like constant
+ * inputs (Reshape shape, axes from opset 13, Clip min/max, ...) hashed as
+ * attributes so both opset forms agree.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "match/internal.h"
+
+enum { D_ALL_INT, D_INT, D_FLOAT, D_STR };
+
+struct attr_default {
+	const char *op;		/* NULL: any op */
+	const char *name;
+	int kind;
+	double num;
+	const char *str;
+	int min_opset, max_opset;	/* inclusive; 0 = unbounded */
+};
+
+static const struct attr_default defaults[] = {
+	{ "Conv", "strides", D_ALL_INT, 1, NULL, 0, 0 },
+	{ "Conv", "dilations", D_ALL_INT, 1, NULL, 0, 0 },
+	{ "Conv", "pads", D_ALL_INT, 0, NULL, 0, 0 },
+	{ "Conv", "group", D_INT, 1, NULL, 0, 0 },
+	{ "Conv", "auto_pad", D_STR, 0, "NOTSET", 0, 0 },
+	{ "ConvTranspose", "strides", D_ALL_INT, 1, NULL, 0, 0 },
+	{ "ConvTranspose", "dilations", D_ALL_INT, 1, NULL, 0, 0 },
+	{ "ConvTranspose", "pads", D_ALL_INT, 0, NULL, 0, 0 },
+	{ "ConvTranspose", "output_padding", D_ALL_INT, 0, NULL, 0, 0 },
+	{ "ConvTranspose", "group", D_INT, 1, NULL, 0, 0 },
+	{ "ConvTranspose", "auto_pad", D_STR, 0, "NOTSET", 0, 0 },
+	{ "MaxPool", "strides", D_ALL_INT, 1, NULL, 0, 0 },
+	{ "MaxPool", "dilations", D_ALL_INT, 1, NULL, 0, 0 },
+	{ "MaxPool", "pads", D_ALL_INT, 0, NULL, 0, 0 },
+	{ "MaxPool", "ceil_mode", D_INT, 0, NULL, 0, 0 },
+	{ "MaxPool", "storage_order", D_INT, 0, NULL, 0, 0 },
+	{ "MaxPool", "auto_pad", D_STR, 0, "NOTSET", 0, 0 },
+	{ "AveragePool", "strides", D_ALL_INT, 1, NULL, 0, 0 },
+	{ "AveragePool", "pads", D_ALL_INT, 0, NULL, 0, 0 },
+	{ "AveragePool", "ceil_mode", D_INT, 0, NULL, 0, 0 },
+	{ "AveragePool", "count_include_pad", D_INT, 0, NULL, 0, 0 },
+	{ "AveragePool", "auto_pad", D_STR, 0, "NOTSET", 0, 0 },
+	{ "Gemm", "alpha", D_FLOAT, 1, NULL, 0, 0 },
+	{ "Gemm", "beta", D_FLOAT, 1, NULL, 0, 0 },
+	{ "Gemm", "transA", D_INT, 0, NULL, 0, 0 },
+	{ "BatchNormalization", "epsilon", D_FLOAT, 1e-5, NULL, 0, 0 },
+	{ "BatchNormalization", "momentum", D_FLOAT, 0.9, NULL, 0, 0 },
+	{ "BatchNormalization", "training_mode", D_INT, 0, NULL, 0, 0 },
+	{ "LayerNormalization", "axis", D_INT, -1, NULL, 0, 0 },
+	{ "LayerNormalization", "epsilon", D_FLOAT, 1e-5, NULL, 0, 0 },
+	{ "LayerNormalization", "stash_type", D_INT, 1, NULL, 0, 0 },
+	{ "Softmax", "axis", D_INT, 1, NULL, 0, 12 },
+	{ "Softmax", "axis", D_INT, -1, NULL, 13, 0 },
+	{ "LogSoftmax", "axis", D_INT, 1, NULL, 0, 12 },
+	{ "LogSoftmax", "axis", D_INT, -1, NULL, 13, 0 },
+	{ "Flatten", "axis", D_INT, 1, NULL, 0, 0 },
+	{ "Gather", "axis", D_INT, 0, NULL, 0, 0 },
+	{ "Concat", "axis", D_INT, 0, NULL, -1, -1 },
+	{ "LeakyRelu", "alpha", D_FLOAT, 0.01, NULL, 0, 0 },
+	{ "Elu", "alpha", D_FLOAT, 1, NULL, 0, 0 },
+	{ "HardSigmoid", "alpha", D_FLOAT, 0.2, NULL, 0, 0 },
+	{ "HardSigmoid", "beta", D_FLOAT, 0.5, NULL, 0, 0 },
+	{ "Gelu", "approximate", D_STR, 0, "none", 0, 0 },
+	{ "Dropout", "seed", D_INT, 0, NULL, -1, -1 },
+	{ NULL, "keepdims", D_INT, 1, NULL, 0, 0 },
+	{ NULL, "noop_with_empty_axes", D_INT, 0, NULL, 0, 0 },
+	{ "DequantizeLinear", "axis", D_INT, 1, NULL, 0, 0 },
+	{ "QuantizeLinear", "axis", D_INT, 1, NULL, 0, 0 },
+	{ "QuantizeLinear", "saturate", D_INT, 1, NULL, 0, 0 },
+	{ NULL, NULL, 0, 0, NULL, 0, 0 },
+};
+
+/* ops whose constant inputs act as attributes: slot -> name */
+struct attr_slot {
+	const char *op;
+	int slot;
+	const char *name;
+};
+
+static const struct attr_slot attr_slots[] = {
+	{ "Reshape", 1, "shape" }, { "Expand", 1, "shape" }, { "Tile", 1, "repeats" },
+	{ "Squeeze", 1, "axes" }, { "Unsqueeze", 1, "axes" },
+	{ "ReduceMean", 1, "axes" }, { "ReduceSum", 1, "axes" }, { "ReduceMax", 1, "axes" },
+	{ "ReduceMin", 1, "axes" }, { "ReduceProd", 1, "axes" }, { "ReduceL2", 1, "axes" },
+	{ "Split", 1, "split" }, { "Pad", 1, "pads" }, { "Pad", 2, "constant_value" },
+	{ "Slice", 1, "starts" }, { "Slice", 2, "ends" }, { "Slice", 3, "axes" },
+	{ "Slice", 4, "steps" }, { "Clip", 1, "min" }, { "Clip", 2, "max" },
+	{ "Resize", 1, "roi" }, { "Resize", 2, "scales" }, { "Resize", 3, "sizes" },
+	{ "TopK", 1, "K" }, { "Upsample", 1, "scales" }, { "ConstantOfShape", 0, "shape" },
+	{ NULL, 0, NULL },
+};
+
+uint64_t hash_ints(const int64_t *v, int n)
+{
+	uint64_t h = gs_mix64(0x1171 + (uint64_t)n);
+	int i;
+
+	for (i = 0; i < n; i++)
+		h = gs_hash_combine(h, (uint64_t)v[i]);
+	return h;
+}
+
+uint64_t hash_floats(const double *v, int n)
+{
+	uint64_t h = gs_mix64(0xf10a7 + (uint64_t)n);
+	int i;
+
+	for (i = 0; i < n; i++) {
+		float f = (float)v[i];
+		uint32_t bits;
+
+		if (f == 0)
+			f = 0;		/* -0 == 0 */
+		memcpy(&bits, &f, sizeof(bits));
+		h = gs_hash_combine(h, bits);
+	}
+	return h;
+}
+
+static uint64_t attr_hash(const struct gs_attr *a)
+{
+	double f;
+	int i;
+
+	switch (a->type) {
+	case GS_ATTR_INT:
+		return hash_ints(&a->i, 1);
+	case GS_ATTR_INTS:
+		return hash_ints(a->ints, a->n);
+	case GS_ATTR_FLOAT:
+		f = a->f;
+		return hash_floats(&f, 1);
+	case GS_ATTR_FLOATS: {
+		uint64_t h = gs_mix64(0xf10a7 + (uint64_t)a->n);
+
+		for (i = 0; i < a->n; i++) {
+			f = a->floats[i];
+			h = gs_hash_combine(h, hash_floats(&f, 1));
+		}
+		return a->n == 1 ? hash_floats(&f, 1) : h;
+	}
+	case GS_ATTR_STRING:
+		return gs_hash_bytes(a->s, a->s_len, 0x57);
+	case GS_ATTR_STRINGS: {
+		uint64_t h = 0x5757;
+
+		for (i = 0; i < a->n; i++)
+			h = gs_hash_combine(h, gs_hash_str(a->strings[i]));
+		return h;
+	}
+	case GS_ATTR_TENSOR:
+		if (a->t && a->t->data)
+			return gs_hash_bytes(a->t->data, a->t->nbytes, (uint64_t)a->t->dtype);
+		return 0x7e;
+	default:
+		return (uint64_t)a->type * 0x9e37;	/* subgraphs: compared recursively */
+	}
+}
+
+/* A small constant tensor's value hash, or 0 when it is not small. */
+static uint64_t tensor_hash(const struct gs_tensor *t)
+{
+	double buf[64];
+
+	if (!t || !t->data || t->numel > 64 || t->numel < 0)
+		return t && t->data ? gs_hash_bytes(t->data, t->nbytes, 0x7e) : 0x7e;
+	if (gs_decode_to_double(t->dtype, t->data, 0, (size_t)t->numel, buf))
+		return gs_hash_bytes(t->data, t->nbytes, 0x7e);
+	if (gs_dtype_is_float(t->dtype))
+		return hash_floats(buf, (int)t->numel);
+	{
+		int64_t iv[64];
+		int i;
+
+		for (i = 0; i < t->numel; i++)
+			iv[i] = (int64_t)buf[i];
+		return hash_ints(iv, (int)t->numel);
+	}
+}
+
+static bool is_default(const struct mview *v, const struct gs_node *n, const struct gs_attr *a)
+{
+	int64_t opset = gs_model_opset(v->model, "");
+	int i, k;
+
+	for (k = 0; defaults[k].name; k++) {
+		const struct attr_default *d = &defaults[k];
+
+		if ((d->op && (strcmp(d->op, n->op_type) || n->domain[0])) || strcmp(d->name, a->name))
+			continue;
+		if (d->min_opset < 0 || (d->min_opset && opset < d->min_opset) ||
+		    (d->max_opset && opset > d->max_opset))
+			continue;
+		switch (d->kind) {
+		case D_ALL_INT:
+			if (a->type != GS_ATTR_INTS)
+				return false;
+			for (i = 0; i < a->n; i++)
+				if (a->ints[i] != (int64_t)d->num)
+					return false;
+			return true;
+		case D_INT:
+			return a->type == GS_ATTR_INT && a->i == (int64_t)d->num;
+		case D_FLOAT:
+			return a->type == GS_ATTR_FLOAT && a->f == (float)d->num;
+		case D_STR:
+			return a->type == GS_ATTR_STRING && !strcmp(a->s, d->str);
+		}
+	}
+	return false;
+}
+
+bool canon_attr_slot(const struct gs_node *n, int slot, const char **name)
+{
+	int k;
+
+	if (n->domain[0])
+		return false;
+	for (k = 0; attr_slots[k].op; k++)
+		if (attr_slots[k].slot == slot && !strcmp(attr_slots[k].op, n->op_type)) {
+			if (name)
+				*name = attr_slots[k].name;
+			return true;
+		}
+	return false;
+}
+
+int canon_node_attrs(struct mview *v, const struct gs_node *n, struct cattr *out, int max,
+		     bool *attr_slot)
+{
+	int i, cnt = 0;
+
+	for (i = 0; i < n->n_attrs && cnt < max; i++) {
+		const struct gs_attr *a = &n->attrs[i];
+
+		if (is_default(v, n, a))
+			continue;
+		if (op_is(n, "Gemm") && !strcmp(a->name, "transB"))
+			continue;	/* weight layout is normalized instead */
+		out[cnt].name = a->name;
+		out[cnt].attr = a;
+		out[cnt].tensor = NULL;
+		out[cnt].h = gs_hash_combine(gs_hash_str(a->name), attr_hash(a));
+		cnt++;
+	}
+	for (i = 0; i < n->n_inputs && cnt < max; i++) {
+		const char *name;
+		const struct gs_tensor *t;
+
+		if (!canon_attr_slot(n, i, &name) || n->inputs[i] < 0)
+			continue;
+		t = gs_graph_param_of(v->g, n->inputs[i]);
+		if (!t)
+			continue;
+		if (attr_slot)
+			attr_slot[i] = true;
+		out[cnt].name = name;
+		out[cnt].attr = NULL;
+		out[cnt].tensor = t;
+		out[cnt].h = gs_hash_combine(gs_hash_str(name), tensor_hash(t));
+		cnt++;
+	}
+	return cnt;
+}
+
+static void list_text(char *buf, size_t len, const double *vals, int n, bool is_float)
+{
+	size_t at = 0;
+	int i;
+
+	at += (size_t)snprintf(buf, len, n == 1 ? "" : "[");
+	for (i = 0; i < n && at < len; i++) {
+		if (is_float)
+			at += (size_t)snprintf(buf + at, len - at, "%s%.9g", i ? "," : "", vals[i]);
+		else
+			at += (size_t)snprintf(buf + at, len - at, "%s%" PRId64, i ? "," : "",
+					       (int64_t)vals[i]);
+	}
+	if (n != 1 && at < len)
+		snprintf(buf + at, len - at, "]");
+}
+
+void cattr_text(const struct cattr *c, char *buf, size_t len)
+{
+	double vals[32];
+	int i, n;
+
+	if (!c) {
+		snprintf(buf, len, "default");
+		return;
+	}
+	if (c->tensor) {
+		const struct gs_tensor *t = c->tensor;
+
+		n = t->numel > 32 ? 32 : (int)t->numel;
+		if (!t->data || gs_decode_to_double(t->dtype, t->data, 0, (size_t)n, vals))
+			snprintf(buf, len, "<tensor>");
+		else
+			list_text(buf, len, vals, n, gs_dtype_is_float(t->dtype));
+		return;
+	}
+	if (!c->attr) {
+		list_text(buf, len, &c->num, 1, !c->num_is_int);
+		return;
+	}
+	switch (c->attr->type) {
+	case GS_ATTR_INT:
+		snprintf(buf, len, "%" PRId64, c->attr->i);
+		break;
+	case GS_ATTR_FLOAT:
+		snprintf(buf, len, "%.9g", (double)c->attr->f);
+		break;
+	case GS_ATTR_INTS:
+		n = c->attr->n > 32 ? 32 : c->attr->n;
+		for (i = 0; i < n; i++)
+			vals[i] = (double)c->attr->ints[i];
+		list_text(buf, len, vals, n, false);
+		break;
+	case GS_ATTR_FLOATS:
+		n = c->attr->n > 32 ? 32 : c->attr->n;
+		for (i = 0; i < n; i++)
+			vals[i] = c->attr->floats[i];
+		list_text(buf, len, vals, n, true);
+		break;
+	case GS_ATTR_STRING: {
+		char esc[128];
+
+		snprintf(buf, len, "\"%s\"", gs_escape(c->attr->s, esc, sizeof(esc)));
+		break;
+	}
+	default:
+		snprintf(buf, len, "<%s>", c->attr->type == GS_ATTR_GRAPH ? "graph" : "value");
+		break;
+	}
+}
+
+/* Fills at_off/at_cnt/attrs for every base.  Virtual pattern attributes
+ * were already set by fusion.c through the synthetic scratch below. */
+void canon_attrs(struct mview *v)
+{
+	struct cattr tmp[64];
+	int i, total = 0, alloc = 0;
+
+	v->at_off = gs_xcalloc((size_t)v->nn + 1, sizeof(int));
+	v->at_cnt = gs_xcalloc((size_t)v->nn + 1, sizeof(int));
+	for (i = 0; i < v->nn; i++) {
+		const struct gs_node *n = v->g->nodes[i];
+		int cnt, j;
+
+		if (v->role[i] != ROLE_BASE)
+			continue;
+		if (v->pattern[i] && !strcmp(v->vop[i], "LayerNormalization") &&
+		    !op_is(n, "LayerNormalization")) {
+			/* the chain: epsilon from its Add constant */
+			const struct gs_tensor *t = NULL;
+			double eps = 1e-5;
+
+			cnt = 0;
+			if (v->in_cnt[i] > 3)
+				t = view_param(v, v->ins[v->in_off[i] + 3]);
+			if (t && t->data && t->numel == 1)
+				gs_decode_to_double(t->dtype, t->data, 0, 1, &eps);
+			if ((float)eps != (float)1e-5) {
+				tmp[0].name = "epsilon";
+				tmp[0].attr = NULL;
+				tmp[0].tensor = NULL;
+				tmp[0].num = eps;
+				tmp[0].num_is_int = false;
+				tmp[0].h = gs_hash_combine(gs_hash_str("epsilon"), hash_floats(&eps, 1));
+				cnt = 1;
+			}
+		} else if (v->pattern[i] && strcmp(v->vop[i], n->op_type)) {
+			cnt = 0;	/* other virtual ops use defaults */
+		} else {
+			cnt = canon_node_attrs(v, n, tmp, 64, NULL);
+		}
+		GS_GROW(v->attrs, total + cnt, alloc);
+		v->at_off[i] = total;
+		v->at_cnt[i] = cnt;
+		for (j = 0; j < cnt; j++)
+			v->attrs[total + j] = tmp[j];
+		total += cnt;
+	}
+	v->n_attrs = total;
+	/* attribute-like inputs are not parameters */
+	for (i = 0; i < v->nn; i++) {
+		const struct gs_node *n = v->g->nodes[i];
+		int j;
+
+		if (v->role[i] != ROLE_BASE || v->pattern[i])
+			continue;
+		for (j = 0; j < v->in_cnt[i]; j++) {
+			int val = v->ins[v->in_off[i] + j];
+			int kind = view_slot_kind(v, val);
+
+			if (kind == SLOT_PARAM && canon_attr_slot(n, j, NULL))
+				kind = SLOT_ATTR;
+			v->in_kind[v->in_off[i] + j] = (unsigned char)kind;
+		}
+	}
+	for (i = 0; i < v->nn; i++) {
+		int j;
+
+		if (v->role[i] != ROLE_BASE || !v->pattern[i])
+			continue;
+		for (j = 0; j < v->in_cnt[i]; j++) {
+			int kind = view_slot_kind(v, v->ins[v->in_off[i] + j]);
+
+			/* the chain's epsilon is an attribute of LayerNormalization */
+			if (j == 3 && !strcmp(v->vop[i], "LayerNormalization"))
+				kind = SLOT_ATTR;
+			v->in_kind[v->in_off[i] + j] = (unsigned char)kind;
+		}
+	}
+}
+
+void canon_default_text(const struct mview *v, const struct gs_node *n, const char *name,
+			const struct cattr *like, char *buf, size_t len)
+{
+	int64_t opset = gs_model_opset(v->model, "");
+	int k, i, cnt = 1;
+	size_t at;
+
+	for (k = 0; defaults[k].name; k++) {
+		const struct attr_default *d = &defaults[k];
+
+		if ((d->op && (strcmp(d->op, n->op_type) || n->domain[0])) || strcmp(d->name, name))
+			continue;
+		if (d->min_opset < 0 || (d->min_opset && opset < d->min_opset) ||
+		    (d->max_opset && opset > d->max_opset))
+			continue;
+		switch (d->kind) {
+		case D_ALL_INT:
+			if (like && like->attr && like->attr->type == GS_ATTR_INTS)
+				cnt = like->attr->n;
+			at = (size_t)snprintf(buf, len, "[");
+			for (i = 0; i < cnt && i < 32 && at < len; i++)
+				at += (size_t)snprintf(buf + at, len - at, "%s%lld", i ? "," : "",
+						       (long long)d->num);
+			if (at < len)
+				snprintf(buf + at, len - at, "]");
+			return;
+		case D_INT:
+			snprintf(buf, len, "%lld", (long long)d->num);
+			return;
+		case D_FLOAT:
+			snprintf(buf, len, "%.9g", (double)(float)d->num);
+			return;
+		case D_STR:
+			snprintf(buf, len, "\"%s\"", d->str);
+			return;
+		}
+	}
+	snprintf(buf, len, "absent");
+}

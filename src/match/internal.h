@@ -1,0 +1,153 @@
+/*
+ * Internals of the compatibility engine, shared by the files of src/match.
+ *
+ * Each graph is seen through a "view": transparent nodes (Identity, Dropout,
+ * activation Q->DQ pairs) and the members of known patterns (BN after Conv,
+ * Add after MatMul, LayerNorm and GELU chains) are absorbed into a base node;
+ * constant subgraphs (Constant, DequantizeLinear of a weight, ...) become
+ * parameter sources.  Matching pairs base nodes; the report expands each base
+ * back into its member nodes.  Everything is indexed by node id of the graph.
+ */
+#ifndef GS_MATCH_INTERNAL_H
+#define GS_MATCH_INTERNAL_H
+
+#include <stdint.h>
+
+#include "graphsmith/match.h"
+#include "graphsmith/onnx.h"
+
+#define GS_WL_ROUNDS 3
+
+enum {
+	ROLE_DEAD,		/* removed node, not in the view */
+	ROLE_BASE,		/* a view node */
+	ROLE_ABSORBED,		/* member of a base node's group */
+	ROLE_CONST,		/* part of a constant subgraph: a parameter source */
+};
+
+/* Kinds of a view input slot. */
+enum {
+	SLOT_ABSENT, SLOT_ACT, SLOT_INPUT, SLOT_PARAM, SLOT_ATTR,
+};
+
+/* A canonical attribute: name plus a hash of its value; text on demand. */
+struct cattr {
+	const char *name;
+	uint64_t h;
+	const struct gs_attr *attr;	/* or */
+	const struct gs_tensor *tensor;	/* an attribute-like constant input, or */
+	double num;			/* a synthetic scalar (virtual ops) */
+	bool num_is_int;
+};
+
+struct mview {
+	const struct gs_graph *g;
+	const struct gs_model *model;
+	int nn, nv;
+	unsigned char *role;
+	int *owner;			/* base node of each node, -1 */
+	const char **vop;		/* canonical op of a base */
+	const char **pattern;		/* "MatMul+Add", NULL for a plain node */
+	bool *wt;			/* base stores its weight transposed (Gemm transB) */
+	bool *comm;			/* base is a commutative op */
+	/* view inputs and outputs per base (value ids, -1 absent) */
+	int *in_off, *in_cnt, *ins;
+	unsigned char *in_kind;
+	int *out_off, *out_cnt, *outs;
+	int n_ins, n_outs;
+	/* canonical attributes per base */
+	int *at_off, *at_cnt;
+	struct cattr *attrs;
+	int n_attrs;
+	/* values: effective value (through transparent nodes), its base producer */
+	int *eff;
+	int *src;
+	/* consumers per base: (node, slot, port) in CSR */
+	int *dn_off, *dn_cnt;
+	int *dn_node, *dn_slot, *dn_port;
+	/* bases in canonical order */
+	int *order, n_order;
+	int *pos;			/* canonical position of a base */
+	int *depth;
+	uint64_t *sig[GS_WL_ROUNDS + 1];
+	uint64_t *fam;
+	/* matching state */
+	int *match;
+	unsigned char *method;
+	float *score;
+	bool *ambiguous;
+	/* graph input/output pairing: value id -> partner value id */
+	int *vmatch;
+};
+
+struct mctx {
+	struct mview A, B;
+	const struct gs_match_opts *opts;
+	int *work, n_work, work_alloc;	/* worklist of A bases */
+};
+
+/* view.c */
+void view_build(struct mview *v, const struct gs_graph *g);
+void view_release(struct mview *v);
+const struct gs_tensor *view_param(const struct mview *v, int value);
+int view_slot_kind(const struct mview *v, int value);
+bool op_is(const struct gs_node *n, const char *op);
+bool op_commutative(const char *op);
+
+/* canon.c */
+void canon_attrs(struct mview *v);
+/* Appends canonical attributes of node n (real attributes with defaults
+ * dropped, plus attribute-like constant inputs). */
+int canon_node_attrs(struct mview *v, const struct gs_node *n, struct cattr *out, int max,
+		     bool *attr_slot);
+bool canon_attr_slot(const struct gs_node *n, int slot, const char **name);
+void cattr_text(const struct cattr *a, char *buf, size_t len);
+void canon_default_text(const struct mview *v, const struct gs_node *n, const char *name,
+			const struct cattr *like, char *buf, size_t len);
+uint64_t hash_ints(const int64_t *v, int n);
+uint64_t hash_floats(const double *v, int n);
+
+/* fusion.c */
+void fusion_patterns(struct mview *v);
+int fusion_fold_conv_bn(const struct mview *v, int base, float **w, float **b,
+			int64_t *cout, int64_t *per);
+
+/* signature.c */
+void sig_compute(struct mview *v);
+uint64_t family_of(const char *op);
+
+/* anchor.c, propagate.c */
+void set_pair(struct mctx *c, int a, int b, int method, float score);
+void anchor_io(struct mctx *c);
+void anchor_unique(struct mctx *c, int round);
+void propagate(struct mctx *c);
+
+/* align.c, fuzzy.c */
+typedef void (*gap_fn)(struct mctx *c, const int *ga, int na, const int *gb, int nb,
+		       int arg);
+void gaps_walk(struct mctx *c, gap_fn fn, int arg);
+void align_gaps(struct mctx *c);
+int align_lis(const int *seq, int n, int *keep);
+void fuzzy_pairs(struct mctx *c);
+float fuzzy_score(const struct mctx *c, int a, int b);
+
+/* build of the result: match.c, params.c, edges.c, io.c */
+struct gs_match_build {
+	struct gs_match *m;
+	int entries_alloc, params_alloc, edges_alloc, io_alloc, strings_alloc;
+};
+
+int match_graphs(struct gs_match_build *mb, const struct gs_graph *ga,
+		 const struct gs_graph *gb, const struct gs_match_opts *opts,
+		 const int *seed_a, const int *seed_b, int n_seed, struct gs_error *err);
+int entry_add(struct gs_match_build *mb, int status, const struct gs_graph *ga,
+	      const struct gs_graph *gb);
+void entry_push(struct gs_match_entry *e, bool side_b, int node);
+void entry_change(struct gs_match_entry *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void params_pair(struct gs_match_build *mb, struct mctx *c, int *entry_of_a, int *entry_of_b);
+void edges_diff(struct gs_match_build *mb, struct mctx *c, const int *entry_of_b);
+void io_diff(struct gs_match_build *mb, struct mctx *c);
+const char *value_name(const struct gs_graph *g, int value);
+
+#endif

@@ -1,0 +1,107 @@
+/*
+ * Model inputs and outputs: paired by name, else by position (anchor.c),
+ * compared by dtype and shape, symbolic dims included.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "match/internal.h"
+
+static bool dims_equal(const struct gs_value *a, const struct gs_value *b)
+{
+	int i;
+
+	if (a->rank != b->rank)
+		return false;
+	for (i = 0; i < a->rank; i++) {
+		const char *pa = a->dims[i].param, *pb = b->dims[i].param;
+
+		if ((pa || pb) ? (!pa || !pb || strcmp(pa, pb)) : a->dims[i].value != b->dims[i].value)
+			return false;
+	}
+	return true;
+}
+
+static void shape_str(const struct gs_value *v, char *buf, size_t len)
+{
+	size_t at;
+	int i;
+
+	if (v->rank < 0) {
+		snprintf(buf, len, "%s[?]", gs_dtype_name(v->dtype));
+		return;
+	}
+	at = (size_t)snprintf(buf, len, "%s[", gs_dtype_name(v->dtype));
+	for (i = 0; i < v->rank && at < len; i++) {
+		char esc[64];
+
+		if (v->dims[i].param)
+			at += (size_t)snprintf(buf + at, len - at, "%s%s", i ? "," : "",
+					       gs_escape(v->dims[i].param, esc, sizeof(esc)));
+		else
+			at += (size_t)snprintf(buf + at, len - at, "%s%lld", i ? "," : "",
+					       (long long)v->dims[i].value);
+	}
+	if (at < len)
+		snprintf(buf + at, len - at, "]");
+}
+
+static void add(struct gs_match_build *mb, const struct gs_value *a, const struct gs_value *b,
+		bool is_output)
+{
+	struct gs_match *m = mb->m;
+	struct gs_io_diff *d;
+	char sa[56], sb[56], na[64], nb[64];
+	const char *what = is_output ? "output" : "input";
+
+	GS_GROW(m->io, m->n_io + 1, mb->io_alloc);
+	d = &m->io[m->n_io++];
+	memset(d, 0, sizeof(*d));
+	d->is_output = is_output;
+	d->name_a = a ? a->name : NULL;
+	d->name_b = b ? b->name : NULL;
+	if (!a || !b) {
+		snprintf(d->text, sizeof(d->text), "%s %s %s", what,
+			 gs_escape(a ? a->name : b->name, na, sizeof(na)), a ? "removed" : "added");
+		return;
+	}
+	d->ok = a->dtype == b->dtype && dims_equal(a, b);
+	shape_str(a, sa, sizeof(sa));
+	shape_str(b, sb, sizeof(sb));
+	gs_escape(a->name, na, sizeof(na));
+	gs_escape(b->name, nb, sizeof(nb));
+	if (d->ok)
+		snprintf(d->text, sizeof(d->text), "%s %s%s%s: %s", what, na,
+			 strcmp(a->name, b->name) ? " -> " : "", strcmp(a->name, b->name) ? nb : "", sa);
+	else
+		snprintf(d->text, sizeof(d->text), "%s %s%s%s: %s -> %s", what, na,
+			 strcmp(a->name, b->name) ? " -> " : "", strcmp(a->name, b->name) ? nb : "",
+			 sa, sb);
+}
+
+static void side(struct gs_match_build *mb, struct mctx *c, const int *la, int na,
+		 const int *lb, int nb, bool is_output)
+{
+	int i;
+
+	for (i = 0; i < na; i++) {
+		const struct gs_value *va = c->A.g->values[la[i]];
+		int vb = c->A.vmatch[la[i]];
+
+		if (va->kind == GS_VALUE_PARAM)
+			continue;
+		add(mb, va, vb >= 0 ? c->B.g->values[vb] : NULL, is_output);
+	}
+	for (i = 0; i < nb; i++) {
+		const struct gs_value *vb = c->B.g->values[lb[i]];
+
+		if (vb->kind != GS_VALUE_PARAM && c->B.vmatch[lb[i]] < 0)
+			add(mb, NULL, vb, is_output);
+	}
+}
+
+void io_diff(struct gs_match_build *mb, struct mctx *c)
+{
+	side(mb, c, c->A.g->inputs, c->A.g->n_inputs, c->B.g->inputs, c->B.g->n_inputs, false);
+	side(mb, c, c->A.g->outputs, c->A.g->n_outputs, c->B.g->outputs, c->B.g->n_outputs, true);
+}

@@ -1,0 +1,524 @@
+/*
+ * Parameters: paired by (matched node, canonical slot), compared with the
+ * metrics of metrics.h.  Conv+BatchNormalization is folded on the fly when
+ * the partner is a plain Conv; a Gemm weight stored transposed is compared
+ * through a transpose; DequantizeLinear(weight) is dequantized and checked
+ * against the half-step bound.  Constant subgraphs feeding a slot become
+ * their own entries: matched when both sides have the same ops, folded
+ * otherwise.  Leftover constants join their consumer's entry.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "match/internal.h"
+
+/* A parameter as compared: a tensor or a decoded float buffer we own. */
+struct pv {
+	const char *name;
+	const struct gs_tensor *t;
+	int dtype;
+	int rank;
+	int64_t dims[8];
+	int64_t numel;
+	const void *data;
+	float *owned;
+	/* DequantizeLinear source */
+	const struct gs_node *dq;
+};
+
+static void pv_release(struct pv *p)
+{
+	free(p->owned);
+	p->owned = NULL;
+}
+
+static void pv_from_tensor(struct pv *p, const struct gs_tensor *t, const char *name)
+{
+	int i;
+
+	memset(p, 0, sizeof(*p));
+	p->name = name;
+	p->t = t;
+	p->dtype = t->dtype;
+	p->rank = t->rank > 8 ? 8 : t->rank;
+	for (i = 0; i < p->rank; i++)
+		p->dims[i] = t->dims[i];
+	p->numel = t->numel;
+	p->data = t->data;
+}
+
+static void pv_from_floats(struct pv *p, float *data, int64_t numel, int rank,
+			   const int64_t *dims, const char *name)
+{
+	int i;
+
+	memset(p, 0, sizeof(*p));
+	p->name = name;
+	p->dtype = GS_DTYPE_FLOAT;
+	p->rank = rank > 8 ? 8 : rank;
+	for (i = 0; i < p->rank; i++)
+		p->dims[i] = dims[i];
+	p->numel = numel;
+	p->data = data;
+	p->owned = data;
+}
+
+static float *to_floats(const struct gs_tensor *t)
+{
+	double buf[256];
+	float *f;
+	int64_t i, k;
+
+	if (!t || !t->data || t->numel <= 0)
+		return NULL;
+	f = gs_xmalloc(sizeof(float) * (size_t)t->numel);
+	for (i = 0; i < t->numel; i += 256) {
+		int64_t n = t->numel - i < 256 ? t->numel - i : 256;
+
+		if (gs_decode_to_double(t->dtype, t->data, (size_t)i, (size_t)n, buf)) {
+			free(f);
+			return NULL;
+		}
+		for (k = 0; k < n; k++)
+			f[i + k] = (float)buf[k];
+	}
+	return f;
+}
+
+/* DequantizeLinear(q, scale, zp) of constants, per tensor or per axis. */
+static int pv_dequant(struct pv *p, const struct mview *v, const struct gs_node *dq)
+{
+	const struct gs_tensor *q = view_param(v, dq->inputs[0]);
+	const struct gs_tensor *s = dq->n_inputs > 1 ? view_param(v, dq->inputs[1]) : NULL;
+	const struct gs_tensor *z = dq->n_inputs > 2 ? view_param(v, dq->inputs[2]) : NULL;
+	float *qf, *sf, *zf = NULL, *out;
+	int64_t axis = gs_node_attr_int(dq, "axis", 1), ch = 1, inner = 1, i;
+
+	if (!q || !s || !(qf = to_floats(q)))
+		return -1;
+	if (!(sf = to_floats(s))) {
+		free(qf);
+		return -1;
+	}
+	if (z)
+		zf = to_floats(z);
+	if (s->numel > 1) {
+		if (axis < 0)
+			axis += q->rank;
+		if (axis < 0 || axis >= q->rank || q->dims[axis] != s->numel) {
+			free(qf);
+			free(sf);
+			free(zf);
+			return -1;
+		}
+		ch = s->numel;
+		for (i = axis + 1; i < q->rank; i++)
+			inner *= q->dims[i];
+	}
+	out = gs_xmalloc(sizeof(float) * (size_t)q->numel);
+	for (i = 0; i < q->numel; i++) {
+		int64_t c = (i / inner) % ch;
+
+		out[i] = (qf[i] - (zf ? zf[c] : 0)) * sf[c];
+	}
+	pv_from_floats(p, out, q->numel, q->rank, q->dims, q->name);
+	p->dq = dq;
+	free(qf);
+	free(sf);
+	free(zf);
+	return 0;
+}
+
+/* The parameter a view input refers to, or -1. */
+static int pv_get(struct pv *p, const struct mview *v, int val)
+{
+	const struct gs_tensor *t = view_param(v, val);
+	const struct gs_value *gv;
+
+	if (t) {
+		pv_from_tensor(p, t, v->g->values[val]->name);
+		return t->data ? 0 : -1;
+	}
+	gv = v->g->values[val];
+	if (gv->producer >= 0 && op_is(v->g->nodes[gv->producer], "DequantizeLinear"))
+		return pv_dequant(p, v, v->g->nodes[gv->producer]);
+	return -1;
+}
+
+static struct gs_param_diff *param_new(struct gs_match_build *mb, int entry, const char *na,
+				       const char *nb, int cls)
+{
+	struct gs_match *m = mb->m;
+	struct gs_param_diff *d;
+
+	GS_GROW(m->params, m->n_params + 1, mb->params_alloc);
+	d = &m->params[m->n_params++];
+	memset(d, 0, sizeof(*d));
+	d->name_a = na;
+	d->name_b = nb;
+	d->entry = entry;
+	d->cls = cls;
+	return d;
+}
+
+static bool same_shape(const struct pv *a, const struct pv *b)
+{
+	int i;
+
+	if (a->rank != b->rank)
+		return false;
+	for (i = 0; i < a->rank; i++)
+		if (a->dims[i] != b->dims[i])
+			return false;
+	return true;
+}
+
+static float *transpose2(const struct pv *p)
+{
+	float *src = NULL, *out;
+	int64_t r = p->dims[0], c = p->dims[1], i, j;
+	struct gs_tensor tmp;
+
+	if (p->owned) {
+		src = p->owned;
+	} else {
+		memset(&tmp, 0, sizeof(tmp));
+		tmp.dtype = p->dtype;
+		tmp.numel = p->numel;
+		tmp.data = p->data;
+		if (!(src = to_floats(&tmp)))
+			return NULL;
+	}
+	out = gs_xmalloc(sizeof(float) * (size_t)p->numel);
+	for (i = 0; i < r; i++)
+		for (j = 0; j < c; j++)
+			out[j * r + i] = src[i * c + j];
+	if (src != p->owned)
+		free(src);
+	return out;
+}
+
+static void compare(struct gs_match_build *mb, const struct mctx *c, int entry,
+		    struct pv *a, struct pv *b, bool transposed, const char *note)
+{
+	struct gs_param_diff *d = param_new(mb, entry, a->name, b->name, GS_PARAM_CHANGED);
+	struct pv bt;
+
+	d->a = a->t;
+	d->b = b->t;
+	if (note)
+		snprintf(d->note, sizeof(d->note), "%s", note);
+	if (transposed && b->rank == 2 && a->rank == 2) {
+		float *t = transpose2(b);
+
+		if (t) {
+			int64_t dims[2] = { b->dims[1], b->dims[0] };
+
+			pv_from_floats(&bt, t, b->numel, 2, dims, b->name);
+			bt.dq = b->dq;
+			bt.t = b->t;
+			pv_release(b);
+			*b = bt;
+			snprintf(d->note + strlen(d->note), sizeof(d->note) - strlen(d->note),
+				 "%scompared with transpose", d->note[0] ? "; " : "");
+		}
+	}
+	if (!same_shape(a, b)) {
+		d->cls = GS_PARAM_SHAPE_CHANGED;
+		return;
+	}
+	if (gs_metrics_compare(a->dtype, a->data, b->dtype, b->data, (size_t)a->numel,
+			       &c->opts->metrics, &d->metrics))
+		return;
+	d->has_metrics = true;
+	d->cls = gs_metrics_classify(&d->metrics);
+	if (b->dq && a->dtype == GS_DTYPE_FLOAT) {
+		struct gs_qdq_report q;
+		float *af = gs_xmalloc(sizeof(float) * (size_t)a->numel);
+		const struct gs_node *dq = b->dq;
+		const struct mview *B = &c->B;
+		const struct gs_tensor *qt = view_param(B, dq->inputs[0]);
+		const struct gs_tensor *st = view_param(B, dq->inputs[1]);
+		const struct gs_tensor *zt = dq->n_inputs > 2 ? view_param(B, dq->inputs[2]) : NULL;
+		float *sf = to_floats(st);
+		int32_t *zp = NULL;
+		int64_t axis = gs_node_attr_int(dq, "axis", 1), ch = 1, inner = 1, i;
+
+		memcpy(af, a->data, sizeof(float) * (size_t)a->numel);
+		if (st->numel > 1) {
+			if (axis < 0)
+				axis += qt->rank;
+			ch = st->numel;
+			for (i = axis + 1; i < qt->rank; i++)
+				inner *= qt->dims[i];
+		}
+		if (zt) {
+			float *zf = to_floats(zt);
+
+			zp = gs_xmalloc(sizeof(int32_t) * (size_t)ch);
+			for (i = 0; i < ch; i++)
+				zp[i] = zf ? (int32_t)zf[i] : 0;
+			free(zf);
+		}
+		if (!transposed && sf &&
+		    !gs_qdq_check(af, qt->data, qt->dtype, sf, zp, (size_t)(a->numel / (ch * inner)),
+				  (size_t)ch, (size_t)inner, &q, NULL)) {
+			bool ok = q.err_over_half_scale <= 1 + 1e-6;
+
+			snprintf(d->note + strlen(d->note), sizeof(d->note) - strlen(d->note),
+				 "%sdequantized %s: err/half-scale %.4f, worst channel %zu",
+				 d->note[0] ? "; " : "", gs_dtype_name(qt->dtype),
+				 q.err_over_half_scale, q.worst_channel);
+			d->cls = ok ? GS_PARAM_QUANTIZED : GS_PARAM_CHANGED;
+		}
+		free(af);
+		free(sf);
+		free(zp);
+	} else if (a->dtype != b->dtype) {
+		d->cls = GS_PARAM_DTYPE_CHANGED;
+	}
+}
+
+static bool is_const_src(const struct mview *v, int val)
+{
+	const struct gs_value *gv;
+
+	if (val < 0)
+		return false;
+	gv = v->g->values[val];
+	return gv->producer >= 0 && v->role[gv->producer] == ROLE_CONST;
+}
+
+/* Constant nodes upstream of val not yet in an entry (DFS, iterative). */
+static int const_closure(const struct mview *v, int val, const int *eo, bool *seen,
+			 int *out, int max)
+{
+	int n = 0, top = 0, *stack;
+
+	if (!is_const_src(v, val) || seen[v->g->values[val]->producer])
+		return 0;
+	stack = gs_xmalloc(sizeof(int) * ((size_t)v->nn + 1));
+	stack[top++] = v->g->values[val]->producer;
+	while (top > 0 && n < max) {
+		int id = stack[--top], i;
+		const struct gs_node *nd = v->g->nodes[id];
+
+		if (seen[id] || eo[id] >= 0)
+			continue;
+		seen[id] = true;
+		out[n++] = id;
+		for (i = 0; i < nd->n_inputs; i++)
+			if (is_const_src(v, nd->inputs[i]) && top < v->nn)
+				stack[top++] = v->g->values[nd->inputs[i]]->producer;
+	}
+	free(stack);
+	return n;
+}
+
+static void const_entries(struct gs_match_build *mb, struct mctx *c, int va, int vb,
+			  int *eoa, int *eob, bool *seen_a, bool *seen_b, int *la, int *lb)
+{
+	int na = va >= 0 ? const_closure(&c->A, va, eoa, seen_a, la, c->A.nn) : 0;
+	int nb = vb >= 0 ? const_closure(&c->B, vb, eob, seen_b, lb, c->B.nn) : 0;
+	struct gs_match_entry *e;
+	int idx, i;
+	bool same = na == nb;
+
+	if (!na && !nb)
+		return;
+	for (i = 0; same && i < na; i++)
+		same = !strcmp(c->A.g->nodes[la[i]]->op_type, c->B.g->nodes[lb[i]]->op_type);
+	idx = entry_add(mb, same ? GS_MATCH_MATCHED : GS_MATCH_FOLDED, c->A.g, c->B.g);
+	e = &mb->m->entries[idx];
+	e->method = same ? GS_METHOD_PROPAGATION : GS_METHOD_FUSION;
+	e->score = 1;
+	if (!same)
+		e->pattern = "constant folded";
+	for (i = 0; i < na; i++) {
+		entry_push(e, false, la[i]);
+		eoa[la[i]] = idx;
+	}
+	for (i = 0; i < nb; i++) {
+		entry_push(e, true, lb[i]);
+		eob[lb[i]] = idx;
+	}
+}
+
+static bool is_conv_bn(const struct mview *v, int n)
+{
+	return v->pattern[n] && strstr(v->pattern[n], "BatchNormalization") && v->in_cnt[n] == 7;
+}
+
+/* A{Conv,BN} against a plain Conv of B (or the reverse, swapped). */
+static void fold_pair(struct gs_match_build *mb, struct mctx *c, int entry, int a, int b,
+		      bool bn_on_a)
+{
+	const struct mview *F = bn_on_a ? &c->A : &c->B, *P = bn_on_a ? &c->B : &c->A;
+	int f = bn_on_a ? a : b, p = bn_on_a ? b : a;
+	float *w = NULL, *bias = NULL;
+	int64_t cout, per;
+	struct pv fw, fb, pw, pb;
+	const struct gs_tensor *tw = view_param(F, F->ins[F->in_off[f] + 1]);
+	int pbias = P->in_cnt[p] > 2 ? P->ins[P->in_off[p] + 2] : -1;
+	bool had_bias = F->ins[F->in_off[f] + 2] >= 0;
+
+	if (fusion_fold_conv_bn(F, f, &w, &bias, &cout, &per) || pv_get(&pw, P, P->ins[P->in_off[p] + 1])) {
+		free(w);
+		free(bias);
+		return;
+	}
+	pv_from_floats(&fw, w, cout * per, tw->rank, tw->dims, tw->name);
+	pv_from_floats(&fb, bias, cout, 1, &cout, "(folded bias)");
+	if (bn_on_a)
+		compare(mb, c, entry, &fw, &pw, false, "folded BatchNormalization");
+	else
+		compare(mb, c, entry, &pw, &fw, false, "folded BatchNormalization");
+	if (pbias >= 0 && !pv_get(&pb, P, pbias)) {
+		const char *note = had_bias ? "folded BatchNormalization" :
+				   "folded BatchNormalization; bias added";
+
+		if (bn_on_a)
+			compare(mb, c, entry, &fb, &pb, false, note);
+		else
+			compare(mb, c, entry, &pb, &fb, false, note);
+		pv_release(&pb);
+	}
+	pv_release(&fw);
+	pv_release(&fb);
+	pv_release(&pw);
+}
+
+static void pair_slots(struct gs_match_build *mb, struct mctx *c, int entry, int a, int b)
+{
+	const struct mview *A = &c->A, *B = &c->B;
+	int n = A->in_cnt[a] > B->in_cnt[b] ? A->in_cnt[a] : B->in_cnt[b], i;
+	bool fold_a = is_conv_bn(A, a) && !is_conv_bn(B, b);
+	bool fold_b = is_conv_bn(B, b) && !is_conv_bn(A, a);
+
+	if (fold_a || fold_b) {
+		fold_pair(mb, c, entry, a, b, fold_a);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		int va = i < A->in_cnt[a] ? A->ins[A->in_off[a] + i] : -1;
+		int vb = i < B->in_cnt[b] ? B->ins[B->in_off[b] + i] : -1;
+		int ka = va >= 0 ? A->in_kind[A->in_off[a] + i] : SLOT_ABSENT;
+		int kb = vb >= 0 ? B->in_kind[B->in_off[b] + i] : SLOT_ABSENT;
+		struct pv pa, pb;
+		bool ga, gb;
+
+		if (ka == SLOT_ATTR || kb == SLOT_ATTR)
+			continue;
+		ga = ka == SLOT_PARAM && !pv_get(&pa, A, va);
+		gb = kb == SLOT_PARAM && !pv_get(&pb, B, vb);
+		if (ga && gb)
+			compare(mb, c, entry, &pa, &pb, i == 1 && A->wt[a] != B->wt[b], NULL);
+		else if (ga && kb == SLOT_ABSENT)
+			param_new(mb, entry, pa.name, NULL, GS_PARAM_REMOVED)->a = pa.t;
+		else if (gb && ka == SLOT_ABSENT)
+			param_new(mb, entry, NULL, pb.name, GS_PARAM_ADDED)->b = pb.t;
+		if (ga)
+			pv_release(&pa);
+		if (gb)
+			pv_release(&pb);
+	}
+}
+
+static void lone_params(struct gs_match_build *mb, const struct mview *v, int n, int entry,
+			bool side_b)
+{
+	int i;
+
+	for (i = 0; i < v->in_cnt[n]; i++) {
+		int val = v->ins[v->in_off[n] + i];
+		const struct gs_tensor *t;
+
+		if (v->in_kind[v->in_off[n] + i] != SLOT_PARAM || !(t = view_param(v, val)))
+			continue;
+		if (side_b)
+			param_new(mb, entry, NULL, v->g->values[val]->name, GS_PARAM_ADDED)->b = t;
+		else
+			param_new(mb, entry, v->g->values[val]->name, NULL, GS_PARAM_REMOVED)->a = t;
+	}
+}
+
+/* Constants and stragglers not placed yet join their first consumer's
+ * entry; what has none stands alone. */
+static void place_rest(struct gs_match_build *mb, const struct mview *v, int *eo, bool side_b)
+{
+	const struct gs_graph *g = v->g;
+	int k;
+
+	for (k = g->n_topo - 1; k >= 0; k--) {
+		const struct gs_node *n = g->nodes[g->topo[k]];
+		int idx = -1, j, u;
+
+		if (eo[n->id] >= 0)
+			continue;
+		for (j = 0; j < n->n_outputs && idx < 0; j++) {
+			const struct gs_value *val;
+
+			if (n->outputs[j] < 0)
+				continue;
+			val = g->values[n->outputs[j]];
+			for (u = 0; u < val->n_uses && idx < 0; u++)
+				idx = eo[val->uses[u].node];
+		}
+		if (idx < 0) {
+			idx = entry_add(mb, side_b ? GS_MATCH_ADDED : GS_MATCH_REMOVED,
+					side_b ? NULL : g, side_b ? g : NULL);
+			if (side_b)
+				mb->m->entries[idx].graph_a = NULL;
+		}
+		entry_push(&mb->m->entries[idx], side_b, n->id);
+		if (side_b)
+			mb->m->entries[idx].graph_b = g;
+		else
+			mb->m->entries[idx].graph_a = g;
+		eo[n->id] = idx;
+	}
+}
+
+void params_pair(struct gs_match_build *mb, struct mctx *c, int *eoa, int *eob)
+{
+	bool *seen_a = gs_xcalloc((size_t)c->A.nn + 1, sizeof(bool));
+	bool *seen_b = gs_xcalloc((size_t)c->B.nn + 1, sizeof(bool));
+	int *la = gs_xmalloc(sizeof(int) * ((size_t)c->A.nn + 1));
+	int *lb = gs_xmalloc(sizeof(int) * ((size_t)c->B.nn + 1));
+	int k, i;
+
+	for (k = 0; k < c->A.n_order; k++) {
+		int a = c->A.order[k], b = c->A.match[a], n;
+
+		if (b < 0)
+			continue;
+		pair_slots(mb, c, eoa[a], a, b);
+		n = c->A.in_cnt[a] > c->B.in_cnt[b] ? c->A.in_cnt[a] : c->B.in_cnt[b];
+		for (i = 0; i < n; i++) {
+			int va = i < c->A.in_cnt[a] ? c->A.ins[c->A.in_off[a] + i] : -1;
+			int vb = i < c->B.in_cnt[b] ? c->B.ins[c->B.in_off[b] + i] : -1;
+
+			const_entries(mb, c, va, vb, eoa, eob, seen_a, seen_b, la, lb);
+		}
+	}
+	for (k = 0; k < c->A.n_order; k++) {
+		int a = c->A.order[k];
+
+		if (c->A.match[a] < 0)
+			lone_params(mb, &c->A, a, eoa[a], false);
+	}
+	for (k = 0; k < c->B.n_order; k++) {
+		int b = c->B.order[k];
+
+		if (c->B.match[b] < 0)
+			lone_params(mb, &c->B, b, eob[b], true);
+	}
+	place_rest(mb, &c->A, eoa, false);
+	place_rest(mb, &c->B, eob, true);
+	free(seen_a);
+	free(seen_b);
+	free(la);
+	free(lb);
+}

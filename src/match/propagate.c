@@ -1,0 +1,287 @@
+/*
+ * Propagation along edges from matched pairs: producers slot by slot,
+ * consumers grouped by (port, slot, sigma0) and split by the finest
+ * signature that makes a group bijective.  Every pair is pushed once on the
+ * worklist and each edge is looked at O(1) times per endpoint: linear.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "match/internal.h"
+
+struct cand {
+	int node;
+	uint64_t key;
+	uint64_t sub;
+	int pos;
+};
+
+static int cand_cmp(const void *pa, const void *pb)
+{
+	const struct cand *a = pa, *b = pb;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	if (a->sub != b->sub)
+		return a->sub < b->sub ? -1 : 1;
+	return a->pos - b->pos;
+}
+
+/* Pairs two groups with equal keys: bijective on some signature round, or
+ * identical repeated blocks taken in canonical order (flagged ambiguous). */
+static void pair_group(struct mctx *c, struct cand *ga, int na, struct cand *gb, int nb)
+{
+	int r, i, j;
+
+	if (na == 1 && nb == 1) {
+		if (c->A.match[ga[0].node] < 0 && c->B.match[gb[0].node] < 0)
+			set_pair(c, ga[0].node, gb[0].node, GS_METHOD_PROPAGATION, 0.9f);
+		return;
+	}
+	for (r = GS_WL_ROUNDS; r >= 0; r--) {
+		for (i = 0; i < na; i++)
+			ga[i].sub = c->A.sig[r][ga[i].node];
+		for (j = 0; j < nb; j++)
+			gb[j].sub = c->B.sig[r][gb[j].node];
+		qsort(ga, (size_t)na, sizeof(*ga), cand_cmp);
+		qsort(gb, (size_t)nb, sizeof(*gb), cand_cmp);
+		/* pair colours that occur once on each side */
+		for (i = 0, j = 0; i < na && j < nb;) {
+			int ei = i, ej = j;
+
+			if (ga[i].sub < gb[j].sub) {
+				i++;
+				continue;
+			}
+			if (ga[i].sub > gb[j].sub) {
+				j++;
+				continue;
+			}
+			while (ei < na && ga[ei].sub == ga[i].sub)
+				ei++;
+			while (ej < nb && gb[ej].sub == gb[j].sub)
+				ej++;
+			if (ei - i == 1 && ej - j == 1) {
+				if (c->A.match[ga[i].node] < 0 && c->B.match[gb[j].node] < 0)
+					set_pair(c, ga[i].node, gb[j].node, GS_METHOD_PROPAGATION,
+						 0.8f);
+			} else if (r == GS_WL_ROUNDS && ei - i == ej - j) {
+				int k;
+
+				/* identical repeats: canonical order, ambiguous */
+				for (k = 0; k < ei - i; k++) {
+					int a = ga[i + k].node, b = gb[j + k].node;
+
+					if (c->A.match[a] >= 0 || c->B.match[b] >= 0)
+						continue;
+					set_pair(c, a, b, GS_METHOD_PROPAGATION, 0.6f);
+					c->A.ambiguous[a] = c->B.ambiguous[b] = true;
+				}
+			}
+			i = ei;
+			j = ej;
+		}
+	}
+}
+
+/* Groups candidates of both sides by key and pairs each group. */
+static void pair_lists(struct mctx *c, struct cand *la, int na, struct cand *lb, int nb)
+{
+	int i = 0, j = 0;
+
+	for (i = 0; i < na; i++)
+		la[i].sub = 0;
+	for (j = 0; j < nb; j++)
+		lb[j].sub = 0;
+	qsort(la, (size_t)na, sizeof(*la), cand_cmp);
+	qsort(lb, (size_t)nb, sizeof(*lb), cand_cmp);
+	for (i = 0, j = 0; i < na && j < nb;) {
+		int ei = i, ej = j;
+
+		if (la[i].key < lb[j].key) {
+			i++;
+			continue;
+		}
+		if (la[i].key > lb[j].key) {
+			j++;
+			continue;
+		}
+		while (ei < na && la[ei].key == la[i].key)
+			ei++;
+		while (ej < nb && lb[ej].key == lb[j].key)
+			ej++;
+		pair_group(c, la + i, ei - i, lb + j, ej - j);
+		i = ei;
+		j = ej;
+	}
+}
+
+static struct cand *ca_buf, *cb_buf;
+static int ca_alloc, cb_alloc;
+
+static void down(struct mctx *c, int a, int b)
+{
+	int i, na = 0, nb = 0;
+
+	GS_GROW(ca_buf, c->A.dn_cnt[a] + 1, ca_alloc);
+	GS_GROW(cb_buf, c->B.dn_cnt[b] + 1, cb_alloc);
+	for (i = 0; i < c->A.dn_cnt[a]; i++) {
+		int at = c->A.dn_off[a] + i, u = c->A.dn_node[at];
+		uint64_t slot = c->A.comm[u] ? 0xffff : (uint64_t)c->A.dn_slot[at];
+
+		if (c->A.match[u] >= 0)
+			continue;
+		ca_buf[na].node = u;
+		ca_buf[na].pos = c->A.pos[u];
+		ca_buf[na++].key = gs_hash_combine(gs_hash_combine(c->A.sig[0][u], slot),
+						   (uint64_t)c->A.dn_port[at]);
+	}
+	for (i = 0; i < c->B.dn_cnt[b]; i++) {
+		int at = c->B.dn_off[b] + i, u = c->B.dn_node[at];
+		uint64_t slot = c->B.comm[u] ? 0xffff : (uint64_t)c->B.dn_slot[at];
+
+		if (c->B.match[u] >= 0)
+			continue;
+		cb_buf[nb].node = u;
+		cb_buf[nb].pos = c->B.pos[u];
+		cb_buf[nb++].key = gs_hash_combine(gs_hash_combine(c->B.sig[0][u], slot),
+						   (uint64_t)c->B.dn_port[at]);
+	}
+	if (na && nb)
+		pair_lists(c, ca_buf, na, cb_buf, nb);
+}
+
+static void up(struct mctx *c, int a, int b)
+{
+	int i, na = 0, nb = 0;
+	int n = c->A.in_cnt[a] < c->B.in_cnt[b] ? c->A.in_cnt[a] : c->B.in_cnt[b];
+
+	if (c->A.comm[a] || c->B.comm[b]) {
+		GS_GROW(ca_buf, c->A.in_cnt[a] + 1, ca_alloc);
+		GS_GROW(cb_buf, c->B.in_cnt[b] + 1, cb_alloc);
+		for (i = 0; i < c->A.in_cnt[a]; i++) {
+			int val = c->A.ins[c->A.in_off[a] + i], p;
+
+			if (val < 0 || (p = c->A.src[val]) < 0 || c->A.match[p] >= 0)
+				continue;
+			ca_buf[na].node = p;
+			ca_buf[na].pos = c->A.pos[p];
+			ca_buf[na++].key = c->A.sig[0][p];
+		}
+		for (i = 0; i < c->B.in_cnt[b]; i++) {
+			int val = c->B.ins[c->B.in_off[b] + i], p;
+
+			if (val < 0 || (p = c->B.src[val]) < 0 || c->B.match[p] >= 0)
+				continue;
+			cb_buf[nb].node = p;
+			cb_buf[nb].pos = c->B.pos[p];
+			cb_buf[nb++].key = c->B.sig[0][p];
+		}
+		if (na && nb)
+			pair_lists(c, ca_buf, na, cb_buf, nb);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		int va = c->A.ins[c->A.in_off[a] + i], vb = c->B.ins[c->B.in_off[b] + i];
+		int pa, pb;
+
+		if (va < 0 || vb < 0 || (pa = c->A.src[va]) < 0 || (pb = c->B.src[vb]) < 0)
+			continue;
+		if (c->A.match[pa] >= 0 || c->B.match[pb] >= 0 || c->A.fam[pa] != c->B.fam[pb])
+			continue;
+		if (c->A.sig[0][pa] != c->B.sig[0][pb] && c->A.sig[1][pa] != c->B.sig[1][pb])
+			continue;
+		set_pair(c, pa, pb, GS_METHOD_PROPAGATION, 0.9f);
+	}
+}
+
+/* Consumers of paired graph inputs (and outer-scope values) start it off. */
+static void from_inputs(struct mctx *c)
+{
+	int *first_a = gs_xmalloc(sizeof(int) * ((size_t)c->A.nv + 1));
+	int *next_a = gs_xmalloc(sizeof(int) * ((size_t)c->A.n_ins + 1));
+	int *node_a = gs_xmalloc(sizeof(int) * ((size_t)c->A.n_ins + 1));
+	int *first_b = gs_xmalloc(sizeof(int) * ((size_t)c->B.nv + 1));
+	int *next_b = gs_xmalloc(sizeof(int) * ((size_t)c->B.n_ins + 1));
+	int *node_b = gs_xmalloc(sizeof(int) * ((size_t)c->B.n_ins + 1));
+	struct mview *vs[2] = { &c->A, &c->B };
+	int *firsts[2] = { first_a, first_b }, *nexts[2] = { next_a, next_b };
+	int *nodes[2] = { node_a, node_b };
+	int s, i, j, va;
+
+	for (s = 0; s < 2; s++) {
+		struct mview *v = vs[s];
+		int e = 0;
+
+		for (i = 0; i < v->nv; i++)
+			firsts[s][i] = -1;
+		for (i = v->nn - 1; i >= 0; i--)
+			for (j = v->role[i] == ROLE_BASE ? v->in_cnt[i] - 1 : -1; j >= 0; j--) {
+				int val = v->ins[v->in_off[i] + j];
+
+				if (val < 0 || v->src[val] >= 0 || v->vmatch[val] < 0)
+					continue;
+				nodes[s][e] = i * 64 + (j < 63 ? j : 63);
+				nexts[s][e] = firsts[s][val];
+				firsts[s][val] = e++;
+			}
+	}
+	for (va = 0; va < c->A.nv; va++) {
+		int vb = c->A.vmatch[va], na = 0, nb = 0, e;
+
+		if (vb < 0 || first_a[va] < 0)
+			continue;
+		for (e = first_a[va]; e >= 0; e = next_a[e])
+			na++;
+		for (e = first_b[vb]; e >= 0; e = next_b[e])
+			nb++;
+		GS_GROW(ca_buf, na + 1, ca_alloc);
+		GS_GROW(cb_buf, nb + 1, cb_alloc);
+		na = nb = 0;
+		for (e = first_a[va]; e >= 0; e = next_a[e]) {
+			int u = node_a[e] / 64, slot = node_a[e] % 64;
+
+			if (c->A.match[u] >= 0)
+				continue;
+			ca_buf[na].node = u;
+			ca_buf[na].pos = c->A.pos[u];
+			ca_buf[na++].key = gs_hash_combine(c->A.sig[0][u], c->A.comm[u] ?
+							   0xffff : (uint64_t)slot);
+		}
+		for (e = first_b[vb]; e >= 0; e = next_b[e]) {
+			int u = node_b[e] / 64, slot = node_b[e] % 64;
+
+			if (c->B.match[u] >= 0)
+				continue;
+			cb_buf[nb].node = u;
+			cb_buf[nb].pos = c->B.pos[u];
+			cb_buf[nb++].key = gs_hash_combine(c->B.sig[0][u], c->B.comm[u] ?
+							   0xffff : (uint64_t)slot);
+		}
+		if (na && nb)
+			pair_lists(c, ca_buf, na, cb_buf, nb);
+	}
+	free(first_a);
+	free(next_a);
+	free(node_a);
+	free(first_b);
+	free(next_b);
+	free(node_b);
+}
+
+void propagate(struct mctx *c)
+{
+	from_inputs(c);
+	while (c->n_work > 0) {
+		int a = c->work[--c->n_work], b = c->A.match[a];
+
+		if (b < 0)
+			continue;
+		up(c, a, b);
+		down(c, a, b);
+	}
+	free(ca_buf);
+	free(cb_buf);
+	ca_buf = cb_buf = NULL;
+	ca_alloc = cb_alloc = 0;
+}

@@ -1,0 +1,186 @@
+/*
+ * Node signatures.  sigma0 hashes what a node is (canonical op, attributes,
+ * input kinds and parameter shapes, never names or values); rounds 1..K mix
+ * in producers (by slot, as a multiset for commutative ops) and consumers
+ * (a multiset), Weisfeiler-Lehman style, with ports.  Also the canonical
+ * order: bases sorted by (depth from the inputs, sigma0, file position),
+ * which is topological and stable under reordering of the node list.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "match/internal.h"
+
+static const char *const families[][8] = {
+	{ "Conv", "ConvInteger", "QLinearConv", "FusedConv", NULL },
+	{ "MatMul", "Gemm", "MatMulInteger", "QLinearMatMul", "FusedMatMul", "MatMulNBits", NULL },
+	{ "Add", "Sum", "QLinearAdd", "BiasAdd", NULL },
+	{ "Relu", "Clip", "LeakyRelu", "HardSwish", "PRelu", "Elu", "Selu", NULL },
+	{ "Gelu", "FastGelu", "BiasGelu", NULL },
+	{ "LayerNormalization", "SkipLayerNormalization", "SimplifiedLayerNormalization", NULL },
+	{ "MaxPool", "AveragePool", "LpPool", NULL },
+	{ "GlobalMaxPool", "GlobalAveragePool", NULL },
+	{ "Attention", "MultiHeadAttention", "GroupQueryAttention", NULL },
+	{ NULL },
+};
+
+uint64_t family_of(const char *op)
+{
+	int f, k;
+
+	for (f = 0; families[f][0]; f++)
+		for (k = 0; families[f][k]; k++)
+			if (!strcmp(families[f][k], op))
+				return gs_mix64(0xfa0000 + (uint64_t)f);
+	return gs_hash_str(op);
+}
+
+/* Ops whose extra inputs (bias, optional statistics) don't define them. */
+static int key_slots(const char *op)
+{
+	if (!strcmp(op, "Conv") || !strcmp(op, "ConvTranspose") || !strcmp(op, "Gemm") ||
+	    !strcmp(op, "LayerNormalization"))
+		return 2;
+	return 1 << 20;
+}
+
+static uint64_t param_shape_hash(const struct mview *v, int base, int slot, int val)
+{
+	const struct gs_tensor *t = view_param(v, val);
+	const struct gs_value *gv = v->g->values[val];
+	int64_t dims[16];
+	int rank, i;
+
+	if (t) {
+		rank = t->rank > 16 ? 16 : t->rank;
+		for (i = 0; i < rank; i++)
+			dims[i] = t->dims[i];
+	} else if (gv->rank >= 0) {
+		rank = gv->rank > 16 ? 16 : gv->rank;
+		for (i = 0; i < rank; i++)
+			dims[i] = gv->dims[i].value;
+	} else if (gv->producer >= 0 && v->g->nodes[gv->producer]->n_inputs > 0 &&
+		   (t = view_param(v, v->g->nodes[gv->producer]->inputs[0]))) {
+		/* DequantizeLinear(weight): the quantized tensor's shape */
+		rank = t->rank > 16 ? 16 : t->rank;
+		for (i = 0; i < rank; i++)
+			dims[i] = t->dims[i];
+	} else {
+		return 0x5eed;
+	}
+	if (slot == 1 && v->wt[base] && rank == 2) {
+		int64_t d = dims[0];
+
+		dims[0] = dims[1];
+		dims[1] = d;
+	}
+	return hash_ints(dims, rank);
+}
+
+static void sigma0(struct mview *v, int b)
+{
+	const struct gs_node *n = v->g->nodes[b];
+	uint64_t h = gs_hash_combine(gs_hash_str(n->domain), gs_hash_str(v->vop[b])), at = 0;
+	int j, lim = key_slots(v->vop[b]);
+
+	for (j = 0; j < v->at_cnt[b]; j++)
+		at += gs_mix64(v->attrs[v->at_off[b] + j].h);
+	h = gs_hash_combine(h, at);
+	for (j = 0; j < v->in_cnt[b] && j < lim; j++) {
+		int kind = v->in_kind[v->in_off[b] + j];
+
+		if (kind == SLOT_ATTR || kind == SLOT_ABSENT)
+			continue;
+		h = gs_hash_combine(h, (uint64_t)j * 16 + (uint64_t)kind);
+		if (kind == SLOT_PARAM)
+			h = gs_hash_combine(h, param_shape_hash(v, b, j, v->ins[v->in_off[b] + j]));
+	}
+	v->sig[0][b] = h;
+	v->fam[b] = family_of(v->vop[b]);
+}
+
+static const struct mview *sort_view;
+
+static int order_cmp(const void *pa, const void *pb)
+{
+	int a = *(const int *)pa, b = *(const int *)pb;
+	const struct mview *v = sort_view;
+
+	if (v->depth[a] != v->depth[b])
+		return v->depth[a] < v->depth[b] ? -1 : 1;
+	if (v->sig[0][a] != v->sig[0][b])
+		return v->sig[0][a] < v->sig[0][b] ? -1 : 1;
+	return v->pos[a] < v->pos[b] ? -1 : v->pos[a] > v->pos[b];
+}
+
+static void canonical_order(struct mview *v)
+{
+	const struct gs_graph *g = v->g;
+	int k, j, n = 0;
+
+	v->depth = gs_xcalloc((size_t)v->nn + 1, sizeof(int));
+	v->pos = gs_xcalloc((size_t)v->nn + 1, sizeof(int));
+	v->order = gs_xmalloc(sizeof(int) * ((size_t)v->nn + 1));
+	for (k = 0; k < g->n_topo; k++) {
+		int b = g->topo[k];
+
+		if (v->role[b] != ROLE_BASE)
+			continue;
+		v->pos[b] = k;
+		for (j = 0; j < v->in_cnt[b]; j++) {
+			int val = v->ins[v->in_off[b] + j];
+
+			if (val >= 0 && v->src[val] >= 0 && v->depth[v->src[val]] + 1 > v->depth[b])
+				v->depth[b] = v->depth[v->src[val]] + 1;
+		}
+		v->order[n++] = b;
+	}
+	v->n_order = n;
+	sort_view = v;
+	qsort(v->order, (size_t)n, sizeof(int), order_cmp);
+	for (k = 0; k < n; k++)
+		v->pos[v->order[k]] = k;
+}
+
+void sig_compute(struct mview *v)
+{
+	int k, i, r;
+
+	for (k = 0; k <= GS_WL_ROUNDS; k++)
+		v->sig[k] = gs_xcalloc((size_t)v->nn + 1, sizeof(uint64_t));
+	v->fam = gs_xcalloc((size_t)v->nn + 1, sizeof(uint64_t));
+	for (i = 0; i < v->nn; i++)
+		if (v->role[i] == ROLE_BASE)
+			sigma0(v, i);
+	canonical_order(v);
+	for (r = 1; r <= GS_WL_ROUNDS; r++) {
+		const uint64_t *prev = v->sig[r - 1];
+
+		for (k = 0; k < v->n_order; k++) {
+			int b = v->order[k], j;
+			bool comm = v->comm[b];
+			uint64_t up = 0x75, down = 0;
+
+			for (j = 0; j < v->in_cnt[b]; j++) {
+				int val = v->ins[v->in_off[b] + j], p;
+				uint64_t x;
+
+				if (val < 0 || (p = v->src[val]) < 0)
+					continue;
+				x = gs_hash_combine(prev[p], (uint64_t)v->g->values[val]->producer_port);
+				if (comm)
+					up += gs_mix64(x);
+				else
+					up = gs_hash_combine(up, gs_hash_combine(x, (uint64_t)j));
+			}
+			for (j = 0; j < v->dn_cnt[b]; j++) {
+				int at = v->dn_off[b] + j, c = v->dn_node[at];
+				uint64_t slot = v->comm[c] ? 0xffff : (uint64_t)v->dn_slot[at];
+
+				down += gs_mix64(gs_hash_combine(gs_hash_combine(prev[c], slot),
+								 (uint64_t)v->dn_port[at]));
+			}
+			v->sig[r][b] = gs_hash_combine(gs_hash_combine(prev[b], up), down);
+		}
+	}
+}

@@ -1,0 +1,367 @@
+/*
+ * The matching view of one graph: which nodes are constant sources, which
+ * are transparent, which patterns group several nodes under one base, and
+ * the base-level edges in CSR form.  O(V + E).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "match/internal.h"
+
+bool op_is(const struct gs_node *n, const char *op)
+{
+	return !n->domain[0] && !strcmp(n->op_type, op);
+}
+
+bool op_commutative(const char *op)
+{
+	static const char *const ops[] = {
+		"Add", "Mul", "Max", "Min", "Sum", "Mean", "And", "Or", "Xor", "Equal", NULL
+	};
+	int i;
+
+	for (i = 0; ops[i]; i++)
+		if (!strcmp(op, ops[i]))
+			return true;
+	return false;
+}
+
+static const struct gs_value *resolve_outer(const struct gs_value *val)
+{
+	int hops;
+
+	for (hops = 0; hops < GS_MAX_GRAPH_DEPTH && val->kind == GS_VALUE_OUTER && val->outer; hops++)
+		val = val->outer;
+	return val;
+}
+
+const struct gs_tensor *view_param(const struct mview *v, int value)
+{
+	const struct gs_value *val;
+
+	if (value < 0)
+		return NULL;
+	val = resolve_outer(v->g->values[value]);
+	return val->kind == GS_VALUE_PARAM ? val->param : NULL;
+}
+
+static bool value_is_const(const struct mview *v, int value)
+{
+	const struct gs_value *val = v->g->values[value];
+
+	if (val->kind == GS_VALUE_PARAM)
+		return true;
+	if (val->kind == GS_VALUE_OUTER)
+		return resolve_outer(val)->kind == GS_VALUE_PARAM;
+	return val->producer >= 0 && v->role[val->producer] == ROLE_CONST;
+}
+
+int view_slot_kind(const struct mview *v, int value)
+{
+	const struct gs_value *val;
+
+	if (value < 0)
+		return SLOT_ABSENT;
+	if (v->src[value] >= 0)
+		return SLOT_ACT;
+	if (value_is_const(v, value))
+		return SLOT_PARAM;
+	val = v->g->values[value];
+	return SLOT_INPUT;
+	(void)val;
+}
+
+static bool is_graph_output(const struct mview *v, int value)
+{
+	return value >= 0 && v->g->values[value]->is_graph_output;
+}
+
+static void find_const(struct mview *v)
+{
+	const struct gs_graph *g = v->g;
+	int k, i;
+
+	for (k = 0; k < g->n_topo; k++) {
+		const struct gs_node *n = g->nodes[g->topo[k]];
+		bool all = true;
+
+		if (n->removed)
+			continue;
+		if (n->n_inputs == 0 && !op_is(n, "Constant"))
+			continue;
+		for (i = 0; i < n->n_attrs; i++)
+			if (n->attrs[i].type == GS_ATTR_GRAPH || n->attrs[i].type == GS_ATTR_GRAPHS)
+				all = false;
+		for (i = 0; all && i < n->n_inputs; i++)
+			if (n->inputs[i] >= 0 && !value_is_const(v, n->inputs[i]))
+				all = false;
+		for (i = 0; all && i < n->n_outputs; i++)
+			if (is_graph_output(v, n->outputs[i]))
+				all = false;
+		if (all)
+			v->role[n->id] = ROLE_CONST;
+	}
+}
+
+static bool single_use_by(const struct gs_graph *g, int value, const char *op)
+{
+	const struct gs_value *val;
+
+	if (value < 0)
+		return false;
+	val = g->values[value];
+	return val->n_uses == 1 && !val->is_graph_output &&
+	       op_is(g->nodes[val->uses[0].node], op);
+}
+
+/* Identity, Dropout, same-type Cast and activation Q->DQ pairs vanish from
+ * the view: their output stands for their input. */
+static void find_transparent(struct mview *v, bool *transparent)
+{
+	const struct gs_graph *g = v->g;
+	int k;
+
+	for (k = 0; k < g->n_topo; k++) {
+		const struct gs_node *n = g->nodes[g->topo[k]];
+		int in, out;
+
+		if (n->removed || v->role[n->id] != ROLE_DEAD || n->n_inputs < 1 || n->n_outputs < 1)
+			continue;
+		in = n->inputs[0];
+		out = n->outputs[0];
+		if (in < 0 || out < 0 || is_graph_output(v, out))
+			continue;
+		if (op_is(n, "Identity") ||
+		    (op_is(n, "Dropout") && (n->n_outputs < 2 || n->outputs[1] < 0 ||
+					     !g->values[n->outputs[1]]->n_uses)) ||
+		    (op_is(n, "Cast") && g->values[in]->dtype &&
+		     g->values[in]->dtype == gs_node_attr_int(n, "to", -1))) {
+			transparent[n->id] = true;
+			v->eff[out] = v->eff[in];
+			v->role[n->id] = ROLE_ABSORBED;
+		} else if (op_is(n, "QuantizeLinear") && single_use_by(g, out, "DequantizeLinear")) {
+			const struct gs_node *dq = g->nodes[g->values[out]->uses[0].node];
+
+			if (dq->n_outputs < 1 || dq->outputs[0] < 0 || is_graph_output(v, dq->outputs[0]))
+				continue;
+			transparent[n->id] = transparent[dq->id] = true;
+			v->role[n->id] = v->role[dq->id] = ROLE_ABSORBED;
+			v->eff[out] = v->eff[in];
+			v->eff[dq->outputs[0]] = v->eff[in];
+		}
+	}
+}
+
+static void build_csr(struct mview *v, const int *cn, const int *cins, const int *cout)
+{
+	const struct gs_graph *g = v->g;
+	int i, j, nin = 0, nout = 0;
+
+	v->in_off = gs_xcalloc((size_t)v->nn + 1, sizeof(int));
+	v->in_cnt = gs_xcalloc((size_t)v->nn + 1, sizeof(int));
+	v->out_off = gs_xcalloc((size_t)v->nn + 1, sizeof(int));
+	v->out_cnt = gs_xcalloc((size_t)v->nn + 1, sizeof(int));
+	for (i = 0; i < v->nn; i++) {
+		if (v->role[i] != ROLE_BASE)
+			continue;
+		v->in_off[i] = nin;
+		v->in_cnt[i] = cn[i] >= 0 ? cn[i] : g->nodes[i]->n_inputs;
+		nin += v->in_cnt[i];
+		v->out_off[i] = nout;
+		v->out_cnt[i] = cout[i] >= 0 ? 1 : g->nodes[i]->n_outputs;
+		nout += v->out_cnt[i];
+	}
+	v->ins = gs_xmalloc(sizeof(int) * ((size_t)nin + 1));
+	v->in_kind = gs_xcalloc((size_t)nin + 1, 1);
+	v->outs = gs_xmalloc(sizeof(int) * ((size_t)nout + 1));
+	v->n_ins = nin;
+	v->n_outs = nout;
+	for (i = 0; i < v->nn; i++) {
+		const struct gs_node *n = g->nodes[i];
+
+		if (v->role[i] != ROLE_BASE)
+			continue;
+		for (j = 0; j < v->in_cnt[i]; j++) {
+			int val = cn[i] >= 0 ? cins[i * 8 + j] : n->inputs[j];
+
+			v->ins[v->in_off[i] + j] = val >= 0 ? v->eff[val] : -1;
+		}
+		for (j = 0; j < v->out_cnt[i]; j++)
+			v->outs[v->out_off[i] + j] = cout[i] >= 0 ? cout[i] : n->outputs[j];
+	}
+}
+
+static void build_down(struct mview *v)
+{
+	int i, j, total = 0, *fill;
+
+	v->dn_off = gs_xcalloc((size_t)v->nn + 1, sizeof(int));
+	v->dn_cnt = gs_xcalloc((size_t)v->nn + 1, sizeof(int));
+	for (i = 0; i < v->nn; i++)
+		for (j = 0; v->role[i] == ROLE_BASE && j < v->in_cnt[i]; j++) {
+			int val = v->ins[v->in_off[i] + j];
+
+			if (val >= 0 && v->src[val] >= 0) {
+				v->dn_cnt[v->src[val]]++;
+				total++;
+			}
+		}
+	for (i = 0, total = 0; i < v->nn; i++) {
+		v->dn_off[i] = total;
+		total += v->dn_cnt[i];
+	}
+	v->dn_node = gs_xmalloc(sizeof(int) * ((size_t)total + 1));
+	v->dn_slot = gs_xmalloc(sizeof(int) * ((size_t)total + 1));
+	v->dn_port = gs_xmalloc(sizeof(int) * ((size_t)total + 1));
+	fill = gs_xcalloc((size_t)v->nn + 1, sizeof(int));
+	for (i = 0; i < v->nn; i++)
+		for (j = 0; v->role[i] == ROLE_BASE && j < v->in_cnt[i]; j++) {
+			int val = v->ins[v->in_off[i] + j], p, at;
+
+			if (val < 0 || (p = v->src[val]) < 0)
+				continue;
+			at = v->dn_off[p] + fill[p]++;
+			v->dn_node[at] = i;
+			v->dn_slot[at] = j;
+			v->dn_port[at] = v->g->values[val]->producer_port;
+		}
+	free(fill);
+}
+
+void view_build(struct mview *v, const struct gs_graph *g)
+{
+	int i, j, k, *cn, *cins, *cout;
+	bool *transparent;
+
+	memset(v, 0, sizeof(*v));
+	v->g = g;
+	v->model = g->model;
+	v->nn = g->n_nodes;
+	v->nv = g->n_values;
+	v->role = gs_xcalloc((size_t)v->nn + 1, 1);
+	v->owner = gs_xmalloc(sizeof(int) * ((size_t)v->nn + 1));
+	v->vop = gs_xcalloc((size_t)v->nn + 1, sizeof(char *));
+	v->pattern = gs_xcalloc((size_t)v->nn + 1, sizeof(char *));
+	v->wt = gs_xcalloc((size_t)v->nn + 1, sizeof(bool));
+	v->eff = gs_xmalloc(sizeof(int) * ((size_t)v->nv + 1));
+	v->src = gs_xmalloc(sizeof(int) * ((size_t)v->nv + 1));
+	v->vmatch = gs_xmalloc(sizeof(int) * ((size_t)v->nv + 1));
+	transparent = gs_xcalloc((size_t)v->nn + 1, sizeof(bool));
+	for (i = 0; i < v->nv; i++) {
+		v->eff[i] = i;
+		v->src[i] = -1;
+		v->vmatch[i] = -1;
+	}
+	for (i = 0; i < v->nn; i++)
+		v->owner[i] = -1;
+
+	find_const(v);
+	find_transparent(v, transparent);
+	for (k = 0; k < g->n_topo; k++) {
+		const struct gs_node *n = g->nodes[g->topo[k]];
+
+		if (v->role[n->id] == ROLE_DEAD) {
+			v->role[n->id] = ROLE_BASE;
+			v->owner[n->id] = n->id;
+			v->vop[n->id] = n->op_type;
+		}
+	}
+	/* patterns: fusion.c rewrites roles, owners and per-base inputs */
+	cn = gs_xmalloc(sizeof(int) * ((size_t)v->nn + 1));
+	cout = gs_xmalloc(sizeof(int) * ((size_t)v->nn + 1));
+	cins = gs_xmalloc(sizeof(int) * ((size_t)v->nn + 1) * 8);
+	for (i = 0; i < v->nn; i++)
+		cn[i] = cout[i] = -1;
+	v->in_cnt = cn;		/* borrowed by fusion_patterns as scratch */
+	v->out_cnt = cout;
+	v->ins = cins;
+	fusion_patterns(v);
+	v->in_cnt = v->out_cnt = v->ins = NULL;
+	build_csr(v, cn, cins, cout);
+	v->comm = gs_xcalloc((size_t)v->nn + 1, sizeof(bool));
+	for (i = 0; i < v->nn; i++)
+		v->comm[i] = v->role[i] == ROLE_BASE && op_commutative(v->vop[i]);
+	free(cn);
+	free(cout);
+	free(cins);
+
+	/* producers in the view: every output of a base or pattern member */
+	for (i = 0; i < v->nn; i++) {
+		const struct gs_node *n = g->nodes[i];
+
+		if (v->role[i] != ROLE_BASE && !(v->role[i] == ROLE_ABSORBED && !transparent[i]))
+			continue;
+		for (j = 0; j < n->n_outputs; j++)
+			if (n->outputs[j] >= 0)
+				v->src[n->outputs[j]] = v->owner[i];
+	}
+	/* transparent nodes join their producer's group, else a consumer's */
+	for (k = 0; k < g->n_topo; k++) {
+		const struct gs_node *n = g->nodes[g->topo[k]];
+		int val;
+
+		if (!transparent[n->id])
+			continue;
+		val = v->eff[n->inputs[0]];
+		if (v->src[val] >= 0)
+			v->owner[n->id] = v->src[val];
+	}
+	/* orphans (on a graph input or parameter) join their consumer: in
+	 * reverse order so a Q finds its DQ already placed */
+	for (k = g->n_topo - 1; k >= 0; k--) {
+		const struct gs_node *n = g->nodes[g->topo[k]];
+		const struct gs_value *out;
+		int u;
+
+		if (!transparent[n->id] || v->owner[n->id] >= 0 || n->outputs[0] < 0)
+			continue;
+		out = g->values[n->outputs[0]];
+		if (!out->n_uses)
+			continue;
+		u = out->uses[0].node;
+		v->owner[n->id] = v->role[u] == ROLE_CONST ? -1 : v->owner[u];
+	}
+	build_down(v);
+	free(transparent);
+}
+
+void view_release(struct mview *v)
+{
+	int k;
+
+	free(v->role);
+	free(v->owner);
+	free(v->vop);
+	free(v->pattern);
+	free(v->wt);
+	free(v->comm);
+	free(v->in_off);
+	free(v->in_cnt);
+	free(v->ins);
+	free(v->in_kind);
+	free(v->out_off);
+	free(v->out_cnt);
+	free(v->outs);
+	free(v->at_off);
+	free(v->at_cnt);
+	free(v->attrs);
+	free(v->eff);
+	free(v->src);
+	free(v->dn_off);
+	free(v->dn_cnt);
+	free(v->dn_node);
+	free(v->dn_slot);
+	free(v->dn_port);
+	free(v->order);
+	free(v->pos);
+	free(v->depth);
+	for (k = 0; k <= GS_WL_ROUNDS; k++)
+		free(v->sig[k]);
+	free(v->fam);
+	free(v->match);
+	free(v->method);
+	free(v->score);
+	free(v->ambiguous);
+	free(v->vmatch);
+	memset(v, 0, sizeof(*v));
+}

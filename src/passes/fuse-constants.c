@@ -1,0 +1,85 @@
+/* Constant folding: Constant nodes become initializers, and nodes that
+ * fuse_eval can compute from constants (ConstantOfShape, Shape of a static
+ * shape, Cast, Reshape, ...) are replaced by an initializer holding their
+ * result, under the same name, so readers are untouched.  Visiting in
+ * topological order folds whole chains in one pass. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "passes/fuse-internal.h"
+
+static void become_initializer(struct gs_graph *g, struct gs_node *n, int out, int dtype,
+			       int rank, const int64_t *dims, void *data, size_t nbytes)
+{
+	struct gs_tensor *t = gs_tensor_new(g->model, g->values[out]->name, dtype, rank, dims);
+
+	t->data = data;
+	t->nbytes = nbytes;
+	t->store = GS_STORE_HEAP;
+	gs_graph_remove_node(g, n);
+	gs_graph_add_initializer(g, out, t);
+	fuse_drop_inputs(g, n);
+}
+
+static int fold_constant(struct gs_graph *g, struct gs_node *n, struct gs_fuse_log *log)
+{
+	int out = n->n_outputs == 1 ? n->outputs[0] : -1;
+	const struct gs_tensor *t;
+	void *copy;
+
+	if (out < 0 || g->values[out]->is_graph_output || g->values[out]->kind != GS_VALUE_PARAM)
+		return 0;
+	t = g->values[out]->param;
+	if (!t || !t->data || gs_dtype_nbytes(t->dtype, t->numel) != (int64_t)t->nbytes)
+		return 0;
+	copy = gs_xmalloc(t->nbytes + 1);
+	memcpy(copy, t->data, t->nbytes);
+	fuse_log(log, false, "%s (Constant) -> initializer '%s'", fuse_label(g, n),
+		 g->values[out]->name);
+	become_initializer(g, n, out, t->dtype, t->rank, t->dims, copy, t->nbytes);
+	return 1;
+}
+
+static int fold_node(struct gs_graph *g, struct gs_node *n, struct gs_fuse_log *log)
+{
+	int out = n->n_outputs == 1 ? n->outputs[0] : -1;
+	struct fuse_value v;
+
+	if (out < 0 || g->values[out]->is_graph_output || fuse_has_subgraphs(n))
+		return 0;
+	if (fuse_eval(g, n, &v))
+		return 0;
+	fuse_log(log, false, "%s (%s) -> initializer '%s'", fuse_label(g, n), n->op_type,
+		 g->values[out]->name);
+	become_initializer(g, n, out, v.dtype, v.rank, v.dims, v.data, v.nbytes);
+	v.data = NULL;		/* the tensor owns it now */
+	fuse_value_release(&v);
+	return 1;
+}
+
+int gs_fuse_constants(struct gs_model *m, struct gs_fuse_log *log, struct gs_error *err)
+{
+	struct gs_graph **gs;
+	int count, i, j, n_order, *order, total = 0;
+
+	gs = fuse_graphs(m, &count);
+	for (i = 0; i < count; i++) {
+		if (!(order = fuse_order(gs[i], &n_order, err))) {
+			free(gs);
+			return -1;
+		}
+		for (j = 0; j < n_order; j++) {
+			struct gs_node *n = gs[i]->nodes[order[j]];
+
+			if (n->removed || n->domain[0])
+				continue;
+			if (!strcmp(n->op_type, "Constant"))
+				total += fold_constant(gs[i], n, log);
+			else
+				total += fold_node(gs[i], n, log);
+		}
+		free(order);
+	}
+	free(gs);
+	return total;
+}

@@ -1,0 +1,490 @@
+/* Helpers shared by the fusion passes: walks, uses, parameters, opsets. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "passes/fuse-internal.h"
+
+void gs_fuse_log_init(struct gs_fuse_log *log)
+{
+	memset(log, 0, sizeof(*log));
+}
+
+void gs_fuse_log_release(struct gs_fuse_log *log)
+{
+	int i;
+
+	for (i = 0; i < log->n; i++)
+		free(log->lines[i].text);
+	free(log->lines);
+	gs_fuse_log_init(log);
+}
+
+void fuse_log(struct gs_fuse_log *log, bool note, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int len;
+
+	if (!log)
+		return;
+	va_start(ap, fmt);
+	len = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	s = gs_xmalloc((size_t)len + 1);
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)len + 1, fmt, ap);
+	va_end(ap);
+	GS_GROW(log->lines, log->n + 1, log->alloc);
+	log->lines[log->n].note = note;
+	log->lines[log->n].text = s;
+	log->n++;
+}
+
+struct graph_list {
+	struct gs_graph **items;
+	int n, alloc;
+};
+
+static int collect_graph(struct gs_graph *g, void *ctx)
+{
+	struct graph_list *l = ctx;
+
+	GS_GROW(l->items, l->n + 1, l->alloc);
+	l->items[l->n++] = g;
+	return 0;
+}
+
+struct gs_graph **fuse_graphs(struct gs_model *m, int *count)
+{
+	struct graph_list l = { NULL, 0, 0 };
+
+	if (m->graph)
+		gs_graph_walk(m->graph, collect_graph, &l);
+	*count = l.n;
+	return l.items;
+}
+
+int *fuse_order(struct gs_graph *g, int *count, struct gs_error *err)
+{
+	int *order;
+
+	if (!g->topo_valid && gs_graph_toposort(g, err))
+		return NULL;
+	order = gs_xmalloc(sizeof(int) * ((size_t)g->n_topo + 1));
+	memcpy(order, g->topo, sizeof(int) * (size_t)g->n_topo);
+	*count = g->n_topo;
+	return order;
+}
+
+const char *fuse_label(const struct gs_graph *g, const struct gs_node *n)
+{
+	if (n->name[0])
+		return n->name;
+	if (n->n_outputs > 0 && n->outputs[0] >= 0)
+		return g->values[n->outputs[0]]->name;
+	return n->op_type;
+}
+
+bool fuse_is(const struct gs_node *n, const char *op)
+{
+	return n && !n->removed && !n->domain[0] && !strcmp(n->op_type, op);
+}
+
+struct gs_node *fuse_producer(const struct gs_graph *g, int vid)
+{
+	const struct gs_value *v;
+
+	if (vid < 0)
+		return NULL;
+	v = g->values[vid];
+	if (v->producer < 0 || v->kind == GS_VALUE_OUTER)
+		return NULL;
+	return g->nodes[v->producer]->removed ? NULL : g->nodes[v->producer];
+}
+
+static bool graph_reads_outer(const struct gs_graph *sub, const char *name)
+{
+	int id = gs_graph_find_value(sub, name), i, k, n;
+	struct gs_graph *subs[16];
+
+	if (id >= 0)
+		return sub->values[id]->kind == GS_VALUE_OUTER;
+	/* deeper bodies resolve through sub without a value of their own here */
+	for (i = 0; i < sub->n_nodes; i++) {
+		if (sub->nodes[i]->removed)
+			continue;
+		n = gs_node_subgraphs(sub->nodes[i], subs, 16);
+		for (k = 0; k < n && k < 16; k++)
+			if (graph_reads_outer(subs[k], name))
+				return true;
+	}
+	return false;
+}
+
+bool fuse_captured(const struct gs_graph *g, int vid)
+{
+	struct gs_graph *subs[16];
+	int i, k, n;
+
+	for (i = 0; i < g->n_nodes; i++) {
+		if (g->nodes[i]->removed)
+			continue;
+		n = gs_node_subgraphs(g->nodes[i], subs, 16);
+		for (k = 0; k < n && k < 16; k++)
+			if (graph_reads_outer(subs[k], g->values[vid]->name))
+				return true;
+	}
+	return false;
+}
+
+int fuse_uses(const struct gs_graph *g, int vid)
+{
+	const struct gs_value *v = g->values[vid];
+
+	if (v->is_graph_output || fuse_captured(g, vid))
+		return -1;
+	return v->n_uses;
+}
+
+struct gs_node *fuse_sole_use(const struct gs_graph *g, int vid, int *slot)
+{
+	const struct gs_value *v;
+
+	if (vid < 0 || fuse_uses(g, vid) != 1)
+		return NULL;
+	v = g->values[vid];
+	if (slot)
+		*slot = v->uses[0].slot;
+	return g->nodes[v->uses[0].node];
+}
+
+struct gs_tensor *fuse_param(const struct gs_graph *g, const struct gs_node *n, int slot)
+{
+	struct gs_tensor *t;
+
+	if (slot >= n->n_inputs || n->inputs[slot] < 0)
+		return NULL;
+	t = gs_graph_param_of(g, n->inputs[slot]);
+	if (!t || !t->data || t->numel < 0)
+		return NULL;
+	if (gs_dtype_nbytes(t->dtype, t->numel) != (int64_t)t->nbytes)
+		return NULL;
+	return t;
+}
+
+double *fuse_param_doubles(const struct gs_tensor *t, int64_t *n)
+{
+	double *out;
+
+	if (!t || t->numel < 0)
+		return NULL;
+	out = gs_xmalloc(sizeof(double) * ((size_t)t->numel + 1));
+	if (gs_decode_to_double(t->dtype, t->data, 0, (size_t)t->numel, out)) {
+		free(out);
+		return NULL;
+	}
+	*n = t->numel;
+	return out;
+}
+
+bool fuse_param_scalar_is(const struct gs_graph *g, const struct gs_node *n, int slot,
+			  double want, double tol)
+{
+	struct gs_tensor *t = fuse_param(g, n, slot);
+	double x;
+
+	if (!t || t->numel != 1 || !gs_dtype_is_float(t->dtype) ||
+	    gs_decode_to_double(t->dtype, t->data, 0, 1, &x))
+		return false;
+	return fabs(x - want) <= tol * fabs(want);
+}
+
+static void put_le(uint8_t *p, uint64_t x, int bytes)
+{
+	int i;
+
+	for (i = 0; i < bytes; i++)
+		p[i] = (uint8_t)(x >> (8 * i));
+}
+
+void *fuse_encode(int dtype, const double *src, int64_t n, size_t *nbytes)
+{
+	int bits = gs_dtype_bits(dtype), b = bits / 8;
+	uint8_t *out;
+	int64_t i;
+
+	switch (dtype) {
+	case GS_DTYPE_FLOAT: case GS_DTYPE_DOUBLE: case GS_DTYPE_FLOAT16:
+	case GS_DTYPE_BFLOAT16: case GS_DTYPE_INT8: case GS_DTYPE_UINT8:
+	case GS_DTYPE_INT16: case GS_DTYPE_UINT16: case GS_DTYPE_INT32:
+	case GS_DTYPE_UINT32: case GS_DTYPE_INT64: case GS_DTYPE_UINT64:
+	case GS_DTYPE_BOOL:
+		break;
+	default:
+		return NULL;
+	}
+	out = gs_xmalloc((size_t)(n * b) + 1);
+	for (i = 0; i < n; i++) {
+		uint8_t *p = out + i * b;
+		double x = src[i];
+		uint64_t u;
+		uint32_t u32;
+		float f;
+
+		switch (dtype) {
+		case GS_DTYPE_FLOAT:
+			f = (float)x;
+			memcpy(&u32, &f, 4);
+			put_le(p, u32, 4);
+			break;
+		case GS_DTYPE_DOUBLE:
+			memcpy(&u, &x, 8);
+			put_le(p, u, 8);
+			break;
+		case GS_DTYPE_FLOAT16:
+			put_le(p, gs_float_to_half((float)x), 2);
+			break;
+		case GS_DTYPE_BFLOAT16:
+			put_le(p, gs_float_to_bf16((float)x), 2);
+			break;
+		case GS_DTYPE_BOOL:
+			p[0] = x != 0;
+			break;
+		case GS_DTYPE_UINT8: case GS_DTYPE_UINT16: case GS_DTYPE_UINT32:
+		case GS_DTYPE_UINT64:
+			put_le(p, x <= 0 ? 0 : (uint64_t)x, b);
+			break;
+		default:	/* signed: two's complement, truncated toward zero */
+			put_le(p, (uint64_t)(int64_t)x, b);
+			break;
+		}
+	}
+	*nbytes = (size_t)(n * b);
+	return out;
+}
+
+int fuse_new_param(struct gs_graph *g, const char *hint, int dtype, int rank,
+		   const int64_t *dims, void *data, size_t nbytes)
+{
+	struct gs_tensor *t = gs_tensor_new(g->model, hint, dtype, rank, dims);
+
+	t->data = data;
+	t->nbytes = nbytes;
+	t->store = GS_STORE_HEAP;
+	return gs_graph_new_param(g, hint, t);
+}
+
+static bool is_graph_input(const struct gs_graph *g, int vid)
+{
+	int i;
+
+	for (i = 0; i < g->n_inputs; i++)
+		if (g->inputs[i] == vid)
+			return true;
+	return false;
+}
+
+void fuse_drop_if_unused(struct gs_graph *g, int vid)
+{
+	struct gs_value *v;
+	struct gs_node *p;
+	struct gs_tensor *t;
+
+	if (vid < 0 || fuse_uses(g, vid) != 0)
+		return;
+	v = g->values[vid];
+	p = fuse_producer(g, vid);
+	if (v->kind == GS_VALUE_PARAM && v->is_initializer) {
+		if (is_graph_input(g, vid))
+			return;		/* IR<4 style: also an input the caller may feed */
+		t = v->param;
+		/* hand heap bytes to the journal (or free them) before the
+		 * value stops being a parameter, which nothing would free */
+		if (t && t->store == GS_STORE_HEAP)
+			gs_tensor_replace(g->model, t, t->dtype, t->rank, t->dims, NULL, 0);
+		gs_graph_remove_initializer(g, vid);
+	} else if (p && fuse_is(p, "Constant")) {
+		gs_graph_remove_node(g, p);
+	} else if (p && fuse_is(p, "Identity") && v->kind == GS_VALUE_ACTIVATION &&
+		   gs_graph_param_of(g, vid)) {
+		gs_graph_remove_node(g, p);
+		fuse_drop_if_unused(g, p->inputs[0]);
+	}
+}
+
+void fuse_drop_inputs(struct gs_graph *g, const struct gs_node *n)
+{
+	int i;
+
+	for (i = 0; i < n->n_inputs; i++)
+		if (n->inputs[i] >= 0 && g->values[n->inputs[i]]->kind != GS_VALUE_OUTER)
+			fuse_drop_if_unused(g, n->inputs[i]);
+}
+
+bool fuse_has_subgraphs(const struct gs_node *n)
+{
+	struct gs_graph *subs[1];
+
+	return gs_node_subgraphs(n, subs, 1) > 0;
+}
+
+bool fuse_clonable(const struct gs_node *n)
+{
+	int i;
+
+	for (i = 0; i < n->n_attrs; i++) {
+		switch (n->attrs[i].type) {
+		case GS_ATTR_TENSOR: case GS_ATTR_GRAPH: case GS_ATTR_TENSORS:
+		case GS_ATTR_GRAPHS: case GS_ATTR_SPARSE_TENSOR: case GS_ATTR_SPARSE_TENSORS:
+			return false;
+		default:
+			break;
+		}
+	}
+	return true;
+}
+
+struct gs_node *fuse_add_like(struct gs_graph *g, const struct gs_node *tmpl,
+			      const char *op_type, const char *name,
+			      int n_in, const int *in, int n_out, const int *out)
+{
+	struct gs_node *n = gs_graph_add_node(g, op_type, tmpl ? tmpl->domain : "", name,
+					      n_in, in, n_out, out);
+	int i;
+
+	/* a node just added: its attributes need no journal (undo drops it) */
+	for (i = 0; tmpl && i < tmpl->n_attrs; i++) {
+		struct gs_attr *a = gs_node_add_attr(g->model, n, tmpl->attrs[i].name,
+						     tmpl->attrs[i].type);
+
+		*a = tmpl->attrs[i];
+	}
+	return n;
+}
+
+static bool op_in(const char *op, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(op, *list))
+			return true;
+	return false;
+}
+
+int *fuse_ranks(struct gs_graph *g, const int *order, int n_order)
+{
+	static const char *const same[] = {
+		"Relu", "Sigmoid", "Tanh", "Erf", "Gelu", "Sqrt", "Neg", "Abs", "Exp",
+		"Log", "Identity", "Dropout", "Cast", "LeakyRelu", "Elu", "Selu",
+		"Softplus", "Clip", "HardSigmoid", "HardSwish", "Softmax", "LogSoftmax",
+		"BatchNormalization", "LayerNormalization", "Reciprocal", "Floor",
+		"Ceil", "Round", "Sign", "Not", "PRelu", "Mish", "Sin", "Cos", NULL
+	};
+	static const char *const bcast[] = {
+		"Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Where", "Equal",
+		"Less", "Greater", "And", "Or", "Mod", NULL
+	};
+	int *rank = gs_xmalloc(sizeof(int) * ((size_t)g->n_values + 1));
+	int i, j, r;
+
+	for (i = 0; i < g->n_values; i++) {
+		const struct gs_value *v = g->values[i];
+
+		rank[i] = v->kind == GS_VALUE_PARAM && v->param ? v->param->rank : v->rank;
+		if (v->kind == GS_VALUE_OUTER && v->outer)
+			rank[i] = v->outer->rank;
+	}
+	for (i = 0; i < n_order; i++) {
+		const struct gs_node *n = g->nodes[order[i]];
+		int out = n->n_outputs > 0 ? n->outputs[0] : -1;
+
+		if (n->removed || out < 0 || rank[out] >= 0 || n->domain[0] || n->n_inputs < 1 ||
+		    n->inputs[0] < 0)
+			continue;
+		if (op_in(n->op_type, same)) {
+			rank[out] = rank[n->inputs[0]];
+		} else if (!strcmp(n->op_type, "Gemm")) {
+			rank[out] = 2;
+		} else if (op_in(n->op_type, bcast) || !strcmp(n->op_type, "MatMul")) {
+			r = 0;
+			for (j = 0; j < n->n_inputs && r >= 0; j++)
+				if (n->inputs[j] < 0 || rank[n->inputs[j]] < 0)
+					r = -1;
+				else if (rank[n->inputs[j]] > r)
+					r = rank[n->inputs[j]];
+			/* MatMul of 1-D operands drops an axis: only trust rank >= 2 */
+			if (!strcmp(n->op_type, "MatMul") && n->n_inputs == 2 && r >= 0 &&
+			    (rank[n->inputs[0]] < 2 || rank[n->inputs[1]] < 2))
+				r = -1;
+			rank[out] = r;
+		}
+	}
+	return rank;
+}
+
+/* Default-domain ops whose meaning (not just their type list) changed at
+ * `since`: raising the opset across that version would reinterpret them. */
+static const struct { const char *op; int since; } changed_ops[] = {
+	{ "Upsample", 9 }, { "Upsample", 10 }, { "BatchNormalization", 9 },
+	{ "Slice", 10 }, { "TopK", 10 }, { "Dropout", 10 }, { "MaxPool", 10 },
+	{ "AveragePool", 10 }, { "Resize", 11 }, { "Pad", 11 }, { "Clip", 11 },
+	{ "TopK", 11 }, { "MaxPool", 11 }, { "AveragePool", 11 }, { "Scatter", 11 },
+	{ "Dropout", 12 }, { "Softmax", 13 }, { "LogSoftmax", 13 }, { "Hardmax", 13 },
+	{ "Squeeze", 13 }, { "Unsqueeze", 13 }, { "ReduceSum", 13 }, { "Split", 13 },
+	{ "RoiAlign", 16 }, { "ReduceMean", 18 }, { "ReduceMax", 18 },
+	{ "ReduceMin", 18 }, { "ReduceProd", 18 }, { "ReduceL1", 18 },
+	{ "ReduceL2", 18 }, { "ReduceLogSum", 18 }, { "ReduceLogSumExp", 18 },
+	{ "ReduceSumSquare", 18 }, { "DFT", 20 }, { "GridSample", 20 },
+};
+
+int fuse_need_opset(struct gs_model *m, int64_t want, const char **why)
+{
+	int64_t cur = gs_model_opset(m, "");
+	struct gs_graph **gs;
+	int count, i, j;
+	size_t k;
+
+	if (cur >= want)
+		return 0;
+	if (cur <= 0) {
+		*why = "(no default-domain opset import)";
+		return -1;
+	}
+	gs = fuse_graphs(m, &count);
+	for (i = 0; i < count; i++) {
+		for (j = 0; j < gs[i]->n_nodes; j++) {
+			const struct gs_node *n = gs[i]->nodes[j];
+
+			if (n->removed || n->domain[0])
+				continue;
+			for (k = 0; k < sizeof(changed_ops) / sizeof(changed_ops[0]); k++) {
+				if (strcmp(n->op_type, changed_ops[k].op) ||
+				    changed_ops[k].since <= cur || changed_ops[k].since > want)
+					continue;
+				*why = changed_ops[k].op;
+				free(gs);
+				return -1;
+			}
+		}
+	}
+	free(gs);
+	gs_model_set_opset(m, "", want);
+	return 0;
+}
+
+int fuse_rewrite_param(struct gs_graph *g, int vid, const struct gs_node *n, int dtype,
+		       int rank, const int64_t *dims, void *data, size_t nbytes)
+{
+	struct gs_value *v = g->values[vid];
+
+	if (v->kind == GS_VALUE_PARAM && v->is_initializer && v->param &&
+	    fuse_uses(g, vid) == 1 && v->uses[0].node == n->id && !is_graph_input(g, vid) &&
+	    v->param->dtype == dtype && v->param->rank == rank &&
+	    !memcmp(v->param->dims, dims, sizeof(int64_t) * (size_t)rank)) {
+		gs_tensor_replace(g->model, v->param, dtype, rank, dims, data, nbytes);
+		return vid;
+	}
+	return fuse_new_param(g, v->name, dtype, rank, dims, data, nbytes);
+}

@@ -1,0 +1,164 @@
+/*
+ * `prune nm N:M`: in every group of M consecutive weights along the
+ * reduction axis keep the N of largest magnitude (ties: the earlier one).
+ * A weight is seen as rows (one per output) of L reduction elements; the
+ * element (r, l) sits at base(r) + l * step.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "graphsmith/prune.h"
+
+struct rows {
+	int64_t n_rows, len, step;
+	int64_t batch, per_batch, row_stride;	/* base(r) */
+};
+
+static int64_t row_base(const struct rows *l, int64_t r)
+{
+	/* rows come in batches (MatMul [..., K, N]); inside one, r * stride */
+	return (r / l->per_batch) * l->batch + (r % l->per_batch) * l->row_stride;
+}
+
+/* The reduction layout of n's weight w, or -1 with why in err. */
+static int layout(const struct gs_node *n, const struct gs_tensor *w, struct rows *l,
+		  struct gs_error *err)
+{
+	int64_t inner;
+
+	memset(l, 0, sizeof(*l));
+	if (!strcmp(n->op_type, "Conv")) {
+		if (w->rank < 3)
+			return gs_error_set(err, "Conv weight of rank %d", w->rank);
+		/* [O, I/g, k...]: a filter is one contiguous row */
+		l->n_rows = w->dims[0];
+		l->len = w->numel / w->dims[0];
+		l->step = 1;
+		l->row_stride = l->len;
+	} else if (!strcmp(n->op_type, "ConvTranspose")) {
+		if (w->rank < 3)
+			return gs_error_set(err, "ConvTranspose weight of rank %d", w->rank);
+		/* [I, O/g, k...]: reduce over I for each (o, kernel) position */
+		inner = w->numel / w->dims[0];
+		l->n_rows = inner;
+		l->len = w->dims[0];
+		l->step = inner;
+		l->row_stride = 1;
+	} else {
+		bool trans = !strcmp(n->op_type, "Gemm") && gs_node_attr_int(n, "transB", 0);
+		int64_t k, cols;
+
+		if (w->rank < 2 || (trans && w->rank != 2))
+			return gs_error_set(err, "%s weight of rank %d", n->op_type, w->rank);
+		k = w->dims[w->rank - 2];
+		cols = w->dims[w->rank - 1];
+		if (trans) {
+			/* [N, K]: rows are contiguous */
+			l->n_rows = k;
+			l->len = cols;
+			l->step = 1;
+			l->row_stride = cols;
+		} else {
+			/* [..., K, N]: one row per column n, K apart */
+			l->n_rows = w->numel / k;
+			l->len = k;
+			l->step = cols;
+			l->row_stride = 1;
+			l->per_batch = cols;
+			l->batch = k * cols;
+		}
+	}
+	if (!l->per_batch) {
+		l->per_batch = l->n_rows;
+		l->batch = 0;
+	}
+	return 0;
+}
+
+static float mag(float f)
+{
+	return f < 0 ? -f : f;
+}
+
+/* Zeroes all but the n largest of one group (g elements at p, step). */
+static void keep_n(float *f, int64_t base, int64_t step, int g, int n, float *tmp, int *idx)
+{
+	int i, j, kept;
+
+	for (i = 0; i < g; i++) {
+		tmp[i] = f[base + (int64_t)i * step];
+		idx[i] = i;
+	}
+	/* partial selection sort: g is small (M <= 1024, usually 4) */
+	for (kept = 0; kept < n; kept++) {
+		int best = kept;
+
+		for (j = kept + 1; j < g; j++) {
+			float a = mag(tmp[idx[j]]), b = mag(tmp[idx[best]]);
+
+			/* NaN counts as the largest */
+			if ((a != a && b == b) || a > b || (a == b && idx[j] < idx[best]))
+				best = j;
+		}
+		i = idx[kept];
+		idx[kept] = idx[best];
+		idx[best] = i;
+	}
+	for (i = n; i < g; i++)
+		f[base + (int64_t)idx[i] * step] = 0.0f;
+}
+
+int gs_prune_nm(struct gs_model *m, int n, int group, const struct gs_prune_opts *opts,
+		struct gs_prune_result *res, struct gs_error *err)
+{
+	struct gs_prune_layer *layers = NULL;
+	struct gs_prune_result r;
+	float *tmp = NULL;
+	int *idx = NULL;
+	int count, i;
+	char name[256];
+
+	memset(&r, 0, sizeof(r));
+	if (n < 1 || group < 1 || n > group)
+		return gs_error_set(err, "bad pattern '%d:%d': need 1 <= N <= M", n, group);
+	tmp = gs_xmalloc(sizeof(*tmp) * (size_t)group);
+	idx = gs_xmalloc(sizeof(*idx) * (size_t)group);
+	count = gs_prune_collect(m, opts, &layers);
+	for (i = 0; i < count; i++) {
+		struct gs_tensor *t = layers[i].w;
+		struct gs_error why;
+		struct rows l;
+		int64_t row, c, k;
+		float *f;
+
+		gs_escape(t->name ? t->name : "", name, sizeof(name));
+		if (layout(layers[i].node, t, &l, &why)) {
+			gs_prune_note(opts, "skipped '%s': %s", name, why.msg);
+			r.skipped++;
+			continue;
+		}
+		if (l.len % group) {
+			gs_prune_note(opts, "skipped '%s': reduction length %lld is not a multiple of %d",
+				      name, (long long)l.len, group);
+			r.skipped++;
+			continue;
+		}
+		f = gs_prune_floats(t);
+		for (row = 0; row < l.n_rows; row++) {
+			int64_t base = row_base(&l, row);
+
+			for (c = 0; c < l.len; c += group)
+				keep_n(f, base + c * l.step, l.step, group, n, tmp, idx);
+		}
+		r.elements += t->numel;
+		for (k = 0; k < t->numel; k++)
+			r.zeroed += f[k] == 0.0f;
+		r.layers += gs_prune_install(m, t, f);
+	}
+	free(layers);
+	free(tmp);
+	free(idx);
+	if (res)
+		*res = r;
+	return 0;
+}

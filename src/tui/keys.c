@@ -1,0 +1,253 @@
+/*
+ * Key bindings, as text: `bind KEY ACTION`, where ACTION is a view request
+ * (a bare word: moving the cursor is the view's business) or a quoted
+ * command line that runs through gs_cmd_run exactly as if typed in the
+ * console.  `?` shows this table.
+ */
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/tui.h"
+
+static const char default_bindings[] =
+	"bind j down\n"
+	"bind Down down\n"
+	"bind k up\n"
+	"bind Up up\n"
+	"bind PgDn page-down\n"
+	"bind Space page-down\n"
+	"bind PgUp page-up\n"
+	"bind g top\n"
+	"bind Home top\n"
+	"bind G bottom\n"
+	"bind End bottom\n"
+	"bind Tab other-pane\n"
+	"bind Left pane-a\n"
+	"bind h pane-a\n"
+	"bind Right pane-b\n"
+	"bind l pane-b\n"
+	"bind n next-mismatch\n"
+	"bind N prev-mismatch\n"
+	"bind Enter enter\n"
+	"bind Escape back\n"
+	"bind / search\n"
+	"bind : console\n"
+	"bind ? keys\n"
+	"bind f \"filter\"\n"
+	"bind e \"explain\"\n"
+	"bind t \"trace\"\n"
+	"bind q \"quit\"\n";
+
+enum request {
+	REQ_DOWN, REQ_UP, REQ_PAGE_DOWN, REQ_PAGE_UP, REQ_TOP, REQ_BOTTOM,
+	REQ_OTHER_PANE, REQ_PANE_A, REQ_PANE_B, REQ_NEXT_MISMATCH, REQ_PREV_MISMATCH,
+	REQ_ENTER, REQ_BACK, REQ_SEARCH, REQ_CONSOLE, REQ_KEYS, REQ_COMMAND,
+};
+
+static const char *const request_names[] = {
+	"down", "up", "page-down", "page-up", "top", "bottom",
+	"other-pane", "pane-a", "pane-b", "next-mismatch", "prev-mismatch",
+	"enter", "back", "search", "console", "keys", NULL,
+};
+
+static const struct {
+	const char *name;
+	int key;
+} key_names[] = {
+	{ "Up", KEY_UP }, { "Down", KEY_DOWN }, { "Left", KEY_LEFT }, { "Right", KEY_RIGHT },
+	{ "PgUp", KEY_PPAGE }, { "PgDn", KEY_NPAGE }, { "Home", KEY_HOME }, { "End", KEY_END },
+	{ "Enter", '\r' }, { "Tab", '\t' }, { "BTab", KEY_BTAB }, { "Escape", 27 },
+	{ "Space", ' ' },
+};
+
+struct binding {
+	int key;
+	enum request req;
+	char *command;			/* REQ_COMMAND */
+	char *text;			/* as written, for `?` */
+};
+
+static struct binding *bindings;
+static int n_bindings, bindings_alloc;
+
+static int key_from_name(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(key_names) / sizeof(*key_names); i++)
+		if (!strcmp(s, key_names[i].name))
+			return key_names[i].key;
+	if (s[0] && !s[1])
+		return (unsigned char)s[0];
+	return -1;
+}
+
+static int bind_line(const char *line, struct gs_error *err)
+{
+	struct binding b;
+	char **argv;
+	int argc, i, rc = -1;
+
+	if (gs_cmd_split(line, &argc, &argv, err) < 0)
+		return -1;
+	if (argc == 0) {
+		rc = 0;
+		goto out;
+	}
+	if (argc != 3 || strcmp(argv[0], "bind")) {
+		gs_error_set(err, "bad binding '%s' (bind KEY ACTION)", line);
+		goto out;
+	}
+	memset(&b, 0, sizeof(b));
+	if ((b.key = key_from_name(argv[1])) < 0) {
+		gs_error_set(err, "unknown key '%s'", argv[1]);
+		goto out;
+	}
+	b.req = REQ_COMMAND;
+	for (i = 0; request_names[i]; i++)
+		if (!strcmp(argv[2], request_names[i]))
+			b.req = (enum request)i;
+	/* a bare word that is no request must be quoted: it is a command */
+	if (b.req == REQ_COMMAND && !strchr(line, '"')) {
+		gs_error_set(err, "unknown request '%s' (quote command lines)", argv[2]);
+		goto out;
+	}
+	if (b.req == REQ_COMMAND)
+		b.command = gs_xstrdup(argv[2]);
+	b.text = gs_xstrdup(line);
+	GS_GROW(bindings, n_bindings + 1, bindings_alloc);
+	bindings[n_bindings++] = b;
+	rc = 0;
+out:
+	gs_cmd_free_argv(argc, argv);
+	return rc;
+}
+
+int tui_keys_load(struct gs_error *err)
+{
+	const char *p = default_bindings, *nl;
+	char line[256];
+
+	while (*p) {
+		nl = strchr(p, '\n');
+		snprintf(line, sizeof(line), "%.*s", (int)(nl - p), p);
+		if (bind_line(line, err) < 0)
+			return -1;
+		p = nl + 1;
+	}
+	return 0;
+}
+
+void tui_keys_free(void)
+{
+	int i;
+
+	for (i = 0; i < n_bindings; i++) {
+		free(bindings[i].command);
+		free(bindings[i].text);
+	}
+	free(bindings);
+	bindings = NULL;
+	n_bindings = bindings_alloc = 0;
+}
+
+void tui_keys_help(struct tui *t)
+{
+	int i;
+
+	tui_overlay_clear(t);
+	tui_overlay_add(t, GS_OUT_HEADING, "Keys (a request, or \"a command line\"); any key closes");
+	for (i = 0; i < n_bindings; i++)
+		tui_overlay_add(t, GS_OUT_TEXT, bindings[i].text);
+	tui_overlay_add(t, GS_OUT_TEXT, "mouse: click selects, wheel scrolls; in the console Tab completes,");
+	tui_overlay_add(t, GS_OUT_TEXT, "PgUp/PgDn scroll the output, Escape leaves; `help` lists commands");
+	t->show_overlay = true;
+}
+
+void tui_run(struct tui *t, const char *line)
+{
+	struct gs_error err;
+	int rc;
+
+	tui_console_write(t, GS_OUT_HEADING, line);
+	err.msg[0] = '\0';
+	rc = gs_cmd_run(t->ws, line, &err);
+	if (rc < 0) {
+		tui_console_write(t, GS_OUT_ERROR, err.msg);
+		/* `quit` refuses while B has unsaved edits: ask */
+		if (t->ws->unsaved && (!strncmp(line, "quit", 4) || !strcmp(line, "q")))
+			tui_console_focus(t, PROMPT_CONFIRM_QUIT);
+		return;
+	}
+	if (rc & (GS_CHANGED_MODEL | GS_CHANGED_OPENED))
+		t->relayout = true;
+	if ((rc & GS_CHANGED_QUIT) || t->ws->quit)
+		t->quit = true;
+}
+
+static void request(struct tui *t, enum request req)
+{
+	int page = t->pane_h > 1 ? t->pane_h - 1 : 1;
+
+	if (t->detail && (req == REQ_DOWN || req == REQ_UP || req == REQ_PAGE_DOWN || req == REQ_PAGE_UP)) {
+		int d = req == REQ_DOWN ? 1 : req == REQ_UP ? -1 : req == REQ_PAGE_DOWN ? page : -page;
+
+		t->detail_top += d;
+		if (t->detail_top < 0)
+			t->detail_top = 0;
+		return;
+	}
+	switch (req) {
+	case REQ_DOWN: tui_move(t, 1); break;
+	case REQ_UP: tui_move(t, -1); break;
+	case REQ_PAGE_DOWN: t->top += page; tui_move(t, page); break;
+	case REQ_PAGE_UP: t->top -= page; tui_move(t, -page); break;
+	case REQ_TOP: tui_move_to(t, 0); break;
+	case REQ_BOTTOM: tui_move_to(t, t->n_vis - 1); break;
+	case REQ_OTHER_PANE:
+		t->pane = t->focus = t->pane == FOCUS_A ? FOCUS_B : FOCUS_A;
+		tui_sync_selection(t);
+		break;
+	case REQ_PANE_A: t->pane = t->focus = FOCUS_A; tui_sync_selection(t); break;
+	case REQ_PANE_B: t->pane = t->focus = FOCUS_B; tui_sync_selection(t); break;
+	case REQ_NEXT_MISMATCH: tui_next_mismatch(t, 1); break;
+	case REQ_PREV_MISMATCH: tui_next_mismatch(t, -1); break;
+	case REQ_ENTER: {
+		const struct gs_row *r = tui_sel_row(t);
+
+		if (!t->detail && r && r->expandable)
+			tui_toggle_expand(t);
+		else
+			t->detail = !t->detail;
+		break;
+	}
+	case REQ_BACK:
+		if (t->detail)
+			t->detail = false;
+		else if (t->tracing)
+			t->tracing = false, memset(t->trace, 0, (size_t)t->n_vis);
+		break;
+	case REQ_SEARCH: tui_console_focus(t, PROMPT_SEARCH); break;
+	case REQ_CONSOLE: tui_console_focus(t, PROMPT_COMMAND); break;
+	case REQ_KEYS: tui_keys_help(t); break;
+	case REQ_COMMAND: break;
+	}
+}
+
+void tui_key(struct tui *t, int key)
+{
+	int i;
+
+	if (key == KEY_ENTER || key == '\n')
+		key = '\r';
+	for (i = 0; i < n_bindings; i++) {
+		if (bindings[i].key != key)
+			continue;
+		if (bindings[i].req == REQ_COMMAND)
+			tui_run(t, bindings[i].command);
+		else
+			request(t, bindings[i].req);
+		return;
+	}
+}

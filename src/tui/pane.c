@@ -1,0 +1,415 @@
+/*
+ * The two graph panes: A left, B right, one aligned row per
+ * correspondence, lanes in a gutter, then marker, op type, name, output
+ * shape and parameters.  Only the rows on screen are formatted, so a frame
+ * costs the same for 10 nodes and 10^5.
+ */
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "graphsmith/info.h"
+#include "tui/tui.h"
+
+static int toposort_fn(struct gs_graph *g, void *ctx)
+{
+	if (!g->topo_valid)
+		gs_graph_toposort(g, ctx);
+	return 0;
+}
+
+static bool param_mismatch(const struct tui *t, const struct gs_row *r)
+{
+	const struct gs_match_entry *e;
+
+	if (!t->match || r->entry < 0 || r->entry >= t->match->n_entries)
+		return false;
+	e = &t->match->entries[r->entry];
+	return e->worst_param >= 0 && e->worst_param < t->match->n_params &&
+	       t->match->params[e->worst_param].cls > GS_PARAM_EQUAL_WITHIN_TOL;
+}
+
+bool tui_is_mismatch(int status)
+{
+	return status != GS_MATCH_MATCHED && status != GS_ROW_LABEL;
+}
+
+static bool row_mismatch(const struct tui *t, const struct gs_row *r)
+{
+	return tui_is_mismatch(r->status) || param_mismatch(t, r);
+}
+
+static void viewset_release(struct tui_viewset *v)
+{
+	int s;
+
+	for (s = 0; s < 2; s++) {
+		gs_lanes_release(&v->lanes[s]);
+		free(v->par_off[s]);
+		free(v->par[s]);
+	}
+	free(v->vis);
+	memset(v, 0, sizeof(*v));
+}
+
+/* The current view's arrays in and out of a viewset. */
+static void viewset_swap(struct tui *t, struct tui_viewset *v)
+{
+	struct tui_viewset cur;
+	int s;
+
+	cur.vis = t->vis;
+	cur.n_vis = t->n_vis;
+	cur.filter = t->filter;
+	cur.valid = true;
+	for (s = 0; s < 2; s++) {
+		cur.lanes[s] = t->lanes[s];
+		cur.par_off[s] = t->par_off[s];
+		cur.par[s] = t->par[s];
+		t->lanes[s] = v->lanes[s];
+		t->par_off[s] = v->par_off[s];
+		t->par[s] = v->par[s];
+	}
+	t->vis = v->vis;
+	t->n_vis = v->n_vis;
+	t->filter = v->filter;
+	*v = cur;
+}
+
+void tui_free_layout(struct tui *t)
+{
+	struct tui_viewset cur;
+
+	memset(&cur, 0, sizeof(cur));
+	gs_rows_release(&t->rows);
+	viewset_release(&t->alt);
+	viewset_swap(t, &cur);
+	viewset_release(&cur);
+	free(t->trace);
+	t->trace = NULL;
+}
+
+/* Visible rows, their parents and lanes for the current filter. */
+static void build_view(struct tui *t)
+{
+	bool *has;
+	int i, s;
+
+	t->vis = gs_xmalloc(sizeof(int) * ((size_t)t->rows.n + 1));
+	t->n_vis = 0;
+	for (i = 0; i < t->rows.n; i++)
+		if (!t->filter || row_mismatch(t, &t->rows.rows[i]))
+			t->vis[t->n_vis++] = i;
+	has = gs_xmalloc(sizeof(bool) * ((size_t)t->n_vis + 1));
+	for (s = 0; s < 2; s++) {
+		gs_rows_parents(&t->rows, t->vis, t->n_vis, s, &t->par_off[s], &t->par[s]);
+		for (i = 0; i < t->n_vis; i++) {
+			const struct gs_row *r = &t->rows.rows[t->vis[i]];
+
+			has[i] = (s ? r->b : r->a) >= 0;
+		}
+		gs_lanes_layout(&t->lanes[s], t->n_vis, has, t->par_off[s], t->par[s]);
+	}
+	free(has);
+	free(t->trace);
+	t->trace = gs_xcalloc((size_t)t->n_vis + 1, 1);
+	t->tracing = false;
+}
+
+void tui_set_filter(struct tui *t, bool on)
+{
+	struct tui_viewset old;
+
+	if (on == t->filter && t->vis)
+		return;
+	if (t->alt.valid && t->alt.filter == on) {
+		viewset_swap(t, &t->alt);
+		free(t->trace);
+		t->trace = gs_xcalloc((size_t)t->n_vis + 1, 1);
+		t->tracing = false;
+		return;
+	}
+	memset(&old, 0, sizeof(old));
+	viewset_swap(t, &old);
+	viewset_release(&t->alt);
+	t->alt = old;
+	t->filter = on;
+	build_view(t);
+}
+
+void tui_relayout(struct tui *t)
+{
+	struct gs_workspace *ws = t->ws;
+	struct gs_rows_input in;
+	struct gs_error err;
+	bool filter = t->filter;
+
+	tui_free_layout(t);
+	t->filter = filter;
+	t->match_err[0] = '\0';
+	t->match = NULL;
+	if (ws->a)
+		gs_graph_walk(ws->a->graph, toposort_fn, &err);
+	if (ws->b)
+		gs_graph_walk(ws->b->graph, toposort_fn, &err);
+	if (ws->a && ws->b && !(t->match = gs_workspace_match(ws, &err)))
+		snprintf(t->match_err, sizeof(t->match_err), "%.250s", err.msg);
+	memset(&in, 0, sizeof(in));
+	in.ga = ws->a ? ws->a->graph : NULL;
+	in.gb = ws->b ? ws->b->graph : NULL;
+	if (t->match) {
+		in.entries = t->match->entries;
+		in.n_entries = t->match->n_entries;
+	}
+	in.expanded = tui_is_expanded;
+	in.ctx = t;
+	gs_rows_build(&t->rows, &in);
+	build_view(t);
+	t->relayout = false;
+	t->gen++;
+	tui_move(t, 0);
+}
+
+const struct gs_row *tui_sel_row(const struct tui *t)
+{
+	if (t->sel < 0 || t->sel >= t->n_vis)
+		return NULL;
+	return &t->rows.rows[t->vis[t->sel]];
+}
+
+/* The workspace's selection follows the cursor, so `explain` and `trace`
+ * with no argument act on what the user sees. */
+void tui_sync_selection(struct tui *t)
+{
+	const struct gs_row *r = tui_sel_row(t);
+	struct gs_workspace *ws = t->ws;
+	int side = t->pane == FOCUS_B;
+
+	ws->sel_node = -1;
+	ws->sel_graph = NULL;
+	ws->sel_side = 0;
+	if (!r)
+		return;
+	if ((side ? r->b : r->a) < 0)
+		side = !side;
+	if ((side ? r->b : r->a) < 0)
+		return;
+	ws->sel_side = side ? 'b' : 'a';
+	ws->sel_graph = side ? r->gb : r->ga;
+	ws->sel_node = side ? r->b : r->a;
+}
+
+void tui_move_to(struct tui *t, int i)
+{
+	if (i >= t->n_vis)
+		i = t->n_vis - 1;
+	if (i < 0)
+		i = 0;
+	t->sel = i;
+	if (t->pane_h > 0) {
+		if (t->sel < t->top)
+			t->top = t->sel;
+		if (t->sel >= t->top + t->pane_h)
+			t->top = t->sel - t->pane_h + 1;
+	}
+	if (t->top > t->n_vis - t->pane_h)
+		t->top = t->n_vis - t->pane_h;
+	if (t->top < 0)
+		t->top = 0;
+	tui_sync_selection(t);
+}
+
+void tui_move(struct tui *t, int delta)
+{
+	tui_move_to(t, t->sel + delta);
+}
+
+void tui_next_mismatch(struct tui *t, int dir)
+{
+	int i;
+
+	for (i = t->sel + dir; i >= 0 && i < t->n_vis; i += dir)
+		if (row_mismatch(t, &t->rows.rows[t->vis[i]])) {
+			tui_move_to(t, i);
+			return;
+		}
+	t->status = dir > 0 ? "no further mismatch" : "no earlier mismatch";
+}
+
+static bool node_matches(const struct gs_graph *g, int id, const char *pat)
+{
+	const struct gs_node *n;
+
+	if (!g || id < 0)
+		return false;
+	n = g->nodes[id];
+	return (n->name && strcasestr(n->name, pat)) || strcasestr(n->op_type, pat);
+}
+
+bool tui_search(struct tui *t, const char *pat)
+{
+	int k, i;
+
+	for (k = 1; k <= t->n_vis; k++) {
+		const struct gs_row *r;
+
+		i = (t->sel + k) % t->n_vis;
+		r = &t->rows.rows[t->vis[i]];
+		if (node_matches(r->ga, r->a, pat) || node_matches(r->gb, r->b, pat)) {
+			tui_move_to(t, i);
+			return true;
+		}
+	}
+	return false;
+}
+
+void tui_toggle_expand(struct tui *t)
+{
+	const struct gs_row *r = tui_sel_row(t);
+	const struct gs_graph *g;
+	int node, i;
+
+	if (!r || !r->expandable)
+		return;
+	g = r->a >= 0 ? r->ga : r->gb;
+	node = r->a >= 0 ? r->a : r->b;
+	for (i = 0; i < t->n_expanded; i++)
+		if (t->expanded[i].g == g && t->expanded[i].node == node) {
+			t->expanded[i] = t->expanded[--t->n_expanded];
+			tui_relayout(t);
+			return;
+		}
+	GS_GROW(t->expanded, t->n_expanded + 1, t->expanded_alloc);
+	t->expanded[t->n_expanded].g = g;
+	t->expanded[t->n_expanded++].node = node;
+	tui_relayout(t);
+}
+
+void tui_click(struct tui *t, int y, int x)
+{
+	if (y < t->pane_y || y >= t->pane_y + t->pane_h || t->detail)
+		return;
+	t->pane = t->focus = x > t->cols / 2 ? FOCUS_B : FOCUS_A;
+	tui_move_to(t, t->top + y - t->pane_y);
+}
+
+/* "w[16,3,3,3] float32" for each parameter input, into buf. */
+static void format_params(struct tui *t, const struct gs_graph *g, const struct gs_node *n,
+			  char *buf, size_t len)
+{
+	char nb[96], db[64];
+	size_t o = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < n->n_inputs && o + 1 < len; i++) {
+		const struct gs_tensor *tn = n->inputs[i] >= 0 ? gs_graph_param_of(g, n->inputs[i]) : NULL;
+
+		if (!tn)
+			continue;
+		tui_escape(t, g->values[n->inputs[i]]->name, nb, 24);
+		o += (size_t)snprintf(buf + o, len - o, "%s%s%s %s", o ? ", " : "", nb,
+				      gs_format_dims(tn->rank, tn->dims, db, sizeof(db)),
+				      gs_dtype_name(tn->dtype));
+	}
+}
+
+static void draw_side(struct tui *t, int y, int x, int w, int vi, int side)
+{
+	const struct gs_row *r = &t->rows.rows[t->vis[vi]];
+	const struct gs_graph *g = side ? r->gb : r->ga;
+	int id = side ? r->b : r->a;
+	int gut = t->lanes[side].width * 2, used, attr, role, n, one;
+	const int *ids;
+	char lane[GS_LANES_MAX * 8 + 1], text[1024], ob[128], nb[256], sb[128], pb[512];
+	bool sel = vi == t->sel, focused = sel && t->focus == (side ? FOCUS_B : FOCUS_A);
+	unsigned char tr = t->trace ? (t->trace[vi] >> (side * 2)) & 3 : 0;
+
+	if (gut > w / 3)
+		gut = w / 3;
+	gs_lanes_render(&t->lanes[side], vi, t->utf8, gut / 2, lane, sizeof(lane));
+	used = tui_put(y, x, gut, lane, tui_attr(t, ROLE_LANE));
+	for (; used < gut; used++)
+		mvaddch(y, x + used, ' ');
+	x += gut;
+	w -= gut;
+	role = param_mismatch(t, r) && r->status == GS_MATCH_MATCHED ? ROLE_PARAM
+		: tui_status_role(r->status);
+	attr = tui_attr(t, (enum tui_role)role);
+	if (focused)
+		attr |= A_REVERSE;
+	else if (sel)
+		attr |= A_BOLD | A_UNDERLINE;
+	if (r->status == GS_ROW_LABEL) {
+		snprintf(text, sizeof(text), "%*s%s:", 2 * r->depth, "",
+			 tui_escape(t, r->label, nb, sizeof(nb)));
+		used = g ? tui_put(y, x, w, text, tui_attr(t, ROLE_DIM) | (focused ? A_REVERSE : 0)) : 0;
+	} else if (id < 0) {
+		used = tui_put(y, x, w, focused ? " " : "", attr);
+	} else {
+		const struct gs_node *node = g->nodes[id];
+		const struct gs_node *last;
+		const char *op = node->op_type;
+		const struct gs_match_entry *e = r->entry >= 0 && t->match ? &t->match->entries[r->entry] : NULL;
+		char mark = tr == 1 ? '^' : tr == 2 ? 'v' : tr == 3 ? '*' : ' ';
+		char marker = param_mismatch(t, r) && r->status == GS_MATCH_MATCHED ? 'P'
+			: tui_status_marker(r->status);
+
+		n = gs_rows_members(&t->rows, r, side, &ids, &one);
+		last = g->nodes[ids[n - 1]];
+		if (n > 1 && e && e->pattern)
+			op = e->pattern;
+		tui_escape(t, op, ob, sizeof(ob));
+		if (n > 1 && !(e && e->pattern))
+			snprintf(ob + strlen(ob), sizeof(ob) - strlen(ob), " +%d", n - 1);
+		format_params(t, g, node, pb, sizeof(pb));
+		snprintf(text, sizeof(text), "%c%c %*s%s%s %s %s%s%s", mark, marker, 2 * r->depth, "",
+			 r->expandable ? (r->expanded ? (t->utf8 ? "\u25be " : "v ") : (t->utf8 ? "\u25b8 " : "> ")) : "",
+			 ob, node->name[0] ? tui_escape(t, node->name, nb, sizeof(nb)) : "-",
+			 last->n_outputs && last->outputs[0] >= 0 ?
+				gs_format_shape(g->values[last->outputs[0]], sb, sizeof(sb)) : "",
+			 pb[0] ? "  " : "", pb);
+		if (tr && !sel)
+			attr |= tui_attr(t, ROLE_TRACE);
+		used = tui_put(y, x, w, text, attr);
+	}
+	if (focused) {
+		attron(A_REVERSE);
+		for (; used < w; used++)
+			mvaddch(y, x + used, ' ');
+		attroff(A_REVERSE);
+	}
+}
+
+void tui_draw_panes(struct tui *t)
+{
+	int wa = (t->cols - 1) / 2, wb = t->cols - 1 - wa, y, vi;
+	const char *sep = t->utf8 ? "\u2502" : "|";
+
+	for (y = 0; y < t->pane_h; y++) {
+		vi = t->top + y;
+		move(t->pane_y + y, 0);
+		clrtoeol();
+		tui_put(t->pane_y + y, wa, 1, sep, tui_attr(t, ROLE_DIM));
+		if (vi >= t->n_vis)
+			continue;
+		draw_side(t, t->pane_y + y, 0, wa, vi, 0);
+		draw_side(t, t->pane_y + y, wa + 1, wb, vi, 1);
+	}
+	if (!t->n_vis)
+		tui_put(t->pane_y, 2, t->cols - 4, t->filter ? "no mismatches (f shows all)" :
+			"no nodes", tui_attr(t, ROLE_DIM));
+}
+
+/* Screen areas from the terminal size. */
+void tui_layout_screen(struct tui *t)
+{
+	int header = t->lines >= 20 ? 2 : 1;
+	int out = t->lines >= 30 ? 7 : t->lines >= 20 ? 4 : 1;
+
+	t->pane_y = header;
+	t->console_h = out;
+	t->pane_h = t->lines - header - out - 2;	/* -2: status and input lines */
+	t->console_y = t->pane_y + t->pane_h + 1;
+	tui_move(t, 0);
+}

@@ -1,0 +1,231 @@
+/*
+ * `graphsmith A.onnx [B.onnx]`: the workbench.  Opens the workspace, sets
+ * up the terminal (and makes sure it is given back on every way out),
+ * then loops: draw what changed, read a key, hand it to the console or
+ * the key table.  --replay runs a key script on a virtual screen instead
+ * (replay.c) for frame times and text dumps.
+ */
+#include <curses.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "graphsmith/cli.h"
+#include "tui/replay.h"
+#include "tui/tui.h"
+
+static const char usage[] =
+	"usage: graphsmith [A.onnx] [B.onnx] [--replay KEYS [--frames] [--dump] [--size WxH]]\n";
+
+static void restore_hook(void)
+{
+	tui_term_restore();
+}
+
+static void draw_status(struct tui *t)
+{
+	const struct gs_row *r = tui_sel_row(t);
+	char buf[512];
+	int y = t->pane_y + t->pane_h, attr = tui_attr(t, ROLE_HEADER);
+
+	snprintf(buf, sizeof(buf), " %s  row %d/%d  %s%s%s%s", t->pane == FOCUS_B ? "[B]" : "[A]",
+		 t->n_vis ? t->sel + 1 : 0, t->n_vis,
+		 !r ? "" : r->status == GS_ROW_LABEL ? "subgraph" : gs_match_status_name(r->status),
+		 t->filter ? "  filter: mismatches" : "", t->tracing ? "  trace" : "",
+		 t->ws->unsaved ? "  B modified" : "");
+	move(y, 0);
+	attron(attr);
+	hline(' ', t->cols);
+	attroff(attr);
+	tui_put(y, 0, t->cols, buf, attr);
+}
+
+void tui_draw(struct tui *t)
+{
+	int lines, cols;
+
+	getmaxyx(stdscr, lines, cols);
+	if (lines != t->lines || cols != t->cols) {
+		t->lines = lines;
+		t->cols = cols;
+		tui_layout_screen(t);
+		clear();
+	}
+	if (t->cols < TUI_MIN_COLS || t->lines < TUI_MIN_LINES) {
+		erase();
+		mvaddnstr(0, 0, "terminal too small", t->cols);
+		refresh();
+		return;
+	}
+	tui_draw_header(t);
+	if (t->show_overlay)
+		tui_draw_overlay(t);
+	else if (t->detail)
+		tui_draw_detail(t);
+	else
+		tui_draw_panes(t);
+	draw_status(t);
+	tui_console_draw(t);	/* last: it leaves the cursor on the input line */
+	refresh();
+}
+
+void tui_handle_key(struct tui *t, int key, bool is_wide)
+{
+	MEVENT ev;
+
+	t->status = NULL;
+	if (!is_wide && key == KEY_RESIZE)
+		return;		/* tui_draw picks up the new size */
+	if (!is_wide && key == KEY_MOUSE) {
+		if (getmouse(&ev) != OK)
+			return;
+		if (ev.bstate & BUTTON4_PRESSED)
+			tui_move(t, -3);
+		else if (ev.bstate & BUTTON5_PRESSED)
+			tui_move(t, 3);
+		else if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED))
+			tui_click(t, ev.y, ev.x);
+		return;
+	}
+	if (t->show_overlay && t->focus != FOCUS_CONSOLE) {
+		if (key == 'j' || (!is_wide && key == KEY_DOWN))
+			t->overlay_top += t->overlay_top + 1 < t->n_overlay ? 1 : 0;
+		else if (key == 'k' || (!is_wide && key == KEY_UP))
+			t->overlay_top -= t->overlay_top > 0 ? 1 : 0;
+		else
+			tui_overlay_clear(t);
+		return;
+	}
+	if (t->focus == FOCUS_CONSOLE) {
+		if (is_wide && key == 27)
+			tui_console_leave(t);
+		else
+			tui_console_key(t, key, is_wide);
+	} else if (is_wide || key >= KEY_MIN) {
+		tui_key(t, key);
+	}
+	if (t->relayout)
+		tui_relayout(t);
+}
+
+static int open_models(struct gs_workspace *ws, int n, char **paths)
+{
+	struct gs_error err;
+
+	if (n == 2 && gs_workspace_open(ws, 'a', paths[0], &err) < 0)
+		goto fail;
+	if (n >= 1 && gs_workspace_open(ws, 'b', paths[n - 1], &err) < 0)
+		goto fail;
+	return 0;
+fail:
+	fprintf(stderr, "graphsmith: %s\n", err.msg);
+	return -1;
+}
+
+static void loop(struct tui *t)
+{
+	wint_t wch;
+	int rc;
+
+	timeout(250);	/* wake up to notice SIGINT/SIGTERM */
+	while (!t->quit && !tui_signalled()) {
+		tui_draw(t);
+		rc = get_wch(&wch);
+		if (rc == ERR)
+			continue;
+		tui_handle_key(t, (int)wch, rc == OK);
+	}
+}
+
+int gs_cli_workbench(int argc, char **argv)
+{
+	struct gs_workspace ws;
+	struct tui t;
+	struct gs_replay_opts ro;
+	struct gs_error err;
+	char *paths[2];
+	int n_paths = 0, i, rc = 0;
+
+	memset(&ro, 0, sizeof(ro));
+	ro.lines = 40;
+	ro.cols = 120;
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--replay") && i + 1 < argc)
+			ro.script = argv[++i];
+		else if (!strcmp(argv[i], "--frames"))
+			ro.frames = true;
+		else if (!strcmp(argv[i], "--dump"))
+			ro.dump = true;
+		else if (!strcmp(argv[i], "--size") && i + 1 < argc &&
+			 sscanf(argv[++i], "%dx%d", &ro.cols, &ro.lines) == 2)
+			;
+		else if (argv[i][0] == '-' || n_paths == 2) {
+			fputs(usage, stderr);
+			return 2;
+		} else {
+			paths[n_paths++] = argv[i];
+		}
+	}
+	if (!ro.script && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+		fprintf(stderr, "graphsmith: the workbench needs a terminal (stdin and stdout "
+			"are not a tty); use 'graphsmith diff' or 'graphsmith apply' in scripts\n");
+		return 2;
+	}
+	setlocale(LC_ALL, "");
+	gs_workspace_init(&ws);
+	ws.load_opts = gs_cli_load_opts;
+	if (open_models(&ws, n_paths, paths) < 0) {
+		gs_workspace_release(&ws);
+		return 1;
+	}
+	if (tui_keys_load(&err) < 0) {
+		fprintf(stderr, "graphsmith: %s\n", err.msg);
+		gs_workspace_release(&ws);
+		return 1;
+	}
+	memset(&t, 0, sizeof(t));
+	t.ws = &ws;
+	tui_current = &t;
+	gs_set_oom_hook(restore_hook);
+	atexit(restore_hook);
+	tui_install_signals();
+	if (ro.script) {
+		if (gs_replay_screen(&ro) < 0) {
+			rc = 1;
+			goto out;
+		}
+	} else {
+		initscr();
+	}
+	tui_term_setup(&t);
+	tui_console_init(&t);
+	ws.out.write = tui_console_write;
+	ws.out.ctx = &t;
+	ws.view_ops = &tui_view_ops;
+	ws.view = &t;
+	getmaxyx(stdscr, t.lines, t.cols);
+	tui_layout_screen(&t);
+	tui_relayout(&t);
+	if (ro.script)
+		rc = gs_replay_run(&t, &ro);
+	else
+		loop(&t);
+	tui_term_restore();
+	if (ro.script)
+		gs_replay_finish(&ro);
+	if (tui_signalled())
+		rc = 130;
+	tui_console_release(&t);
+out:
+	tui_detail_free();
+	tui_overlay_clear(&t);
+	tui_free_layout(&t);
+	free(t.expanded);
+	tui_keys_free();
+	ws.out.write = NULL;
+	ws.view_ops = NULL;
+	gs_workspace_release(&ws);
+	tui_current = NULL;
+	return rc;
+}

@@ -1,0 +1,32 @@
+#!/bin/sh
+# The readline console inside curses: `help` prints the command list,
+# completion, errors, history kept in $XDG_STATE_HOME, Escape leaves.
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
+. "$top_srcdir/tests/tui/lib.sh"
+
+tui_start 120 40 LC_ALL=C.UTF-8 -- "$DATA/cnn.onnx" "$DATA/cnn-folded.onnx"
+wait_for "row 1/11" || fail "workbench started"
+keys :
+wait_for "row 1/11" && screen | tail -1 | grep -q "^: *$" && pass ": focuses the console" || fail ": focuses the console"
+keys -l "help"
+keys Enter
+wait_for "select [-a] NODE" && pass "help prints the command list" || fail "help prints the command list"
+screen | grep -q "quit \[--force\]" && pass "help lists quit" || fail "help lists quit"
+keys -l "sel"
+keys Tab
+wait_for ": select" && pass "Tab completes the command name" || fail "Tab completion"
+keys C-u
+keys -l "select -a /layer1/Add"
+keys Enter
+wait_for "row 7/11" && pass "select moves the cursor" || fail "select moves the cursor"
+keys -l "nosuchcommand"
+keys Enter
+wait_for "nosuchcommand" && screen | grep -q "unknown command\|no command\|nosuchcommand'" &&
+	pass "an unknown command reports an error" || fail "unknown command error"
+keys Escape
+wait_for "q quit" && pass "Escape leaves the console" || fail "Escape leaves the console"
+keys q
+wait_for "exit=0" || fail "q exits 0"
+grep -qx "help" "$TUI_TMP/state/graphsmith/history" && pass "history persisted" || fail "history persisted"
+grep -qx "select -a /layer1/Add" "$TUI_TMP/state/graphsmith/history" && pass "history has the select" || fail "history has the select"
+finish

@@ -1,0 +1,66 @@
+# Helpers for the tmux tests of the workbench (sourced after tests/lib.sh).
+# Each test gets a private tmux server (-L gs$$) that is killed on exit.
+
+command -v tmux >/dev/null 2>&1 || skip_all "tmux is missing"
+
+GS_BIN_ABS=$(cd "$(dirname "$GS_BIN")" && pwd)/$(basename "$GS_BIN")
+DATA="$top_srcdir/data"
+TUI_RUN=0
+TMUX_SOCK="gs$$.0"
+TUI_TMP=$(mktemp -d "${TMPDIR:-/tmp}/gs-tui.XXXXXX")
+tmx() { tmux -L "$TMUX_SOCK" -f /dev/null "$@"; }
+cleanup() {
+	local i=0
+	while [ $i -le $TUI_RUN ]; do
+		tmux -L "gs$$.$i" kill-server >/dev/null 2>&1
+		i=$((i + 1))
+	done
+	rm -rf "$TUI_TMP"
+}
+trap cleanup EXIT
+
+# tui_start W H [ENV=VALUE...] -- ARGS...: the workbench in a shell that
+# reports its exit status and stays, so the restored screen can be seen.
+tui_start() {
+	local w=$1 h=$2 envs="" q
+	shift 2
+	while [ $# -gt 0 ] && [ "$1" != "--" ]; do envs="$envs $1"; shift; done
+	shift
+	q=""
+	for a in "$@"; do q="$q '$a'"; done
+	# a fresh server per run: restarting one on the same socket races
+	tmx kill-server >/dev/null 2>&1
+	TUI_RUN=$((TUI_RUN + 1))
+	TMUX_SOCK="gs$$.$TUI_RUN"
+	tmx new-session -d -x "$w" -y "$h" -s t \
+		"env TERM=screen-256color XDG_STATE_HOME='$TUI_TMP/state' $envs '$GS_BIN_ABS' $q; echo \"exit=\$?\"; sleep 600"
+}
+
+screen() { tmx capture-pane -p -t t "$@" 2>/dev/null; }
+
+# wait_for TEXT: polls the screen (up to ~30 s, ASan builds start slowly).
+wait_for() {
+	local i=0
+	while [ $i -lt 300 ]; do
+		screen | grep -qF -- "$1" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "# timed out waiting for: $1"
+	screen | sed 's/^/# | /'
+	return 1
+}
+
+# wait_gone TEXT: polls until TEXT is no longer on the screen.
+wait_gone() {
+	local i=0
+	while [ $i -lt 300 ]; do
+		screen | grep -qF -- "$1" || return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "# still on screen: $1"
+	return 1
+}
+
+keys() { tmx send-keys -t t "$@"; }

@@ -1,0 +1,351 @@
+/*
+ * Unit tests for the command layer: splitting, the table, the dispatcher
+ * and completion, against a workspace whose B is built in memory.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <cmocka.h>
+
+#include "graphsmith/cmd.h"
+
+/* ---- output capture ---- */
+struct capture {
+	char text[16384];
+	size_t len;
+};
+
+static void capture_write(void *ctx, enum gs_out_kind kind, const char *line)
+{
+	struct capture *c = ctx;
+
+	c->len += (size_t)snprintf(c->text + c->len, sizeof(c->text) - c->len, "%s%s\n",
+				   kind == GS_OUT_ERROR ? "E:" : "", line);
+}
+
+/* x -> Conv "conv_a" -> y -> Relu "conv_b" -> z -> Relu (unnamed) -> w */
+static struct gs_model *tiny_model(void)
+{
+	struct gs_model *m = gs_model_new();
+	struct gs_graph *g = gs_graph_new(m, NULL, "tiny");
+	int x, y, z, w, in[1], out[1];
+
+	m->graph = g;
+	m->producer_name = "test";
+	m->producer_version = "";
+	x = gs_graph_add_value(g, "x");
+	g->values[x]->kind = GS_VALUE_INPUT;
+	y = gs_graph_add_value(g, "y");
+	z = gs_graph_add_value(g, "z");
+	w = gs_graph_add_value(g, "w");
+	in[0] = x; out[0] = y;
+	gs_graph_add_node(g, "Conv", "", "conv_a", 1, in, 1, out);
+	in[0] = y; out[0] = z;
+	gs_graph_add_node(g, "Relu", "", "conv_b", 1, in, 1, out);
+	in[0] = z; out[0] = w;
+	gs_graph_add_node(g, "Relu", "", "", 1, in, 1, out);
+	gs_graph_set_outputs(g, 1, &w);
+	return m;
+}
+
+struct fixture {
+	struct gs_workspace ws;
+	struct capture cap;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	gs_workspace_init(&f->ws);
+	f->ws.out.write = capture_write;
+	f->ws.out.ctx = &f->cap;
+	*state = f;
+	return 0;
+}
+
+static int setup_model(void **state)
+{
+	struct fixture *f;
+
+	setup(state);
+	f = *state;
+	f->ws.b = tiny_model();
+	f->ws.path_b = strdup("tiny.onnx");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	gs_workspace_release(&f->ws);
+	free(f);
+	return 0;
+}
+
+/* ---- split ---- */
+static void split_ok(const char *line, int want_argc, const char *const *want)
+{
+	struct gs_error err;
+	char **argv;
+	int argc, i;
+
+	assert_int_equal(gs_cmd_split(line, &argc, &argv, &err), 0);
+	assert_int_equal(argc, want_argc);
+	for (i = 0; i < argc; i++)
+		assert_string_equal(argv[i], want[i]);
+	assert_null(argv[argc]);
+	gs_cmd_free_argv(argc, argv);
+}
+
+static void split_fails(const char *line, const char *msg)
+{
+	struct gs_error err;
+	char **argv;
+	int argc;
+
+	assert_int_equal(gs_cmd_split(line, &argc, &argv, &err), -1);
+	assert_string_equal(err.msg, msg);
+	assert_null(argv);
+}
+
+static void test_split(void **state)
+{
+	(void)state;
+	split_ok("", 0, NULL);
+	split_ok("   \t ", 0, NULL);
+	split_ok("prune magnitude 0.5", 3, (const char *const[]){ "prune", "magnitude", "0.5" });
+	split_ok("  a   b  ", 2, (const char *const[]){ "a", "b" });
+	split_ok("select 'a b' \"c d\"", 3, (const char *const[]){ "select", "a b", "c d" });
+	split_ok("x 'it''s' \"q\\\"uote\\\\\"", 3, (const char *const[]){ "x", "its", "q\"uote\\" });
+	split_ok("x '\\n' \"\\n\" \\n", 4, (const char *const[]){ "x", "\\n", "\\n", "n" });
+	split_ok("a\\ b c", 2, (const char *const[]){ "a b", "c" });
+	split_ok("x '' \"\"", 3, (const char *const[]){ "x", "", "" });
+	split_ok("pre'fix'\"ed\" w", 2, (const char *const[]){ "prefixed", "w" });
+	split_ok("find a#b # comment 'open", 2, (const char *const[]){ "find", "a#b" });
+	split_ok("# only a comment", 0, NULL);
+	split_fails("select 'abc", "unterminated single quote");
+	split_fails("select \"abc", "unterminated double quote");
+	split_fails("x \"a\\\"", "unterminated double quote");
+	split_fails("select abc\\", "backslash at the end of the line");
+}
+
+/* ---- table ---- */
+static void test_table(void **state)
+{
+	const struct gs_cmd_entry *const *t;
+	struct gs_error err;
+	int n, i;
+
+	(void)state;
+	t = gs_cmd_table(&n);
+	assert_true(n >= 10);
+	for (i = 1; i < n; i++)
+		assert_true(strcmp(t[i - 1]->name, t[i]->name) < 0);	/* sorted, unique */
+	for (i = 0; i < n; i++) {
+		assert_non_null(t[i]->usage);
+		assert_non_null(t[i]->help);
+		assert_non_null(t[i]->exec);
+		assert_int_equal(strncmp(t[i]->usage, t[i]->name, strlen(t[i]->name)), 0);
+	}
+	assert_string_equal(gs_cmd_find("select", &err)->name, "select");
+	assert_string_equal(gs_cmd_find("q", &err)->name, "quit");		/* alias */
+	assert_string_equal(gs_cmd_find("?", &err)->name, "help");
+	assert_string_equal(gs_cmd_find("expl", &err)->name, "explain");	/* prefix */
+	assert_string_equal(gs_cmd_find("tr", &err)->name, "trace");
+	assert_string_equal(gs_cmd_find("find", &err)->name, "find");
+	assert_null(gs_cmd_find("s", &err));
+	assert_int_equal(strncmp(err.msg, "ambiguous command 's': could be ", 32), 0);
+	assert_non_null(strstr(err.msg, "save"));
+	assert_non_null(strstr(err.msg, "select"));
+	assert_null(gs_cmd_find("fi", &err));
+	assert_non_null(strstr(err.msg, "filter, find"));
+	assert_null(gs_cmd_find("zz", &err));
+	assert_string_equal(err.msg, "unknown command 'zz' (try 'help')");
+	assert_null(gs_cmd_find("", &err));
+	assert_string_equal(err.msg, "unknown command '' (try 'help')");
+	assert_null(gs_cmd_find("x\033y", &err));	/* escaped, never raw */
+	assert_string_equal(err.msg, "unknown command 'x\\ey' (try 'help')");
+}
+
+/* ---- run ---- */
+static void test_run_blank(void **state)
+{
+	struct fixture *f = *state;
+	struct gs_error err;
+
+	assert_int_equal(gs_cmd_run(&f->ws, "", &err), 0);
+	assert_int_equal(gs_cmd_run(&f->ws, "  ;; ; \n\n # help\n# x; help", &err), 0);
+	assert_int_equal(f->cap.len, 0);
+}
+
+static void test_run_sequence(void **state)
+{
+	struct fixture *f = *state;
+	struct gs_error err;
+
+	assert_int_equal(gs_cmd_run(&f->ws, "help q # not ; a command\nhelp ?", &err), 0);
+	assert_non_null(strstr(f->cap.text, "usage: quit [--force]\n"));
+	assert_non_null(strstr(f->cap.text, "usage: help [CMD]\n"));
+	f->cap.len = 0;
+	f->cap.text[0] = 0;
+	/* a ';' inside quotes does not split; the first error stops the run */
+	assert_int_equal(gs_cmd_run(&f->ws, "help 'q;x'; help q", &err), -1);
+	assert_string_equal(err.msg, "unknown command 'q;x' (try 'help')");
+	assert_int_equal(f->cap.len, 0);
+	assert_int_equal(gs_cmd_run(&f->ws, "help q; bogus; help ?", &err), -1);
+	assert_string_equal(err.msg, "unknown command 'bogus' (try 'help')");
+	assert_null(strstr(f->cap.text, "usage: help"));
+	assert_int_equal(gs_cmd_run(&f->ws, "help \"q", &err), -1);
+	assert_string_equal(err.msg, "unterminated double quote");
+}
+
+static void test_run_flags(void **state)
+{
+	struct fixture *f = *state;
+	struct gs_error err;
+
+	assert_int_equal(gs_cmd_run(&f->ws, "info", &err), -1);
+	assert_string_equal(err.msg, "no model open (use 'open FILE')");
+	assert_int_equal(gs_cmd_run(&f->ws, "select x", &err), -1);
+	assert_string_equal(err.msg, "no model open (use 'open FILE')");
+	assert_int_equal(gs_cmd_run(&f->ws, "diff", &err), -1);
+	assert_string_equal(err.msg, "two models needed (use 'open A FILE' and 'open B FILE')");
+	assert_int_equal(gs_cmd_run(&f->ws, "open /nonexistent/m.onnx", &err), -1);
+	assert_non_null(strstr(err.msg, "/nonexistent/m.onnx"));
+	assert_int_equal(gs_cmd_run(&f->ws, "help", &err), 0);	/* needs nothing */
+	assert_int_equal(f->cap.len > 0, 1);
+}
+
+static void test_run_quit(void **state)
+{
+	struct fixture *f = *state;
+	struct gs_error err;
+
+	f->ws.unsaved = true;
+	assert_int_equal(gs_cmd_run(&f->ws, "quit", &err), -1);
+	assert_string_equal(err.msg, "B has unsaved edits (save them, or 'quit!' to discard)");
+	assert_false(f->ws.quit);
+	/* quit! is quit --force; nothing after it runs */
+	assert_int_equal(gs_cmd_run(&f->ws, "quit!; bogus", &err), GS_CHANGED_QUIT);
+	assert_true(f->ws.quit);
+}
+
+static void test_run_select(void **state)
+{
+	struct fixture *f = *state;
+	struct gs_error err;
+
+	assert_int_equal(gs_cmd_run(&f->ws, "select conv_b", &err), 0);
+	assert_int_equal(strncmp(f->cap.text, "B  conv_b  Relu\n", 16), 0);
+	assert_int_equal(f->ws.sel_node, 1);
+	f->cap.len = 0;
+	assert_int_equal(gs_cmd_run(&f->ws, "select Relu:1", &err), 0);	/* unnamed */
+	assert_int_equal(strncmp(f->cap.text, "B  Relu:1  Relu\n", 16), 0);
+	assert_int_equal(gs_cmd_run(&f->ws, "select z", &err), 0);	/* value -> producer */
+	assert_int_equal(f->ws.sel_node, 1);
+	assert_int_equal(gs_cmd_run(&f->ws, "select @0", &err), 0);
+	assert_int_equal(f->ws.sel_node, 0);
+	assert_int_equal(gs_cmd_run(&f->ws, "select conv", &err), -1);
+	assert_string_equal(err.msg, "ambiguous node 'conv': could be 'conv_a', 'conv_b'");
+	assert_int_equal(gs_cmd_run(&f->ws, "select nothing", &err), -1);
+	assert_string_equal(err.msg, "no node 'nothing' in B");
+	assert_int_equal(gs_cmd_run(&f->ws, "select -a conv_a", &err), -1);
+	assert_string_equal(err.msg, "no model open as A");
+	f->cap.len = 0;
+	f->cap.text[0] = 0;
+	assert_int_equal(gs_cmd_run(&f->ws, "trace conv_b", &err), 0);
+	assert_string_equal(f->cap.text,
+			    "B  conv_b\nupstream (1)\n  conv_a                                   Conv\n"
+			    "downstream (1)\n  Relu:1                                   Relu\n");
+	f->cap.len = 0;
+	f->cap.text[0] = 0;
+	assert_int_equal(gs_cmd_run(&f->ws, "find RELU", &err), 0);
+	assert_string_equal(f->cap.text,
+			    "B  conv_b                                   Relu\n"
+			    "B  Relu:1                                   Relu\n2 matches\n");
+}
+
+/* ---- completion ---- */
+static void complete_is(struct gs_workspace *ws, const char *line, const char *const *want, int n)
+{
+	char **got;
+	int i, count = gs_complete(ws, line, (int)strlen(line), &got);
+
+	for (i = 0; i < count && i < n; i++)
+		assert_string_equal(got[i], want[i]);
+	assert_int_equal(count, n);
+	assert_null(got[count]);
+	gs_cmd_free_argv(count, got);
+}
+
+static void test_complete(void **state)
+{
+	struct fixture *f = *state;
+	char dir[] = "/tmp/gs-complete-XXXXXX", path[256], line[300];
+	FILE *fp;
+
+	complete_is(&f->ws, "sel", (const char *const[]){ "select" }, 1);
+	complete_is(&f->ws, "s", (const char *const[]){ "save", "select" }, 2);
+	complete_is(&f->ws, "  qui", (const char *const[]){ "quit" }, 1);
+	complete_is(&f->ws, "zz", NULL, 0);
+	complete_is(&f->ws, "help fi", (const char *const[]){ "filter", "find" }, 2);
+	complete_is(&f->ws, "select conv_", (const char *const[]){ "conv_a", "conv_b" }, 2);
+	complete_is(&f->ws, "select ", (const char *const[]){ "Relu:1", "conv_a", "conv_b" }, 3);
+	complete_is(&f->ws, "sel 'conv_", (const char *const[]){ "conv_a", "conv_b" }, 2);
+	complete_is(&f->ws, "help q; select conv_b", (const char *const[]){ "conv_b" }, 1);
+	complete_is(&f->ws, "find R", (const char *const[]){ "Relu" }, 1);
+	complete_is(&f->ws, "filter o", (const char *const[]){ "off", "on" }, 2);
+	complete_is(&f->ws, "filter on ", NULL, 0);
+	complete_is(&f->ws, "quit ", NULL, 0);
+	complete_is(&f->ws, "bogus ", NULL, 0);
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/m1.onnx", dir);
+	fp = fopen(path, "w");
+	fclose(fp);
+	snprintf(path, sizeof(path), "%s/m2.onnx", dir);
+	fp = fopen(path, "w");
+	fclose(fp);
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(line, sizeof(line), "open B %s/m", dir);
+	{
+		char a[256], b[256];
+
+		snprintf(a, sizeof(a), "%s/m1.onnx", dir);
+		snprintf(b, sizeof(b), "%s/m2.onnx", dir);
+		complete_is(&f->ws, line, (const char *const[]){ a, b }, 2);
+		snprintf(line, sizeof(line), "save %s/s", dir);
+		snprintf(a, sizeof(a), "%s/sub/", dir);
+		complete_is(&f->ws, line, (const char *const[]){ a }, 1);
+	}
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/m1.onnx", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/m2.onnx", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_table),
+		cmocka_unit_test_setup_teardown(test_run_blank, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_run_sequence, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_run_flags, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_run_quit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_run_select, setup_model, teardown),
+		cmocka_unit_test_setup_teardown(test_complete, setup_model, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
