@@ -56,7 +56,7 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[1], subcommands[i].name))
 			return subcommands[i].run(argc - 1, argv + 1);
 	/* no subcommand: model files (or nothing) open the workbench */
-	if (argc < 2 || argv[1][0] != '-')
+	if (argc < 2 || argv[1][0] != '-' || !strcmp(argv[1], "--replay"))
 		return gs_cli_workbench(argc, argv);
 	fputs(usage_text, stderr);
 	return 2;

@@ -48,6 +48,8 @@ struct gs_tensor {
 	enum gs_tensor_store store;
 	bool dirty;			/* changed since load: rewrite on save */
 	bool external_source;		/* was stored as external data */
+	uint64_t zstd_bytes;		/* cached size of data through zstd, 0 if
+					 * unknown; edits reset it */
 	void *origin;			/* ONNX layer's handle; NULL if new */
 };
 

@@ -77,6 +77,10 @@ void gs_quant_params(const void *w, size_t outer, size_t channels, size_t inner,
 void gs_quant_apply(const void *w, size_t outer, size_t channels, size_t inner,
 		    int dtype, const float *scale, const int32_t *zero_point,
 		    void *q, double *sum_aa, double *sum_dd);
+/* Both of the above. */
+void gs_quant_tensor(const void *w, size_t outer, size_t channels, size_t inner,
+		     int dtype, bool symmetric, float *scale, int32_t *zero_point,
+		     void *q, double *sum_aa, double *sum_dd);
 /* One value, as gs_quant_apply does it. */
 int32_t gs_quant_one(float w, float scale, int32_t zero_point, int32_t qmin, int32_t qmax);
 

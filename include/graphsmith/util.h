@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct gs_arena {
 	struct gs_arena_block *blocks;
@@ -68,6 +69,18 @@ const char *gs_escape(const char *s, char *buf, size_t len);
 const char *gs_escape_ascii(const char *s, char *buf, size_t len);
 /* True when s needs no escaping at all. */
 bool gs_is_printable(const char *s);
+
+/* Atomic replacement of a file: write to f, then commit (fsync, rename)
+ * or abort (remove the temporary file).  Either way the old file survives
+ * any failure. */
+struct gs_atomic_file {
+	FILE *f;
+	char *tmp, *path;
+};
+struct gs_error;
+int gs_atomic_open(struct gs_atomic_file *af, const char *path, struct gs_error *err);
+int gs_atomic_commit(struct gs_atomic_file *af, struct gs_error *err);
+void gs_atomic_abort(struct gs_atomic_file *af);
 
 /* Human sizes: "1.5 KiB", "402.7 MiB". */
 const char *gs_format_bytes(uint64_t n, char *buf, size_t len);

@@ -42,44 +42,20 @@ static void show(struct gs_workspace *ws)
 static int save(struct gs_workspace *ws, const char *path, struct gs_error *err)
 {
 	const struct gs_history *h = ws->history;
-	size_t len = strlen(path) + 16;
-	char *tmp = gs_xmalloc(len), pb[512];
-	FILE *f;
-	int i, rc = -1;
+	struct gs_atomic_file af;
+	char pb[512];
+	int i;
 
-	gs_escape(path, pb, sizeof(pb));
-	snprintf(tmp, len, "%s.tmpXXXXXX", path);
-	{
-		int fd = mkstemp(tmp);
-
-		if (fd < 0 || !(f = fdopen(fd, "w"))) {
-			if (fd >= 0)
-				close(fd);
-			gs_error_set(err, "cannot write '%s': %s", pb, strerror(errno));
-			goto out_free;
-		}
-	}
-	fprintf(f, "# graphsmith history: %d steps; replay with graphsmith apply -f FILE\n",
+	if (gs_atomic_open(&af, path, err))
+		return -1;
+	fprintf(af.f, "# graphsmith history: %d steps; replay with graphsmith apply -f FILE\n",
 		gs_history_count(h));
 	for (i = 1; i <= gs_history_count(h); i++)
-		fprintf(f, "%s\n", gs_history_line(h, i));
-	if (fflush(f) || fsync(fileno(f)) || ferror(f)) {
-		fclose(f);
-		gs_error_set(err, "cannot write '%s': %s", pb, strerror(errno ? errno : EIO));
-		goto out;
-	}
-	if (fclose(f) || rename(tmp, path)) {
-		gs_error_set(err, "cannot write '%s': %s", pb, strerror(errno));
-		goto out;
-	}
-	gs_printf(ws, "wrote %d steps to '%s'", gs_history_count(h), pb);
-	rc = 0;
-out:
-	if (rc)
-		unlink(tmp);
-out_free:
-	free(tmp);
-	return rc;
+		fprintf(af.f, "%s\n", gs_history_line(h, i));
+	if (gs_atomic_commit(&af, err))
+		return -1;
+	gs_printf(ws, "wrote %d steps to '%s'", gs_history_count(h), gs_escape(path, pb, sizeof(pb)));
+	return 0;
 }
 
 static int history_exec(struct gs_workspace *ws, int argc, char **argv, struct gs_error *err)

@@ -83,47 +83,118 @@ static int64_t count_zeros(const struct gs_tensor *t)
 	return zeros;
 }
 
+/*
+ * The zstd size is what the model would take compressed.  Compressing a
+ * 400 MB model at every step would cost a second each time, so each big
+ * tensor's compressed size is cached on the tensor (edits reset it) and
+ * only the structure and the tensors a step changed are compressed again.
+ * The sum differs from one whole-file stream by a few bytes per tensor.
+ */
+enum { BIG_TENSOR = 64 * 1024 };
+
 struct zcount {
 	ZSTD_CCtx *cc;
 	uint8_t *buf;
 	size_t cap;
 	uint64_t out;
+	const struct gs_tensor **big;	/* sorted by data pointer */
+	int n_big, big_alloc;
 };
+
+static int collect_big(struct gs_graph *g, void *ctx)
+{
+	struct zcount *z = ctx;
+	int i;
+
+	for (i = 0; i < g->n_values; i++) {
+		const struct gs_tensor *t = g->values[i]->param;
+
+		if (g->values[i]->kind != GS_VALUE_PARAM || !t || !t->data || t->nbytes < BIG_TENSOR)
+			continue;
+		GS_GROW(z->big, z->n_big + 1, z->big_alloc);
+		z->big[z->n_big++] = t;
+	}
+	return 0;
+}
+
+static int by_data(const void *a, const void *b)
+{
+	const uint8_t *x = (*(const struct gs_tensor *const *)a)->data;
+	const uint8_t *y = (*(const struct gs_tensor *const *)b)->data;
+
+	return x < y ? -1 : x > y;
+}
+
+static struct gs_tensor *find_big(struct zcount *z, const void *data, size_t len)
+{
+	int lo = 0, hi = z->n_big - 1;
+
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+		const uint8_t *d = z->big[mid]->data;
+
+		if (d == data)
+			return z->big[mid]->nbytes == len ? (struct gs_tensor *)z->big[mid] : NULL;
+		if (d < (const uint8_t *)data)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return NULL;
+}
+
+static void zpush(struct zcount *z, ZSTD_CCtx *cc, const void *data, size_t len,
+		  ZSTD_EndDirective mode, uint64_t *out)
+{
+	ZSTD_inBuffer in = { data, len, 0 };
+	size_t rc;
+
+	do {
+		ZSTD_outBuffer o = { z->buf, z->cap, 0 };
+
+		rc = ZSTD_compressStream2(cc, &o, &in, mode);
+		if (ZSTD_isError(rc))
+			return;
+		*out += o.pos;
+	} while (mode == ZSTD_e_end ? rc != 0 : in.pos < in.size);
+}
 
 static void zsink(void *ctx, const void *data, size_t len)
 {
 	struct zcount *z = ctx;
-	ZSTD_inBuffer in = { data, len, 0 };
+	struct gs_tensor *t = len >= BIG_TENSOR ? find_big(z, data, len) : NULL;
 
-	while (in.pos < in.size) {
-		ZSTD_outBuffer o = { z->buf, z->cap, 0 };
-
-		if (ZSTD_isError(ZSTD_compressStream2(z->cc, &o, &in, ZSTD_e_continue)))
-			return;
-		z->out += o.pos;
+	if (!t) {
+		zpush(z, z->cc, data, len, ZSTD_e_continue, &z->out);
+		return;
 	}
+	if (!t->zstd_bytes) {
+		ZSTD_CCtx *cc = ZSTD_createCCtx();
+
+		ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel, STATS_ZSTD_LEVEL);
+		zpush(z, cc, data, len, ZSTD_e_end, &t->zstd_bytes);
+		ZSTD_freeCCtx(cc);
+	}
+	z->out += t->zstd_bytes;
 }
 
 static uint64_t zstd_size(struct gs_model *m)
 {
 	struct zcount z;
-	size_t rc;
 
 	memset(&z, 0, sizeof(z));
+	gs_graph_walk(m->graph, collect_big, &z);
+	if (z.n_big)
+		qsort(z.big, (size_t)z.n_big, sizeof(*z.big), by_data);
 	z.cc = ZSTD_createCCtx();
 	ZSTD_CCtx_setParameter(z.cc, ZSTD_c_compressionLevel, STATS_ZSTD_LEVEL);
 	z.cap = ZSTD_CStreamOutSize();
 	z.buf = gs_xmalloc(z.cap);
 	gs_onnx_pack_stream(m, zsink, &z);
-	do {
-		ZSTD_inBuffer in = { NULL, 0, 0 };
-		ZSTD_outBuffer o = { z.buf, z.cap, 0 };
-
-		rc = ZSTD_compressStream2(z.cc, &o, &in, ZSTD_e_end);
-		z.out += o.pos;
-	} while (rc && !ZSTD_isError(rc));
+	zpush(&z, z.cc, NULL, 0, ZSTD_e_end, &z.out);
 	ZSTD_freeCCtx(z.cc);
 	free(z.buf);
+	free(z.big);
 	return z.out;
 }
 

@@ -67,7 +67,7 @@ static int real_inputs(const struct gs_graph *g, int *out)
 	return n;
 }
 
-void anchor_io(struct mctx *c)
+void anchor_io(struct mctx *c, bool nodes)
 {
 	const struct gs_graph *ga = c->A.g, *gb = c->B.g;
 	int *la = gs_xmalloc(sizeof(int) * ((size_t)ga->n_inputs + (size_t)ga->n_outputs + 1));
@@ -76,7 +76,7 @@ void anchor_io(struct mctx *c)
 
 	pair_values(&c->A, &c->B, la, na, lb, nb);
 	pair_values(&c->A, &c->B, ga->outputs, ga->n_outputs, gb->outputs, gb->n_outputs);
-	for (i = 0; i < ga->n_outputs; i++) {
+	for (i = 0; nodes && i < ga->n_outputs; i++) {
 		int va = ga->outputs[i], vb = c->A.vmatch[va], pa, pb;
 
 		if (vb < 0)

@@ -118,7 +118,8 @@ uint64_t family_of(const char *op);
 
 /* anchor.c, propagate.c */
 void set_pair(struct mctx *c, int a, int b, int method, float score);
-void anchor_io(struct mctx *c);
+/* Pairs graph inputs/outputs; with nodes, also the outputs' producers. */
+void anchor_io(struct mctx *c, bool nodes);
 void anchor_unique(struct mctx *c, int round);
 void propagate(struct mctx *c);
 

@@ -332,11 +332,12 @@ static void run_matcher(struct mctx *c, const struct gs_match_opts *opts, bool t
 	if (top && opts->map_file)
 		pin_user(c, opts->map_file);
 	if (opts->by_name) {
+		anchor_io(c, false);
 		pair_names(c, GS_METHOD_NAME);
 		c->n_work = 0;
 		return;
 	}
-	anchor_io(c);
+	anchor_io(c, true);
 	propagate(c);
 	for (r = GS_WL_ROUNDS; r >= 1; r--) {
 		anchor_unique(c, r);

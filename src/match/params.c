@@ -445,11 +445,13 @@ static void lone_params(struct gs_match_build *mb, const struct mview *v, int n,
 }
 
 /* Constants and stragglers not placed yet join their first consumer's
- * entry; what has none stands alone. */
-static void place_rest(struct gs_match_build *mb, const struct mview *v, int *eo, bool side_b)
+ * entry; what has none (unused, or used only inside a subgraph) is
+ * collected in rest. */
+static int place_rest(struct gs_match_build *mb, const struct mview *v, int *eo, bool side_b,
+		      int *rest)
 {
 	const struct gs_graph *g = v->g;
-	int k;
+	int k, n_rest = 0;
 
 	for (k = g->n_topo - 1; k >= 0; k--) {
 		const struct gs_node *n = g->nodes[g->topo[k]];
@@ -467,18 +469,59 @@ static void place_rest(struct gs_match_build *mb, const struct mview *v, int *eo
 				idx = eo[val->uses[u].node];
 		}
 		if (idx < 0) {
-			idx = entry_add(mb, side_b ? GS_MATCH_ADDED : GS_MATCH_REMOVED,
-					side_b ? NULL : g, side_b ? g : NULL);
-			if (side_b)
-				mb->m->entries[idx].graph_a = NULL;
+			rest[n_rest++] = n->id;
+			continue;
 		}
 		entry_push(&mb->m->entries[idx], side_b, n->id);
-		if (side_b)
-			mb->m->entries[idx].graph_b = g;
-		else
-			mb->m->entries[idx].graph_a = g;
 		eo[n->id] = idx;
 	}
+	return n_rest;
+}
+
+/* What a leftover node is, for pairing leftovers: op and constant value. */
+static uint64_t leftover_key(const struct mview *v, int id)
+{
+	const struct gs_node *n = v->g->nodes[id];
+	uint64_t h = gs_hash_combine(gs_hash_str(n->domain), gs_hash_str(n->op_type));
+	const struct gs_tensor *t = n->n_outputs > 0 ? view_param(v, n->outputs[0]) : NULL;
+
+	if (t && t->data)
+		h = gs_hash_combine(h, gs_hash_bytes(t->data, t->nbytes, (uint64_t)t->dtype));
+	return h;
+}
+
+static void pair_rest(struct gs_match_build *mb, struct mctx *c, int *eoa, int *eob,
+		      const int *ra, int na, const int *rb, int nb)
+{
+	bool *used = gs_xcalloc((size_t)nb + 1, sizeof(bool));
+	int i, j, idx;
+
+	for (i = 0; i < na; i++) {
+		uint64_t key = leftover_key(&c->A, ra[i]);
+
+		for (j = 0; (size_t)na * (size_t)nb <= 1000000 && j < nb; j++)
+			if (!used[j] && leftover_key(&c->B, rb[j]) == key)
+				break;
+		if ((size_t)na * (size_t)nb <= 1000000 && j < nb) {
+			used[j] = true;
+			idx = entry_add(mb, GS_MATCH_MATCHED, c->A.g, c->B.g);
+			mb->m->entries[idx].method = GS_METHOD_ALIGNMENT;
+			mb->m->entries[idx].score = 0.5f;
+			entry_push(&mb->m->entries[idx], true, rb[j]);
+			eob[rb[j]] = idx;
+		} else {
+			idx = entry_add(mb, GS_MATCH_REMOVED, c->A.g, c->B.g);
+		}
+		entry_push(&mb->m->entries[idx], false, ra[i]);
+		eoa[ra[i]] = idx;
+	}
+	for (j = 0; j < nb; j++)
+		if (!used[j]) {
+			idx = entry_add(mb, GS_MATCH_ADDED, c->A.g, c->B.g);
+			entry_push(&mb->m->entries[idx], true, rb[j]);
+			eob[rb[j]] = idx;
+		}
+	free(used);
 }
 
 void params_pair(struct gs_match_build *mb, struct mctx *c, int *eoa, int *eob)
@@ -487,7 +530,7 @@ void params_pair(struct gs_match_build *mb, struct mctx *c, int *eoa, int *eob)
 	bool *seen_b = gs_xcalloc((size_t)c->B.nn + 1, sizeof(bool));
 	int *la = gs_xmalloc(sizeof(int) * ((size_t)c->A.nn + 1));
 	int *lb = gs_xmalloc(sizeof(int) * ((size_t)c->B.nn + 1));
-	int k, i;
+	int k, i, na, nb;
 
 	for (k = 0; k < c->A.n_order; k++) {
 		int a = c->A.order[k], b = c->A.match[a], n;
@@ -515,8 +558,10 @@ void params_pair(struct gs_match_build *mb, struct mctx *c, int *eoa, int *eob)
 		if (c->B.match[b] < 0)
 			lone_params(mb, &c->B, b, eob[b], true);
 	}
-	place_rest(mb, &c->A, eoa, false);
-	place_rest(mb, &c->B, eob, true);
+	/* la/lb are free again: reuse them for the leftovers */
+	na = place_rest(mb, &c->A, eoa, false, la);
+	nb = place_rest(mb, &c->B, eob, true, lb);
+	pair_rest(mb, c, eoa, eob, la, na, lb, nb);
 	free(seen_a);
 	free(seen_b);
 	free(la);

@@ -28,9 +28,8 @@ struct writer {
 	struct gs_arena arena;		/* every message built for this save */
 	bool external;
 	size_t external_threshold;
-	FILE *data;			/* external data file, opened on first use */
+	struct gs_atomic_file data;	/* external data file, opened on first use */
 	const char *data_path;		/* where it goes */
-	char *data_tmp;			/* its temporary name until the rename */
 	const char *data_location;	/* its name relative to the model */
 	uint64_t data_offset;
 	struct gs_error *err;
@@ -83,8 +82,6 @@ static bool graph_dirty(const struct gs_graph *g)
 	return false;
 }
 
-static FILE *open_temp(const char *path, char **tmp_path);
-
 /* ---- building messages ---- */
 
 static void *new_msg(struct writer *w, size_t size, void (*init)(void *))
@@ -106,13 +103,13 @@ static int write_external(struct writer *w, const struct gs_tensor *t, Onnx__Ten
 	const char *vals[3];
 	int i;
 
-	if (!w->data && !(w->data = open_temp(w->data_path, &w->data_tmp)))
+	if (!w->data.f && gs_atomic_open(&w->data, w->data_path, NULL))
 		return -1;
 
-	if (pad && fwrite(zeros, 1, pad, w->data) != pad)
+	if (pad && fwrite(zeros, 1, pad, w->data.f) != pad)
 		return -1;
 	w->data_offset += pad;
-	if (t->nbytes && fwrite(t->data, 1, t->nbytes, w->data) != t->nbytes)
+	if (t->nbytes && fwrite(t->data, 1, t->nbytes, w->data.f) != t->nbytes)
 		return -1;
 	vals[0] = w->data_location;
 	vals[1] = gs_arena_printf(&w->arena, "%llu", (unsigned long long)w->data_offset);
@@ -315,15 +312,16 @@ static Onnx__NodeProto *build_node(struct writer *w, struct gs_graph *g, struct 
 	return np;
 }
 
-/* value_info lists the intermediate values whose type we know and that
- * still exist: a pass that removed a node must not leave its annotation. */
+/* value_info annotates values that are neither graph inputs nor outputs:
+ * activations and Constant outputs whose producer still exists, and
+ * initializers the file annotated.  A pass that removed a node must not
+ * leave its annotation behind. */
 static bool wants_value_info(const struct gs_graph *g, const struct gs_value *v)
 {
-	(void)g;
-	if (v->kind != GS_VALUE_ACTIVATION || v->is_graph_output)
+	if (v->is_graph_output || v->kind == GS_VALUE_INPUT || v->kind == GS_VALUE_OUTER)
 		return false;
-	if (v->producer < 0)
-		return false;
+	if (v->producer < 0 || g->nodes[v->producer]->removed)
+		return v->is_initializer && v->origin;
 	return v->origin || (v->shape_dirty && v->dtype);
 }
 
@@ -508,45 +506,6 @@ static bool has_suffix(const char *s, const char *suffix)
 	return a >= b && !strcmp(s + a - b, suffix);
 }
 
-/* A temporary file beside path, with the permissions a new file gets. */
-static FILE *open_temp(const char *path, char **tmp_path)
-{
-	char *copy = gs_xstrdup(path), *dir, *base, *tmp;
-	size_t len;
-	mode_t mask;
-	FILE *f;
-	int fd;
-
-	dir = dirname(copy);
-	len = strlen(path) + 32;
-	tmp = gs_xmalloc(len);
-	base = strrchr(path, '/');
-	snprintf(tmp, len, "%s/.%s.tmp.XXXXXX", dir, base ? base + 1 : path);
-	free(copy);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		free(tmp);
-		return NULL;
-	}
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) < 0 || !(f = fdopen(fd, "wb"))) {
-		close(fd);
-		unlink(tmp);
-		free(tmp);
-		return NULL;
-	}
-	*tmp_path = tmp;
-	return f;
-}
-
-static int finish_file(FILE *f)
-{
-	if (fflush(f) || fsync(fileno(f)))
-		return -1;
-	return fclose(f);
-}
-
 static uint64_t param_bytes(const struct gs_graph *g)
 {
 	uint64_t total = 0;
@@ -572,11 +531,11 @@ int gs_onnx_save(struct gs_model *m, const char *path, const struct gs_save_opts
 		 struct gs_error *err)
 {
 	static const struct gs_save_opts defaults;
+	struct gs_atomic_file out;
 	struct writer w;
 	struct file_buffer fb;
 	Onnx__ModelProto *mp;
-	char *tmp = NULL, pb[512];
-	FILE *f = NULL;
+	char pb[512];
 	int rc = -1;
 
 	if (!opts)
@@ -597,10 +556,8 @@ int gs_onnx_save(struct gs_model *m, const char *path, const struct gs_save_opts
 		w.data_path = gs_arena_printf(&w.arena, "%s.data", path);
 		w.data_location = gs_arena_printf(&w.arena, "%s.data", base ? base + 1 : path);
 	}
-	if (!(f = open_temp(path, &tmp))) {
-		gs_error_set(err, "cannot write '%s': %s", pb, strerror(errno));
-		goto out;
-	}
+	if (gs_atomic_open(&out, path, err))
+		goto out_arena;
 	mp = build_model(&w);
 	if (w.failed) {
 		gs_error_prefix(err, "cannot write '%s'", pb);
@@ -611,9 +568,9 @@ int gs_onnx_save(struct gs_model *m, const char *path, const struct gs_save_opts
 		goto out;
 	}
 	fb.base.append = file_append;
-	fb.f = f;
+	fb.f = out.f;
 	fb.src = m->source;
-	setvbuf(f, NULL, _IOFBF, 1 << 20);
+	setvbuf(out.f, NULL, _IOFBF, 1 << 20);
 	if (has_suffix(path, ".zst")) {
 		fb.zs = ZSTD_createCStream();
 		ZSTD_CCtx_setParameter(fb.zs, ZSTD_c_compressionLevel, opts->zstd_level ? opts->zstd_level : 3);
@@ -627,45 +584,18 @@ int gs_onnx_save(struct gs_model *m, const char *path, const struct gs_save_opts
 		gs_error_set(err, "cannot write '%s': %s", pb, strerror(errno ? errno : EIO));
 		goto out;
 	}
-	if (w.data) {
-		FILE *d = w.data;
-
-		w.data = NULL;
-		if (finish_file(d) || rename(w.data_tmp, w.data_path)) {
-			gs_error_set(err, "cannot write '%s.data': %s", pb, strerror(errno));
-			goto out;
-		}
-	}
-	if (finish_file(f)) {
-		f = NULL;
-		gs_error_set(err, "cannot write '%s': %s", pb, strerror(errno));
+	/* the weights land before the model that points at them */
+	if (w.data.f && gs_atomic_commit(&w.data, err))
 		goto out;
-	}
-	f = NULL;
-	if (rename(tmp, path)) {
-		gs_error_set(err, "cannot write '%s': %s", pb, strerror(errno));
-		goto out;
-	}
-	free(tmp);
-	tmp = NULL;
-	rc = 0;
+	rc = gs_atomic_commit(&out, err);
 out:
-	if (f)
-		fclose(f);
-	if (w.data)
-		fclose(w.data);
-	if (tmp) {
-		unlink(tmp);
-		free(tmp);
-	}
-	if (w.data_tmp) {
-		if (rc)
-			unlink(w.data_tmp);
-		free(w.data_tmp);
-	}
+	if (rc)
+		gs_atomic_abort(&out);
+	gs_atomic_abort(&w.data);
 	if (fb.zs)
 		ZSTD_freeCStream(fb.zs);
 	free(fb.zout);
+out_arena:
 	gs_arena_release(&w.arena);
 	return rc;
 }

@@ -266,15 +266,44 @@ void *fuse_encode(int dtype, const double *src, int64_t n, size_t *nbytes)
 	return out;
 }
 
+static bool is_graph_input(const struct gs_graph *g, int vid);
+
+/* A value left behind by an undone edit: no producer, reader or record in
+ * the file.  Reusing it keeps names stable across undo and redo. */
+static bool is_dead(const struct gs_graph *g, int vid)
+{
+	const struct gs_value *v = g->values[vid];
+
+	return v->kind == GS_VALUE_ACTIVATION && v->producer < 0 && !v->n_uses &&
+	       !v->is_graph_output && !v->origin && !v->init_origin &&
+	       !is_graph_input(g, vid) && !fuse_captured(g, vid);
+}
+
 int fuse_new_param(struct gs_graph *g, const char *hint, int dtype, int rank,
 		   const int64_t *dims, void *data, size_t nbytes)
 {
 	struct gs_tensor *t = gs_tensor_new(g->model, hint, dtype, rank, dims);
+	const char *name = hint;
+	int k, id;
 
 	t->data = data;
 	t->nbytes = nbytes;
 	t->store = GS_STORE_HEAP;
-	return gs_graph_new_param(g, hint, t);
+	/* hint, hint_1, ...: the first free or dead name, as
+	 * gs_graph_unique_name would pick had the undone step never run */
+	for (k = 1;; k++) {
+		id = gs_graph_find_value(g, name);
+		if (!(g->parent && gs_graph_resolve(g->parent, name))) {
+			if (id < 0)
+				return gs_graph_new_param(g, name, t);
+			if (is_dead(g, id)) {
+				t->name = g->values[id]->name;
+				gs_graph_add_initializer(g, id, t);
+				return id;
+			}
+		}
+		name = gs_arena_printf(&g->model->arena, "%s_%d", hint, k);
+	}
 }
 
 static bool is_graph_input(const struct gs_graph *g, int vid)
@@ -380,7 +409,9 @@ int *fuse_ranks(struct gs_graph *g, const int *order, int n_order)
 		"Log", "Identity", "Dropout", "Cast", "LeakyRelu", "Elu", "Selu",
 		"Softplus", "Clip", "HardSigmoid", "HardSwish", "Softmax", "LogSoftmax",
 		"BatchNormalization", "LayerNormalization", "Reciprocal", "Floor",
-		"Ceil", "Round", "Sign", "Not", "PRelu", "Mish", "Sin", "Cos", NULL
+		"Ceil", "Round", "Sign", "Not", "PRelu", "Mish", "Sin", "Cos",
+		"Transpose", "InstanceNormalization", "Conv", "ConvTranspose",
+		"MaxPool", "AveragePool", "Pad", "Slice", "Resize", NULL
 	};
 	static const char *const bcast[] = {
 		"Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Where", "Equal",
@@ -405,8 +436,14 @@ int *fuse_ranks(struct gs_graph *g, const int *order, int n_order)
 			continue;
 		if (op_in(n->op_type, same)) {
 			rank[out] = rank[n->inputs[0]];
-		} else if (!strcmp(n->op_type, "Gemm")) {
+		} else if (!strcmp(n->op_type, "Gemm") || !strcmp(n->op_type, "Flatten")) {
 			rank[out] = 2;
+		} else if (!strcmp(n->op_type, "Reshape") && n->n_inputs == 2) {
+			const struct gs_tensor *shape = gs_graph_param_of(g, n->inputs[1]);
+
+			rank[out] = shape && shape->rank == 1 ? (int)shape->numel : -1;
+		} else if (!strncmp(n->op_type, "Reduce", 6) && gs_node_attr_int(n, "keepdims", 1)) {
+			rank[out] = rank[n->inputs[0]];
 		} else if (op_in(n->op_type, bcast) || !strcmp(n->op_type, "MatMul")) {
 			r = 0;
 			for (j = 0; j < n->n_inputs && r >= 0; j++)

@@ -142,8 +142,9 @@ static int do_int8(struct run *r, struct gs_quant_target *tg, const void *w, cha
 	zp = gs_xmalloc(channels * sizeof(int32_t));
 	q = gs_xmalloc(n);
 	zq = gs_xmalloc(channels);
-	gs_quant_params(w, outer, channels, inner, dtype, r->o->symmetric, scale, zp);
-	gs_quant_apply(w, outer, channels, inner, dtype, scale, zp, q, &aa, &dd);
+	gs_quant_prefault(w, n * 4, false);
+	gs_quant_prefault(q, n, true);
+	gs_quant_tensor(w, outer, channels, inner, dtype, r->o->symmetric, scale, zp, q, &aa, &dd);
 	zmin = zmax = zp[0];
 	for (i = 0; i < (int)channels; i++) {
 		zq[i] = (uint8_t)zp[i];

@@ -21,6 +21,44 @@ struct dline {
 	int role;
 };
 
+/* parameters per match entry (CSR), so opening the detail view does not
+ * walk all 10^5 parameter records of a large model */
+static struct {
+	const struct gs_match *m;
+	unsigned gen;
+	int *off, *idx;
+} pindex;
+
+static void index_params(struct tui *t)
+{
+	const struct gs_match *m = t->match;
+	int i, *fill;
+
+	if (pindex.m == m && pindex.gen == t->gen)
+		return;
+	free(pindex.off);
+	free(pindex.idx);
+	pindex.m = m;
+	pindex.gen = t->gen;
+	pindex.off = gs_xcalloc((size_t)(m ? m->n_entries : 0) + 2, sizeof(int));
+	pindex.idx = gs_xmalloc(sizeof(int) * ((size_t)(m ? m->n_params : 0) + 1));
+	if (!m)
+		return;
+	for (i = 0; i < m->n_params; i++)
+		if (m->params[i].entry >= 0 && m->params[i].entry < m->n_entries)
+			pindex.off[m->params[i].entry + 1]++;
+	for (i = 0; i < m->n_entries; i++)
+		pindex.off[i + 1] += pindex.off[i];
+	fill = gs_xcalloc((size_t)m->n_entries + 1, sizeof(int));
+	for (i = 0; i < m->n_params; i++) {
+		int e = m->params[i].entry;
+
+		if (e >= 0 && e < m->n_entries)
+			pindex.idx[pindex.off[e] + fill[e]++] = i;
+	}
+	free(fill);
+}
+
 static struct {
 	unsigned gen;
 	int sel;
@@ -39,6 +77,14 @@ void tui_detail_free(void)
 	}
 	free(cache.lines);
 	memset(&cache, 0, sizeof(cache));
+}
+
+void tui_detail_release(void)
+{
+	tui_detail_free();
+	free(pindex.off);
+	free(pindex.idx);
+	memset(&pindex, 0, sizeof(pindex));
 }
 
 static void add(const char *a, const char *b, int role)
@@ -264,12 +310,27 @@ static void attrs(struct tui *t, const struct gs_node *na, const struct gs_node 
 	}
 }
 
-static void param_lines(struct tui *t, const struct gs_param_diff *p)
+/* The tensor of a parameter by name when the match gives only the name. */
+static const struct gs_tensor *param_tensor(const struct gs_graph *g, const char *name,
+					    const struct gs_tensor *tn)
+{
+	int v;
+
+	if (tn || !g || !name || (v = gs_graph_find_value(g, name)) < 0)
+		return tn;
+	return g->values[v]->param;
+}
+
+static void param_lines(struct tui *t, const struct gs_row *r, const struct gs_param_diff *pd)
 {
 	char text[2][512], na[128], nb[128], db[96], hist[2][128], m1[64], m2[64];
 	double lo = 0, hi = 0, l2, h2;
-	bool ra = !tui_tensor_range(p->a, &lo, &hi), rb;
+	struct gs_param_diff copy = *pd, *p = &copy;
+	bool ra, rb;
 
+	p->a = param_tensor(r->ga, p->name_a, p->a);
+	p->b = param_tensor(r->gb, p->name_b, p->b);
+	ra = !tui_tensor_range(p->a, &lo, &hi);
 	rb = !tui_tensor_range(p->b, &l2, &h2);
 	if (rb && (!ra || l2 < lo))
 		lo = l2;
@@ -335,11 +396,12 @@ static void build(struct tui *t, const struct gs_row *r)
 	values(t, "inputs", r->ga, na, r->gb, nb, false);
 	values(t, "outputs", r->ga, na, r->gb, nb, true);
 	add("parameters", NULL, ROLE_HEADING);
-	for (i = 0; t->match && r->entry >= 0 && i < t->match->n_params; i++)
-		if (t->match->params[i].entry == r->entry) {
-			param_lines(t, &t->match->params[i]);
-			shown++;
-		}
+	index_params(t);
+	for (i = 0; t->match && r->entry >= 0 && r->entry < t->match->n_entries &&
+	     i < pindex.off[r->entry + 1] - pindex.off[r->entry]; i++) {
+		param_lines(t, r, &t->match->params[pindex.idx[pindex.off[r->entry] + i]]);
+		shown++;
+	}
 	if (!shown)
 		add("  (none compared)", NULL, ROLE_DIM);
 	add("Enter/Escape closes, j/k scroll, e explains the op", NULL, ROLE_DIM);

@@ -16,11 +16,12 @@ static void model_line(struct tui *t, char *buf, size_t len, char side,
 		snprintf(buf, len, "%c: (none)", side);
 		return;
 	}
-	snprintf(buf, len, "%c: %s  %s %s%s", side, tui_escape(t, path, pb, sizeof(pb)),
+	snprintf(buf, len, "%c%s: %s  %s %s", side,
+		 t->ws->a_is_baseline && side == 'A' ? " (baseline)" : "",
+		 tui_escape(t, path, pb, sizeof(pb)),
 		 m->producer_name && m->producer_name[0] ?
 			tui_escape(t, m->producer_name, nb, sizeof(nb)) : "(no producer)",
-		 m->producer_version ? tui_escape(t, m->producer_version, vb, sizeof(vb)) : "",
-		 t->ws->a_is_baseline && side == 'A' ? "  baseline" : "");
+		 m->producer_version ? tui_escape(t, m->producer_version, vb, sizeof(vb)) : "");
 }
 
 void tui_draw_header(struct tui *t)

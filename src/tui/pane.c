@@ -4,6 +4,7 @@
  * shape and parameters.  Only the rows on screen are formatted, so a frame
  * costs the same for 10 nodes and 10^5.
  */
+#include <ctype.h>
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,8 @@ static void viewset_release(struct tui_viewset *v)
 		gs_lanes_release(&v->lanes[s]);
 		free(v->par_off[s]);
 		free(v->par[s]);
+		free(v->child_off[s]);
+		free(v->child[s]);
 	}
 	free(v->vis);
 	memset(v, 0, sizeof(*v));
@@ -66,9 +69,13 @@ static void viewset_swap(struct tui *t, struct tui_viewset *v)
 		cur.lanes[s] = t->lanes[s];
 		cur.par_off[s] = t->par_off[s];
 		cur.par[s] = t->par[s];
+		cur.child_off[s] = t->child_off[s];
+		cur.child[s] = t->child[s];
 		t->lanes[s] = v->lanes[s];
 		t->par_off[s] = v->par_off[s];
 		t->par[s] = v->par[s];
+		t->child_off[s] = v->child_off[s];
+		t->child[s] = v->child[s];
 	}
 	t->vis = v->vis;
 	t->n_vis = v->n_vis;
@@ -111,6 +118,7 @@ static void build_view(struct tui *t)
 		gs_lanes_layout(&t->lanes[s], t->n_vis, has, t->par_off[s], t->par[s]);
 	}
 	free(has);
+	tui_children_build(t);
 	free(t->trace);
 	t->trace = gs_xcalloc((size_t)t->n_vis + 1, 1);
 	t->tracing = false;
@@ -236,26 +244,41 @@ void tui_next_mismatch(struct tui *t, int dir)
 	t->status = dir > 0 ? "no further mismatch" : "no earlier mismatch";
 }
 
-static bool node_matches(const struct gs_graph *g, int id, const char *pat)
+/* Case-insensitive substring: strpbrk finds candidate first characters
+ * (vectorized in libc), strncasecmp confirms; 10^5 rows stay cheap. */
+static bool contains(const char *s, const char *pat, const char *first, size_t len)
+{
+	for (; s && (s = strpbrk(s, first)); s++)
+		if (!strncasecmp(s, pat, len))
+			return true;
+	return false;
+}
+
+static bool node_matches(const struct gs_graph *g, int id, const char *pat,
+			 const char *first, size_t len)
 {
 	const struct gs_node *n;
 
 	if (!g || id < 0)
 		return false;
 	n = g->nodes[id];
-	return (n->name && strcasestr(n->name, pat)) || strcasestr(n->op_type, pat);
+	return contains(n->name, pat, first, len) || contains(n->op_type, pat, first, len);
 }
 
 bool tui_search(struct tui *t, const char *pat)
 {
+	char first[3] = { (char)tolower((unsigned char)pat[0]), (char)toupper((unsigned char)pat[0]), 0 };
+	size_t len = strlen(pat);
 	int k, i;
 
+	if (!len)
+		return false;
 	for (k = 1; k <= t->n_vis; k++) {
 		const struct gs_row *r;
 
 		i = (t->sel + k) % t->n_vis;
 		r = &t->rows.rows[t->vis[i]];
-		if (node_matches(r->ga, r->a, pat) || node_matches(r->gb, r->b, pat)) {
+		if (node_matches(r->ga, r->a, pat, first, len) || node_matches(r->gb, r->b, pat, first, len)) {
 			tui_move_to(t, i);
 			return true;
 		}

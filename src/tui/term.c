@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -18,6 +19,8 @@
 struct tui *tui_current;
 static volatile sig_atomic_t signalled;
 static bool screen_up;
+static struct termios saved_tty;
+static bool have_saved_tty;
 
 static const struct {
 	short fg;
@@ -161,6 +164,8 @@ static void on_signal(int sig)
 	static const char reset[] = "\033[?1049l\033[?25h\033[0m\r\n";
 
 	if (signalled) {
+		if (have_saved_tty)
+			tcsetattr(STDIN_FILENO, TCSANOW, &saved_tty);
 		if (write(STDOUT_FILENO, reset, sizeof(reset) - 1) < 0)
 			_exit(128 + sig);
 		_exit(128 + sig);
@@ -172,6 +177,8 @@ void tui_install_signals(void)
 {
 	struct sigaction sa;
 
+	/* before curses changes it: what the emergency path puts back */
+	have_saved_tty = isatty(STDIN_FILENO) && !tcgetattr(STDIN_FILENO, &saved_tty);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);

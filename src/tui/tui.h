@@ -58,6 +58,7 @@ struct tui_viewset {
 	int *vis, n_vis;
 	struct gs_lanes lanes[2];
 	int *par_off[2], *par[2];
+	int *child_off[2], *child[2];	/* parents reversed, built by trace */
 	bool filter, valid;
 };
 
@@ -69,6 +70,7 @@ struct tui {
 	int *vis, n_vis;		/* the rows shown (filter), as rows indices */
 	struct gs_lanes lanes[2];
 	int *par_off[2], *par[2];	/* parents of vis rows per side */
+	int *child_off[2], *child[2];	/* children (lazy, for trace) */
 	bool filter;
 	struct tui_viewset alt;		/* the other filter setting, if built */
 	int sel, top;			/* cursor and first shown, in vis */
@@ -133,6 +135,7 @@ bool tui_is_mismatch(int status);
 void tui_draw_header(struct tui *t);
 void tui_draw_detail(struct tui *t);
 void tui_detail_free(void);
+void tui_detail_release(void);
 /* A histogram of a tensor's values as 16 block characters. */
 const char *tui_histogram(const struct gs_tensor *tn, double lo, double hi, bool utf8,
 			  char *buf, size_t len);
@@ -163,6 +166,7 @@ void tui_overlay_add(void *ctx, enum gs_out_kind kind, const char *line);
 void tui_draw_overlay(struct tui *t);
 extern const struct gs_view_ops tui_view_ops;
 void tui_trace_compute(struct tui *t);
+void tui_children_build(struct tui *t);
 bool tui_is_expanded(void *ctx, const struct gs_graph *g, int node);
 
 /* workbench.c */

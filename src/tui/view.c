@@ -84,19 +84,17 @@ static void view_filter(void *view, bool on)
 	tui_move_to(t, i);
 }
 
-void tui_trace_compute(struct tui *t)
+/* Children of each shown row: the parents CSR reversed; built with the
+ * view so that a trace is only the walk. */
+void tui_children_build(struct tui *t)
 {
-	int n = t->n_vis, s, i, k, sp, *stack, *coff, *cpar, *fill;
+	int n = t->n_vis, s, i, k, *coff, *cpar, *fill;
 
-	memset(t->trace, 0, (size_t)n);
-	if (t->sel < 0 || t->sel >= n)
-		return;
-	stack = gs_xmalloc(sizeof(int) * ((size_t)n + 1));
 	for (s = 0; s < 2; s++) {
 		int *off = t->par_off[s], *par = t->par[s];
-		unsigned char up = (unsigned char)(1 << (2 * s)), down = (unsigned char)(2 << (2 * s));
 
-		/* children: the parents CSR reversed */
+		free(t->child_off[s]);
+		free(t->child[s]);
 		coff = gs_xcalloc((size_t)n + 2, sizeof(int));
 		cpar = gs_xmalloc(sizeof(int) * ((size_t)off[n] + 1));
 		fill = gs_xcalloc((size_t)n + 1, sizeof(int));
@@ -107,6 +105,28 @@ void tui_trace_compute(struct tui *t)
 		for (i = 0; i < n; i++)
 			for (k = off[i]; k < off[i + 1]; k++)
 				cpar[coff[par[k]] + fill[par[k]]++] = i;
+		free(fill);
+		t->child_off[s] = coff;
+		t->child[s] = cpar;
+	}
+}
+
+void tui_trace_compute(struct tui *t)
+{
+	int n = t->n_vis, s, i, k, sp, *stack, *coff, *cpar;
+
+	memset(t->trace, 0, (size_t)n);
+	if (t->sel < 0 || t->sel >= n)
+		return;
+	stack = gs_xmalloc(sizeof(int) * ((size_t)n + 1));
+	for (s = 0; s < 2; s++) {
+		int *off = t->par_off[s], *par = t->par[s];
+		unsigned char up = (unsigned char)(1 << (2 * s)), down = (unsigned char)(2 << (2 * s));
+
+		if (!t->child_off[s])
+			tui_children_build(t);
+		coff = t->child_off[s];
+		cpar = t->child[s];
 		sp = 0;
 		stack[sp++] = t->sel;
 		while (sp) {
@@ -126,9 +146,6 @@ void tui_trace_compute(struct tui *t)
 					stack[sp++] = cpar[k];
 				}
 		}
-		free(coff);
-		free(cpar);
-		free(fill);
 	}
 	free(stack);
 	t->trace_sel = t->sel;

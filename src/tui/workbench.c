@@ -218,7 +218,7 @@ int gs_cli_workbench(int argc, char **argv)
 		rc = 130;
 	tui_console_release(&t);
 out:
-	tui_detail_free();
+	tui_detail_release();
 	tui_overlay_clear(&t);
 	tui_free_layout(&t);
 	free(t.expanded);

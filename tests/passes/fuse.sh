@@ -67,6 +67,21 @@ else
 	pass "names printed escaped"
 fi
 
+# undo through the command layer (once it has `undo`): the original bytes
+if "$GS_BIN" apply -c "help undo" -o "$tmp/h.onnx" "$dir/mlp.onnx" >/dev/null 2>&1; then
+	for model in cnn_bn if_conv_bn constants identity layernorm_op13 gelu_tanh; do
+		"$GS_BIN" apply -c "fuse all; undo" -o "$tmp/undo.onnx" "$dir/$model.onnx" >"$tmp/log" 2>&1 &&
+			cmp -s "$tmp/undo.onnx" "$dir/$model.onnx" && pass "$model: fuse all; undo" ||
+			{ cat "$tmp/log"; fail "$model: fuse all; undo gives the original bytes"; }
+		# redo re-runs the step: the same bytes as the first run
+		"$GS_BIN" apply -c "fuse all" -o "$tmp/once.onnx" "$dir/$model.onnx" >/dev/null 2>&1
+		"$GS_BIN" apply -c "fuse all; undo; redo" -o "$tmp/redo.onnx" "$dir/$model.onnx" \
+			>"$tmp/log" 2>&1 && cmp -s "$tmp/once.onnx" "$tmp/redo.onnx" &&
+			pass "$model: fuse all; undo; redo" ||
+			{ cat "$tmp/log"; fail "$model: fuse all; undo; redo gives the fused bytes"; }
+	done
+fi
+
 # a bad pattern: a clear message, nonzero exit, nothing written
 if "$GS_BIN" apply -c "fuse conv-relu" -o "$tmp/bad.onnx" "$dir/mlp.onnx" >"$tmp/log" 2>&1; then
 	fail "unknown pattern fails"
