@@ -7,6 +7,12 @@
  * "conv1 + bn1 -> conv1"; a pattern found but left alone appends a note
  * saying why.  Log text holds raw model names: escape before printing.
  *
+ * The opset is raised (gs_model_set_opset) only as far as a fusion needs
+ * (LayerNormalization 17, Gelu 20) and only when no op the model uses
+ * changes meaning on the way; otherwise the match is skipped with a note.
+ * Gelu outputs are opset 20: python3-onnx 1.12's checker knows opsets up to
+ * 17, so such models can only be validated by running them in onnxruntime.
+ *
  * Ownership: the log owns its lines; gs_fuse_log_release frees them.
  */
 #ifndef GRAPHSMITH_FUSE_H

@@ -240,6 +240,7 @@ enum gs_edit_kind {
 	GS_EDIT_INITIALIZER_REMOVE,
 	GS_EDIT_OUTPUTS,		/* graph output list changed */
 	GS_EDIT_OPSETS,			/* model opset imports changed */
+	GS_EDIT_VALUE_ADD,		/* undo: the name is free again */
 };
 
 struct gs_edit {

@@ -47,7 +47,9 @@ const struct gs_cmd_entry gs_cmd_fuse = {
 		"Identity and inference Dropout removed.  constants: Constant,\n"
 		"ConstantOfShape and other constant-only nodes folded into\n"
 		"initializers.  all: every pattern until nothing changes.  The opset\n"
-		"is raised only when no op the model uses changes meaning.",
+		"is raised only when no op the model uses changes meaning.  Gelu\n"
+		"needs opset 20, which onnx 1.12's checker does not know yet:\n"
+		"validate such models with onnxruntime.",
 	.flags = GS_CMD_NEEDS_B | GS_CMD_MUTATES,
 	.exec = fuse_exec,
 	.complete = fuse_complete,

@@ -432,6 +432,10 @@ void gs_edit_undo(struct gs_model *m, struct gs_edit *e)
 		for (i = 0; i < g->n_outputs; i++)
 			g->values[g->outputs[i]]->is_graph_output = true;
 		break;
+	case GS_EDIT_VALUE_ADD:
+		if (gs_strmap_get(&g->by_name, v->name) == v->id)
+			gs_strmap_del(&g->by_name, v->name);
+		break;
 	case GS_EDIT_OPSETS:
 		m->opsets = e->old_opsets;
 		m->n_opsets = e->old_n_opsets;

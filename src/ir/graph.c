@@ -190,6 +190,13 @@ int gs_graph_add_value(struct gs_graph *g, const char *name)
 	GS_GROW(g->values, g->n_values + 1, g->values_alloc);
 	g->values[g->n_values++] = v;
 	gs_strmap_put(&g->by_name, v->name, v->id);
+	if (g->model->journal && !g->model->journal_muted) {
+		/* so that redo, re-running a pass, gets the same names again */
+		struct gs_edit e = gs_edit_begin(GS_EDIT_VALUE_ADD, g);
+
+		e.value = v->id;
+		gs_journal_note(g->model, &e);
+	}
 	return v->id;
 }
 
