@@ -408,7 +408,7 @@ static void push_members(struct gs_match_entry *e, bool side_b, const int *off,
 }
 
 static void subgraph_pairs(struct gs_match_build *mb, struct mctx *c,
-			   const struct gs_match_opts *opts);
+			   const struct gs_match_opts *opts, const int *eoa);
 
 int match_graphs(struct gs_match_build *mb, const struct gs_graph *ga,
 		 const struct gs_graph *gb, const struct gs_match_opts *opts,
@@ -485,7 +485,7 @@ int match_graphs(struct gs_match_build *mb, const struct gs_graph *ga,
 		memcpy(m->entry_of_a, eoa, sizeof(int) * (size_t)c.A.nn);
 		memcpy(m->entry_of_b, eob, sizeof(int) * (size_t)c.B.nn);
 	}
-	subgraph_pairs(mb, &c, opts);
+	subgraph_pairs(mb, &c, opts, eoa);
 	free(offa);
 	free(lista);
 	free(offb);
@@ -554,13 +554,15 @@ static void match_bodies(struct gs_match_build *mb, struct mctx *c, const struct
 	free(used);
 }
 
+/* Bodies of matched If/Loop/Scan nodes, matched recursively; a body that
+ * differs makes its owner "changed", naming the attribute. */
 static void subgraph_pairs(struct gs_match_build *mb, struct mctx *c,
-			   const struct gs_match_opts *opts)
+			   const struct gs_match_opts *opts, const int *eoa)
 {
 	int k;
 
 	for (k = 0; k < c->A.n_order; k++) {
-		int a = c->A.order[k], b = c->A.match[a], i, j;
+		int a = c->A.order[k], b = c->A.match[a], i, j, first, diff, e;
 		const struct gs_node *na = c->A.g->nodes[a], *nb;
 
 		if (b < 0)
@@ -571,10 +573,22 @@ static void subgraph_pairs(struct gs_match_build *mb, struct mctx *c,
 
 			if (x->type != GS_ATTR_GRAPH || !x->g)
 				continue;
-			for (j = 0; j < nb->n_attrs; j++)
-				if (nb->attrs[j].type == GS_ATTR_GRAPH && nb->attrs[j].g &&
-				    !strcmp(nb->attrs[j].name, x->name))
-					match_bodies(mb, c, x->g, nb->attrs[j].g, opts);
+			for (j = 0; j < nb->n_attrs; j++) {
+				if (nb->attrs[j].type != GS_ATTR_GRAPH || !nb->attrs[j].g ||
+				    strcmp(nb->attrs[j].name, x->name))
+					continue;
+				first = mb->m->n_entries;
+				match_bodies(mb, c, x->g, nb->attrs[j].g, opts);
+				for (e = first, diff = 0; e < mb->m->n_entries; e++)
+					diff += mb->m->entries[e].status != GS_MATCH_MATCHED;
+				e = eoa[a];
+				if (diff && e >= 0) {
+					entry_change(&mb->m->entries[e], "%s: %d difference%s in the body",
+						     x->name, diff, diff == 1 ? "" : "s");
+					if (mb->m->entries[e].status == GS_MATCH_MATCHED)
+						mb->m->entries[e].status = GS_MATCH_CHANGED;
+				}
+			}
 		}
 	}
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "graphsmith/error.h"
+#include "graphsmith/util.h"
 #include "onnx/onnx.pb-c.h"
 
 struct gs_external_file {
@@ -24,6 +25,7 @@ struct gs_source {
 	uint64_t file_size;
 	char *dir;			/* the model's folder, real path */
 	ProtobufCAllocator allocator;
+	struct gs_arena proto_arena;	/* every unpacked message lives here */
 	Onnx__ModelProto *model;
 	struct gs_external_file *external;
 	size_t n_external, external_alloc;
