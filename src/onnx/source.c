@@ -357,6 +357,9 @@ int gs_source_open(struct gs_source *src, const char *path, struct gs_error *err
 		return gs_error_set(err, "cannot map: %s", strerror(errno));
 	}
 	src->fd = fd;
+	/* the structure is read in small pieces between big weights: without
+	 * this, read-ahead maps megabytes of weights that info never reads */
+	madvise(src->map, (size_t)st.st_size, MADV_RANDOM);
 	src->map_size = (size_t)st.st_size;
 	if (has_suffix(path, ".zst")) {
 		close(src->fd);
