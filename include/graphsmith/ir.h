@@ -260,7 +260,8 @@ struct gs_edit {
 	int old_dtype, old_rank;	/* VALUE_TYPE */
 	struct gs_dim *old_dims;
 	int *old_list, old_n;		/* OUTPUTS, INITIALIZER_REMOVE (index in old_n) */
-	struct gs_opset *old_opsets;	/* OPSETS */
+	struct gs_opset *old_opsets;	/* OPSETS (and the IR version before) */
+	int64_t old_ir_version;
 	int old_n_opsets;
 	int old_kind;			/* INITIALIZER_*: the value's kind before */
 	/* dirty flags before the edit, restored by undo so that undoing every

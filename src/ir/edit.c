@@ -291,6 +291,22 @@ void gs_graph_remove_initializer(struct gs_graph *g, int value_id)
 	g->dirty = true;
 }
 
+/* The IR version each default-domain opset needs (the ONNX versioning
+ * table): a file that imports opset 21 must say IR 10 or newer. */
+static int64_t ir_version_for_opset(int64_t opset)
+{
+	static const int64_t table[][2] = {
+		{ 23, 11 }, { 21, 10 }, { 19, 9 }, { 15, 8 }, { 12, 7 }, { 11, 6 },
+		{ 10, 5 }, { 9, 4 }, { 1, 3 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(table) / sizeof(*table); i++)
+		if (opset >= table[i][0])
+			return table[i][1];
+	return 3;
+}
+
 void gs_model_set_opset(struct gs_model *m, const char *domain, int64_t version)
 {
 	struct gs_edit e = gs_edit_begin(GS_EDIT_OPSETS, NULL);
@@ -299,6 +315,7 @@ void gs_model_set_opset(struct gs_model *m, const char *domain, int64_t version)
 
 	e.old_opsets = m->opsets;
 	e.old_n_opsets = m->n_opsets;
+	e.old_ir_version = m->ir_version;
 	e.opsets_dirty = m->opsets_dirty;
 	gs_journal_note(m, &e);
 	ops = gs_arena_alloc(&m->arena, sizeof(*ops) * (size_t)(m->n_opsets + 1));
@@ -318,6 +335,9 @@ void gs_model_set_opset(struct gs_model *m, const char *domain, int64_t version)
 	ops[i].version = version;
 	m->opsets = ops;
 	m->opsets_dirty = true;
+	/* raised only, never lowered: a newer IR reads older opsets */
+	if ((!domain[0] || !strcmp(domain, "ai.onnx")) && m->ir_version < ir_version_for_opset(version))
+		m->ir_version = ir_version_for_opset(version);
 }
 
 const char *gs_graph_unique_name(struct gs_graph *g, const char *hint)
@@ -437,6 +457,7 @@ void gs_edit_undo(struct gs_model *m, struct gs_edit *e)
 			gs_strmap_del(&g->by_name, v->name);
 		break;
 	case GS_EDIT_OPSETS:
+		m->ir_version = e->old_ir_version;
 		m->opsets = e->old_opsets;
 		m->n_opsets = e->old_n_opsets;
 		m->opsets_dirty = e->opsets_dirty;
