@@ -156,6 +156,9 @@ struct gs_graph {
 	bool topo_valid;
 	bool dirty;			/* structure changed: rewrite lists */
 	void *origin;
+	/* one block for the uses arrays gs_graph_reindex builds; a value whose
+	 * uses live here has uses_alloc 0 and copies them out to grow */
+	struct gs_use *use_block;
 };
 
 struct gs_opset {

@@ -32,6 +32,7 @@ struct gs_strmap {
 	const char **keys;
 	int *vals;
 	size_t cap, count;
+	uint32_t *hashes;	/* per slot, never 0 when used: probes skip strcmp */
 };
 
 void gs_strmap_init(struct gs_strmap *m);
@@ -39,6 +40,10 @@ void gs_strmap_release(struct gs_strmap *m);
 /* Returns the previous value or -1; stores val. */
 int gs_strmap_put(struct gs_strmap *m, const char *key, int val);
 int gs_strmap_get(const struct gs_strmap *m, const char *key);	/* -1 if absent */
+/* Makes room for n keys in all, so that filling it never rehashes. */
+void gs_strmap_reserve(struct gs_strmap *m, size_t n);
+/* Returns the present value, or stores val and returns -1: one probe. */
+int gs_strmap_get_or_put(struct gs_strmap *m, const char *key, int val);
 void gs_strmap_del(struct gs_strmap *m, const char *key);
 
 /* splitmix64 finalizer: a well mixed 64-bit hash step. */

@@ -47,8 +47,10 @@ static void graph_free(struct gs_graph *g)
 		/* also an initializer an edit removed: undo could have needed it */
 		if (v->param && v->kind != GS_VALUE_OUTER)
 			tensor_release(v->param);
-		free(v->uses);
+		if (v->uses_alloc)	/* else in use_block */
+			free(v->uses);
 	}
+	free(g->use_block);
 	free(g->nodes);
 	free(g->values);
 	free(g->initializers);
@@ -177,7 +179,7 @@ int gs_graph_live_nodes(const struct gs_graph *g)
 int gs_graph_add_value(struct gs_graph *g, const char *name)
 {
 	struct gs_value *v;
-	int id = gs_strmap_get(&g->by_name, name);
+	int id = gs_strmap_get_or_put(&g->by_name, name, g->n_values);
 
 	if (id >= 0)
 		return id;
@@ -189,7 +191,6 @@ int gs_graph_add_value(struct gs_graph *g, const char *name)
 	v->kind = GS_VALUE_ACTIVATION;
 	GS_GROW(g->values, g->n_values + 1, g->values_alloc);
 	g->values[g->n_values++] = v;
-	gs_strmap_put(&g->by_name, v->name, v->id);
 	if (g->model->journal && !g->model->journal_muted) {
 		/* so that redo, re-running a pass, gets the same names again */
 		struct gs_edit e = gs_edit_begin(GS_EDIT_VALUE_ADD, g);
@@ -202,6 +203,15 @@ int gs_graph_add_value(struct gs_graph *g, const char *name)
 
 void gs_value_add_use(struct gs_value *v, int node, int slot)
 {
+	if (!v->uses_alloc) {
+		/* the uses reindex laid out in the graph's block: copy them out */
+		struct gs_use *own = gs_xmalloc(sizeof(*own) * (size_t)(v->n_uses + 8));
+
+		if (v->n_uses)
+			memcpy(own, v->uses, sizeof(*own) * (size_t)v->n_uses);
+		v->uses = own;
+		v->uses_alloc = v->n_uses + 8;
+	}
 	GS_GROW(v->uses, v->n_uses + 1, v->uses_alloc);
 	v->uses[v->n_uses].node = node;
 	v->uses[v->n_uses].slot = slot;

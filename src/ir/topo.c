@@ -6,13 +6,45 @@
 
 void gs_graph_reindex(struct gs_graph *g)
 {
+	struct gs_use *block;
+	size_t total = 0;
 	int i, j;
 
+	/* count, then lay every value's uses out in one block: a 10^5-node
+	 * graph made a hundred thousand small mallocs here */
 	for (i = 0; i < g->n_values; i++) {
-		g->values[i]->n_uses = 0;
-		if (g->values[i]->kind == GS_VALUE_ACTIVATION)
-			g->values[i]->producer = -1;
+		struct gs_value *v = g->values[i];
+
+		if (v->uses_alloc)
+			free(v->uses);
+		v->uses = NULL;
+		v->uses_alloc = 0;
+		v->n_uses = 0;
+		if (v->kind == GS_VALUE_ACTIVATION)
+			v->producer = -1;
 	}
+	for (i = 0; i < g->n_nodes; i++) {
+		struct gs_node *n = g->nodes[i];
+
+		if (n->removed)
+			continue;
+		for (j = 0; j < n->n_inputs; j++)
+			if (n->inputs[j] >= 0)
+				g->values[n->inputs[j]]->n_uses++;
+	}
+	for (i = 0; i < g->n_values; i++)
+		total += (size_t)g->values[i]->n_uses;
+	block = gs_xmalloc(sizeof(*block) * (total + 1));
+	total = 0;
+	for (i = 0; i < g->n_values; i++) {
+		struct gs_value *v = g->values[i];
+
+		v->uses = block + total;
+		total += (size_t)v->n_uses;
+		v->n_uses = 0;
+	}
+	free(g->use_block);
+	g->use_block = block;
 	for (i = 0; i < g->n_nodes; i++) {
 		struct gs_node *n = g->nodes[i];
 
@@ -24,7 +56,6 @@ void gs_graph_reindex(struct gs_graph *g)
 			if (n->inputs[j] < 0)
 				continue;
 			v = g->values[n->inputs[j]];
-			GS_GROW(v->uses, v->n_uses + 1, v->uses_alloc);
 			v->uses[v->n_uses].node = i;
 			v->uses[v->n_uses].slot = j;
 			v->n_uses++;

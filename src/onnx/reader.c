@@ -358,8 +358,8 @@ static struct gs_graph *read_graph(struct reader *r, const Onnx__GraphProto *gp,
 	struct gs_model *m = r->m;
 	struct gs_graph *g;
 	char nb[256];
-	size_t k;
-	int id, i;
+	size_t k, reserve;
+	int id, i, n_before;
 
 	if (depth > GS_MAX_GRAPH_DEPTH) {
 		gs_error_set(r->err, "subgraphs nested deeper than %d levels", GS_MAX_GRAPH_DEPTH);
@@ -368,18 +368,26 @@ static struct gs_graph *read_graph(struct reader *r, const Onnx__GraphProto *gp,
 	g = gs_graph_new(m, parent, gp->name ? gp->name : "");
 	g->origin = (void *)gp;
 
+	/* every name the graph defines, so its map never rehashes */
+	reserve = gp->n_input + gp->n_initializer + gp->n_sparse_initializer;
+	for (k = 0; k < gp->n_node; k++)
+		reserve += gp->node[k]->n_output;
+	gs_strmap_reserve(&g->by_name, reserve);
+
 	/* graph inputs first: they and the initializers are the sources */
 	g->inputs = gs_arena_alloc(&m->arena, sizeof(int) * (gp->n_input + 1));
 	for (k = 0; k < gp->n_input; k++) {
 		const Onnx__ValueInfoProto *vi = gp->input[k];
 		const char *name = vi->name ? vi->name : "";
 
-		if (gs_graph_find_value(g, name) >= 0) {
+		/* one lookup: an existing name comes back without a new value */
+		n_before = g->n_values;
+		id = gs_graph_add_value(g, name);
+		if (g->n_values == n_before) {
 			gs_error_set(r->err, "graph '%s' lists input '%s' twice", esc(g->name, nb, 128),
 				     esc(name, nb + 128, 128));
 			return NULL;
 		}
-		id = gs_graph_add_value(g, name);
 		g->values[id]->kind = GS_VALUE_INPUT;
 		g->values[id]->origin = (void *)vi;
 		read_type(r, g->values[id], vi->type);
@@ -446,17 +454,16 @@ static struct gs_graph *read_graph(struct reader *r, const Onnx__GraphProto *gp,
 				n->outputs[o] = -1;
 				continue;
 			}
-			id = gs_graph_find_value(g, name);
-			if (id >= 0) {
-				v = g->values[id];
+			n_before = g->n_values;
+			id = gs_graph_add_value(g, name);
+			v = g->values[id];
+			if (g->n_values == n_before) {
 				if (v->producer >= 0)
 					fail_node(r, g, n, "writes a tensor that another node also writes:", name);
 				else
 					fail_node(r, g, n, "writes a tensor that is a graph input or initializer:", name);
 				return NULL;
 			}
-			id = gs_graph_add_value(g, name);
-			v = g->values[id];
 			v->producer = n->id;
 			v->producer_port = (int)o;
 			n->outputs[o] = id;

@@ -34,12 +34,9 @@ struct view {
 struct skeleton {
 	const uint8_t *base;
 	size_t size;
-	size_t *sizes;		/* rewritten message sizes, in pre-order */
-	size_t n_sizes, sizes_alloc, next_size;
 	struct view *views;
 	size_t n_views, views_alloc;
 	uint8_t *out;
-	size_t out_len;
 	uint64_t nonce;
 	struct gs_error *err;
 };
@@ -107,14 +104,15 @@ static bool is_big_raw_data(const ProtobufCMessageDescriptor *desc, uint32_t num
 }
 
 /*
- * One walk serves both passes: with out == NULL it measures (and records
- * sizes in pre-order), otherwise it emits using the recorded sizes.
+ * One pass: copies the message to *out with big raw_data fields replaced.
+ * The rewritten size of a submessage is only known after its body, but it
+ * is never larger than the original, so its length varint goes in the
+ * original's room and the body moves down only when that varint shrank
+ * (on the few messages that hold a view).
  */
 static int walk(struct skeleton *s, const ProtobufCMessageDescriptor *desc,
-		const uint8_t *p, const uint8_t *end, int depth, uint8_t **out, size_t *size)
+		const uint8_t *p, const uint8_t *end, int depth, uint8_t **out)
 {
-	size_t total = 0;
-
 	if (depth > MAX_MESSAGE_DEPTH)
 		return corrupt(s, p, "messages nested too deeply");
 	while (p < end) {
@@ -145,66 +143,51 @@ static int walk(struct skeleton *s, const ProtobufCMessageDescriptor *desc,
 		case 2: {
 			const ProtobufCMessageDescriptor *sub;
 			const uint8_t *body;
-			size_t key_len = (size_t)(p - field), sub_size, idx;
+			uint8_t *start;
+			size_t key_len = (size_t)(p - field), room, sub_size, need;
 
 			if (read_varint(&p, end, &len) || len > (uint64_t)(end - p))
 				return corrupt(s, field, "length past the end of the data");
 			body = p;
+			room = (size_t)(p - field) - key_len;
 			p += len;
 			if (is_big_raw_data(desc, number, len)) {
-				if (out) {
-					memcpy(*out, field, key_len);
-					*out += key_len;
-					put_varint(out, MARKER_LEN);
-					memcpy(*out, &s->nonce, 8);
-					memcpy(*out + 8, &s->n_views, 8);
-					*out += MARKER_LEN;
-				}
-				if (out) {
-					GS_GROW(s->views, s->n_views + 1, s->views_alloc);
-					s->views[s->n_views].offset = (size_t)(body - s->base);
-					s->views[s->n_views].len = (size_t)len;
-					s->n_views++;
-				}
-				total += key_len + 1 + MARKER_LEN;
+				memcpy(*out, field, key_len);
+				*out += key_len;
+				put_varint(out, MARKER_LEN);
+				memcpy(*out, &s->nonce, 8);
+				memcpy(*out + 8, &s->n_views, 8);
+				*out += MARKER_LEN;
+				GS_GROW(s->views, s->n_views + 1, s->views_alloc);
+				s->views[s->n_views].offset = (size_t)(body - s->base);
+				s->views[s->n_views].len = (size_t)len;
+				s->n_views++;
 				continue;
 			}
 			sub = sub_descriptor(desc, number);
-			if (!sub) {
-				if (out) {
-					memcpy(*out, field, (size_t)(p - field));
-					*out += p - field;
-				}
-				total += (size_t)(p - field);
-				continue;
-			}
-			if (!out) {
-				GS_GROW(s->sizes, s->n_sizes + 1, s->sizes_alloc);
-				idx = s->n_sizes++;
-				if (walk(s, sub, body, p, depth + 1, NULL, &sub_size))
-					return -1;
-				s->sizes[idx] = sub_size;
-			} else {
-				sub_size = s->sizes[s->next_size++];
-				memcpy(*out, field, key_len);
-				*out += key_len;
-				put_varint(out, sub_size);
-				if (walk(s, sub, body, p, depth + 1, out, &dummy))
-					return -1;
-			}
-			total += key_len + varint_size(sub_size) + sub_size;
+			if (!sub)
+				break;
+			memcpy(*out, field, key_len);
+			*out += key_len;
+			start = *out + room;
+			*out = start;
+			if (walk(s, sub, body, p, depth + 1, out))
+				return -1;
+			sub_size = (size_t)(*out - start);
+			need = varint_size(sub_size);
+			*out = start - room;
+			put_varint(out, sub_size);
+			if (need < room)
+				memmove(*out, start, sub_size);
+			*out += sub_size;
 			continue;
 		}
 		default:
 			return corrupt(s, field, "unsupported wire type (groups are not ONNX)");
 		}
-		if (out) {
-			memcpy(*out, field, (size_t)(p - field));
-			*out += p - field;
-		}
-		total += (size_t)(p - field);
+		memcpy(*out, field, (size_t)(p - field));
+		*out += p - field;
 	}
-	*size = total;
 	return 0;
 }
 
@@ -377,7 +360,7 @@ int gs_source_parse(struct gs_source *src, struct gs_error *err)
 {
 	struct skeleton s;
 	struct timespec ts;
-	size_t size;
+	size_t out_size = 0;
 	uint8_t *o;
 	ProtobufCAllocator alloc = { src_alloc, src_free, src };
 	int rc = -1;
@@ -388,11 +371,19 @@ int gs_source_parse(struct gs_source *src, struct gs_error *err)
 	s.err = err;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	s.nonce = gs_mix64((uint64_t)ts.tv_nsec ^ ((uint64_t)getpid() << 32) ^ (uintptr_t)src);
-	if (walk(&s, &onnx__model_proto__descriptor, src->base, src->base + src->size, 0, NULL, &size))
+	/* the skeleton is never longer than the file, and untouched pages of
+	 * this buffer cost nothing; huge pages, because faulting in a
+	 * structure-heavy skeleton 4 KiB at a time was most of its copy */
+	out_size = src->size + 1;
+	s.out = mmap(NULL, out_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (s.out == MAP_FAILED) {
+		s.out = NULL;
+		gs_error_set(err, "out of memory for the structure: %s", strerror(errno));
 		goto out;
-	s.out = gs_xmalloc(size + 1);
+	}
+	madvise(s.out, out_size, MADV_HUGEPAGE);
 	o = s.out;
-	if (walk(&s, &onnx__model_proto__descriptor, src->base, src->base + src->size, 0, &o, &size))
+	if (walk(&s, &onnx__model_proto__descriptor, src->base, src->base + src->size, 0, &o))
 		goto out;
 	src->allocator = alloc;
 	gs_arena_init(&src->proto_arena);
@@ -404,8 +395,8 @@ int gs_source_parse(struct gs_source *src, struct gs_error *err)
 	resolve(src, &s, &src->model->base);
 	rc = 0;
 out:
-	free(s.out);
-	free(s.sizes);
+	if (s.out)
+		munmap(s.out, out_size);
 	free(s.views);
 	return rc;
 }

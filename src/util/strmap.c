@@ -36,47 +36,99 @@ void gs_strmap_release(struct gs_strmap *m)
 {
 	free(m->keys);
 	free(m->vals);
+	free(m->hashes);
 	gs_strmap_init(m);
 }
 
-static size_t slot_of(const struct gs_strmap *m, const char *key)
+/* 0 marks an empty slot; the low bits pick the home slot. */
+static uint32_t key_hash(const char *key)
 {
-	size_t i = gs_hash_str(key) & (m->cap - 1);
+	uint32_t h = (uint32_t)gs_hash_str(key);
 
-	while (m->keys[i] && strcmp(m->keys[i], key))
-		i = (i + 1) & (m->cap - 1);
+	return h ? h : 1;
+}
+
+static size_t slot_of(const struct gs_strmap *m, const char *key, uint32_t h)
+{
+	size_t mask = m->cap - 1, i = h & mask;
+
+	/* the dense hash array is scanned; keys are read only on a match */
+	while (m->hashes[i] && (m->hashes[i] != h || strcmp(m->keys[i], key)))
+		i = (i + 1) & mask;
 	return i;
 }
 
-static void grow(struct gs_strmap *m)
+static void rehash(struct gs_strmap *m, size_t cap)
 {
 	struct gs_strmap bigger;
-	size_t i;
+	size_t i, j, mask;
 
-	bigger.cap = m->cap ? m->cap * 2 : 16;
-	bigger.count = 0;
-	bigger.keys = gs_xcalloc(bigger.cap, sizeof(*bigger.keys));
-	bigger.vals = gs_xcalloc(bigger.cap, sizeof(*bigger.vals));
-	for (i = 0; i < m->cap; i++)
-		if (m->keys[i])
-			gs_strmap_put(&bigger, m->keys[i], m->vals[i]);
+	bigger.cap = cap;
+	bigger.count = m->count;
+	bigger.keys = gs_xmalloc(bigger.cap * sizeof(*bigger.keys));
+	bigger.vals = gs_xmalloc(bigger.cap * sizeof(*bigger.vals));
+	bigger.hashes = gs_xcalloc(bigger.cap, sizeof(*bigger.hashes));
+	mask = bigger.cap - 1;
+	for (i = 0; i < m->cap; i++) {
+		if (!m->hashes[i])
+			continue;
+		for (j = m->hashes[i] & mask; bigger.hashes[j]; j = (j + 1) & mask)
+			;
+		bigger.hashes[j] = m->hashes[i];
+		bigger.keys[j] = m->keys[i];
+		bigger.vals[j] = m->vals[i];
+	}
 	gs_strmap_release(m);
 	*m = bigger;
 }
 
+static void grow(struct gs_strmap *m)
+{
+	rehash(m, m->cap ? m->cap * 2 : 16);
+}
+
+void gs_strmap_reserve(struct gs_strmap *m, size_t n)
+{
+	size_t cap = m->cap ? m->cap : 16;
+
+	while (n * 4 > cap * 3)
+		cap *= 2;
+	if (cap != m->cap)
+		rehash(m, cap);
+}
+
 int gs_strmap_put(struct gs_strmap *m, const char *key, int val)
 {
+	uint32_t h = key_hash(key);
 	size_t i;
 	int old;
 
 	if ((m->count + 1) * 4 > m->cap * 3)
 		grow(m);
-	i = slot_of(m, key);
-	if (m->keys[i]) {
+	i = slot_of(m, key, h);
+	if (m->hashes[i]) {
 		old = m->vals[i];
 		m->vals[i] = val;
 		return old;
 	}
+	m->hashes[i] = h;
+	m->keys[i] = key;
+	m->vals[i] = val;
+	m->count++;
+	return -1;
+}
+
+int gs_strmap_get_or_put(struct gs_strmap *m, const char *key, int val)
+{
+	uint32_t h = key_hash(key);
+	size_t i;
+
+	if ((m->count + 1) * 4 > m->cap * 3)
+		grow(m);
+	i = slot_of(m, key, h);
+	if (m->hashes[i])
+		return m->vals[i];
+	m->hashes[i] = h;
 	m->keys[i] = key;
 	m->vals[i] = val;
 	m->count++;
@@ -89,27 +141,31 @@ int gs_strmap_get(const struct gs_strmap *m, const char *key)
 
 	if (!m->cap)
 		return -1;
-	i = slot_of(m, key);
-	return m->keys[i] ? m->vals[i] : -1;
+	i = slot_of(m, key, key_hash(key));
+	return m->hashes[i] ? m->vals[i] : -1;
 }
 
 void gs_strmap_del(struct gs_strmap *m, const char *key)
 {
-	size_t i, j, home;
+	size_t i, j, home, mask;
 
 	if (!m->cap)
 		return;
-	i = slot_of(m, key);
-	if (!m->keys[i])
+	mask = m->cap - 1;
+	i = slot_of(m, key, key_hash(key));
+	if (!m->hashes[i])
 		return;
+	m->hashes[i] = 0;
 	m->keys[i] = NULL;
 	m->count--;
 	/* shift back the entries of the probe run that follows */
-	for (j = (i + 1) & (m->cap - 1); m->keys[j]; j = (j + 1) & (m->cap - 1)) {
-		home = gs_hash_str(m->keys[j]) & (m->cap - 1);
+	for (j = (i + 1) & mask; m->hashes[j]; j = (j + 1) & mask) {
+		home = m->hashes[j] & mask;
 		if ((j > i && (home <= i || home > j)) || (j < i && (home <= i && home > j))) {
+			m->hashes[i] = m->hashes[j];
 			m->keys[i] = m->keys[j];
 			m->vals[i] = m->vals[j];
+			m->hashes[j] = 0;
 			m->keys[j] = NULL;
 			i = j;
 		}
