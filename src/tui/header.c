@@ -7,21 +7,41 @@
 
 #include "tui/tui.h"
 
-static void model_line(struct tui *t, char *buf, size_t len, char side,
-		       const struct gs_model *m, const char *path)
+/* The file's path, shortened from the left ("...a/data/cnn.onnx") so that
+ * the file name stays visible in a half-width header. */
+static const char *fit_path(const char *path, int width)
 {
-	char pb[256], nb[128], vb[64];
+	size_t len = strlen(path);
+
+	if (width < 8 || len <= (size_t)width)
+		return path;
+	path += len - (size_t)(width - 3);
+	while (*path && ((unsigned char)*path & 0xc0) == 0x80)
+		path++;	/* do not start inside a UTF-8 sequence */
+	return path;
+}
+
+static void model_line(struct tui *t, char *buf, size_t len, char side,
+		       const struct gs_model *m, const char *path, int width)
+{
+	char pb[256], nb[128], vb[64], tail[64];
+	const char *shown;
+	int room;
 
 	if (!m) {
 		snprintf(buf, len, "%c: (none)", side);
 		return;
 	}
-	snprintf(buf, len, "%c%s: %s  %s %s", side,
-		 t->ws->a_is_baseline && side == 'A' ? " (baseline)" : "",
-		 tui_escape(t, path, pb, sizeof(pb)),
+	tui_escape(t, path, pb, sizeof(pb));
+	snprintf(tail, sizeof(tail), "  %s %s",
 		 m->producer_name && m->producer_name[0] ?
 			tui_escape(t, m->producer_name, nb, sizeof(nb)) : "(no producer)",
 		 m->producer_version ? tui_escape(t, m->producer_version, vb, sizeof(vb)) : "");
+	room = width - 3 - (t->ws->a_is_baseline && side == 'A' ? 11 : 0) - (int)strlen(tail);
+	shown = fit_path(pb, room);
+	snprintf(buf, len, "%c%s: %s%s%s", side,
+		 t->ws->a_is_baseline && side == 'A' ? " (baseline)" : "",
+		 shown == pb ? "" : "...", shown, tail);
 }
 
 void tui_draw_header(struct tui *t)
@@ -35,9 +55,9 @@ void tui_draw_header(struct tui *t)
 	attron(attr);
 	hline(' ', t->cols);
 	attroff(attr);
-	model_line(t, buf, sizeof(buf), 'A', ws->a, ws->path_a);
+	model_line(t, buf, sizeof(buf), 'A', ws->a, ws->path_a, wa);
 	tui_put(0, 0, wa, buf, attr);
-	model_line(t, buf, sizeof(buf), 'B', ws->b, ws->path_b);
+	model_line(t, buf, sizeof(buf), 'B', ws->b, ws->path_b, t->cols - wa - 1);
 	tui_put(0, wa + 1, t->cols - wa - 1, buf, attr);
 	if (t->pane_y < 2)
 		return;
