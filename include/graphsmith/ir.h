@@ -50,6 +50,8 @@ struct gs_tensor {
 	bool external_source;		/* was stored as external data */
 	uint64_t zstd_bytes;		/* cached size of data through zstd, 0 if
 					 * unknown; edits reset it */
+	int64_t zeros;			/* cached count of zero elements, valid */
+	bool zeros_known;		/* when this is set; edits reset it */
 	void *origin;			/* ONNX layer's handle; NULL if new */
 };
 

@@ -60,26 +60,42 @@ static int count_graph(struct gs_graph *g, void *ctx)
 	return 0;
 }
 
-/* Zero elements of a dense tensor; -0.0 counts as zero for floats. */
-static int64_t count_zeros(const struct gs_tensor *t)
+/* Zero elements of a dense tensor; -0.0 counts as zero for floats.
+ * Cached on the tensor, so each step only counts what it changed. */
+static int64_t count_zeros(const struct gs_tensor *t_const)
 {
+	struct gs_tensor *t = (struct gs_tensor *)t_const;
 	const uint8_t *p = t->data;
 	int bits = gs_dtype_bits(t->dtype);
-	size_t size = (size_t)bits / 8, i, k;
+	size_t size = (size_t)bits / 8, i, k, n = (size_t)t->numel;
 	int64_t zeros = 0;
 	bool fl = gs_dtype_is_float(t->dtype);
 
-	if (bits < 8 || bits % 8 || t->nbytes < (size_t)t->numel * size)
+	if (t->zeros_known)
+		return t->zeros;
+	if (bits < 8 || bits % 8 || t->nbytes < n * size)
 		return 0;
-	for (i = 0; i < (size_t)t->numel; i++, p += size) {
-		uint8_t acc = 0;
+	if (size == 4) {
+		/* the common case, in a loop the compiler vectorizes */
+		uint32_t mask = fl ? 0x7fffffffu : 0xffffffffu, w;
 
-		for (k = 0; k + 1 < size; k++)
-			acc |= p[k];
-		/* little-endian: the sign bit is the top bit of the last byte */
-		acc |= fl ? (uint8_t)(p[size - 1] & 0x7f) : p[size - 1];
-		zeros += !acc;
+		for (i = 0; i < n; i++) {
+			memcpy(&w, p + 4 * i, 4);
+			zeros += !(w & mask);
+		}
+	} else {
+		for (i = 0; i < n; i++, p += size) {
+			uint8_t acc = 0;
+
+			for (k = 0; k + 1 < size; k++)
+				acc |= p[k];
+			/* little-endian: the sign bit is the top bit of the last byte */
+			acc |= fl ? (uint8_t)(p[size - 1] & 0x7f) : p[size - 1];
+			zeros += !acc;
+		}
 	}
+	t->zeros = zeros;
+	t->zeros_known = true;
 	return zeros;
 }
 

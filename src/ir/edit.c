@@ -138,6 +138,7 @@ void gs_tensor_replace(struct gs_model *m, struct gs_tensor *t, int dtype, int r
 	t->store = data ? GS_STORE_HEAP : GS_STORE_NONE;
 	t->external_source = false;
 	t->zstd_bytes = 0;
+	t->zeros_known = false;
 	t->dirty = true;
 }
 
