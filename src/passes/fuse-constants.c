@@ -57,29 +57,16 @@ static int fold_node(struct gs_graph *g, struct gs_node *n, struct gs_fuse_log *
 	return 1;
 }
 
+static int try_constant(struct gs_graph *g, struct gs_node *n, struct gs_fuse_log *log)
+{
+	if (n->removed || n->domain[0])
+		return 0;
+	if (!strcmp(n->op_type, "Constant"))
+		return fold_constant(g, n, log);
+	return fold_node(g, n, log);
+}
+
 int gs_fuse_constants(struct gs_model *m, struct gs_fuse_log *log, struct gs_error *err)
 {
-	struct gs_graph **gs;
-	int count, i, j, n_order, *order, total = 0;
-
-	gs = fuse_graphs(m, &count);
-	for (i = 0; i < count; i++) {
-		if (!(order = fuse_order(gs[i], &n_order, err))) {
-			free(gs);
-			return -1;
-		}
-		for (j = 0; j < n_order; j++) {
-			struct gs_node *n = gs[i]->nodes[order[j]];
-
-			if (n->removed || n->domain[0])
-				continue;
-			if (!strcmp(n->op_type, "Constant"))
-				total += fold_constant(gs[i], n, log);
-			else
-				total += fold_node(gs[i], n, log);
-		}
-		free(order);
-	}
-	free(gs);
-	return total;
+	return fuse_each_node(m, try_constant, log, err);
 }

@@ -96,26 +96,15 @@ out:
 	return rc;
 }
 
+static int try_conv_bn(struct gs_graph *g, struct gs_node *n, struct gs_fuse_log *log)
+{
+	if (fuse_is(n, "BatchNormalization") && n->n_outputs >= 1 &&
+	    n->outputs[0] >= 0 && n->inputs[0] >= 0)
+		return fold_one(g, n, log);
+	return 0;
+}
+
 int gs_fuse_conv_bn(struct gs_model *m, struct gs_fuse_log *log, struct gs_error *err)
 {
-	struct gs_graph **gs;
-	int count, i, j, n_order, *order, total = 0;
-
-	gs = fuse_graphs(m, &count);
-	for (i = 0; i < count; i++) {
-		if (!(order = fuse_order(gs[i], &n_order, err))) {
-			free(gs);
-			return -1;
-		}
-		for (j = 0; j < n_order; j++) {
-			struct gs_node *n = gs[i]->nodes[order[j]];
-
-			if (fuse_is(n, "BatchNormalization") && n->n_outputs >= 1 &&
-			    n->outputs[0] >= 0 && n->inputs[0] >= 0)
-				total += fold_one(gs[i], n, log);
-		}
-		free(order);
-	}
-	free(gs);
-	return total;
+	return fuse_each_node(m, try_conv_bn, log, err);
 }

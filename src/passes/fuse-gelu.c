@@ -175,27 +175,16 @@ static int fuse_one(struct gs_graph *g, struct gs_node *e, bool tanh_form, struc
 	return 1;
 }
 
+static int try_gelu(struct gs_graph *g, struct gs_node *n, struct gs_fuse_log *log)
+{
+	if (fuse_is(n, "Erf"))
+		return fuse_one(g, n, false, log);
+	if (fuse_is(n, "Tanh"))
+		return fuse_one(g, n, true, log);
+	return 0;
+}
+
 int gs_fuse_gelu(struct gs_model *m, struct gs_fuse_log *log, struct gs_error *err)
 {
-	struct gs_graph **gs;
-	int count, i, j, n_order, *order, total = 0;
-
-	gs = fuse_graphs(m, &count);
-	for (i = 0; i < count; i++) {
-		if (!(order = fuse_order(gs[i], &n_order, err))) {
-			free(gs);
-			return -1;
-		}
-		for (j = 0; j < n_order; j++) {
-			struct gs_node *n = gs[i]->nodes[order[j]];
-
-			if (fuse_is(n, "Erf"))
-				total += fuse_one(gs[i], n, false, log);
-			else if (fuse_is(n, "Tanh"))
-				total += fuse_one(gs[i], n, true, log);
-		}
-		free(order);
-	}
-	free(gs);
-	return total;
+	return fuse_each_node(m, try_gelu, log, err);
 }

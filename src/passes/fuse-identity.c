@@ -71,25 +71,14 @@ static int bypass(struct gs_graph *g, struct gs_node *n, struct gs_fuse_log *log
 	return 1;
 }
 
+static int try_identity(struct gs_graph *g, struct gs_node *n, struct gs_fuse_log *log)
+{
+	if (!n->removed && is_passthrough(g, n))
+		return bypass(g, n, log);
+	return 0;
+}
+
 int gs_fuse_identity(struct gs_model *m, struct gs_fuse_log *log, struct gs_error *err)
 {
-	struct gs_graph **gs;
-	int count, i, j, n_order, *order, total = 0;
-
-	gs = fuse_graphs(m, &count);
-	for (i = 0; i < count; i++) {
-		if (!(order = fuse_order(gs[i], &n_order, err))) {
-			free(gs);
-			return -1;
-		}
-		for (j = 0; j < n_order; j++) {
-			struct gs_node *n = gs[i]->nodes[order[j]];
-
-			if (!n->removed && is_passthrough(gs[i], n))
-				total += bypass(gs[i], n, log);
-		}
-		free(order);
-	}
-	free(gs);
-	return total;
+	return fuse_each_node(m, try_identity, log, err);
 }

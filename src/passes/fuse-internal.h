@@ -15,6 +15,11 @@ void fuse_log(struct gs_fuse_log *log, bool note, const char *fmt, ...)
 struct gs_graph **fuse_graphs(struct gs_model *m, int *count);
 /* Live node ids of g in topological order (a snapshot; free() it). */
 int *fuse_order(struct gs_graph *g, int *count, struct gs_error *err);
+/* The driver every pattern shares: try_node on each node of each graph
+ * (subgraphs included) in topological order; returns the rewrite count. */
+int fuse_each_node(struct gs_model *m,
+		   int (*try_node)(struct gs_graph *g, struct gs_node *n, struct gs_fuse_log *log),
+		   struct gs_fuse_log *log, struct gs_error *err);
 
 /* A node's name for the log: its name, else its first output's name. */
 const char *fuse_label(const struct gs_graph *g, const struct gs_node *n);

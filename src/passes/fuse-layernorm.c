@@ -162,25 +162,12 @@ static int fuse_one(struct gs_graph *g, struct gs_node *r1, struct gs_fuse_log *
 	return 1;
 }
 
+static int try_layernorm(struct gs_graph *g, struct gs_node *n, struct gs_fuse_log *log)
+{
+	return fuse_is(n, "ReduceMean") ? fuse_one(g, n, log) : 0;
+}
+
 int gs_fuse_layernorm(struct gs_model *m, struct gs_fuse_log *log, struct gs_error *err)
 {
-	struct gs_graph **gs;
-	int count, i, j, n_order, *order, total = 0;
-
-	gs = fuse_graphs(m, &count);
-	for (i = 0; i < count; i++) {
-		if (!(order = fuse_order(gs[i], &n_order, err))) {
-			free(gs);
-			return -1;
-		}
-		for (j = 0; j < n_order; j++) {
-			struct gs_node *n = gs[i]->nodes[order[j]];
-
-			if (fuse_is(n, "ReduceMean"))
-				total += fuse_one(gs[i], n, log);
-		}
-		free(order);
-	}
-	free(gs);
-	return total;
+	return fuse_each_node(m, try_layernorm, log, err);
 }

@@ -525,3 +525,25 @@ int fuse_rewrite_param(struct gs_graph *g, int vid, const struct gs_node *n, int
 	}
 	return fuse_new_param(g, v->name, dtype, rank, dims, data, nbytes);
 }
+
+int fuse_each_node(struct gs_model *m,
+		   int (*try_node)(struct gs_graph *g, struct gs_node *n, struct gs_fuse_log *log),
+		   struct gs_fuse_log *log, struct gs_error *err)
+{
+	struct gs_graph **gs;
+	int count, i, j, n_order, *order, total = 0;
+
+	gs = fuse_graphs(m, &count);
+	for (i = 0; i < count; i++) {
+		if (!(order = fuse_order(gs[i], &n_order, err))) {
+			free(gs);
+			return -1;
+		}
+		/* the order is a snapshot: rewrites add nodes that are not in it */
+		for (j = 0; j < n_order; j++)
+			total += try_node(gs[i], gs[i]->nodes[order[j]], log);
+		free(order);
+	}
+	free(gs);
+	return total;
+}
