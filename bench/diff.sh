@@ -1,25 +1,16 @@
 #!/bin/sh
-# bench/diff.sh [BUILDDIR] - speed and accuracy of `graphsmith diff --json`
+# bench/diff.sh - speed and accuracy of `graphsmith diff --json`
 # on synthetic transformer pairs of 10^3, 10^4 and 10^5 nodes
 # (bench/make_transformer.py), against python3-onnx's onnx.load of the
-# same two files, measured side by side.  Builds an optimized (-O2, no
-# sanitizer) binary in BUILDDIR (default build-bench-diff) unless GS_BIN
-# names one.  Prints wall time (best of 3), the ratio to onnx.load, the
+# same two files, measured side by side.  Uses the shared optimized
+# build of bench/lib.sh (or GS_BIN).  Prints wall time (best of 3), the ratio to onnx.load, the
 # 10^4 -> 10^5 growth, peak RSS (/usr/bin/time -v), and how many of A's
 # nodes come out matched or changed, and the accuracy against truth.json.
 set -e
-top=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
+top=$bench_top
 PY=/usr/bin/python3
-GS=${GS_BIN:-}
-if [ -z "$GS" ]; then
-	bdir=${1:-$top/build-bench-diff}
-	mkdir -p "$bdir"
-	if [ ! -f "$bdir/Makefile" ]; then
-		(cd "$bdir" && "$top/configure" -q CFLAGS=-O2)
-	fi
-	make -C "$bdir" -s -j4 src/graphsmith >/dev/null
-	GS=$bdir/src/graphsmith
-fi
+GS=$(bench_bin)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

@@ -5,17 +5,9 @@
 #   graphsmith apply -o    vs  cp of the same file (and cp + sync)
 # Prints wall times, ratios and peak RSS.  Usage: bench/foundation.sh [MODEL]
 set -eu
-here=$(cd "$(dirname "$0")/.." && pwd)
-build=${GS_BENCH_BUILD:-$here/build-bench}
-if [ ! -x "$build/src/graphsmith" ]; then
-	mkdir -p "$build" && (cd "$build" && "$here/configure" -q CFLAGS="-O2" && make -s -j"$(nproc)")
-fi
-gs="$build/src/graphsmith"
-model=${1:-/tmp/graphsmith-bench/big.onnx}
-if [ ! -e "$model" ]; then
-	mkdir -p "$(dirname "$model")"
-	/usr/bin/python3 "$here/bench/make_big.py" "$model"
-fi
+. "$(dirname "$0")/lib.sh"
+gs=$(bench_bin) || exit 1
+model=${1:-$(bench_big_model)} || exit 1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 size=$(stat -c %s "$model")

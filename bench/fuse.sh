@@ -4,24 +4,16 @@
 # optimizer writing its optimized copy (optimizedModelFilePath), in the same
 # run: wall time, the ratio, and peak RSS of both (/usr/bin/time -v).
 # Usage: bench/fuse.sh [GRAPHSMITH] [WORKDIR]
-#   GRAPHSMITH defaults to a plain -O2 build (no ASan) made in
-#   WORKDIR/build-O2; WORKDIR defaults to /tmp/gs-bench-fuse.
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(dirname "$here")
+#   GRAPHSMITH defaults to the shared -O2 build (bench/lib.sh); WORKDIR
+#   (default /tmp/gs-bench-fuse) holds the outputs.
+. "$(dirname "$0")/lib.sh"
+top=$bench_top
 dir=${2:-/tmp/gs-bench-fuse}
 mkdir -p "$dir" || exit 1
-bin=${1:-}
-if [ -z "$bin" ]; then
-	b=$dir/build-O2
-	mkdir -p "$b" || exit 1
-	( cd "$b" && { [ -f Makefile ] || "$top/configure" -q CFLAGS=-O2; } &&
-	  make -j2 src/graphsmith >/dev/null ) || { echo "build failed"; exit 1; }
-	bin=$b/src/graphsmith
-fi
+bin=${1:-$(bench_bin)} || exit 1
 ortdir=$top/tests/oracle/node_modules/onnxruntime-node
 [ -d "$ortdir" ] || { echo "SKIP: run npm install in tests/oracle"; exit 77; }
-big=$dir/big.onnx
-[ -f "$big" ] || /usr/bin/python3 "$here/make_big.py" "$big" || exit 1
+big=$(bench_big_model) || exit 1
 
 cat >"$dir/ort_basic.js" <<JS
 const ort = require('$ortdir');

@@ -3,12 +3,11 @@
 # (bench/make_big.py): prune then quantize, and quantize then prune; the
 # history's own figure ("undo memory" in `history`) beside the file size.
 # Usage: bench/history.sh [GRAPHSMITH] [WORKDIR]
-bin=${1:-./src/graphsmith}
+. "$(dirname "$0")/lib.sh"
+bin=${1:-$(bench_bin)} || exit 1
 dir=${2:-/tmp/gs-bench-history}
-here=$(dirname "$0")
 mkdir -p "$dir" || exit 1
-big=$dir/big.onnx
-[ -f "$big" ] || /usr/bin/python3 "$here/make_big.py" "$big" || exit 1
+big=$(bench_big_model) || exit 1
 size=$(stat -c %s "$big")
 run() {
 	start=$(date +%s.%N)

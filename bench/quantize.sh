@@ -6,26 +6,16 @@
 # sys) are printed too: on a loaded machine they say more than wall time.  Targets: time <= 4x
 # cp, peak RSS <= 1.3x the model.
 # Usage: bench/quantize.sh [GRAPHSMITH] [WORKDIR]
-#   GRAPHSMITH defaults to a plain -O2 build (no ASan) made in
-#   WORKDIR/build-O2; WORKDIR defaults to /tmp/gs-bench-quant, where the
-#   model is cached.
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(dirname "$here")
+#   GRAPHSMITH defaults to the shared -O2 build (bench/lib.sh); WORKDIR
+#   (default /tmp/gs-bench-quant) holds the outputs.
+. "$(dirname "$0")/lib.sh"
+top=$bench_top
 dir=${2:-/tmp/gs-bench-quant}
 mkdir -p "$dir" || exit 1
-bin=${1:-}
-if [ -z "$bin" ]; then
-	b=$dir/build-O2
-	mkdir -p "$b" || exit 1
-	( cd "$b" && { [ -f Makefile ] || "$top/configure" -q CFLAGS=-O2; } &&
-	  make -j2 src/graphsmith tests/passes/quant_apply >/dev/null ) ||
-		{ echo "build failed"; exit 1; }
-	bin=$b/src/graphsmith
-fi
+bin=${1:-$(bench_bin tests/passes/quant_apply)} || exit 1
 # the pass and the save alone, through the C API (no step report)
 drv=$(dirname "$(dirname "$bin")")/tests/passes/quant_apply
-big=$dir/big.onnx
-[ -f "$big" ] || /usr/bin/python3 "$here/make_big.py" "$big" || exit 1
+big=$(bench_big_model) || exit 1
 
 secs() { sed -n 's/.*Elapsed (wall clock) time.*: //p' "$1" |
 	awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.2f", s }'; }

@@ -2,12 +2,13 @@
 # Frame times of the workbench on a 10^5-node pair: a key script replayed
 # on a virtual screen (graphsmith A B --replay KEYS --frames), each key
 # timed from arrival to a finished frame.  Target: <= 10 ms per key.
-#   bench/tui.sh [NODES] [BIN]     (default 100000, ./src/graphsmith)
+#   bench/tui.sh [NODES] [BIN]     (default 100000, the shared -O2 build)
 # The pair is made once by bench/make_transformer.py into $GS_BENCH_DIR.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 nodes=${1:-100000}
-bin=${2:-./src/graphsmith}
+bin=${2:-$(bench_bin)}
 dir=${GS_BENCH_DIR:-${TMPDIR:-/tmp}/gs-bench-tui-$nodes}
 if [ ! -e "$dir/b.onnx" ]; then
 	mkdir -p "$dir"
