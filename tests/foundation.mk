@@ -22,7 +22,7 @@ if ENABLE_FUZZING
 noinst_PROGRAMS = tests/fuzz/fuzz_reader
 tests_fuzz_fuzz_reader_SOURCES = tests/fuzz/fuzz_reader.c
 tests_fuzz_fuzz_reader_CFLAGS = $(CORE_CFLAGS) -fsanitize=fuzzer
-tests_fuzz_fuzz_reader_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_reader_LDFLAGS = -fsanitize=fuzzer $(AM_LDFLAGS)
 tests_fuzz_fuzz_reader_LDADD = libgraphsmith.a $(CORE_LIBS)
 endif
 

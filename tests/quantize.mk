@@ -8,7 +8,7 @@ endif
 check_PROGRAMS += tests/passes/quant_apply
 TESTS += tests/passes/quantize.sh
 EXTRA_DIST += tests/passes/quantize.sh tests/passes/gen_quant_models.py \
-	tests/passes/quant_inspect.py
+	tests/passes/quant_inspect.py tests/passes/quant_exact.py
 
 tests_unit_test_quantize_SOURCES = tests/unit/test_quantize.c
 tests_unit_test_quantize_CFLAGS = $(UNIT_CFLAGS)

@@ -26,6 +26,9 @@ char *gs_arena_strdup(struct gs_arena *a, const char *s);
 char *gs_arena_strndup(struct gs_arena *a, const char *s, size_t n);
 char *gs_arena_printf(struct gs_arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* n bytes (uninitialised) on 2 MiB huge pages where the kernel has them:
+ * for big buffers that are written once and read many times; free(). */
+void *gs_xmalloc_huge(size_t n);
 
 /* Open addressing map from a borrowed NUL-terminated key to an int. */
 struct gs_strmap {
@@ -86,6 +89,18 @@ struct gs_error;
 int gs_atomic_open(struct gs_atomic_file *af, const char *path, struct gs_error *err);
 int gs_atomic_commit(struct gs_atomic_file *af, struct gs_error *err);
 void gs_atomic_abort(struct gs_atomic_file *af);
+
+/*
+ * Runs fn(ctx, task, worker) for every task in [0, n_tasks) on up to
+ * gs_worker_count() threads (the caller's among them) and returns when all
+ * are done.  Tasks are handed out in order; worker is in [0,
+ * gs_worker_count()) and lets fn use per-thread scratch.  Results must not
+ * depend on which worker ran a task: give each task its own output slot.
+ */
+typedef void (*gs_task_fn)(void *ctx, size_t task, int worker);
+void gs_parallel_for(size_t n_tasks, gs_task_fn fn, void *ctx);
+/* Online CPUs, or $GS_THREADS when set (1 turns threads off), at most 16. */
+int gs_worker_count(void);
 
 /* Human sizes: "1.5 KiB", "402.7 MiB". */
 const char *gs_format_bytes(uint64_t n, char *buf, size_t len);

@@ -60,43 +60,119 @@ static int count_graph(struct gs_graph *g, void *ctx)
 	return 0;
 }
 
-/* Zero elements of a dense tensor; -0.0 counts as zero for floats.
- * Cached on the tensor, so each step only counts what it changed. */
-static int64_t count_zeros(const struct gs_tensor *t_const)
+/* Zero elements among the n elements of t at p; -0.0 counts as zero for
+ * floats. */
+static int64_t count_zeros(const struct gs_tensor *t, const uint8_t *p, size_t n)
 {
-	struct gs_tensor *t = (struct gs_tensor *)t_const;
-	const uint8_t *p = t->data;
-	int bits = gs_dtype_bits(t->dtype);
-	size_t size = (size_t)bits / 8, i, k, n = (size_t)t->numel;
+	size_t size = (size_t)gs_dtype_bits(t->dtype) / 8, i, k;
 	int64_t zeros = 0;
 	bool fl = gs_dtype_is_float(t->dtype);
 
-	if (t->zeros_known)
-		return t->zeros;
-	if (bits < 8 || bits % 8 || t->nbytes < n * size)
-		return 0;
 	if (size == 4) {
-		/* the common case, in a loop the compiler vectorizes */
-		uint32_t mask = fl ? 0x7fffffffu : 0xffffffffu, w;
+		/* the common case: fixed-length blocks with a 32-bit count, a
+		 * shape the compiler vectorizes at -O2 */
+		uint32_t mask = fl ? 0x7fffffffu : 0xffffffffu, w, block;
 
-		for (i = 0; i < n; i++) {
+		for (i = 0; i + 256 <= n; i += 256) {
+			block = 0;
+			for (k = 0; k < 256; k++) {
+				memcpy(&w, p + 4 * (i + k), 4);
+				block += !(w & mask);
+			}
+			zeros += block;
+		}
+		for (; i < n; i++) {
 			memcpy(&w, p + 4 * i, 4);
 			zeros += !(w & mask);
 		}
-	} else {
-		for (i = 0; i < n; i++, p += size) {
-			uint8_t acc = 0;
+		return zeros;
+	}
+	for (i = 0; i < n; i++, p += size) {
+		uint8_t acc = 0;
 
-			for (k = 0; k + 1 < size; k++)
-				acc |= p[k];
-			/* little-endian: the sign bit is the top bit of the last byte */
-			acc |= fl ? (uint8_t)(p[size - 1] & 0x7f) : p[size - 1];
-			zeros += !acc;
+		for (k = 0; k + 1 < size; k++)
+			acc |= p[k];
+		/* little-endian: the sign bit is the top bit of the last byte */
+		acc |= fl ? (uint8_t)(p[size - 1] & 0x7f) : p[size - 1];
+		zeros += !acc;
+	}
+	return zeros;
+}
+
+static bool zeros_countable(const struct gs_tensor *t)
+{
+	int bits = gs_dtype_bits(t->dtype);
+
+	return bits >= 8 && bits % 8 == 0 && t->nbytes >= (size_t)t->numel * (size_t)(bits / 8);
+}
+
+/*
+ * Fills the zero counts the weights do not have cached yet (edits reset
+ * them, so a step counts only what it changed), in chunks on every core:
+ * the baseline of a 400 MB model is the first read of every mapped page.
+ */
+enum { ZERO_CHUNK = 1 << 20 };	/* elements per task */
+
+struct zero_task {
+	struct gs_tensor *t;
+	size_t lo, hi;
+	int64_t zeros;
+};
+
+struct zero_job {
+	const struct gs_model *m;
+	struct zero_task *tasks;
+	uint8_t **bufs;			/* per worker, a chunk's bytes */
+};
+
+static void zero_task_run(void *ctx, size_t i, int worker)
+{
+	struct zero_job *job = ctx;
+	struct zero_task *task = &job->tasks[i];
+	size_t size = (size_t)gs_dtype_bits(task->t->dtype) / 8;
+	const uint8_t *p;
+
+	if (!job->bufs[worker])
+		job->bufs[worker] = gs_xmalloc_huge((size_t)ZERO_CHUNK * 8);
+	p = gs_onnx_fetch(job->m, (const uint8_t *)task->t->data + task->lo * size,
+			  (task->hi - task->lo) * size, job->bufs[worker]);
+	task->zeros = count_zeros(task->t, p, task->hi - task->lo);
+}
+
+static void count_missing_zeros(const struct gs_model *m, const struct gs_tensor **weights, int n)
+{
+	struct zero_task *tasks = NULL;
+	struct zero_job job;
+	size_t n_tasks = 0, alloc = 0, lo, j;
+	int i, nw = gs_worker_count();
+
+	for (i = 0; i < n; i++) {
+		struct gs_tensor *t = (struct gs_tensor *)weights[i];
+
+		if (t->zeros_known)
+			continue;
+		t->zeros = 0;
+		t->zeros_known = true;
+		if (!zeros_countable(t))
+			continue;
+		for (lo = 0; lo < (size_t)t->numel; lo += ZERO_CHUNK) {
+			GS_GROW(tasks, n_tasks + 1, alloc);
+			tasks[n_tasks].t = t;
+			tasks[n_tasks].lo = lo;
+			tasks[n_tasks++].hi = (size_t)t->numel - lo < ZERO_CHUNK ?
+					      (size_t)t->numel : lo + ZERO_CHUNK;
 		}
 	}
-	t->zeros = zeros;
-	t->zeros_known = true;
-	return zeros;
+	job.m = m;
+	job.tasks = tasks;
+	job.bufs = gs_xcalloc((size_t)nw, sizeof(*job.bufs));
+	gs_parallel_for(n_tasks, zero_task_run, &job);
+	for (j = 0; j < n_tasks; j++)
+		tasks[j].t->zeros += tasks[j].zeros;
+	for (i = 0; i < nw; i++)
+		free(job.bufs[i]);
+	free(job.bufs);
+	free(tasks);
 }
 
 /*
@@ -159,14 +235,14 @@ static struct gs_tensor *find_big(struct zcount *z, const void *data, size_t len
 	return NULL;
 }
 
-static void zpush(struct zcount *z, ZSTD_CCtx *cc, const void *data, size_t len,
+static void zpush(ZSTD_CCtx *cc, uint8_t *buf, size_t cap, const void *data, size_t len,
 		  ZSTD_EndDirective mode, uint64_t *out)
 {
 	ZSTD_inBuffer in = { data, len, 0 };
 	size_t rc;
 
 	do {
-		ZSTD_outBuffer o = { z->buf, z->cap, 0 };
+		ZSTD_outBuffer o = { buf, cap, 0 };
 
 		rc = ZSTD_compressStream2(cc, &o, &in, mode);
 		if (ZSTD_isError(rc))
@@ -179,31 +255,97 @@ static void zpush(struct zcount *z, ZSTD_CCtx *cc, const void *data, size_t len,
  * A tensor over SAMPLE_ABOVE bytes is measured on every SAMPLE_EVERY-th
  * block of SAMPLE_BLOCK bytes and the result scaled: weights compress
  * evenly along their length (noise, or the zeros of pruning and the
- * narrow range of quantization), so an eighth predicts the whole within
- * a fraction of a percent, and the first step on a 400 MB model costs a
- * tenth of a second instead of a second.
+ * narrow range of quantization).  Against zstd of each whole tensor, on
+ * the 400 MB model as generated, pruned 50%, and 2:4-pruned + int8, the
+ * estimate is off by +0.03%, -1.0% and +1.5%; sampling an eighth instead
+ * of a sixteenth changed those by under 0.3 points and cost twice the
+ * time.  Each block (or small tensor) is its own frame, so the blocks
+ * compress on every core at once and the result does not depend on how
+ * many there are.
  */
-enum { SAMPLE_ABOVE = 8 << 20, SAMPLE_BLOCK = 128 << 10, SAMPLE_EVERY = 8 };
+enum { SAMPLE_ABOVE = 2 << 20, SAMPLE_BLOCK = 64 << 10, SAMPLE_EVERY = 16 };
 
-static uint64_t tensor_zstd_size(struct zcount *z, const uint8_t *data, size_t len)
+struct zstd_task {
+	struct gs_tensor *t;
+	size_t off, len;
+	uint64_t out;
+};
+
+struct zstd_worker {
+	ZSTD_CCtx *cc;
+	uint8_t *buf;
+	uint8_t *in;			/* the task's bytes, read from the file */
+};
+
+struct zstd_job {
+	const struct gs_model *m;
+	struct zstd_task *tasks;
+	struct zstd_worker *workers;
+	size_t cap;
+};
+
+static void zstd_task_run(void *ctx, size_t i, int worker)
 {
-	ZSTD_CCtx *cc = ZSTD_createCCtx();
-	uint64_t out = 0, sampled = 0;
-	size_t off, n;
+	struct zstd_job *job = ctx;
+	struct zstd_task *task = &job->tasks[i];
+	struct zstd_worker *w = &job->workers[worker];
 
-	ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel, STATS_ZSTD_LEVEL);
-	if (len <= SAMPLE_ABOVE) {
-		zpush(z, cc, data, len, ZSTD_e_end, &out);
-		ZSTD_freeCCtx(cc);
-		return out ? out : 1;
+	if (!w->cc) {
+		w->cc = ZSTD_createCCtx();
+		ZSTD_CCtx_setParameter(w->cc, ZSTD_c_compressionLevel, STATS_ZSTD_LEVEL);
+		w->buf = gs_xmalloc(job->cap);
+		w->in = gs_xmalloc_huge(SAMPLE_ABOVE);
 	}
-	for (off = 0; off < len; off += (size_t)SAMPLE_BLOCK * SAMPLE_EVERY) {
-		n = len - off < SAMPLE_BLOCK ? len - off : SAMPLE_BLOCK;
-		zpush(z, cc, data + off, n, ZSTD_e_end, &out);
-		sampled += n;
+	zpush(w->cc, w->buf, job->cap,
+	      gs_onnx_fetch(job->m, (const uint8_t *)task->t->data + task->off, task->len, w->in),
+	      task->len, ZSTD_e_end, &task->out);
+}
+
+/* Fills the compressed sizes the big tensors do not have cached yet. */
+static void measure_missing_zstd(const struct gs_model *m, const struct gs_tensor **big, int n_big)
+{
+	struct zstd_job job = { m, NULL, NULL, ZSTD_CStreamOutSize() };
+	size_t n_tasks = 0, alloc = 0, off, j, k;
+	int i, nw = gs_worker_count();
+
+	for (i = 0; i < n_big; i++) {
+		struct gs_tensor *t = (struct gs_tensor *)big[i];
+		size_t step = t->nbytes <= SAMPLE_ABOVE ? t->nbytes : (size_t)SAMPLE_BLOCK * SAMPLE_EVERY;
+
+		if (t->zstd_bytes)
+			continue;
+		for (off = 0; off < t->nbytes; off += step) {
+			GS_GROW(job.tasks, n_tasks + 1, alloc);
+			job.tasks[n_tasks].t = t;
+			job.tasks[n_tasks].off = off;
+			job.tasks[n_tasks].len = t->nbytes <= SAMPLE_ABOVE ? t->nbytes :
+						 t->nbytes - off < SAMPLE_BLOCK ? t->nbytes - off :
+						 SAMPLE_BLOCK;
+			job.tasks[n_tasks++].out = 0;
+		}
 	}
-	ZSTD_freeCCtx(cc);
-	return (uint64_t)((double)out * (double)len / (double)sampled) + 1;
+	if (!n_tasks)
+		return;
+	job.workers = gs_xcalloc((size_t)nw, sizeof(*job.workers));
+	gs_parallel_for(n_tasks, zstd_task_run, &job);
+	for (j = 0; j < n_tasks; j = k) {
+		struct gs_tensor *t = job.tasks[j].t;
+		uint64_t out = 0, sampled = 0;
+
+		for (k = j; k < n_tasks && job.tasks[k].t == t; k++) {
+			out += job.tasks[k].out;
+			sampled += job.tasks[k].len;
+		}
+		t->zstd_bytes = t->nbytes <= SAMPLE_ABOVE ? (out ? out : 1) :
+				(uint64_t)((double)out * (double)t->nbytes / (double)sampled) + 1;
+	}
+	for (i = 0; i < nw; i++) {
+		ZSTD_freeCCtx(job.workers[i].cc);
+		free(job.workers[i].buf);
+		free(job.workers[i].in);
+	}
+	free(job.workers);
+	free(job.tasks);
 }
 
 static void zsink(void *ctx, const void *data, size_t len)
@@ -211,12 +353,10 @@ static void zsink(void *ctx, const void *data, size_t len)
 	struct zcount *z = ctx;
 	struct gs_tensor *t = len >= BIG_TENSOR ? find_big(z, data, len) : NULL;
 
-	if (!t) {
-		zpush(z, z->cc, data, len, ZSTD_e_continue, &z->out);
+	if (!t || !t->zstd_bytes) {
+		zpush(z->cc, z->buf, z->cap, data, len, ZSTD_e_continue, &z->out);
 		return;
 	}
-	if (!t->zstd_bytes)
-		t->zstd_bytes = tensor_zstd_size(z, data, len);
 	z->out += t->zstd_bytes;
 }
 
@@ -228,12 +368,13 @@ static uint64_t zstd_size(struct gs_model *m)
 	gs_graph_walk(m->graph, collect_big, &z);
 	if (z.n_big)
 		qsort(z.big, (size_t)z.n_big, sizeof(*z.big), by_data);
+	measure_missing_zstd(m, z.big, z.n_big);
 	z.cc = ZSTD_createCCtx();
 	ZSTD_CCtx_setParameter(z.cc, ZSTD_c_compressionLevel, STATS_ZSTD_LEVEL);
 	z.cap = ZSTD_CStreamOutSize();
 	z.buf = gs_xmalloc(z.cap);
 	gs_onnx_pack_stream(m, zsink, &z);
-	zpush(&z, z.cc, NULL, 0, ZSTD_e_end, &z.out);
+	zpush(z.cc, z.buf, z.cap, NULL, 0, ZSTD_e_end, &z.out);
 	ZSTD_freeCCtx(z.cc);
 	free(z.buf);
 	free(z.big);
@@ -249,8 +390,9 @@ void gs_step_stats_measure(struct gs_model *m, struct gs_step_stats *out)
 	memset(&c, 0, sizeof(c));
 	memset(out, 0, sizeof(*out));
 	gs_graph_walk(m->graph, count_graph, &c);
+	count_missing_zeros(m, c.weights, c.n_weights);
 	for (i = 0; i < c.n_weights; i++) {
-		zeros += count_zeros(c.weights[i]);
+		zeros += c.weights[i]->zeros;
 		total += c.weights[i]->numel;
 	}
 	free(c.weights);

@@ -486,6 +486,17 @@ static bool copy_from_source(struct file_buffer *fb, const uint8_t *data, size_t
 	return true;
 }
 
+/*
+ * After each big tensor, start the disk writing what is written so far:
+ * the save ends with an fsync (atomic saves), and this way the disk works
+ * while the next tensors are copied instead of all of it after the last.
+ */
+static void start_writeback(struct file_buffer *fb)
+{
+	if (fflush(fb->f) == 0)
+		sync_file_range(fileno(fb->f), 0, 0, SYNC_FILE_RANGE_WRITE);
+}
+
 static void file_append(ProtobufCBuffer *b, size_t len, const uint8_t *data)
 {
 	struct file_buffer *fb = (struct file_buffer *)b;
@@ -497,6 +508,8 @@ static void file_append(ProtobufCBuffer *b, size_t len, const uint8_t *data)
 		zstd_push(fb, data, len, ZSTD_e_continue);
 	else if (!copy_from_source(fb, data, len) && fwrite(data, 1, len, fb->f) != len)
 		fb->failed = 1;
+	else if (len >= (1 << 20))
+		start_writeback(fb);
 }
 
 static bool has_suffix(const char *s, const char *suffix)

@@ -31,9 +31,6 @@ void gs_quant_raise_opset(struct gs_model *m, int64_t version);
 /* An owned copy of a tensor's floats when its bytes are not 4-aligned,
  * else NULL (use t->data directly). */
 float *gs_quant_aligned_copy(const struct gs_tensor *t);
-/* Maps the pages of a large buffer up front (read: a mapped weight;
- * write: a fresh output buffer). */
-void gs_quant_prefault(const void *p, size_t n, bool write);
 /* Tells the kernel we are done reading a mapped tensor for now: its pages
  * leave our RSS and come back from the file if read again (undo, save). */
 void gs_quant_drop_pages(const struct gs_tensor *t);

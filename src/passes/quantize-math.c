@@ -101,41 +101,71 @@ static void params_of(float mn, float mx, int dtype, bool symmetric,
 	*zero_point = zp;
 }
 
-/* stride: elements from one row of channels to the next (channels for a
- * dense weight; a column block of a [K, N] weight would pass N) */
-static void params_rows(const unsigned char *w, size_t outer, size_t stride, size_t channels,
-			size_t inner, int dtype, bool symmetric, float *scale, int32_t *zero_point)
+/*
+ * The kernels below split a weight into units, spread over every core
+ * (src/util/parallel.c): with inner == 1 (a [K, N] weight quantized per
+ * column) a unit is one row of `channels` elements; otherwise it is one
+ * channel's contiguous run of `inner` elements.
+ */
+struct quant_job {
+	const unsigned char *w;
+	size_t outer, channels, inner;
+	int dtype;
+	float *mn, *mx;			/* the range of each channel */
+	size_t units_per_task;
+	/* apply */
+	const float *scale, *lo, *hi, *zf;
+	void *q;
+	double *aa, *dd;		/* per task, summed in task order */
+};
+
+/* Elements per task: big enough to amortise a thread's start, small
+ * enough to balance two to sixteen cores. */
+enum { QUANT_TASK_ELEMS = 64 * 1024 };
+
+static size_t units_per_task(size_t unit_elems)
 {
-	/* the range always includes 0, so zero is exactly representable */
-	float *mn = gs_xcalloc(channels * 2, sizeof(float));
-	float *mx = mn + channels;
-	size_t o, c, i;
+	size_t n = QUANT_TASK_ELEMS / (unit_elems ? unit_elems : 1);
 
-	for (o = 0; o < outer; o++) {
-		const unsigned char *row = w + o * stride * inner * 4;
+	return n ? n : 1;
+}
 
-		if (inner == 1) {
-			for (c = 0; c + 4 <= channels; c += 4) {
-				v4f v = load4(row + c * 4), lo, hi;
+/* Per-column range of rows [r0, r1) of a [K, N] weight, into mn/mx. */
+static void range_rows(const struct quant_job *j, size_t r0, size_t r1, float *mn, float *mx)
+{
+	size_t o, c, channels = j->channels;
 
-				memcpy(&lo, mn + c, sizeof(lo));
-				memcpy(&hi, mx + c, sizeof(hi));
-				lo = select4(v < lo, v, lo);
-				hi = select4(v > hi, v, hi);
-				memcpy(mn + c, &lo, sizeof(lo));
-				memcpy(mx + c, &hi, sizeof(hi));
-			}
-			for (; c < channels; c++) {
-				float v = load_f32(row + c * 4);
+	for (o = r0; o < r1; o++) {
+		const unsigned char *row = j->w + o * channels * 4;
 
-				mn[c] = v < mn[c] ? v : mn[c];
-				mx[c] = v > mx[c] ? v : mx[c];
-			}
-			continue;
+		for (c = 0; c + 4 <= channels; c += 4) {
+			v4f v = load4(row + c * 4), lo, hi;
+
+			memcpy(&lo, mn + c, sizeof(lo));
+			memcpy(&hi, mx + c, sizeof(hi));
+			lo = select4(v < lo, v, lo);
+			hi = select4(v > hi, v, hi);
+			memcpy(mn + c, &lo, sizeof(lo));
+			memcpy(mx + c, &hi, sizeof(hi));
 		}
-		for (c = 0; c < channels; c++) {
-			const unsigned char *p = row + c * inner * 4;
-			float lo = mn[c], hi = mx[c];
+		for (; c < channels; c++) {
+			float v = load_f32(row + c * 4);
+
+			mn[c] = v < mn[c] ? v : mn[c];
+			mx[c] = v > mx[c] ? v : mx[c];
+		}
+	}
+}
+
+/* Range of channels [c0, c1), over every outer index. */
+static void range_channels(const struct quant_job *j, size_t c0, size_t c1)
+{
+	size_t o, c, i, inner = j->inner;
+
+	for (o = 0; o < j->outer; o++) {
+		for (c = c0; c < c1; c++) {
+			const unsigned char *p = j->w + (o * j->channels + c) * inner * 4;
+			float lo = j->mn[c], hi = j->mx[c];
 
 			for (i = 0; i < inner; i++) {
 				float v = load_f32(p + i * 4);
@@ -143,19 +173,56 @@ static void params_rows(const unsigned char *w, size_t outer, size_t stride, siz
 				lo = v < lo ? v : lo;
 				hi = v > hi ? v : hi;
 			}
-			mn[c] = lo;
-			mx[c] = hi;
+			j->mn[c] = lo;
+			j->mx[c] = hi;
 		}
 	}
-	for (c = 0; c < channels; c++)
-		params_of(mn[c], mx[c], dtype, symmetric, &scale[c], &zero_point[c]);
-	free(mn);
+}
+
+static void range_task(void *ctx, size_t task, int worker)
+{
+	const struct quant_job *j = ctx;
+	size_t u0 = task * j->units_per_task, u1 = u0 + j->units_per_task;
+
+	(void)worker;
+	if (j->inner == 1) {
+		/* rows: a private range per task, merged afterwards */
+		float *mn = j->mn + (task + 1) * 2 * j->channels;
+
+		range_rows(j, u0, u1 < j->outer ? u1 : j->outer, mn, mn + j->channels);
+	} else {
+		range_channels(j, u0, u1 < j->channels ? u1 : j->channels);
+	}
 }
 
 void gs_quant_params(const void *w, size_t outer, size_t channels, size_t inner,
 		     int dtype, bool symmetric, float *scale, int32_t *zero_point)
 {
-	params_rows(w, outer, channels, channels, inner, dtype, symmetric, scale, zero_point);
+	struct quant_job j;
+	size_t units, n_tasks, t, c;
+
+	j = (struct quant_job){ .w = w, .outer = outer, .channels = channels, .inner = inner };
+	j.units_per_task = units_per_task(inner == 1 ? channels : outer * inner);
+	units = inner == 1 ? outer : channels;
+	n_tasks = (units + j.units_per_task - 1) / j.units_per_task;
+	/* the range always includes 0, so zero is exactly representable;
+	 * row tasks get their own slice after the total's */
+	j.mn = gs_xcalloc(channels * 2 * (inner == 1 ? n_tasks + 1 : 1), sizeof(float));
+	j.mx = j.mn + channels;
+	gs_parallel_for(n_tasks, range_task, &j);
+	if (inner == 1) {
+		for (t = 0; t < n_tasks; t++) {
+			const float *mn = j.mn + (t + 1) * 2 * channels, *mx = mn + channels;
+
+			for (c = 0; c < channels; c++) {
+				j.mn[c] = mn[c] < j.mn[c] ? mn[c] : j.mn[c];
+				j.mx[c] = mx[c] > j.mx[c] ? mx[c] : j.mx[c];
+			}
+		}
+	}
+	for (c = 0; c < channels; c++)
+		params_of(j.mn[c], j.mx[c], dtype, symmetric, &scale[c], &zero_point[c]);
+	free(j.mn);
 }
 
 static inline void store_q(void *q, size_t at, int dtype, float r)
@@ -239,15 +306,53 @@ static inline void quant_run(const unsigned char *w, size_t n, int dtype, const 
 	*dd += (double)ld + vd[0] + vd[1] + vd[2] + vd[3];
 }
 
-static void apply_rows(const unsigned char *w, size_t outer, size_t stride, size_t channels,
-		       size_t inner, int dtype, const float *scale, const int32_t *zero_point,
-		       void *q, double *sum_aa, double *sum_dd)
+/* The dtype is a constant inside each branch, so each gets its own loop. */
+static void quant_unit(const struct quant_job *j, const unsigned char *w, size_t n,
+		       size_t c, size_t stride, size_t qoff, double *aa, double *dd)
 {
+	if (j->dtype == GS_DTYPE_INT8)
+		quant_run(w, n, GS_DTYPE_INT8, j->scale + c, j->lo + c, j->hi + c, j->zf + c,
+			  stride, j->q, qoff, aa, dd);
+	else if (j->dtype == GS_DTYPE_UINT8)
+		quant_run(w, n, GS_DTYPE_UINT8, j->scale + c, j->lo + c, j->hi + c, j->zf + c,
+			  stride, j->q, qoff, aa, dd);
+	else
+		quant_run(w, n, j->dtype, j->scale + c, j->lo + c, j->hi + c, j->zf + c,
+			  stride, j->q, qoff, aa, dd);
+}
+
+static void apply_task(void *ctx, size_t task, int worker)
+{
+	const struct quant_job *j = ctx;
+	size_t units = j->inner == 1 ? j->outer : j->outer * j->channels;
+	size_t u0 = task * j->units_per_task, u1 = u0 + j->units_per_task, u, base;
+	double aa = 0, dd = 0;
+
+	(void)worker;
+	for (u = u0; u < u1 && u < units; u++) {
+		if (j->inner == 1) {
+			base = u * j->channels;
+			quant_unit(j, j->w + base * 4, j->channels, 0, 1, base, &aa, &dd);
+		} else {
+			base = u * j->inner;
+			quant_unit(j, j->w + base * 4, j->inner, u % j->channels, 0, base,
+				   &aa, &dd);
+		}
+	}
+	j->aa[task] = aa;
+	j->dd[task] = dd;
+}
+
+void gs_quant_apply(const void *w, size_t outer, size_t channels, size_t inner,
+		    int dtype, const float *scale, const int32_t *zero_point,
+		    void *q, double *sum_aa, double *sum_dd)
+{
+	struct quant_job j;
 	float *lo = gs_xmalloc(channels * 3 * sizeof(float));
 	float *hi = lo + channels, *zf = hi + channels;
 	int32_t qmin = 0, qmax = 0;
+	size_t units = inner == 1 ? outer : outer * channels, n_tasks, c, t;
 	double aa = 0, dd = 0;
-	size_t o, c, base = 0;
 
 	gs_quant_range(dtype, &qmin, &qmax);
 	for (c = 0; c < channels; c++) {
@@ -255,45 +360,26 @@ static void apply_rows(const unsigned char *w, size_t outer, size_t stride, size
 		hi[c] = (float)(qmax - zero_point[c]);
 		zf[c] = (float)zero_point[c];
 	}
-	for (o = 0; o < outer; o++) {
-		if (inner == 1) {
-			base = o * stride;
-			if (dtype == GS_DTYPE_INT8)
-				quant_run(w + base * 4, channels, GS_DTYPE_INT8, scale, lo, hi, zf,
-					  1, q, base, &aa, &dd);
-			else if (dtype == GS_DTYPE_UINT8)
-				quant_run(w + base * 4, channels, GS_DTYPE_UINT8, scale, lo, hi, zf,
-					  1, q, base, &aa, &dd);
-			else
-				quant_run(w + base * 4, channels, dtype, scale, lo, hi, zf,
-					  1, q, base, &aa, &dd);
-			continue;
-		}
-		for (c = 0; c < channels; c++, base += inner) {
-			if (dtype == GS_DTYPE_INT8)
-				quant_run(w + base * 4, inner, GS_DTYPE_INT8, scale + c, lo + c,
-					  hi + c, zf + c, 0, q, base, &aa, &dd);
-			else if (dtype == GS_DTYPE_UINT8)
-				quant_run(w + base * 4, inner, GS_DTYPE_UINT8, scale + c, lo + c,
-					  hi + c, zf + c, 0, q, base, &aa, &dd);
-			else
-				quant_run(w + base * 4, inner, dtype, scale + c, lo + c,
-					  hi + c, zf + c, 0, q, base, &aa, &dd);
-		}
+	j = (struct quant_job){ .w = w, .outer = outer, .channels = channels, .inner = inner,
+				.dtype = dtype, .scale = scale, .lo = lo, .hi = hi, .zf = zf, .q = q };
+	/* 4-bit outputs share bytes between neighbours: one task writes all;
+	 * otherwise a fixed split, so the sums do not depend on the cores */
+	j.units_per_task = dtype == GS_DTYPE_INT4 || dtype == GS_DTYPE_UINT4 ? units :
+			   units_per_task(inner == 1 ? channels : inner);
+	n_tasks = units ? (units + j.units_per_task - 1) / j.units_per_task : 0;
+	j.aa = gs_xcalloc(n_tasks * 2 + 1, sizeof(double));
+	j.dd = j.aa + n_tasks;
+	gs_parallel_for(n_tasks, apply_task, &j);
+	for (t = 0; t < n_tasks; t++) {
+		aa += j.aa[t];
+		dd += j.dd[t];
 	}
 	if (sum_aa)
 		*sum_aa += aa;
 	if (sum_dd)
 		*sum_dd += dd;
+	free(j.aa);
 	free(lo);
-}
-
-void gs_quant_apply(const void *w, size_t outer, size_t channels, size_t inner,
-		    int dtype, const float *scale, const int32_t *zero_point,
-		    void *q, double *sum_aa, double *sum_dd)
-{
-	apply_rows(w, outer, channels, channels, inner, dtype, scale, zero_point, q,
-		   sum_aa, sum_dd);
 }
 
 /* Range then quantization.  (Tiling columns so the weight comes from

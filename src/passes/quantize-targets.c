@@ -173,22 +173,6 @@ float *gs_quant_aligned_copy(const struct gs_tensor *t)
 	return copy;
 }
 
-void gs_quant_prefault(const void *p, size_t n, bool write)
-{
-	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-	uintptr_t lo = (uintptr_t)p & ~(page - 1);
-	uintptr_t hi = ((uintptr_t)p + n + page - 1) & ~(page - 1);
-
-	/* one call maps every page instead of a fault per page; a kernel
-	 * without it (before 5.14) just faults as usual */
-#if defined(MADV_POPULATE_READ) && defined(MADV_POPULATE_WRITE)
-	if (n >= (1u << 20))
-		madvise((void *)lo, hi - lo, write ? MADV_POPULATE_WRITE : MADV_POPULATE_READ);
-#else
-	(void)lo; (void)hi; (void)write;
-#endif
-}
-
 void gs_quant_drop_pages(const struct gs_tensor *t)
 {
 	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "graphsmith/onnx.h"
 #include "passes/quantize-internal.h"
 
 struct done {
@@ -33,6 +34,8 @@ struct run {
 	uint64_t bytes_before, bytes_after;
 	struct done *done;
 	int n_done, done_alloc;
+	void *fetch_buf;		/* a weight's bytes, read from the file */
+	size_t fetch_cap;
 };
 
 static void say(struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -140,10 +143,10 @@ static int do_int8(struct run *r, struct gs_quant_target *tg, const void *w, cha
 	}
 	scale = gs_xmalloc(channels * sizeof(float));
 	zp = gs_xmalloc(channels * sizeof(int32_t));
-	q = gs_xmalloc(n);
+	/* huge pages: a first write per 2 MiB instead of per 4 KiB page,
+	 * and those first writes happen in the parallel kernel below */
+	q = gs_xmalloc_huge(n);
 	zq = gs_xmalloc(channels);
-	gs_quant_prefault(w, n * 4, false);
-	gs_quant_prefault(q, n, true);
 	gs_quant_tensor(w, outer, channels, inner, dtype, r->o->symmetric, scale, zp, q, &aa, &dd);
 	zmin = zmax = zp[0];
 	for (i = 0; i < (int)channels; i++) {
@@ -280,6 +283,7 @@ static int visit(struct gs_quant_target *tg, void *ctx)
 {
 	struct run *r = ctx;
 	const struct gs_tensor *t = tg->t;
+	const void *w;
 	char esc[256];
 	int i, out;
 
@@ -294,15 +298,23 @@ static int visit(struct gs_quant_target *tg, void *ctx)
 		}
 	}
 	gs_escape(tg->owner->values[tg->owner_value]->name, esc, sizeof(esc));
-	/* the kernels read the mapped bytes in place, at any alignment */
 	r->bytes_before += (size_t)t->numel * 4;
+	/* the kernels read at any alignment; a weight in the mapped file is
+	 * read into one buffer reused for every weight (src/onnx/fetch.c) */
+	if (r->fetch_cap < t->nbytes) {
+		free(r->fetch_buf);
+		r->fetch_cap = t->nbytes;
+		r->fetch_buf = gs_xmalloc_huge(r->fetch_cap);
+	}
+	w = gs_onnx_fetch(r->m, t->data, t->nbytes, r->fetch_buf);
 	if (r->o->mode == GS_QUANT_INT4)
-		out = do_int4(r, tg, t->data, esc);
+		out = do_int4(r, tg, w, esc);
 	else if (r->o->mode == GS_QUANT_FP16)
-		out = do_fp16(r, tg, t->data, esc);
+		out = do_fp16(r, tg, w, esc);
 	else
-		out = do_int8(r, tg, t->data, esc);
-	gs_quant_drop_pages(t);
+		out = do_int8(r, tg, w, esc);
+	if (w == t->data)
+		gs_quant_drop_pages(t);
 	GS_GROW(r->done, r->n_done + 1, r->done_alloc);
 	r->done[r->n_done].g = tg->g;
 	r->done[r->n_done].t = t;
@@ -337,6 +349,7 @@ int gs_quant_weights(struct gs_model *m, const struct gs_quant_opts *o,
 		gs_quant_raise_opset(m, r.need_opset);
 	gs_quant_each_target(m, visit, &r);
 	free(r.done);
+	free(r.fetch_buf);
 	say(&r, "quantized %d weight%s (%s): %s -> %s, opset %lld", r.count,
 	    r.count == 1 ? "" : "s", gs_quant_describe(o, desc, sizeof(desc)),
 	    bytes_str(r.bytes_before, b0, sizeof(b0)), bytes_str(r.bytes_after, b1, sizeof(b1)),

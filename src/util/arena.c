@@ -20,18 +20,22 @@ struct gs_arena_block {
  * small objects, and faulting that in 4 KiB pages was a third of the load. */
 enum { ARENA_BLOCK = 64 * 1024, ARENA_BLOCK_MAX = 2 * 1024 * 1024 };
 
+void *gs_xmalloc_huge(size_t n)
+{
+	void *p;
+
+	if (n < ARENA_BLOCK_MAX)
+		return gs_xmalloc(n);
+	p = aligned_alloc(ARENA_BLOCK_MAX, (n + ARENA_BLOCK_MAX - 1) & ~(size_t)(ARENA_BLOCK_MAX - 1));
+	if (!p)
+		return gs_xmalloc(n);
+	madvise(p, n, MADV_HUGEPAGE);
+	return p;
+}
+
 static struct gs_arena_block *new_block(size_t size)
 {
-	struct gs_arena_block *b;
-
-	if (size + sizeof(*b) < ARENA_BLOCK_MAX)
-		return gs_xmalloc(sizeof(*b) + size);
-	b = aligned_alloc(ARENA_BLOCK_MAX, (sizeof(*b) + size + ARENA_BLOCK_MAX - 1) &
-			  ~(size_t)(ARENA_BLOCK_MAX - 1));
-	if (!b)
-		return gs_xmalloc(sizeof(*b) + size);
-	madvise(b, sizeof(*b) + size, MADV_HUGEPAGE);
-	return b;
+	return gs_xmalloc_huge(sizeof(struct gs_arena_block) + size);
 }
 
 void gs_arena_init(struct gs_arena *a)

@@ -11,6 +11,8 @@ mlp.onnx      Gemm transB=1, Gemm transB=0, and one weight shared by two MatMuls
 matmul.onnx   MatMul on a 3-D activation with 2-D weights, Add, Relu
 const.onnx    weights in Constant nodes (Conv and MatMul)
 if.onnx       an If whose branches use an outer initializer and their own
+wide.onnx     weights big enough to be split across threads (a 1024x1536
+              MatMul, a 256x128x3x3 Conv), a third of them exactly zero
 Deterministic (numpy default_rng seeds).
 """
 import os
@@ -152,6 +154,24 @@ def if_model(outdir):
     save(outdir, "if.onnx", g)
 
 
+def wide(outdir):
+    mw, cw = w(1024, 1536), w(256, 128, 3, 3)
+    for a in (mw, cw):
+        flat = a.reshape(-1)
+        flat[rng.random(flat.size) < 1 / 3] = 0.0
+        flat[::97] = -0.0
+    nodes = [
+        helper.make_node("Conv", ["x", "cw"], ["c"], pads=[1, 1, 1, 1]),
+        helper.make_node("Flatten", ["c"], ["f"]),
+        helper.make_node("MatMul", ["f", "mw"], ["y"]),
+    ]
+    g = helper.make_graph(nodes, "wide",
+                          [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 128, 2, 2])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 1536])],
+                          [init("cw", cw), init("mw", mw)])
+    save(outdir, "wide.onnx", g)
+
+
 def main():
     if len(sys.argv) != 2:
         sys.stderr.write("usage: gen_quant_models.py OUTDIR\n")
@@ -165,6 +185,7 @@ def main():
     matmul(out)
     const(out)
     if_model(out)
+    wide(out)
     return 0
 
 

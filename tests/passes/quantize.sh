@@ -97,6 +97,36 @@ else
 	echo "# no undo in this build: undo checks skipped"
 fi
 
+# Big weights are split across threads (src/util/parallel.c): the values
+# equal a numpy reference exactly, and one thread or four give the same
+# bytes and the same step report (zero counts, sampled zstd size).
+if [ -x "$GS_BIN" ]; then
+	for t in 1 4; do
+		GS_THREADS=$t "$GS_BIN" apply -c "quantize int8 per-channel" -o "$out/wide.$t.onnx" \
+			"$dir/wide.onnx" >"$out/wide.$t.log" 2>&1 || fail "wide model, $t threads: $(cat "$out/wide.$t.log")"
+	done
+	if n=$("$GS_PYTHON" "$top_srcdir/tests/passes/quant_exact.py" "$dir/wide.onnx" "$out/wide.1.onnx"); then
+		[ "$n" = 2 ] && pass "wide model: int8 per-channel equals numpy exactly (2 weights)" ||
+			fail "wide model: $n weights checked, want 2"
+	else
+		fail "wide model: $n"
+	fi
+	cmp -s "$out/wide.1.onnx" "$out/wide.4.onnx" && cmp -s "$out/wide.1.log" "$out/wide.4.log" &&
+		pass "wide model: 1 and 4 threads give the same bytes and report" ||
+		fail "wide model: 1 and 4 threads differ"
+	# the report's sparsity counts the zeros (-0.0 too) the generator wrote
+	want=$("$GS_PYTHON" -c '
+import sys, onnx, numpy as np
+from onnx import numpy_helper
+m = onnx.load(sys.argv[1])
+ws = [numpy_helper.to_array(t) for t in m.graph.initializer]
+print("%.1f%%" % (100.0 * sum(int(np.sum(w == 0)) for w in ws) / sum(w.size for w in ws)))' "$dir/wide.onnx")
+	got=$(GS_THREADS=3 "$GS_BIN" apply -c "history" -o "$out/wide.h.onnx" "$dir/wide.onnx" |
+		awk '$2 == "baseline" { print $NF }')
+	[ "$got" = "$want" ] && pass "baseline sparsity $want counted across threads" ||
+		fail "baseline sparsity: got '$got', want '$want'"
+fi
+
 refuse() {	# refuse WHAT MODEL MESSAGE COMMAND...
 	what=$1 m=$2 msg=$3
 	shift 3

@@ -110,6 +110,50 @@ static void test_hash(void **state)
 	assert_int_not_equal(gs_mix64(0), 0);
 }
 
+struct ran {
+	int *count;
+	int bad_worker;
+};
+
+static void mark(void *ctx, size_t task, int worker)
+{
+	struct ran *r = ctx;
+
+	r->count[task]++;		/* each task has its own slot: no race */
+	if (worker < 0 || worker >= gs_worker_count())
+		r->bad_worker = 1;
+}
+
+/* Every task runs exactly once, whatever the thread count. */
+static void test_parallel_for(void **state)
+{
+	int count[1000] = { 0 };
+	struct ran r = { count, 0 };
+	size_t i;
+
+	(void)state;
+	setenv("GS_THREADS", "4", 1);
+	assert_int_equal(gs_worker_count(), 4);
+	gs_parallel_for(1000, mark, &r);
+	gs_parallel_for(0, mark, &r);
+	gs_parallel_for(3, mark, &r);	/* fewer tasks than threads */
+	for (i = 0; i < 1000; i++)
+		assert_int_equal(count[i], i < 3 ? 2 : 1);
+	assert_int_equal(r.bad_worker, 0);
+}
+
+/* A buffer for big scratch space: usable end to end, freed by free(). */
+static void test_xmalloc_huge(void **state)
+{
+	size_t n = (4u << 20) + 123;
+	unsigned char *p = gs_xmalloc_huge(n);
+
+	(void)state;
+	memset(p, 0xa5, n);
+	assert_int_equal(p[n - 1], 0xa5);
+	free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -120,6 +164,8 @@ int main(void)
 		cmocka_unit_test(test_arena),
 		cmocka_unit_test(test_format_bytes),
 		cmocka_unit_test(test_hash),
+		cmocka_unit_test(test_parallel_for),
+		cmocka_unit_test(test_xmalloc_huge),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
