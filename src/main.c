@@ -40,6 +40,32 @@ struct gs_model *gs_cli_load(const char *path)
 	return m;
 }
 
+int gs_cli_load_pair(const char *path_a, const char *path_b, struct gs_model **a,
+		     struct gs_model **b)
+{
+	const char *paths[2] = { path_a, path_b };
+	struct gs_model *out[2];
+	struct gs_error errs[2];
+	int i;
+
+	if (!gs_onnx_load_many(2, paths, &gs_cli_load_opts, out, errs)) {
+		*a = out[0];
+		*b = out[1];
+		return 0;
+	}
+	/* the first failure, as loading one after the other would report */
+	for (i = 0; i < 2; i++)
+		if (!out[i]) {
+			fprintf(stderr, "graphsmith: %s\n", errs[i].msg);
+			break;
+		}
+	for (i = 0; i < 2; i++)
+		if (out[i])
+			gs_model_free(out[i]);
+	*a = *b = NULL;
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;

@@ -14,5 +14,9 @@ int gs_cli_workbench(int argc, char **argv);	/* no subcommand: the TUI */
 
 /* Loads or prints "graphsmith: <error>" and returns NULL. */
 struct gs_model *gs_cli_load(const char *path);
+/* Both at once (in parallel); on failure prints the first error, frees
+ * whatever loaded and returns -1. */
+int gs_cli_load_pair(const char *path_a, const char *path_b, struct gs_model **a,
+		     struct gs_model **b);
 
 #endif

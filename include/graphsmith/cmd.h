@@ -65,6 +65,9 @@ void gs_workspace_release(struct gs_workspace *ws);
 /* Opens a model into side 'a' or 'b'; one model opened alone becomes B with
  * an untouched copy as A (so every step shows as a diff). */
 int gs_workspace_open(struct gs_workspace *ws, char side, const char *path, struct gs_error *err);
+/* Opens A and B at once (loaded in parallel); B's history starts empty. */
+int gs_workspace_open_pair(struct gs_workspace *ws, const char *path_a, const char *path_b,
+			   struct gs_error *err);
 /* The current match, recomputed if an edit made it stale. */
 struct gs_match *gs_workspace_match(struct gs_workspace *ws, struct gs_error *err);
 void gs_workspace_invalidate(struct gs_workspace *ws);

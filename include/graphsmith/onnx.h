@@ -23,6 +23,11 @@ struct gs_load_opts {
  * NULL and err says "cannot read 'PATH': what is wrong". */
 struct gs_model *gs_onnx_load(const char *path, const struct gs_load_opts *opts,
 			      struct gs_error *err);
+/* Loads n models at once, on up to n threads: out[i] from paths[i], or NULL
+ * with errs[i] set.  Returns 0 when all loaded, else -1 (the others are
+ * loaded all the same; the caller frees them). */
+int gs_onnx_load_many(int n, const char *const *paths, const struct gs_load_opts *opts,
+		      struct gs_model **out, struct gs_error *errs);
 
 enum gs_external_mode {
 	GS_EXTERNAL_AUTO,	/* only when the model needs it (over 2 GB) */

@@ -47,7 +47,7 @@ int gs_cli_diff(int argc, char **argv)
 		fputs(diff_usage, stderr);
 		return 2;
 	}
-	if (!(a = gs_cli_load(argv[optind])) || !(b = gs_cli_load(argv[optind + 1])))
+	if (gs_cli_load_pair(argv[optind], argv[optind + 1], &a, &b))
 		goto out;
 	if (!(m = gs_match_models(a, b, &opts, &err))) {
 		fprintf(stderr, "graphsmith: %s\n", err.msg);

@@ -59,41 +59,78 @@ void gs_workspace_release(struct gs_workspace *ws)
 	gs_workspace_init(ws);
 }
 
-int gs_workspace_open(struct gs_workspace *ws, char side, const char *path, struct gs_error *err)
+/* Loads paths[0..n) in parallel; on failure frees what loaded and keeps
+ * the first error. */
+static int load_models(struct gs_workspace *ws, int n, const char *const *paths,
+		       struct gs_model **out, struct gs_error *err)
 {
-	struct gs_model *m, *base = NULL;
+	struct gs_error errs[2];
+	int i;
 
-	if (side == 'A' || side == 'B')
-		side = (char)(side - 'A' + 'a');
-	if (side != 'a' && side != 'b')
-		return gs_error_set(err, "unknown side '%c' (use A or B)", side);
-	if (!(m = gs_onnx_load(path, &ws->load_opts, err)))
-		return -1;
-	/* B alone gets a second load as its baseline: the reader maps the
-	 * file, so this costs the structure, not the weights. */
-	if (side == 'b' && (!ws->a || ws->a_is_baseline) &&
-	    !(base = gs_onnx_load(path, &ws->load_opts, err))) {
-		gs_model_free(m);
-		return -1;
+	if (!gs_onnx_load_many(n, paths, &ws->load_opts, out, errs))
+		return 0;
+	for (i = n - 1; i >= 0; i--) {
+		if (!out[i])
+			*err = errs[i];
+		else
+			gs_model_free(out[i]);
 	}
+	return -1;
+}
+
+static void install(struct gs_workspace *ws, char side, struct gs_model *m, const char *path)
+{
 	gs_workspace_invalidate(ws);
 	drop_side(ws, side);
 	if (side == 'a') {
 		ws->a = m;
 		ws->path_a = gs_xstrdup(path);
-		return 0;
+		ws->a_is_baseline = false;
+		return;
 	}
 	ws->b = m;
 	ws->path_b = gs_xstrdup(path);
-	if (base) {
-		drop_side(ws, 'a');
-		ws->a = base;
-		ws->path_a = gs_xstrdup(path);
-		ws->a_is_baseline = true;
-	}
 #if GS_CMD_HAVE_HISTORY
 	ws->history = gs_history_new(ws->b);
 #endif
+}
+
+int gs_workspace_open(struct gs_workspace *ws, char side, const char *path, struct gs_error *err)
+{
+	const char *paths[2] = { path, path };
+	struct gs_model *m[2];
+
+	if (side == 'A' || side == 'B')
+		side = (char)(side - 'A' + 'a');
+	if (side != 'a' && side != 'b')
+		return gs_error_set(err, "unknown side '%c' (use A or B)", side);
+	/* B alone gets a second load as its baseline: the reader maps the
+	 * file, so this costs the structure, not the weights, and the two
+	 * loads run in parallel. */
+	if (side == 'b' && (!ws->a || ws->a_is_baseline)) {
+		if (load_models(ws, 2, paths, m, err))
+			return -1;
+		install(ws, 'a', m[1], path);
+		ws->a_is_baseline = true;
+		install(ws, 'b', m[0], path);
+		return 0;
+	}
+	if (load_models(ws, 1, paths, m, err))
+		return -1;
+	install(ws, side, m[0], path);
+	return 0;
+}
+
+int gs_workspace_open_pair(struct gs_workspace *ws, const char *path_a, const char *path_b,
+			   struct gs_error *err)
+{
+	const char *paths[2] = { path_a, path_b };
+	struct gs_model *m[2];
+
+	if (load_models(ws, 2, paths, m, err))
+		return -1;
+	install(ws, 'a', m[0], path_a);
+	install(ws, 'b', m[1], path_b);
 	return 0;
 }
 

@@ -616,3 +616,34 @@ fail:
 	gs_error_prefix(err, "cannot read '%s'", gs_escape(path, pb, sizeof(pb)));
 	return NULL;
 }
+
+/* Two models (the two sides of a diff, or a model and its baseline) load
+ * in parallel: loading is most of a diff of big graphs, and each load is
+ * one thread's work on its own file, arena and error. */
+struct load_job {
+	const char *const *paths;
+	const struct gs_load_opts *opts;
+	struct gs_model **out;
+	struct gs_error *errs;
+};
+
+static void load_one(void *ctx, size_t i, int worker)
+{
+	struct load_job *job = ctx;
+
+	(void)worker;
+	job->out[i] = gs_onnx_load(job->paths[i], job->opts, &job->errs[i]);
+}
+
+int gs_onnx_load_many(int n, const char *const *paths, const struct gs_load_opts *opts,
+		      struct gs_model **out, struct gs_error *errs)
+{
+	struct load_job job = { paths, opts, out, errs };
+	int i;
+
+	gs_parallel_for((size_t)n, load_one, &job);
+	for (i = 0; i < n; i++)
+		if (!out[i])
+			return -1;
+	return 0;
+}

@@ -113,9 +113,9 @@ static int open_models(struct gs_workspace *ws, int n, char **paths)
 {
 	struct gs_error err;
 
-	if (n == 2 && gs_workspace_open(ws, 'a', paths[0], &err) < 0)
+	if (n == 2 && gs_workspace_open_pair(ws, paths[0], paths[1], &err) < 0)
 		goto fail;
-	if (n >= 1 && gs_workspace_open(ws, 'b', paths[n - 1], &err) < 0)
+	if (n == 1 && gs_workspace_open(ws, 'b', paths[0], &err) < 0)
 		goto fail;
 	return 0;
 fail:

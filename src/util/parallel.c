@@ -28,20 +28,20 @@ struct worker {
 
 int gs_worker_count(void)
 {
-	static int cached;
+	static atomic_int cached;
 	const char *env;
 	long n;
 
-	if (cached)
-		return cached;
+	if (atomic_load(&cached))
+		return atomic_load(&cached);
 	env = getenv("GS_THREADS");
 	n = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
 	if (n < 1)
 		n = 1;
 	if (n > MAX_WORKERS)
 		n = MAX_WORKERS;
-	cached = (int)n;
-	return cached;
+	atomic_store(&cached, (int)n);
+	return (int)n;
 }
 
 static void drain(struct pool *p, int id)
