@@ -239,9 +239,10 @@ static int by_index(const void *a, const void *b)
 }
 
 /* Which channels of layer p survive: all but the k of lowest L1 norm. */
-static void choose(struct plan *p, const struct gs_tensor *w, bool rows_are_channels, int64_t k)
+static void choose(struct plan *p, const struct gs_model *m, const struct gs_tensor *w,
+		   bool rows_are_channels, int64_t k)
 {
-	float *f = gs_prune_floats(w);
+	float *f = gs_prune_floats(m, w);
 	struct norm *nv = gs_xcalloc((size_t)p->c, sizeof(*nv));
 	int64_t per = w->numel / p->c, i, j;
 
@@ -308,7 +309,7 @@ static void plan_layer(struct plan *p, double ratio)
 	}
 	if (only_first_output(p, n) || follow(p, n->outputs[0], 1, 0))
 		return;
-	choose(p, w, waxis == 0, k);
+	choose(p, g->model, w, waxis == 0, k);
 }
 
 /* ---- shapes: what the preview shows and the apply installs ---- */

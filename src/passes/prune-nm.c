@@ -128,7 +128,7 @@ int gs_prune_nm(struct gs_model *m, int n, int group, const struct gs_prune_opts
 		struct gs_tensor *t = layers[i].w;
 		struct gs_error why;
 		struct rows l;
-		int64_t row, c, k;
+		int64_t row, c, k, before, zeros;
 		float *f;
 
 		gs_escape(t->name ? t->name : "", name, sizeof(name));
@@ -143,7 +143,8 @@ int gs_prune_nm(struct gs_model *m, int n, int group, const struct gs_prune_opts
 			r.skipped++;
 			continue;
 		}
-		f = gs_prune_floats(t);
+		f = gs_prune_floats(m, t);
+		before = gs_prune_nonzero_bits(f, t->numel);
 		for (row = 0; row < l.n_rows; row++) {
 			int64_t base = row_base(&l, row);
 
@@ -151,9 +152,11 @@ int gs_prune_nm(struct gs_model *m, int n, int group, const struct gs_prune_opts
 				keep_n(f, base + c * l.step, l.step, group, n, tmp, idx);
 		}
 		r.elements += t->numel;
-		for (k = 0; k < t->numel; k++)
-			r.zeroed += f[k] == 0.0f;
-		r.layers += gs_prune_install(m, t, f);
+		for (k = 0, zeros = 0; k < t->numel; k++)
+			zeros += f[k] == 0.0f;
+		r.zeroed += zeros;
+		r.layers += gs_prune_install(m, t, f, gs_prune_nonzero_bits(f, t->numel) < before,
+					     zeros);
 	}
 	free(layers);
 	free(tmp);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "graphsmith/history.h"
+#include "graphsmith/onnx.h"
 #include "graphsmith/prune.h"
 
 void gs_prune_note(const struct gs_prune_opts *opts, const char *fmt, ...)
@@ -86,24 +87,40 @@ int gs_prune_collect(struct gs_model *m, const struct gs_prune_opts *opts,
 	return c.n;
 }
 
-float *gs_prune_floats(const struct gs_tensor *t)
+float *gs_prune_floats(const struct gs_model *m, const struct gs_tensor *t)
 {
-	float *f = gs_xmalloc((size_t)t->numel * sizeof(float) + 1);
+	size_t n = (size_t)t->numel * sizeof(float);
+	float *f = gs_xmalloc_huge(n + 1);
+	const void *src = gs_onnx_fetch(m, t->data, n, f);
 
 	/* raw_data in a mapping may sit at any offset: copy, never cast */
-	memcpy(f, t->data, (size_t)t->numel * sizeof(float));
+	if (src != f)
+		memcpy(f, src, n);
 	return f;
 }
 
-int gs_prune_install(struct gs_model *m, struct gs_tensor *t, float *data)
+int64_t gs_prune_nonzero_bits(const float *f, int64_t n)
 {
-	size_t nbytes = (size_t)t->numel * sizeof(float);
+	int64_t i, count = 0;
+	uint32_t u;
 
-	if (!memcmp(data, t->data, nbytes)) {
+	for (i = 0; i < n; i++) {
+		memcpy(&u, &f[i], sizeof(u));
+		count += u != 0;
+	}
+	return count;
+}
+
+int gs_prune_install(struct gs_model *m, struct gs_tensor *t, float *data, bool changed,
+		     int64_t zeros)
+{
+	if (!changed) {
 		free(data);
 		return 0;
 	}
-	gs_tensor_replace(m, t, t->dtype, t->rank, t->dims, data, nbytes);
+	gs_tensor_replace(m, t, t->dtype, t->rank, t->dims, data, (size_t)t->numel * sizeof(float));
+	t->zeros = zeros;
+	t->zeros_known = true;
 	return 1;
 }
 
