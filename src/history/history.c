@@ -46,7 +46,7 @@ static void park_removed(struct gs_history *h, struct gs_step *s)
 		struct gs_value *v;
 		struct gs_tensor *t;
 
-		if (r->e.kind != GS_EDIT_INITIALIZER_REMOVE || r->blob.z)
+		if (r->e.kind != GS_EDIT_INITIALIZER_REMOVE || r->blob.chunks)
 			continue;
 		v = r->e.g->values[r->e.value];
 		t = v->param;

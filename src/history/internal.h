@@ -8,17 +8,25 @@
 
 #include "graphsmith/history.h"
 
-/* A before-image squeezed with zstd; 4-byte elements are first split
- * into byte planes (the exponents then compress well), or, when many are
- * zero, stored as a bitmap plus the non-zero ones. */
+/* A before-image squeezed with zstd, in chunks packed on every core; in
+ * each chunk 4-byte elements are first split into byte planes (the
+ * exponents then compress well), or, when many are zero, stored as a
+ * bitmap plus the non-zero ones. */
 enum gs_blob_mode { GS_BLOB_RAW, GS_BLOB_PLANES, GS_BLOB_SPARSE };
 
-struct gs_blob {
+struct gs_blob_chunk {
 	uint8_t *z;
 	size_t len;			/* compressed bytes */
 	size_t raw_len;			/* bytes before compression */
+	size_t nbytes;			/* bytes of the image it holds */
 	enum gs_blob_mode mode;
 	size_t nnz;			/* SPARSE: non-zero elements */
+};
+
+struct gs_blob {
+	struct gs_blob_chunk *chunks;	/* NULL when nothing is packed */
+	int n_chunks;
+	size_t len;			/* compressed bytes in all */
 };
 
 void gs_blob_pack(struct gs_blob *b, const void *data, size_t nbytes, int dtype);

@@ -66,11 +66,11 @@ static struct cut find_cut(const uint32_t *keys, size_t n, size_t k)
 static int64_t apply_cut(float *f, int64_t n, struct cut *c)
 {
 	int64_t i, zeros = 0;
-	uint32_t u;
+	uint32_t u, t = c->t;	/* a local: stores to f must not reload it */
 
 	for (i = 0; i < n; i++) {
 		memcpy(&u, &f[i], sizeof(u));
-		u = (u & 0x7fffffffu) < c->t ? 0 : u;
+		u = (u & 0x7fffffffu) < t ? 0 : u;
 		memcpy(&f[i], &u, sizeof(u));
 		zeros += (u & 0x7fffffffu) == 0;
 	}

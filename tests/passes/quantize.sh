@@ -111,6 +111,13 @@ if [ -x "$GS_BIN" ]; then
 	else
 		fail "wide model: $n"
 	fi
+	# before-images over 4 MB are packed in chunks on every core
+	"$GS_BIN" apply -o "$out/wide.base.onnx" "$dir/wide.onnx" &&
+	"$GS_BIN" apply -c "prune magnitude 0.5; quantize int8 per-channel; prune magnitude 0.9; undo; undo; undo" \
+		-o "$out/wide.undone.onnx" "$dir/wide.onnx" >/dev/null &&
+	cmp -s "$out/wide.base.onnx" "$out/wide.undone.onnx" &&
+		pass "wide model: prune, quantize, undo all saves the original bytes" ||
+		fail "wide model: undo after prune and quantize"
 	cmp -s "$out/wide.1.onnx" "$out/wide.4.onnx" && cmp -s "$out/wide.1.log" "$out/wide.4.log" &&
 		pass "wide model: 1 and 4 threads give the same bytes and report" ||
 		fail "wide model: 1 and 4 threads differ"
