@@ -112,27 +112,29 @@ static struct colour *colour_slot(struct colour *t, size_t cap, uint64_t key)
 }
 
 /* Ops that carry too little information to anchor on their own. */
-static bool low_info(const char *op)
+static bool low_info(int op)
 {
-	static const char *const ops[] = {
-		"Identity", "Shape", "Constant", "Cast", "Reshape", "Unsqueeze", "Squeeze",
-		"Gather", "Concat", "Transpose", NULL
-	};
-	int i;
-
-	for (i = 0; ops[i]; i++)
-		if (!strcmp(op, ops[i]))
-			return true;
-	return false;
+	switch (op) {
+	case OP_Identity: case OP_Shape: case OP_Constant: case OP_Cast: case OP_Reshape:
+	case OP_Unsqueeze: case OP_Squeeze: case OP_Gather: case OP_Concat: case OP_Transpose:
+		return true;
+	default:
+		return false;
+	}
 }
 
 void anchor_unique(struct mctx *c, int round)
 {
-	size_t cap = 16;
+	size_t cap = 16, n = 2;
 	struct colour *t;
 	int k;
 
-	while (cap < (size_t)(c->A.n_order + c->B.n_order) * 2 + 2)
+	/* sized by what is still unmatched: fresh pages cost more than counting */
+	for (k = 0; k < c->A.n_order; k++)
+		n += c->A.match[c->A.order[k]] < 0;
+	for (k = 0; k < c->B.n_order; k++)
+		n += c->B.match[c->B.order[k]] < 0;
+	while (cap < n * 2)
 		cap *= 2;
 	t = gs_xcalloc(cap, sizeof(*t));
 	for (k = 0; k < c->A.n_order; k++) {
@@ -164,7 +166,7 @@ void anchor_unique(struct mctx *c, int round)
 		s = colour_slot(t, cap, c->A.sig[round][a]);
 		if (s->ca != 1 || s->cb != 1 || c->B.match[s->lb] >= 0)
 			continue;
-		if (round < 2 && low_info(c->A.vop[a]))
+		if (round < 2 && low_info(c->A.vop_id[a]))
 			continue;
 		set_pair(c, a, s->lb, GS_METHOD_ANCHOR, 0.5f + 0.5f * (float)round / GS_WL_ROUNDS);
 	}

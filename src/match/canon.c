@@ -15,7 +15,7 @@
 enum { D_ALL_INT, D_INT, D_FLOAT, D_STR };
 
 struct attr_default {
-	const char *op;		/* NULL: any op */
+	int op;			/* ops.h id, OP_NONE: any op */
 	const char *name;
 	int kind;
 	double num;
@@ -24,76 +24,76 @@ struct attr_default {
 };
 
 static const struct attr_default defaults[] = {
-	{ "Conv", "strides", D_ALL_INT, 1, NULL, 0, 0 },
-	{ "Conv", "dilations", D_ALL_INT, 1, NULL, 0, 0 },
-	{ "Conv", "pads", D_ALL_INT, 0, NULL, 0, 0 },
-	{ "Conv", "group", D_INT, 1, NULL, 0, 0 },
-	{ "Conv", "auto_pad", D_STR, 0, "NOTSET", 0, 0 },
-	{ "ConvTranspose", "strides", D_ALL_INT, 1, NULL, 0, 0 },
-	{ "ConvTranspose", "dilations", D_ALL_INT, 1, NULL, 0, 0 },
-	{ "ConvTranspose", "pads", D_ALL_INT, 0, NULL, 0, 0 },
-	{ "ConvTranspose", "output_padding", D_ALL_INT, 0, NULL, 0, 0 },
-	{ "ConvTranspose", "group", D_INT, 1, NULL, 0, 0 },
-	{ "ConvTranspose", "auto_pad", D_STR, 0, "NOTSET", 0, 0 },
-	{ "MaxPool", "strides", D_ALL_INT, 1, NULL, 0, 0 },
-	{ "MaxPool", "dilations", D_ALL_INT, 1, NULL, 0, 0 },
-	{ "MaxPool", "pads", D_ALL_INT, 0, NULL, 0, 0 },
-	{ "MaxPool", "ceil_mode", D_INT, 0, NULL, 0, 0 },
-	{ "MaxPool", "storage_order", D_INT, 0, NULL, 0, 0 },
-	{ "MaxPool", "auto_pad", D_STR, 0, "NOTSET", 0, 0 },
-	{ "AveragePool", "strides", D_ALL_INT, 1, NULL, 0, 0 },
-	{ "AveragePool", "pads", D_ALL_INT, 0, NULL, 0, 0 },
-	{ "AveragePool", "ceil_mode", D_INT, 0, NULL, 0, 0 },
-	{ "AveragePool", "count_include_pad", D_INT, 0, NULL, 0, 0 },
-	{ "AveragePool", "auto_pad", D_STR, 0, "NOTSET", 0, 0 },
-	{ "Gemm", "alpha", D_FLOAT, 1, NULL, 0, 0 },
-	{ "Gemm", "beta", D_FLOAT, 1, NULL, 0, 0 },
-	{ "Gemm", "transA", D_INT, 0, NULL, 0, 0 },
-	{ "BatchNormalization", "epsilon", D_FLOAT, 1e-5, NULL, 0, 0 },
-	{ "BatchNormalization", "momentum", D_FLOAT, 0.9, NULL, 0, 0 },
-	{ "BatchNormalization", "training_mode", D_INT, 0, NULL, 0, 0 },
-	{ "LayerNormalization", "axis", D_INT, -1, NULL, 0, 0 },
-	{ "LayerNormalization", "epsilon", D_FLOAT, 1e-5, NULL, 0, 0 },
-	{ "LayerNormalization", "stash_type", D_INT, 1, NULL, 0, 0 },
-	{ "Softmax", "axis", D_INT, 1, NULL, 0, 12 },
-	{ "Softmax", "axis", D_INT, -1, NULL, 13, 0 },
-	{ "LogSoftmax", "axis", D_INT, 1, NULL, 0, 12 },
-	{ "LogSoftmax", "axis", D_INT, -1, NULL, 13, 0 },
-	{ "Flatten", "axis", D_INT, 1, NULL, 0, 0 },
-	{ "Gather", "axis", D_INT, 0, NULL, 0, 0 },
-	{ "Concat", "axis", D_INT, 0, NULL, -1, -1 },
-	{ "LeakyRelu", "alpha", D_FLOAT, 0.01, NULL, 0, 0 },
-	{ "Elu", "alpha", D_FLOAT, 1, NULL, 0, 0 },
-	{ "HardSigmoid", "alpha", D_FLOAT, 0.2, NULL, 0, 0 },
-	{ "HardSigmoid", "beta", D_FLOAT, 0.5, NULL, 0, 0 },
-	{ "Gelu", "approximate", D_STR, 0, "none", 0, 0 },
-	{ "Dropout", "seed", D_INT, 0, NULL, -1, -1 },
-	{ NULL, "keepdims", D_INT, 1, NULL, 0, 0 },
-	{ NULL, "noop_with_empty_axes", D_INT, 0, NULL, 0, 0 },
-	{ "DequantizeLinear", "axis", D_INT, 1, NULL, 0, 0 },
-	{ "QuantizeLinear", "axis", D_INT, 1, NULL, 0, 0 },
-	{ "QuantizeLinear", "saturate", D_INT, 1, NULL, 0, 0 },
-	{ NULL, NULL, 0, 0, NULL, 0, 0 },
+	{ OP_Conv, "strides", D_ALL_INT, 1, NULL, 0, 0 },
+	{ OP_Conv, "dilations", D_ALL_INT, 1, NULL, 0, 0 },
+	{ OP_Conv, "pads", D_ALL_INT, 0, NULL, 0, 0 },
+	{ OP_Conv, "group", D_INT, 1, NULL, 0, 0 },
+	{ OP_Conv, "auto_pad", D_STR, 0, "NOTSET", 0, 0 },
+	{ OP_ConvTranspose, "strides", D_ALL_INT, 1, NULL, 0, 0 },
+	{ OP_ConvTranspose, "dilations", D_ALL_INT, 1, NULL, 0, 0 },
+	{ OP_ConvTranspose, "pads", D_ALL_INT, 0, NULL, 0, 0 },
+	{ OP_ConvTranspose, "output_padding", D_ALL_INT, 0, NULL, 0, 0 },
+	{ OP_ConvTranspose, "group", D_INT, 1, NULL, 0, 0 },
+	{ OP_ConvTranspose, "auto_pad", D_STR, 0, "NOTSET", 0, 0 },
+	{ OP_MaxPool, "strides", D_ALL_INT, 1, NULL, 0, 0 },
+	{ OP_MaxPool, "dilations", D_ALL_INT, 1, NULL, 0, 0 },
+	{ OP_MaxPool, "pads", D_ALL_INT, 0, NULL, 0, 0 },
+	{ OP_MaxPool, "ceil_mode", D_INT, 0, NULL, 0, 0 },
+	{ OP_MaxPool, "storage_order", D_INT, 0, NULL, 0, 0 },
+	{ OP_MaxPool, "auto_pad", D_STR, 0, "NOTSET", 0, 0 },
+	{ OP_AveragePool, "strides", D_ALL_INT, 1, NULL, 0, 0 },
+	{ OP_AveragePool, "pads", D_ALL_INT, 0, NULL, 0, 0 },
+	{ OP_AveragePool, "ceil_mode", D_INT, 0, NULL, 0, 0 },
+	{ OP_AveragePool, "count_include_pad", D_INT, 0, NULL, 0, 0 },
+	{ OP_AveragePool, "auto_pad", D_STR, 0, "NOTSET", 0, 0 },
+	{ OP_Gemm, "alpha", D_FLOAT, 1, NULL, 0, 0 },
+	{ OP_Gemm, "beta", D_FLOAT, 1, NULL, 0, 0 },
+	{ OP_Gemm, "transA", D_INT, 0, NULL, 0, 0 },
+	{ OP_BatchNormalization, "epsilon", D_FLOAT, 1e-5, NULL, 0, 0 },
+	{ OP_BatchNormalization, "momentum", D_FLOAT, 0.9, NULL, 0, 0 },
+	{ OP_BatchNormalization, "training_mode", D_INT, 0, NULL, 0, 0 },
+	{ OP_LayerNormalization, "axis", D_INT, -1, NULL, 0, 0 },
+	{ OP_LayerNormalization, "epsilon", D_FLOAT, 1e-5, NULL, 0, 0 },
+	{ OP_LayerNormalization, "stash_type", D_INT, 1, NULL, 0, 0 },
+	{ OP_Softmax, "axis", D_INT, 1, NULL, 0, 12 },
+	{ OP_Softmax, "axis", D_INT, -1, NULL, 13, 0 },
+	{ OP_LogSoftmax, "axis", D_INT, 1, NULL, 0, 12 },
+	{ OP_LogSoftmax, "axis", D_INT, -1, NULL, 13, 0 },
+	{ OP_Flatten, "axis", D_INT, 1, NULL, 0, 0 },
+	{ OP_Gather, "axis", D_INT, 0, NULL, 0, 0 },
+	{ OP_Concat, "axis", D_INT, 0, NULL, -1, -1 },
+	{ OP_LeakyRelu, "alpha", D_FLOAT, 0.01, NULL, 0, 0 },
+	{ OP_Elu, "alpha", D_FLOAT, 1, NULL, 0, 0 },
+	{ OP_HardSigmoid, "alpha", D_FLOAT, 0.2, NULL, 0, 0 },
+	{ OP_HardSigmoid, "beta", D_FLOAT, 0.5, NULL, 0, 0 },
+	{ OP_Gelu, "approximate", D_STR, 0, "none", 0, 0 },
+	{ OP_Dropout, "seed", D_INT, 0, NULL, -1, -1 },
+	{ OP_NONE, "keepdims", D_INT, 1, NULL, 0, 0 },
+	{ OP_NONE, "noop_with_empty_axes", D_INT, 0, NULL, 0, 0 },
+	{ OP_DequantizeLinear, "axis", D_INT, 1, NULL, 0, 0 },
+	{ OP_QuantizeLinear, "axis", D_INT, 1, NULL, 0, 0 },
+	{ OP_QuantizeLinear, "saturate", D_INT, 1, NULL, 0, 0 },
+	{ OP_NONE, NULL, 0, 0, NULL, 0, 0 },
 };
 
 /* ops whose constant inputs act as attributes: slot -> name */
 struct attr_slot {
-	const char *op;
+	int op;
 	int slot;
 	const char *name;
 };
 
 static const struct attr_slot attr_slots[] = {
-	{ "Reshape", 1, "shape" }, { "Expand", 1, "shape" }, { "Tile", 1, "repeats" },
-	{ "Squeeze", 1, "axes" }, { "Unsqueeze", 1, "axes" },
-	{ "ReduceMean", 1, "axes" }, { "ReduceSum", 1, "axes" }, { "ReduceMax", 1, "axes" },
-	{ "ReduceMin", 1, "axes" }, { "ReduceProd", 1, "axes" }, { "ReduceL2", 1, "axes" },
-	{ "Split", 1, "split" }, { "Pad", 1, "pads" }, { "Pad", 2, "constant_value" },
-	{ "Slice", 1, "starts" }, { "Slice", 2, "ends" }, { "Slice", 3, "axes" },
-	{ "Slice", 4, "steps" }, { "Clip", 1, "min" }, { "Clip", 2, "max" },
-	{ "Resize", 1, "roi" }, { "Resize", 2, "scales" }, { "Resize", 3, "sizes" },
-	{ "TopK", 1, "K" }, { "Upsample", 1, "scales" }, { "ConstantOfShape", 0, "shape" },
-	{ NULL, 0, NULL },
+	{ OP_Reshape, 1, "shape" }, { OP_Expand, 1, "shape" }, { OP_Tile, 1, "repeats" },
+	{ OP_Squeeze, 1, "axes" }, { OP_Unsqueeze, 1, "axes" },
+	{ OP_ReduceMean, 1, "axes" }, { OP_ReduceSum, 1, "axes" }, { OP_ReduceMax, 1, "axes" },
+	{ OP_ReduceMin, 1, "axes" }, { OP_ReduceProd, 1, "axes" }, { OP_ReduceL2, 1, "axes" },
+	{ OP_Split, 1, "split" }, { OP_Pad, 1, "pads" }, { OP_Pad, 2, "constant_value" },
+	{ OP_Slice, 1, "starts" }, { OP_Slice, 2, "ends" }, { OP_Slice, 3, "axes" },
+	{ OP_Slice, 4, "steps" }, { OP_Clip, 1, "min" }, { OP_Clip, 2, "max" },
+	{ OP_Resize, 1, "roi" }, { OP_Resize, 2, "scales" }, { OP_Resize, 3, "sizes" },
+	{ OP_TopK, 1, "K" }, { OP_Upsample, 1, "scales" }, { OP_ConstantOfShape, 0, "shape" },
+	{ OP_NONE, 0, NULL },
 };
 
 uint64_t hash_ints(const int64_t *v, int n)
@@ -186,13 +186,14 @@ static uint64_t tensor_hash(const struct gs_tensor *t)
 
 static bool is_default(const struct mview *v, const struct gs_node *n, const struct gs_attr *a)
 {
-	int64_t opset = gs_model_opset(v->model, "");
+	int64_t opset = v->opset;
 	int i, k;
 
 	for (k = 0; defaults[k].name; k++) {
 		const struct attr_default *d = &defaults[k];
 
-		if ((d->op && (strcmp(d->op, n->op_type) || n->domain[0])) || strcmp(d->name, a->name))
+		if ((d->op && d->op != v->op[n->id]) || d->name[0] != a->name[0] ||
+		    strcmp(d->name, a->name))
 			continue;
 		if (d->min_opset < 0 || (d->min_opset && opset < d->min_opset) ||
 		    (d->max_opset && opset > d->max_opset))
@@ -216,14 +217,15 @@ static bool is_default(const struct mview *v, const struct gs_node *n, const str
 	return false;
 }
 
-bool canon_attr_slot(const struct gs_node *n, int slot, const char **name)
+bool canon_attr_slot(const struct mview *v, const struct gs_node *n, int slot,
+		     const char **name)
 {
-	int k;
+	int k, op = v->op[n->id];
 
-	if (n->domain[0])
+	if (op == OP_NONE)
 		return false;
 	for (k = 0; attr_slots[k].op; k++)
-		if (attr_slots[k].slot == slot && !strcmp(attr_slots[k].op, n->op_type)) {
+		if (attr_slots[k].slot == slot && attr_slots[k].op == op) {
 			if (name)
 				*name = attr_slots[k].name;
 			return true;
@@ -241,7 +243,7 @@ int canon_node_attrs(struct mview *v, const struct gs_node *n, struct cattr *out
 
 		if (is_default(v, n, a))
 			continue;
-		if (op_is(n, "Gemm") && !strcmp(a->name, "transB"))
+		if (v->op[n->id] == OP_Gemm && !strcmp(a->name, "transB"))
 			continue;	/* weight layout is normalized instead */
 		out[cnt].name = a->name;
 		out[cnt].attr = a;
@@ -253,7 +255,7 @@ int canon_node_attrs(struct mview *v, const struct gs_node *n, struct cattr *out
 		const char *name;
 		const struct gs_tensor *t;
 
-		if (!canon_attr_slot(n, i, &name) || n->inputs[i] < 0)
+		if (!canon_attr_slot(v, n, i, &name) || n->inputs[i] < 0)
 			continue;
 		t = gs_graph_param_of(v->g, n->inputs[i]);
 		if (!t)
@@ -347,16 +349,14 @@ void canon_attrs(struct mview *v)
 	struct cattr tmp[64];
 	int i, total = 0, alloc = 0;
 
-	v->at_off = gs_xcalloc((size_t)v->nn + 1, sizeof(int));
-	v->at_cnt = gs_xcalloc((size_t)v->nn + 1, sizeof(int));
 	for (i = 0; i < v->nn; i++) {
 		const struct gs_node *n = v->g->nodes[i];
 		int cnt, j;
 
 		if (v->role[i] != ROLE_BASE)
 			continue;
-		if (v->pattern[i] && !strcmp(v->vop[i], "LayerNormalization") &&
-		    !op_is(n, "LayerNormalization")) {
+		if (v->pattern[i] && v->vop_id[i] == OP_LayerNormalization &&
+		    v->op[i] != OP_LayerNormalization) {
 			/* the chain: epsilon from its Add constant */
 			const struct gs_tensor *t = NULL;
 			double eps = 1e-5;
@@ -375,7 +375,7 @@ void canon_attrs(struct mview *v)
 				tmp[0].h = gs_hash_combine(gs_hash_str("epsilon"), hash_floats(&eps, 1));
 				cnt = 1;
 			}
-		} else if (v->pattern[i] && strcmp(v->vop[i], n->op_type)) {
+		} else if (v->pattern[i] && v->vop[i] != n->op_type && strcmp(v->vop[i], n->op_type)) {
 			cnt = 0;	/* other virtual ops use defaults */
 		} else {
 			cnt = canon_node_attrs(v, n, tmp, 64, NULL);
@@ -399,7 +399,7 @@ void canon_attrs(struct mview *v)
 			int val = v->ins[v->in_off[i] + j];
 			int kind = view_slot_kind(v, val);
 
-			if (kind == SLOT_PARAM && canon_attr_slot(n, j, NULL))
+			if (kind == SLOT_PARAM && canon_attr_slot(v, n, j, NULL))
 				kind = SLOT_ATTR;
 			v->in_kind[v->in_off[i] + j] = (unsigned char)kind;
 		}
@@ -413,7 +413,7 @@ void canon_attrs(struct mview *v)
 			int kind = view_slot_kind(v, v->ins[v->in_off[i] + j]);
 
 			/* the chain's epsilon is an attribute of LayerNormalization */
-			if (j == 3 && !strcmp(v->vop[i], "LayerNormalization"))
+			if (j == 3 && v->vop_id[i] == OP_LayerNormalization)
 				kind = SLOT_ATTR;
 			v->in_kind[v->in_off[i] + j] = (unsigned char)kind;
 		}
@@ -423,14 +423,14 @@ void canon_attrs(struct mview *v)
 void canon_default_text(const struct mview *v, const struct gs_node *n, const char *name,
 			const struct cattr *like, char *buf, size_t len)
 {
-	int64_t opset = gs_model_opset(v->model, "");
+	int64_t opset = v->opset;
 	int k, i, cnt = 1;
 	size_t at;
 
 	for (k = 0; defaults[k].name; k++) {
 		const struct attr_default *d = &defaults[k];
 
-		if ((d->op && (strcmp(d->op, n->op_type) || n->domain[0])) || strcmp(d->name, name))
+		if ((d->op && d->op != v->op[n->id]) || strcmp(d->name, name))
 			continue;
 		if (d->min_opset < 0 || (d->min_opset && opset < d->min_opset) ||
 		    (d->max_opset && opset > d->max_opset))

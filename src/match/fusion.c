@@ -7,9 +7,7 @@
  *   Div/Erf/Add/Mul/Mul                            (Gelu)
  * Gemm with transB=1 keeps its weight flagged as transposed.
  *
- * While view_build runs, v->in_cnt/v->out_cnt/v->ins are scratch arrays:
- * in_cnt[b] = number of pattern inputs (-1: the node's own), ins[b*8+j] =
- * their value ids, out_cnt[b] = the pattern's output value.
+ * The patterns' inputs and outputs go to v->pio, read back by view_build.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -33,8 +31,7 @@ static bool is_const(const struct mview *v, int val)
 
 /* The single consumer of a node's first output if it is a live base node
  * with op `op`, else NULL. */
-static const struct gs_node *only_user(const struct mview *v, const struct gs_node *n,
-				       const char *op)
+static const struct gs_node *only_user(const struct mview *v, const struct gs_node *n, int op)
 {
 	const struct gs_value *gv;
 	const struct gs_node *u;
@@ -45,7 +42,7 @@ static const struct gs_node *only_user(const struct mview *v, const struct gs_no
 	if (gv->n_uses != 1 || gv->is_graph_output)
 		return NULL;
 	u = v->g->nodes[gv->uses[0].node];
-	if (!op_is(u, op) || v->role[u->id] != ROLE_BASE)
+	if (v->op[u->id] != op || v->role[u->id] != ROLE_BASE)
 		return NULL;
 	return u;
 }
@@ -70,17 +67,19 @@ static void absorb(struct mview *v, int base, const struct gs_node *member)
 
 static void set_ins(struct mview *v, int base, const int *vals, int n, int out)
 {
-	int j;
+	struct pattern_io *p = v->pio;
 
-	v->in_cnt[base] = n;
-	for (j = 0; j < n; j++)
-		v->ins[base * 8 + j] = vals[j];
-	v->out_cnt[base] = out;
+	GS_GROW(p->vals, p->n_vals + n, p->vals_alloc);
+	p->cnt[base] = n;
+	p->off[base] = p->n_vals;
+	memcpy(p->vals + p->n_vals, vals, sizeof(int) * (size_t)n);
+	p->n_vals += n;
+	p->out[base] = out;
 }
 
 static void conv_bn(struct mview *v, const struct gs_node *n)
 {
-	const struct gs_node *bn = only_user(v, n, "BatchNormalization");
+	const struct gs_node *bn = only_user(v, n, OP_BatchNormalization);
 	int vals[7], j;
 
 	if (!bn || bn->n_inputs < 5 || n->n_inputs < 2)
@@ -94,14 +93,14 @@ static void conv_bn(struct mview *v, const struct gs_node *n)
 	for (j = 1; j < 5; j++)
 		vals[2 + j] = bn->inputs[j];
 	absorb(v, n->id, bn);
-	v->pattern[n->id] = op_is(n, "Conv") ? "Conv+BatchNormalization" :
+	v->pattern[n->id] = v->op[n->id] == OP_Conv ? "Conv+BatchNormalization" :
 			    "ConvTranspose+BatchNormalization";
 	set_ins(v, n->id, vals, 7, bn->outputs[0]);
 }
 
 static void matmul_add(struct mview *v, const struct gs_node *n)
 {
-	const struct gs_node *add = only_user(v, n, "Add");
+	const struct gs_node *add = only_user(v, n, OP_Add);
 	const struct gs_tensor *w;
 	int vals[3], bias;
 
@@ -118,6 +117,7 @@ static void matmul_add(struct mview *v, const struct gs_node *n)
 	vals[2] = bias;
 	absorb(v, n->id, add);
 	v->vop[n->id] = "Gemm";
+	v->vop_id[n->id] = OP_Gemm;
 	v->pattern[n->id] = "MatMul+Add";
 	set_ins(v, n->id, vals, 3, add->outputs[0]);
 }
@@ -137,7 +137,7 @@ static void layer_norm_chain(struct mview *v, const struct gs_node *r1)
 	const struct gs_value *d;
 	int x = r1->inputs[0], k, vals[4], eps, scale, bias;
 
-	sub = only_user(v, r1, "Sub");
+	sub = only_user(v, r1, OP_Sub);
 	if (x < 0 || !sub || sub->inputs[0] != x || sub->inputs[1] != r1->outputs[0])
 		return;
 	d = g->values[sub->outputs[0]];
@@ -147,15 +147,15 @@ static void layer_norm_chain(struct mview *v, const struct gs_node *r1)
 	for (k = 0; k < 2; k++) {
 		const struct gs_node *u = g->nodes[d->uses[k].node];
 
-		if (op_is(u, "Pow") && d->uses[k].slot == 0)
+		if (v->op[u->id] == OP_Pow && d->uses[k].slot == 0)
 			pw = u;
-		else if (op_is(u, "Div") && d->uses[k].slot == 0)
+		else if (v->op[u->id] == OP_Div && d->uses[k].slot == 0)
 			dv = u;
 	}
-	if (!pw || !dv || !(r2 = only_user(v, pw, "ReduceMean")) ||
-	    !(add = only_user(v, r2, "Add")) || !(sq = only_user(v, add, "Sqrt")) ||
-	    only_user(v, sq, "Div") != dv || !(mul = only_user(v, dv, "Mul")) ||
-	    !(badd = only_user(v, mul, "Add")))
+	if (!pw || !dv || !(r2 = only_user(v, pw, OP_ReduceMean)) ||
+	    !(add = only_user(v, r2, OP_Add)) || !(sq = only_user(v, add, OP_Sqrt)) ||
+	    only_user(v, sq, OP_Div) != dv || !(mul = only_user(v, dv, OP_Mul)) ||
+	    !(badd = only_user(v, mul, OP_Add)))
 		return;
 	eps = const_operand(v, add, r2->outputs[0]);
 	scale = const_operand(v, mul, dv->outputs[0]);
@@ -175,6 +175,7 @@ static void layer_norm_chain(struct mview *v, const struct gs_node *r1)
 	vals[2] = bias;
 	vals[3] = eps;
 	v->vop[r1->id] = "LayerNormalization";
+	v->vop_id[r1->id] = OP_LayerNormalization;
 	v->pattern[r1->id] = "LayerNormalization chain";
 	set_ins(v, r1->id, vals, 4, badd->outputs[0]);
 }
@@ -186,9 +187,9 @@ static void gelu_chain(struct mview *v, const struct gs_node *dv)
 
 	if (dv->n_inputs != 2 || x < 0 || !is_const(v, dv->inputs[1]))
 		return;
-	if (!(erf = only_user(v, dv, "Erf")) || !(add = only_user(v, erf, "Add")) ||
-	    !(m1 = only_user(v, add, "Mul")) || other_input(m1, add->outputs[0]) != x ||
-	    !(m2 = only_user(v, m1, "Mul")) || const_operand(v, m2, m1->outputs[0]) < 0 ||
+	if (!(erf = only_user(v, dv, OP_Erf)) || !(add = only_user(v, erf, OP_Add)) ||
+	    !(m1 = only_user(v, add, OP_Mul)) || other_input(m1, add->outputs[0]) != x ||
+	    !(m2 = only_user(v, m1, OP_Mul)) || const_operand(v, m2, m1->outputs[0]) < 0 ||
 	    const_operand(v, add, erf->outputs[0]) < 0)
 		return;
 	absorb(v, dv->id, erf);
@@ -196,6 +197,7 @@ static void gelu_chain(struct mview *v, const struct gs_node *dv)
 	absorb(v, dv->id, m1);
 	absorb(v, dv->id, m2);
 	v->vop[dv->id] = "Gelu";
+	v->vop_id[dv->id] = OP_Gelu;
 	v->pattern[dv->id] = "Gelu chain";
 	set_ins(v, dv->id, &x, 1, m2->outputs[0]);
 }
@@ -208,18 +210,26 @@ void fusion_patterns(struct mview *v)
 	for (k = 0; k < g->n_topo; k++) {
 		const struct gs_node *n = g->nodes[g->topo[k]];
 
-		if (v->role[n->id] != ROLE_BASE || n->domain[0])
+		if (v->role[n->id] != ROLE_BASE)
 			continue;
-		if (op_is(n, "Conv") || op_is(n, "ConvTranspose"))
+		switch (v->op[n->id]) {	/* OP_NONE off the default domain */
+		case OP_Conv:
+		case OP_ConvTranspose:
 			conv_bn(v, n);
-		else if (op_is(n, "MatMul"))
+			break;
+		case OP_MatMul:
 			matmul_add(v, n);
-		else if (op_is(n, "Gemm"))
+			break;
+		case OP_Gemm:
 			v->wt[n->id] = gs_node_attr_int(n, "transB", 0) != 0;
-		else if (op_is(n, "ReduceMean"))
+			break;
+		case OP_ReduceMean:
 			layer_norm_chain(v, n);
-		else if (op_is(n, "Div"))
+			break;
+		case OP_Div:
 			gelu_chain(v, n);
+			break;
+		}
 	}
 }
 
@@ -254,7 +264,7 @@ int fusion_fold_conv_bn(const struct mview *v, int base, float **w, float **b,
 	int64_t c, i, n;
 	int ret = -1;
 
-	if (!tw || tw->rank < 1 || !op_is(v->g->nodes[base], "Conv"))
+	if (!tw || tw->rank < 1 || v->op[base] != OP_Conv)
 		return -1;
 	n = tw->dims[0];
 	if (n <= 0)

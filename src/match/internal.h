@@ -15,6 +15,7 @@
 
 #include "graphsmith/match.h"
 #include "graphsmith/onnx.h"
+#include "match/ops.h"
 
 #define GS_WL_ROUNDS 3
 
@@ -40,19 +41,35 @@ struct cattr {
 	bool num_is_int;
 };
 
+/* What fusion.c found, while view_build runs: per node, the count of its
+ * pattern's inputs (-1: the node keeps its own), where they start in vals,
+ * and the pattern's output value. */
+struct pattern_io {
+	int *cnt, *off, *out;
+	int *vals, n_vals, vals_alloc;
+};
+
+/* The per-node and per-value arrays below live in one block, pool (see
+ * view.c); the per-edge ones are allocated on their own. */
 struct mview {
 	const struct gs_graph *g;
+	void *pool;
 	const struct gs_model *model;
+	int64_t opset;			/* of the default domain */
 	int nn, nv;
 	unsigned char *role;
 	int *owner;			/* base node of each node, -1 */
+	unsigned char *op;		/* ops.h id of each node, OP_NONE off the default domain */
 	const char **vop;		/* canonical op of a base */
+	unsigned char *vop_id;		/* its ops.h id, whatever the domain */
 	const char **pattern;		/* "MatMul+Add", NULL for a plain node */
 	bool *wt;			/* base stores its weight transposed (Gemm transB) */
 	bool *comm;			/* base is a commutative op */
+	struct pattern_io *pio;		/* view_build scratch for fusion.c */
 	/* view inputs and outputs per base (value ids, -1 absent) */
 	int *in_off, *in_cnt, *ins;
 	unsigned char *in_kind;
+	int *in_port;			/* producer port of each input with a producer */
 	int *out_off, *out_cnt, *outs;
 	int n_ins, n_outs;
 	/* canonical attributes per base */
@@ -84,6 +101,7 @@ struct mctx {
 	struct mview A, B;
 	const struct gs_match_opts *opts;
 	int *work, n_work, work_alloc;	/* worklist of A bases */
+	int *inputs_scratch;		/* propagate.c's, kept across its calls */
 };
 
 /* view.c */
@@ -91,7 +109,6 @@ void view_build(struct mview *v, const struct gs_graph *g);
 void view_release(struct mview *v);
 const struct gs_tensor *view_param(const struct mview *v, int value);
 int view_slot_kind(const struct mview *v, int value);
-bool op_is(const struct gs_node *n, const char *op);
 bool op_commutative(const char *op);
 
 /* canon.c */
@@ -100,7 +117,8 @@ void canon_attrs(struct mview *v);
  * dropped, plus attribute-like constant inputs). */
 int canon_node_attrs(struct mview *v, const struct gs_node *n, struct cattr *out, int max,
 		     bool *attr_slot);
-bool canon_attr_slot(const struct gs_node *n, int slot, const char **name);
+bool canon_attr_slot(const struct mview *v, const struct gs_node *n, int slot,
+		     const char **name);
 void cattr_text(const struct cattr *a, char *buf, size_t len);
 void canon_default_text(const struct mview *v, const struct gs_node *n, const char *name,
 			const struct cattr *like, char *buf, size_t len);
@@ -115,6 +133,7 @@ int fusion_fold_conv_bn(const struct mview *v, int base, float **w, float **b,
 /* signature.c */
 void sig_compute(struct mview *v);
 uint64_t family_of(const char *op);
+uint64_t family_of_id(int id, const char *op);
 
 /* anchor.c, propagate.c */
 void set_pair(struct mctx *c, int a, int b, int method, float score);

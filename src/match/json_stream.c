@@ -25,230 +25,338 @@ static bool utf8_valid(const unsigned char *s)
 	return true;
 }
 
-static void put_str(FILE *out, const char *s)
+/*
+ * Output goes through a buffer written in big chunks: per-character putc
+ * and per-field fprintf were most of the time of a 10^5-node report.
+ */
+struct jout {
+	FILE *f;
+	size_t len;
+	char buf[1 << 16];
+};
+
+static void j_flush(struct jout *o)
 {
+	if (o->len)
+		fwrite(o->buf, 1, o->len, o->f);
+	o->len = 0;
+}
+
+static void j_mem(struct jout *o, const char *s, size_t n)
+{
+	if (o->len + n > sizeof(o->buf)) {
+		j_flush(o);
+		if (n > sizeof(o->buf)) {
+			fwrite(s, 1, n, o->f);
+			return;
+		}
+	}
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+}
+
+static void j_puts(struct jout *o, const char *s)
+{
+	j_mem(o, s, strlen(s));
+}
+
+static void j_char(struct jout *o, char c)
+{
+	if (o->len == sizeof(o->buf))
+		j_flush(o);
+	o->buf[o->len++] = c;
+}
+
+static void j_int(struct jout *o, long long v)
+{
+	char t[24];
+	size_t at = sizeof(t);
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+	do
+		t[--at] = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		t[--at] = '-';
+	j_mem(o, t + at, sizeof(t) - at);
+}
+
+static void put_str(struct jout *o, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
 	char buf[1024];
-	const unsigned char *p;
+	const unsigned char *p, *run;
 
 	if (!s) {
-		fputs("null", out);
+		j_puts(o, "null");
 		return;
 	}
 	if (!utf8_valid((const unsigned char *)s))
 		s = gs_escape_ascii(s, buf, sizeof(buf));
-	putc('"', out);
-	for (p = (const unsigned char *)s; *p; p++) {
+	j_char(o, '"');
+	for (p = run = (const unsigned char *)s; *p; p++) {
+		if (*p != '"' && *p != '\\' && *p >= 0x20)
+			continue;
+		j_mem(o, (const char *)run, (size_t)(p - run));
+		run = p + 1;
 		if (*p == '"' || *p == '\\') {
-			putc('\\', out);
-			putc(*p, out);
-		} else if (*p < 0x20) {
-			fprintf(out, "\\u%04x", *p);
+			j_char(o, '\\');
+			j_char(o, (char)*p);
 		} else {
-			putc(*p, out);
+			char u[6] = { '\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15] };
+
+			j_mem(o, u, sizeof(u));
 		}
 	}
-	putc('"', out);
+	j_mem(o, (const char *)run, (size_t)(p - run));
+	j_char(o, '"');
 }
 
-static void put_num(FILE *out, double x)
+static void put_num(struct jout *o, double x)
 {
-	if (isnan(x))
-		fputs("null", out);
-	else if (isinf(x))
-		fputs(x > 0 ? "\"inf\"" : "\"-inf\"", out);
-	else {
-		char buf[40];
+	char buf[40];
 
+	if (isnan(x)) {
+		j_puts(o, "null");
+	} else if (isinf(x)) {
+		j_puts(o, x > 0 ? "\"inf\"" : "\"-inf\"");
+	} else if (fabs(x) < 1e15 && x == (double)(long long)x) {
+		/* whole numbers (0, 1: most metrics) print as %.17g would */
+		if (x == 0 && signbit(x))
+			j_char(o, '-');
+		j_int(o, (long long)x);
+		j_puts(o, ".0");
+	} else {
 		snprintf(buf, sizeof(buf), "%.17g", x);
 		/* a real stays a real for readers that tell them apart */
-		fputs(buf, out);
+		j_puts(o, buf);
 		if (!strpbrk(buf, ".eE"))
-			fputs(".0", out);
+			j_puts(o, ".0");
 	}
 }
 
-static void put_key(FILE *out, bool *first, const char *key)
+static void put_key(struct jout *o, bool *first, const char *key)
 {
-	fputs(*first ? "" : ", ", out);
+	if (!*first)
+		j_mem(o, ", ", 2);
 	*first = false;
-	fprintf(out, "\"%s\": ", key);
+	j_char(o, '"');
+	j_puts(o, key);
+	j_mem(o, "\": ", 3);
 }
 
-static void put_names(FILE *out, const struct gs_graph *g, const int *ids, int n, bool ops)
+static void put_bool(struct jout *o, bool b)
 {
-	char lab[32];
+	j_puts(o, b ? "true" : "false");
+}
+
+static void put_names(struct jout *o, const struct gs_graph *g, const int *ids, int n, bool ops)
+{
 	int i;
 
-	putc('[', out);
+	j_char(o, '[');
 	for (i = 0; i < n; i++) {
 		const char *name = g->nodes[ids[i]]->name;
 
 		if (i)
-			fputs(", ", out);
+			j_mem(o, ", ", 2);
 		if (ops) {
-			put_str(out, g->nodes[ids[i]]->op_type);
+			put_str(o, g->nodes[ids[i]]->op_type);
 		} else if (name && name[0]) {
-			put_str(out, name);
+			put_str(o, name);
 		} else {
-			snprintf(lab, sizeof(lab), "#%d", ids[i]);
-			put_str(out, lab);
+			j_mem(o, "\"#", 2);
+			j_int(o, ids[i]);
+			j_char(o, '"');
 		}
 	}
-	putc(']', out);
+	j_char(o, ']');
 }
 
-static void put_dims(FILE *out, const struct gs_tensor *t)
+static void put_dims(struct jout *o, const struct gs_tensor *t)
 {
 	int i;
 
 	if (!t) {
-		fputs("null", out);
+		j_puts(o, "null");
 		return;
 	}
-	putc('[', out);
-	for (i = 0; i < t->rank; i++)
-		fprintf(out, "%s%lld", i ? ", " : "", (long long)t->dims[i]);
-	putc(']', out);
+	j_char(o, '[');
+	for (i = 0; i < t->rank; i++) {
+		if (i)
+			j_mem(o, ", ", 2);
+		j_int(o, (long long)t->dims[i]);
+	}
+	j_char(o, ']');
 }
 
-static void put_param(FILE *out, const struct gs_param_diff *d)
+static void put_param(struct jout *o, const struct gs_param_diff *d)
 {
 	const struct gs_metrics *mt = &d->metrics;
 	bool first = true;
 
-	putc('{', out);
-	put_key(out, &first, "a");
-	put_str(out, d->name_a);
-	put_key(out, &first, "b");
-	put_str(out, d->name_b);
-	put_key(out, &first, "class");
-	put_str(out, gs_param_class_name(d->cls));
-	put_key(out, &first, "entry");
-	fprintf(out, "%d", d->entry);
-	put_key(out, &first, "shape_a");
-	put_dims(out, d->a);
-	put_key(out, &first, "shape_b");
-	put_dims(out, d->b);
+	j_char(o, '{');
+	put_key(o, &first, "a");
+	put_str(o, d->name_a);
+	put_key(o, &first, "b");
+	put_str(o, d->name_b);
+	put_key(o, &first, "class");
+	put_str(o, gs_param_class_name(d->cls));
+	put_key(o, &first, "entry");
+	j_int(o, d->entry);
+	put_key(o, &first, "shape_a");
+	put_dims(o, d->a);
+	put_key(o, &first, "shape_b");
+	put_dims(o, d->b);
 	if (d->note[0]) {
-		put_key(out, &first, "note");
-		put_str(out, d->note);
+		put_key(o, &first, "note");
+		put_str(o, d->note);
 	}
 	if (d->has_metrics) {
-		put_key(out, &first, "max_abs_diff");
-		put_num(out, mt->max_abs_diff);
-		put_key(out, &first, "mean_abs_diff");
-		put_num(out, mt->mean_abs_diff);
-		put_key(out, &first, "rel_l2");
-		put_num(out, mt->rel_l2_defined ? mt->rel_l2 : NAN);
-		put_key(out, &first, "cosine");
-		put_num(out, mt->cosine);
-		put_key(out, &first, "sqnr_db");
-		put_num(out, mt->sqnr_defined ? mt->sqnr_db : NAN);
-		put_key(out, &first, "sparsity_a");
-		put_num(out, mt->sparsity_a);
-		put_key(out, &first, "sparsity_b");
-		put_num(out, mt->sparsity_b);
-		put_key(out, &first, "newly_zero");
-		fprintf(out, "%zu", mt->newly_zero);
-		put_key(out, &first, "changed");
-		fprintf(out, "%zu", mt->changed);
+		put_key(o, &first, "max_abs_diff");
+		put_num(o, mt->max_abs_diff);
+		put_key(o, &first, "mean_abs_diff");
+		put_num(o, mt->mean_abs_diff);
+		put_key(o, &first, "rel_l2");
+		put_num(o, mt->rel_l2_defined ? mt->rel_l2 : NAN);
+		put_key(o, &first, "cosine");
+		put_num(o, mt->cosine);
+		put_key(o, &first, "sqnr_db");
+		put_num(o, mt->sqnr_defined ? mt->sqnr_db : NAN);
+		put_key(o, &first, "sparsity_a");
+		put_num(o, mt->sparsity_a);
+		put_key(o, &first, "sparsity_b");
+		put_num(o, mt->sparsity_b);
+		put_key(o, &first, "newly_zero");
+		j_int(o, (long long)mt->newly_zero);
+		put_key(o, &first, "changed");
+		j_int(o, (long long)mt->changed);
 	}
-	putc('}', out);
+	j_char(o, '}');
 }
 
-static void put_entry(FILE *out, const struct gs_match_entry *e)
+static void put_entry(struct jout *o, const struct gs_match_entry *e)
 {
 	bool sub = (e->graph_a && e->graph_a->parent) || (e->graph_b && e->graph_b->parent);
 	bool first = true;
 	int k;
 
-	putc('{', out);
-	put_key(out, &first, "status");
-	put_str(out, gs_match_status_name(e->status));
-	put_key(out, &first, "a");
-	put_names(out, e->graph_a, e->a, e->n_a, false);
-	put_key(out, &first, "b");
-	put_names(out, e->graph_b, e->b, e->n_b, false);
-	put_key(out, &first, "ops_a");
-	put_names(out, e->graph_a, e->a, e->n_a, true);
-	put_key(out, &first, "ops_b");
-	put_names(out, e->graph_b, e->b, e->n_b, true);
-	put_key(out, &first, "changes");
-	putc('[', out);
+	j_char(o, '{');
+	put_key(o, &first, "status");
+	put_str(o, gs_match_status_name(e->status));
+	put_key(o, &first, "a");
+	put_names(o, e->graph_a, e->a, e->n_a, false);
+	put_key(o, &first, "b");
+	put_names(o, e->graph_b, e->b, e->n_b, false);
+	put_key(o, &first, "ops_a");
+	put_names(o, e->graph_a, e->a, e->n_a, true);
+	put_key(o, &first, "ops_b");
+	put_names(o, e->graph_b, e->b, e->n_b, true);
+	put_key(o, &first, "changes");
+	j_char(o, '[');
 	for (k = 0; k < e->n_changes; k++) {
-		fputs(k ? ", " : "", out);
-		put_str(out, e->changes[k]);
+		if (k)
+			j_mem(o, ", ", 2);
+		put_str(o, e->changes[k]);
 	}
-	putc(']', out);
-	put_key(out, &first, "method");
-	put_str(out, gs_match_method_name(e->method));
-	put_key(out, &first, "score");
-	put_num(out, e->score);
-	put_key(out, &first, "ambiguous");
-	fputs(e->ambiguous ? "true" : "false", out);
+	j_char(o, ']');
+	put_key(o, &first, "method");
+	put_str(o, gs_match_method_name(e->method));
+	put_key(o, &first, "score");
+	put_num(o, e->score);
+	put_key(o, &first, "ambiguous");
+	put_bool(o, e->ambiguous);
 	if (e->pattern) {
-		put_key(out, &first, "pattern");
-		put_str(out, e->pattern);
+		put_key(o, &first, "pattern");
+		put_str(o, e->pattern);
 	}
 	if (sub) {
-		put_key(out, &first, "subgraph");
-		put_str(out, e->graph_a ? e->graph_a->name : e->graph_b->name);
+		put_key(o, &first, "subgraph");
+		put_str(o, e->graph_a ? e->graph_a->name : e->graph_b->name);
 	}
-	putc('}', out);
+	j_char(o, '}');
 }
 
 int gs_match_write_json(const struct gs_match *m, FILE *out)
 {
 	const struct gs_match_summary *s = &m->summary;
+	struct jout *o = gs_xmalloc(sizeof(*o));
 	int i;
 
-	fprintf(out, "{\"verdict\": {\"identical\": %s, \"structure\": %s, \"parameters\": %s, "
-		"\"io\": %s},\n", m->verdict.identical ? "true" : "false",
-		m->verdict.structure ? "true" : "false", m->verdict.parameters ? "true" : "false",
-		m->verdict.io ? "true" : "false");
-	fprintf(out, "\"summary\": {\"nodes_a\": %d, \"nodes_b\": %d", s->nodes_a, s->nodes_b);
-	for (i = 0; i < GS_MATCH_STATUS_COUNT_; i++)
-		fprintf(out, ", \"%s\": %d", gs_match_status_name(i), s->count[i]);
-	fprintf(out, ", \"params_changed\": %d, \"edges_changed\": %d, \"io_mismatches\": %d},\n",
-		s->params_changed, s->edges_changed, s->io_mismatches);
-	fputs("\"nodes\": [", out);
-	for (i = 0; i < m->n_entries; i++) {
-		fputs(i ? ",\n " : "\n ", out);
-		put_entry(out, &m->entries[i]);
+	o->f = out;
+	o->len = 0;
+	j_puts(o, "{\"verdict\": {\"identical\": ");
+	put_bool(o, m->verdict.identical);
+	j_puts(o, ", \"structure\": ");
+	put_bool(o, m->verdict.structure);
+	j_puts(o, ", \"parameters\": ");
+	put_bool(o, m->verdict.parameters);
+	j_puts(o, ", \"io\": ");
+	put_bool(o, m->verdict.io);
+	j_puts(o, "},\n\"summary\": {\"nodes_a\": ");
+	j_int(o, s->nodes_a);
+	j_puts(o, ", \"nodes_b\": ");
+	j_int(o, s->nodes_b);
+	for (i = 0; i < GS_MATCH_STATUS_COUNT_; i++) {
+		j_puts(o, ", \"");
+		j_puts(o, gs_match_status_name(i));
+		j_puts(o, "\": ");
+		j_int(o, s->count[i]);
 	}
-	fputs("],\n\"edges\": [", out);
+	j_puts(o, ", \"params_changed\": ");
+	j_int(o, s->params_changed);
+	j_puts(o, ", \"edges_changed\": ");
+	j_int(o, s->edges_changed);
+	j_puts(o, ", \"io_mismatches\": ");
+	j_int(o, s->io_mismatches);
+	j_puts(o, "},\n\"nodes\": [");
+	for (i = 0; i < m->n_entries; i++) {
+		j_puts(o, i ? ",\n " : "\n ");
+		put_entry(o, &m->entries[i]);
+	}
+	j_puts(o, "],\n\"edges\": [");
 	for (i = 0; i < m->n_edges; i++) {
 		const struct gs_edge_diff *d = &m->edges[i];
 
-		fprintf(out, "%s{\"entry\": %d, \"slot\": %d, \"from_a\": ", i ? ",\n " : "\n ",
-			d->entry, d->slot);
-		put_str(out, d->from_a);
-		fputs(", \"from_b\": ", out);
-		put_str(out, d->from_b);
-		fputs(", \"text\": ", out);
-		put_str(out, d->text);
-		putc('}', out);
+		j_puts(o, i ? ",\n " : "\n ");
+		j_puts(o, "{\"entry\": ");
+		j_int(o, d->entry);
+		j_puts(o, ", \"slot\": ");
+		j_int(o, d->slot);
+		j_puts(o, ", \"from_a\": ");
+		put_str(o, d->from_a);
+		j_puts(o, ", \"from_b\": ");
+		put_str(o, d->from_b);
+		j_puts(o, ", \"text\": ");
+		put_str(o, d->text);
+		j_char(o, '}');
 	}
-	fputs("],\n\"parameters\": [", out);
+	j_puts(o, "],\n\"parameters\": [");
 	for (i = 0; i < m->n_params; i++) {
-		fputs(i ? ",\n " : "\n ", out);
-		put_param(out, &m->params[i]);
+		j_puts(o, i ? ",\n " : "\n ");
+		put_param(o, &m->params[i]);
 	}
-	fputs("],\n\"io\": [", out);
+	j_puts(o, "],\n\"io\": [");
 	for (i = 0; i < m->n_io; i++) {
 		const struct gs_io_diff *d = &m->io[i];
 
-		fprintf(out, "%s{\"kind\": \"%s\", \"a\": ", i ? ",\n " : "\n ",
-			d->is_output ? "output" : "input");
-		put_str(out, d->name_a);
-		fputs(", \"b\": ", out);
-		put_str(out, d->name_b);
-		fprintf(out, ", \"ok\": %s, \"text\": ", d->ok ? "true" : "false");
-		put_str(out, d->text);
-		putc('}', out);
+		j_puts(o, i ? ",\n " : "\n ");
+		j_puts(o, "{\"kind\": \"");
+		j_puts(o, d->is_output ? "output" : "input");
+		j_puts(o, "\", \"a\": ");
+		put_str(o, d->name_a);
+		j_puts(o, ", \"b\": ");
+		put_str(o, d->name_b);
+		j_puts(o, ", \"ok\": ");
+		put_bool(o, d->ok);
+		j_puts(o, ", \"text\": ");
+		put_str(o, d->text);
+		j_char(o, '}');
 	}
-	fputs("],\n\"seconds\": ", out);
-	put_num(out, m->seconds);
-	fputs("}\n", out);
+	j_puts(o, "],\n\"seconds\": ");
+	put_num(o, m->seconds);
+	j_puts(o, "}\n");
+	j_flush(o);
+	free(o);
 	return ferror(out) ? -1 : 0;
 }

@@ -168,6 +168,14 @@ static void attr_changes(struct gs_match_entry *e, const struct mview *A, int a,
 	}
 }
 
+/* Same canonical op: known ops compare by id, the others by name. */
+static bool same_vop(const struct mview *A, int a, const struct mview *B, int b)
+{
+	if (A->vop_id[a] != OP_NONE || B->vop_id[b] != OP_NONE)
+		return A->vop_id[a] == B->vop_id[b];
+	return !strcmp(A->vop[a], B->vop[b]);
+}
+
 /* The differences of a matched pair, and its status. */
 static void compare_pair(struct gs_match_entry *e, const struct mctx *c, int a, int b)
 {
@@ -175,7 +183,8 @@ static void compare_pair(struct gs_match_entry *e, const struct mctx *c, int a, 
 	const struct gs_node *na = A->g->nodes[a], *nb = B->g->nodes[b];
 	int i, n;
 
-	if (strcmp(A->vop[a], B->vop[b]) || strcmp(na->domain, nb->domain))
+	if (!same_vop(A, a, B, b) ||
+	    ((na->domain[0] || nb->domain[0]) && strcmp(na->domain, nb->domain)))
 		entry_change(e, "op: %s -> %s", A->vop[a], B->vop[b]);
 	attr_changes(e, A, a, B, b);
 	n = A->in_cnt[a] < B->in_cnt[b] ? A->in_cnt[a] : B->in_cnt[b];
@@ -224,6 +233,9 @@ static bool same_ops(const struct gs_match_entry *e)
 
 	if (e->n_a != e->n_b)
 		return false;
+	if (e->n_a == 1)	/* the common case, without sorting */
+		return !strcmp(e->graph_a->nodes[e->a[0]]->op_type,
+			       e->graph_b->nodes[e->b[0]]->op_type);
 	oa = gs_xmalloc(sizeof(char *) * ((size_t)e->n_a + 1));
 	ob = gs_xmalloc(sizeof(char *) * ((size_t)e->n_b + 1));
 	for (i = 0; i < e->n_a; i++)
@@ -358,12 +370,8 @@ static void view_init(struct mview *v, const struct gs_graph *g)
 	view_build(v, g);
 	canon_attrs(v);
 	sig_compute(v);
-	v->match = gs_xmalloc(sizeof(int) * ((size_t)v->nn + 1));
 	for (int i = 0; i < v->nn; i++)
 		v->match[i] = -1;
-	v->method = gs_xcalloc((size_t)v->nn + 1, 1);
-	v->score = gs_xcalloc((size_t)v->nn + 1, sizeof(float));
-	v->ambiguous = gs_xcalloc((size_t)v->nn + 1, sizeof(bool));
 }
 
 /* Members of each base, in node order: CSR by owner. */
@@ -410,6 +418,20 @@ static void push_members(struct gs_match_entry *e, bool side_b, const int *off,
 static void subgraph_pairs(struct gs_match_build *mb, struct mctx *c,
 			   const struct gs_match_opts *opts, const int *eoa);
 
+/* Room for an entry per base, reserved once (see reserve_params). */
+static void reserve_entries(struct gs_match_build *mb, const struct mctx *c)
+{
+	struct gs_match *m = mb->m;
+	size_t need = (size_t)c->A.n_order + (size_t)c->B.n_order + 1;
+
+	if (m->entries) {	/* a subgraph's, after the main graph's */
+		GS_GROW(m->entries, (size_t)m->n_entries + need, mb->entries_alloc);
+		return;
+	}
+	m->entries = gs_xmalloc_huge(need * sizeof(*m->entries));
+	mb->entries_alloc = (int)need;
+}
+
 int match_graphs(struct gs_match_build *mb, const struct gs_graph *ga,
 		 const struct gs_graph *gb, const struct gs_match_opts *opts,
 		 const int *seed_a, const int *seed_b, int n_seed, struct gs_error *err)
@@ -437,6 +459,7 @@ int match_graphs(struct gs_match_build *mb, const struct gs_graph *ga,
 		eoa[i] = -1;
 	for (i = 0; i < c.B.nn; i++)
 		eob[i] = -1;
+	reserve_entries(mb, &c);
 	for (k = 0; k < c.A.n_order; k++) {
 		int a = c.A.order[k], b = c.A.match[a], idx;
 		struct gs_match_entry *e;
@@ -495,6 +518,7 @@ int match_graphs(struct gs_match_build *mb, const struct gs_graph *ga,
 	view_release(&c.A);
 	view_release(&c.B);
 	free(c.work);
+	free(c.inputs_scratch);
 	(void)err;
 	return 0;
 }

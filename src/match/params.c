@@ -142,7 +142,7 @@ static int pv_get(struct pv *p, const struct mview *v, int val)
 		return t->data ? 0 : -1;
 	}
 	gv = v->g->values[val];
-	if (gv->producer >= 0 && op_is(v->g->nodes[gv->producer], "DequantizeLinear"))
+	if (gv->producer >= 0 && v->op[gv->producer] == OP_DequantizeLinear)
 		return pv_dequant(p, v, v->g->nodes[gv->producer]);
 	return -1;
 }
@@ -524,6 +524,36 @@ static void pair_rest(struct gs_match_build *mb, struct mctx *c, int *eoa, int *
 	free(used);
 }
 
+/* Room for every parameter pair_slots and lone_params can add (one per
+ * input slot at most), reserved once on huge pages: the array is tens of
+ * MB at 10^5 nodes, and faulting it in 4 KiB pages as it grew was the
+ * largest single cost of the matching. */
+static void reserve_params(struct gs_match_build *mb, const struct mctx *c)
+{
+	struct gs_match *m = mb->m;
+	size_t need = 0;
+	int k;
+
+	for (k = 0; k < c->A.n_order; k++) {
+		int a = c->A.order[k], b = c->A.match[a];
+
+		need += (size_t)(b >= 0 && c->B.in_cnt[b] > c->A.in_cnt[a] ? c->B.in_cnt[b] :
+				 c->A.in_cnt[a]);
+	}
+	for (k = 0; k < c->B.n_order; k++) {
+		int b = c->B.order[k];
+
+		if (c->B.match[b] < 0)
+			need += (size_t)c->B.in_cnt[b];
+	}
+	if (m->params) {	/* a subgraph's, after the main graph's */
+		GS_GROW(m->params, (size_t)m->n_params + need, mb->params_alloc);
+		return;
+	}
+	m->params = gs_xmalloc_huge((need + 1) * sizeof(*m->params));
+	mb->params_alloc = (int)need + 1;
+}
+
 void params_pair(struct gs_match_build *mb, struct mctx *c, int *eoa, int *eob)
 {
 	bool *seen_a = gs_xcalloc((size_t)c->A.nn + 1, sizeof(bool));
@@ -532,6 +562,7 @@ void params_pair(struct gs_match_build *mb, struct mctx *c, int *eoa, int *eob)
 	int *lb = gs_xmalloc(sizeof(int) * ((size_t)c->B.nn + 1));
 	int k, i, na, nb;
 
+	reserve_params(mb, c);
 	for (k = 0; k < c->A.n_order; k++) {
 		int a = c->A.order[k], b = c->A.match[a], n;
 

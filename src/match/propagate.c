@@ -198,17 +198,29 @@ static void up(struct mctx *c, int a, int b)
 /* Consumers of paired graph inputs (and outer-scope values) start it off. */
 static void from_inputs(struct mctx *c)
 {
-	int *first_a = gs_xmalloc(sizeof(int) * ((size_t)c->A.nv + 1));
-	int *next_a = gs_xmalloc(sizeof(int) * ((size_t)c->A.n_ins + 1));
-	int *node_a = gs_xmalloc(sizeof(int) * ((size_t)c->A.n_ins + 1));
-	int *first_b = gs_xmalloc(sizeof(int) * ((size_t)c->B.nv + 1));
-	int *next_b = gs_xmalloc(sizeof(int) * ((size_t)c->B.n_ins + 1));
-	int *node_b = gs_xmalloc(sizeof(int) * ((size_t)c->B.n_ins + 1));
+	size_t nva = (size_t)c->A.nv + 1, nia = (size_t)c->A.n_ins + 1;
+	size_t nvb = (size_t)c->B.nv + 1, nib = (size_t)c->B.n_ins + 1;
+	int *first_a, *next_a, *node_a, *first_b, *next_b, *node_b;
 	struct mview *vs[2] = { &c->A, &c->B };
-	int *firsts[2] = { first_a, first_b }, *nexts[2] = { next_a, next_b };
-	int *nodes[2] = { node_a, node_b };
+	int *firsts[2], *nexts[2], *nodes[2];
 	int s, i, j, va;
 
+	/* one block for the whole match: propagate runs seven times, and
+	 * fresh pages each time cost more than the work */
+	if (!c->inputs_scratch)
+		c->inputs_scratch = gs_xmalloc_huge(sizeof(int) * (nva + 2 * nia + nvb + 2 * nib));
+	first_a = c->inputs_scratch;
+	next_a = first_a + nva;
+	node_a = next_a + nia;
+	first_b = node_a + nia;
+	next_b = first_b + nvb;
+	node_b = next_b + nib;
+	firsts[0] = first_a;
+	firsts[1] = first_b;
+	nexts[0] = next_a;
+	nexts[1] = next_b;
+	nodes[0] = node_a;
+	nodes[1] = node_b;
 	for (s = 0; s < 2; s++) {
 		struct mview *v = vs[s];
 		int e = 0;
@@ -261,12 +273,6 @@ static void from_inputs(struct mctx *c)
 		if (na && nb)
 			pair_lists(c, ca_buf, na, cb_buf, nb);
 	}
-	free(first_a);
-	free(next_a);
-	free(node_a);
-	free(first_b);
-	free(next_b);
-	free(node_b);
 }
 
 void propagate(struct mctx *c)

@@ -11,35 +11,40 @@
 
 #include "match/internal.h"
 
-static const char *const families[][8] = {
-	{ "Conv", "ConvInteger", "QLinearConv", "FusedConv", NULL },
-	{ "MatMul", "Gemm", "MatMulInteger", "QLinearMatMul", "FusedMatMul", "MatMulNBits", NULL },
-	{ "Add", "Sum", "QLinearAdd", "BiasAdd", NULL },
-	{ "Relu", "Clip", "LeakyRelu", "HardSwish", "PRelu", "Elu", "Selu", NULL },
-	{ "Gelu", "FastGelu", "BiasGelu", NULL },
-	{ "LayerNormalization", "SkipLayerNormalization", "SimplifiedLayerNormalization", NULL },
-	{ "MaxPool", "AveragePool", "LpPool", NULL },
-	{ "GlobalMaxPool", "GlobalAveragePool", NULL },
-	{ "Attention", "MultiHeadAttention", "GroupQueryAttention", NULL },
-	{ NULL },
+static const int families[][8] = {
+	{ OP_Conv, OP_ConvInteger, OP_QLinearConv, OP_FusedConv },
+	{ OP_MatMul, OP_Gemm, OP_MatMulInteger, OP_QLinearMatMul, OP_FusedMatMul, OP_MatMulNBits },
+	{ OP_Add, OP_Sum, OP_QLinearAdd, OP_BiasAdd },
+	{ OP_Relu, OP_Clip, OP_LeakyRelu, OP_HardSwish, OP_PRelu, OP_Elu, OP_Selu },
+	{ OP_Gelu, OP_FastGelu, OP_BiasGelu },
+	{ OP_LayerNormalization, OP_SkipLayerNormalization, OP_SimplifiedLayerNormalization },
+	{ OP_MaxPool, OP_AveragePool, OP_LpPool },
+	{ OP_GlobalMaxPool, OP_GlobalAveragePool },
+	{ OP_Attention, OP_MultiHeadAttention, OP_GroupQueryAttention },
+	{ OP_NONE },
 };
 
-uint64_t family_of(const char *op)
+/* The family of op (ops.h id of its name), else the op itself. */
+uint64_t family_of_id(int id, const char *op)
 {
 	int f, k;
 
-	for (f = 0; families[f][0]; f++)
-		for (k = 0; families[f][k]; k++)
-			if (!strcmp(families[f][k], op))
+	for (f = 0; id != OP_NONE && families[f][0]; f++)
+		for (k = 0; k < 8 && families[f][k]; k++)
+			if (families[f][k] == id)
 				return gs_mix64(0xfa0000 + (uint64_t)f);
 	return gs_hash_str(op);
 }
 
-/* Ops whose extra inputs (bias, optional statistics) don't define them. */
-static int key_slots(const char *op)
+uint64_t family_of(const char *op)
 {
-	if (!strcmp(op, "Conv") || !strcmp(op, "ConvTranspose") || !strcmp(op, "Gemm") ||
-	    !strcmp(op, "LayerNormalization"))
+	return family_of_id(op_id(op), op);
+}
+
+/* Ops whose extra inputs (bias, optional statistics) don't define them. */
+static int key_slots(int op)
+{
+	if (op == OP_Conv || op == OP_ConvTranspose || op == OP_Gemm || op == OP_LayerNormalization)
 		return 2;
 	return 1 << 20;
 }
@@ -77,11 +82,30 @@ static uint64_t param_shape_hash(const struct mview *v, int base, int slot, int 
 	return hash_ints(dims, rank);
 }
 
-static void sigma0(struct mview *v, int b)
+/* The op's part of sigma0 and its family, hashed once per known op. */
+struct op_hashes {
+	bool have[OP_COUNT_];
+	uint64_t head[OP_COUNT_], fam[OP_COUNT_];
+};
+
+static void sigma0(struct mview *v, int b, struct op_hashes *oh)
 {
 	const struct gs_node *n = v->g->nodes[b];
-	uint64_t h = gs_hash_combine(gs_hash_str(n->domain), gs_hash_str(v->vop[b])), at = 0;
-	int j, lim = key_slots(v->vop[b]);
+	int j, id = v->vop_id[b], lim = key_slots(id);
+	uint64_t h, at = 0;
+
+	if (id == OP_NONE || n->domain[0]) {
+		h = gs_hash_combine(gs_hash_str(n->domain), gs_hash_str(v->vop[b]));
+		v->fam[b] = family_of_id(id, v->vop[b]);
+	} else {
+		if (!oh->have[id]) {
+			oh->head[id] = gs_hash_combine(gs_hash_str(""), gs_hash_str(v->vop[b]));
+			oh->fam[id] = family_of_id(id, v->vop[b]);
+			oh->have[id] = true;
+		}
+		h = oh->head[id];
+		v->fam[b] = oh->fam[id];
+	}
 
 	for (j = 0; j < v->at_cnt[b]; j++)
 		at += gs_mix64(v->attrs[v->at_off[b] + j].h);
@@ -96,7 +120,6 @@ static void sigma0(struct mview *v, int b)
 			h = gs_hash_combine(h, param_shape_hash(v, b, j, v->ins[v->in_off[b] + j]));
 	}
 	v->sig[0][b] = h;
-	v->fam[b] = family_of(v->vop[b]);
 }
 
 static const struct mview *sort_view;
@@ -118,9 +141,6 @@ static void canonical_order(struct mview *v)
 	const struct gs_graph *g = v->g;
 	int k, j, n = 0;
 
-	v->depth = gs_xcalloc((size_t)v->nn + 1, sizeof(int));
-	v->pos = gs_xcalloc((size_t)v->nn + 1, sizeof(int));
-	v->order = gs_xmalloc(sizeof(int) * ((size_t)v->nn + 1));
 	for (k = 0; k < g->n_topo; k++) {
 		int b = g->topo[k];
 
@@ -144,14 +164,13 @@ static void canonical_order(struct mview *v)
 
 void sig_compute(struct mview *v)
 {
+	struct op_hashes oh;
 	int k, i, r;
 
-	for (k = 0; k <= GS_WL_ROUNDS; k++)
-		v->sig[k] = gs_xcalloc((size_t)v->nn + 1, sizeof(uint64_t));
-	v->fam = gs_xcalloc((size_t)v->nn + 1, sizeof(uint64_t));
+	memset(oh.have, 0, sizeof(oh.have));
 	for (i = 0; i < v->nn; i++)
 		if (v->role[i] == ROLE_BASE)
-			sigma0(v, i);
+			sigma0(v, i, &oh);
 	canonical_order(v);
 	for (r = 1; r <= GS_WL_ROUNDS; r++) {
 		const uint64_t *prev = v->sig[r - 1];
@@ -167,7 +186,7 @@ void sig_compute(struct mview *v)
 
 				if (val < 0 || (p = v->src[val]) < 0)
 					continue;
-				x = gs_hash_combine(prev[p], (uint64_t)v->g->values[val]->producer_port);
+				x = gs_hash_combine(prev[p], (uint64_t)v->in_port[v->in_off[b] + j]);
 				if (comm)
 					up += gs_mix64(x);
 				else

@@ -8,24 +8,6 @@
 
 #include "match/internal.h"
 
-bool op_is(const struct gs_node *n, const char *op)
-{
-	return !n->domain[0] && !strcmp(n->op_type, op);
-}
-
-bool op_commutative(const char *op)
-{
-	static const char *const ops[] = {
-		"Add", "Mul", "Max", "Min", "Sum", "Mean", "And", "Or", "Xor", "Equal", NULL
-	};
-	int i;
-
-	for (i = 0; ops[i]; i++)
-		if (!strcmp(op, ops[i]))
-			return true;
-	return false;
-}
-
 static const struct gs_value *resolve_outer(const struct gs_value *val)
 {
 	int hops;
@@ -87,7 +69,7 @@ static void find_const(struct mview *v)
 
 		if (n->removed)
 			continue;
-		if (n->n_inputs == 0 && !op_is(n, "Constant"))
+		if (n->n_inputs == 0 && v->op[n->id] != OP_Constant)
 			continue;
 		for (i = 0; i < n->n_attrs; i++)
 			if (n->attrs[i].type == GS_ATTR_GRAPH || n->attrs[i].type == GS_ATTR_GRAPHS)
@@ -103,15 +85,14 @@ static void find_const(struct mview *v)
 	}
 }
 
-static bool single_use_by(const struct gs_graph *g, int value, const char *op)
+static bool single_use_by(const struct mview *v, int value, int op)
 {
 	const struct gs_value *val;
 
 	if (value < 0)
 		return false;
-	val = g->values[value];
-	return val->n_uses == 1 && !val->is_graph_output &&
-	       op_is(g->nodes[val->uses[0].node], op);
+	val = v->g->values[value];
+	return val->n_uses == 1 && !val->is_graph_output && v->op[val->uses[0].node] == op;
 }
 
 /* Identity, Dropout, same-type Cast and activation Q->DQ pairs vanish from
@@ -123,7 +104,7 @@ static void find_transparent(struct mview *v, bool *transparent)
 
 	for (k = 0; k < g->n_topo; k++) {
 		const struct gs_node *n = g->nodes[g->topo[k]];
-		int in, out;
+		int in, out, op;
 
 		if (n->removed || v->role[n->id] != ROLE_DEAD || n->n_inputs < 1 || n->n_outputs < 1)
 			continue;
@@ -131,15 +112,16 @@ static void find_transparent(struct mview *v, bool *transparent)
 		out = n->outputs[0];
 		if (in < 0 || out < 0 || is_graph_output(v, out))
 			continue;
-		if (op_is(n, "Identity") ||
-		    (op_is(n, "Dropout") && (n->n_outputs < 2 || n->outputs[1] < 0 ||
-					     !g->values[n->outputs[1]]->n_uses)) ||
-		    (op_is(n, "Cast") && g->values[in]->dtype &&
+		op = v->op[n->id];
+		if (op == OP_Identity ||
+		    (op == OP_Dropout && (n->n_outputs < 2 || n->outputs[1] < 0 ||
+					  !g->values[n->outputs[1]]->n_uses)) ||
+		    (op == OP_Cast && g->values[in]->dtype &&
 		     g->values[in]->dtype == gs_node_attr_int(n, "to", -1))) {
 			transparent[n->id] = true;
 			v->eff[out] = v->eff[in];
 			v->role[n->id] = ROLE_ABSORBED;
-		} else if (op_is(n, "QuantizeLinear") && single_use_by(g, out, "DequantizeLinear")) {
+		} else if (op == OP_QuantizeLinear && single_use_by(v, out, OP_DequantizeLinear)) {
 			const struct gs_node *dq = g->nodes[g->values[out]->uses[0].node];
 
 			if (dq->n_outputs < 1 || dq->outputs[0] < 0 || is_graph_output(v, dq->outputs[0]))
@@ -152,15 +134,80 @@ static void find_transparent(struct mview *v, bool *transparent)
 	}
 }
 
-static void build_csr(struct mview *v, const int *cn, const int *cins, const int *cout)
+/* Carves a view's arrays out of one block; with no block, only measures. */
+struct carve {
+	unsigned char *base;
+	size_t used;
+};
+
+static void *take(struct carve *c, size_t n)
+{
+	void *p = c->base ? c->base + c->used : NULL;
+
+	c->used += (n + 15) & ~(size_t)15;
+	return p;
+}
+
+static size_t view_layout(struct mview *v, struct carve *c)
+{
+	size_t n1 = (size_t)v->nn + 1, nv1 = (size_t)v->nv + 1;
+	int k;
+
+	v->role = take(c, n1);
+	v->owner = take(c, n1 * sizeof(int));
+	v->op = take(c, n1);
+	v->vop = take(c, n1 * sizeof(char *));
+	v->vop_id = take(c, n1);
+	v->pattern = take(c, n1 * sizeof(char *));
+	v->wt = take(c, n1 * sizeof(bool));
+	v->comm = take(c, n1 * sizeof(bool));
+	v->in_off = take(c, n1 * sizeof(int));
+	v->in_cnt = take(c, n1 * sizeof(int));
+	v->out_off = take(c, n1 * sizeof(int));
+	v->out_cnt = take(c, n1 * sizeof(int));
+	v->at_off = take(c, n1 * sizeof(int));
+	v->at_cnt = take(c, n1 * sizeof(int));
+	v->dn_off = take(c, n1 * sizeof(int));
+	v->dn_cnt = take(c, n1 * sizeof(int));
+	v->order = take(c, n1 * sizeof(int));
+	v->pos = take(c, n1 * sizeof(int));
+	v->depth = take(c, n1 * sizeof(int));
+	for (k = 0; k <= GS_WL_ROUNDS; k++)
+		v->sig[k] = take(c, n1 * sizeof(uint64_t));
+	v->fam = take(c, n1 * sizeof(uint64_t));
+	v->match = take(c, n1 * sizeof(int));
+	v->method = take(c, n1);
+	v->score = take(c, n1 * sizeof(float));
+	v->ambiguous = take(c, n1 * sizeof(bool));
+	v->eff = take(c, nv1 * sizeof(int));
+	v->src = take(c, nv1 * sizeof(int));
+	v->vmatch = take(c, nv1 * sizeof(int));
+	return c->used;
+}
+
+/*
+ * The per-node and per-value arrays, zeroed, from one block on huge pages
+ * where the kernel has them: at 10^5 nodes, faulting some thirty separate
+ * arrays in 4 KiB pages took longer than filling them.
+ */
+static void view_alloc(struct mview *v)
+{
+	struct carve c = { NULL, 0 };
+	size_t size = view_layout(v, &c);
+
+	v->pool = gs_xmalloc_huge(size);
+	memset(v->pool, 0, size);
+	c.base = v->pool;
+	c.used = 0;
+	view_layout(v, &c);
+}
+
+static void build_csr(struct mview *v, const struct pattern_io *p)
 {
 	const struct gs_graph *g = v->g;
+	const int *cn = p->cnt, *cout = p->out;
 	int i, j, nin = 0, nout = 0;
 
-	v->in_off = gs_xcalloc((size_t)v->nn + 1, sizeof(int));
-	v->in_cnt = gs_xcalloc((size_t)v->nn + 1, sizeof(int));
-	v->out_off = gs_xcalloc((size_t)v->nn + 1, sizeof(int));
-	v->out_cnt = gs_xcalloc((size_t)v->nn + 1, sizeof(int));
 	for (i = 0; i < v->nn; i++) {
 		if (v->role[i] != ROLE_BASE)
 			continue;
@@ -171,18 +218,22 @@ static void build_csr(struct mview *v, const int *cn, const int *cins, const int
 		v->out_cnt[i] = cout[i] >= 0 ? 1 : g->nodes[i]->n_outputs;
 		nout += v->out_cnt[i];
 	}
-	v->ins = gs_xmalloc(sizeof(int) * ((size_t)nin + 1));
-	v->in_kind = gs_xcalloc((size_t)nin + 1, 1);
-	v->outs = gs_xmalloc(sizeof(int) * ((size_t)nout + 1));
 	v->n_ins = nin;
 	v->n_outs = nout;
+	v->ins = gs_xmalloc(sizeof(int) * ((size_t)nin + 1));
+	v->in_kind = gs_xcalloc((size_t)nin + 1, 1);
+	v->in_port = gs_xcalloc((size_t)nin + 1, sizeof(int));
+	v->outs = gs_xmalloc(sizeof(int) * ((size_t)nout + 1));
+	v->dn_node = gs_xmalloc(sizeof(int) * ((size_t)nin + 1));
+	v->dn_slot = gs_xmalloc(sizeof(int) * ((size_t)nin + 1));
+	v->dn_port = gs_xmalloc(sizeof(int) * ((size_t)nin + 1));
 	for (i = 0; i < v->nn; i++) {
 		const struct gs_node *n = g->nodes[i];
 
 		if (v->role[i] != ROLE_BASE)
 			continue;
 		for (j = 0; j < v->in_cnt[i]; j++) {
-			int val = cn[i] >= 0 ? cins[i * 8 + j] : n->inputs[j];
+			int val = cn[i] >= 0 ? p->vals[p->off[i] + j] : n->inputs[j];
 
 			v->ins[v->in_off[i] + j] = val >= 0 ? v->eff[val] : -1;
 		}
@@ -195,24 +246,17 @@ static void build_down(struct mview *v)
 {
 	int i, j, total = 0, *fill;
 
-	v->dn_off = gs_xcalloc((size_t)v->nn + 1, sizeof(int));
-	v->dn_cnt = gs_xcalloc((size_t)v->nn + 1, sizeof(int));
 	for (i = 0; i < v->nn; i++)
 		for (j = 0; v->role[i] == ROLE_BASE && j < v->in_cnt[i]; j++) {
 			int val = v->ins[v->in_off[i] + j];
 
-			if (val >= 0 && v->src[val] >= 0) {
+			if (val >= 0 && v->src[val] >= 0)
 				v->dn_cnt[v->src[val]]++;
-				total++;
-			}
 		}
-	for (i = 0, total = 0; i < v->nn; i++) {
+	for (i = 0; i < v->nn; i++) {
 		v->dn_off[i] = total;
 		total += v->dn_cnt[i];
 	}
-	v->dn_node = gs_xmalloc(sizeof(int) * ((size_t)total + 1));
-	v->dn_slot = gs_xmalloc(sizeof(int) * ((size_t)total + 1));
-	v->dn_port = gs_xmalloc(sizeof(int) * ((size_t)total + 1));
 	fill = gs_xcalloc((size_t)v->nn + 1, sizeof(int));
 	for (i = 0; i < v->nn; i++)
 		for (j = 0; v->role[i] == ROLE_BASE && j < v->in_cnt[i]; j++) {
@@ -224,28 +268,24 @@ static void build_down(struct mview *v)
 			v->dn_node[at] = i;
 			v->dn_slot[at] = j;
 			v->dn_port[at] = v->g->values[val]->producer_port;
+			v->in_port[v->in_off[i] + j] = v->dn_port[at];
 		}
 	free(fill);
 }
 
 void view_build(struct mview *v, const struct gs_graph *g)
 {
-	int i, j, k, *cn, *cins, *cout;
+	struct pattern_io pio;
+	int i, j, k;
 	bool *transparent;
 
 	memset(v, 0, sizeof(*v));
 	v->g = g;
 	v->model = g->model;
+	v->opset = g->model ? gs_model_opset(g->model, "") : 0;
 	v->nn = g->n_nodes;
 	v->nv = g->n_values;
-	v->role = gs_xcalloc((size_t)v->nn + 1, 1);
-	v->owner = gs_xmalloc(sizeof(int) * ((size_t)v->nn + 1));
-	v->vop = gs_xcalloc((size_t)v->nn + 1, sizeof(char *));
-	v->pattern = gs_xcalloc((size_t)v->nn + 1, sizeof(char *));
-	v->wt = gs_xcalloc((size_t)v->nn + 1, sizeof(bool));
-	v->eff = gs_xmalloc(sizeof(int) * ((size_t)v->nv + 1));
-	v->src = gs_xmalloc(sizeof(int) * ((size_t)v->nv + 1));
-	v->vmatch = gs_xmalloc(sizeof(int) * ((size_t)v->nv + 1));
+	view_alloc(v);
 	transparent = gs_xcalloc((size_t)v->nn + 1, sizeof(bool));
 	for (i = 0; i < v->nv; i++) {
 		v->eff[i] = i;
@@ -254,6 +294,15 @@ void view_build(struct mview *v, const struct gs_graph *g)
 	}
 	for (i = 0; i < v->nn; i++)
 		v->owner[i] = -1;
+	/* op names to ids once; every check below compares ids */
+	for (i = 0; i < v->nn; i++) {
+		const struct gs_node *n = g->nodes[i];
+
+		if (n->removed)
+			continue;
+		v->vop_id[i] = (unsigned char)op_id(n->op_type);
+		v->op[i] = n->domain[0] ? OP_NONE : v->vop_id[i];
+	}
 
 	find_const(v);
 	find_transparent(v, transparent);
@@ -267,23 +316,22 @@ void view_build(struct mview *v, const struct gs_graph *g)
 		}
 	}
 	/* patterns: fusion.c rewrites roles, owners and per-base inputs */
-	cn = gs_xmalloc(sizeof(int) * ((size_t)v->nn + 1));
-	cout = gs_xmalloc(sizeof(int) * ((size_t)v->nn + 1));
-	cins = gs_xmalloc(sizeof(int) * ((size_t)v->nn + 1) * 8);
+	memset(&pio, 0, sizeof(pio));
+	pio.cnt = gs_xmalloc(sizeof(int) * ((size_t)v->nn + 1));
+	pio.out = gs_xmalloc(sizeof(int) * ((size_t)v->nn + 1));
+	pio.off = gs_xmalloc(sizeof(int) * ((size_t)v->nn + 1));
 	for (i = 0; i < v->nn; i++)
-		cn[i] = cout[i] = -1;
-	v->in_cnt = cn;		/* borrowed by fusion_patterns as scratch */
-	v->out_cnt = cout;
-	v->ins = cins;
+		pio.cnt[i] = pio.out[i] = -1;
+	v->pio = &pio;
 	fusion_patterns(v);
-	v->in_cnt = v->out_cnt = v->ins = NULL;
-	build_csr(v, cn, cins, cout);
-	v->comm = gs_xcalloc((size_t)v->nn + 1, sizeof(bool));
+	v->pio = NULL;
+	build_csr(v, &pio);
 	for (i = 0; i < v->nn; i++)
-		v->comm[i] = v->role[i] == ROLE_BASE && op_commutative(v->vop[i]);
-	free(cn);
-	free(cout);
-	free(cins);
+		v->comm[i] = v->role[i] == ROLE_BASE && op_id_commutative(v->vop_id[i]);
+	free(pio.cnt);
+	free(pio.out);
+	free(pio.off);
+	free(pio.vals);
 
 	/* producers in the view: every output of a base or pattern member */
 	for (i = 0; i < v->nn; i++) {
@@ -327,41 +375,14 @@ void view_build(struct mview *v, const struct gs_graph *g)
 
 void view_release(struct mview *v)
 {
-	int k;
-
-	free(v->role);
-	free(v->owner);
-	free(v->vop);
-	free(v->pattern);
-	free(v->wt);
-	free(v->comm);
-	free(v->in_off);
-	free(v->in_cnt);
+	free(v->pool);
 	free(v->ins);
 	free(v->in_kind);
-	free(v->out_off);
-	free(v->out_cnt);
+	free(v->in_port);
 	free(v->outs);
-	free(v->at_off);
-	free(v->at_cnt);
-	free(v->attrs);
-	free(v->eff);
-	free(v->src);
-	free(v->dn_off);
-	free(v->dn_cnt);
 	free(v->dn_node);
 	free(v->dn_slot);
 	free(v->dn_port);
-	free(v->order);
-	free(v->pos);
-	free(v->depth);
-	for (k = 0; k <= GS_WL_ROUNDS; k++)
-		free(v->sig[k]);
-	free(v->fam);
-	free(v->match);
-	free(v->method);
-	free(v->score);
-	free(v->ambiguous);
-	free(v->vmatch);
+	free(v->attrs);
 	memset(v, 0, sizeof(*v));
 }

@@ -53,6 +53,23 @@ static void test_family(void **state)
 	assert_false(op_commutative("Sub") || op_commutative("MatMul") || op_commutative("Concat"));
 }
 
+/* op_id() bisects the list of ops.h: it must stay in strcmp order. */
+static void test_op_ids(void **state)
+{
+	int id;
+
+	(void)state;
+	for (id = OP_NONE + 1; id < OP_COUNT_; id++) {
+		if (id > OP_NONE + 1)
+			assert_true(strcmp(op_name(id - 1), op_name(id)) < 0);
+		assert_int_equal(op_id(op_name(id)), id);
+	}
+	assert_int_equal(op_id("Gemm"), OP_Gemm);
+	assert_int_equal(op_id("NoSuchOp"), OP_NONE);
+	assert_int_equal(op_id(""), OP_NONE);
+	assert_null(op_name(OP_NONE));
+}
+
 static struct gs_tensor *tensor(struct gs_model *m, const char *name, int rank,
 				const int64_t *dims, const float *vals)
 {
@@ -221,6 +238,7 @@ int main(void)
 		cmocka_unit_test(test_lis),
 		cmocka_unit_test(test_hash_floats),
 		cmocka_unit_test(test_family),
+		cmocka_unit_test(test_op_ids),
 		cmocka_unit_test(test_matmul_add_gemm),
 		cmocka_unit_test(test_renamed_identical),
 	};
