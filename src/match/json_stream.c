@@ -4,7 +4,9 @@
  * otherwise build a million jansson objects only to print them.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "match/internal.h"
@@ -30,15 +32,31 @@ static bool utf8_valid(const unsigned char *s)
  * and per-field fprintf were most of the time of a 10^5-node report.
  */
 struct jout {
-	FILE *f;
+	FILE *f;			/* NULL: collect in mem instead */
+	char *mem;
+	size_t mem_len, mem_cap;
 	size_t len;
 	char buf[1 << 16];
 };
 
+static void j_write(struct jout *o, const char *s, size_t n)
+{
+	if (o->f) {
+		fwrite(s, 1, n, o->f);
+		return;
+	}
+	if (o->mem_len + n > o->mem_cap) {
+		o->mem_cap = (o->mem_len + n) * 2;
+		o->mem = gs_xrealloc(o->mem, o->mem_cap);
+	}
+	memcpy(o->mem + o->mem_len, s, n);
+	o->mem_len += n;
+}
+
 static void j_flush(struct jout *o)
 {
 	if (o->len)
-		fwrite(o->buf, 1, o->len, o->f);
+		j_write(o, o->buf, o->len);
 	o->len = 0;
 }
 
@@ -47,7 +65,7 @@ static void j_mem(struct jout *o, const char *s, size_t n)
 	if (o->len + n > sizeof(o->buf)) {
 		j_flush(o);
 		if (n > sizeof(o->buf)) {
-			fwrite(s, 1, n, o->f);
+			j_write(o, s, n);
 			return;
 		}
 	}
@@ -277,14 +295,79 @@ static void put_entry(struct jout *o, const struct gs_match_entry *e)
 	j_char(o, '}');
 }
 
+/*
+ * The nodes and parameters arrays are most of a big report: their items
+ * are formatted in chunks on every core, a round of chunks at a time into
+ * buffers that are reused (fresh memory is slow to come by), then written
+ * in order.  The bytes are the same as one thread's.
+ */
+enum { JSON_CHUNK = 2048 };	/* items per chunk */
+
+struct json_array {
+	const struct gs_match *m;
+	void (*put)(struct jout *o, const struct gs_match *m, int i);
+	int n, first;			/* items; the round's first chunk */
+	struct jout **chunks;
+};
+
+static void put_node_item(struct jout *o, const struct gs_match *m, int i)
+{
+	put_entry(o, &m->entries[i]);
+}
+
+static void put_param_item(struct jout *o, const struct gs_match *m, int i)
+{
+	put_param(o, &m->params[i]);
+}
+
+static void array_task(void *ctx, size_t k, int worker)
+{
+	struct json_array *a = ctx;
+	struct jout *o = a->chunks[k];
+	int c = a->first + (int)k, i;
+
+	(void)worker;
+	o->mem_len = 0;
+	o->len = 0;
+	for (i = c * JSON_CHUNK; i < (c + 1) * JSON_CHUNK && i < a->n; i++) {
+		j_puts(o, i ? ",\n " : "\n ");
+		a->put(o, a->m, i);
+	}
+	j_flush(o);
+}
+
+static void put_array(struct jout *o, const struct gs_match *m, int n,
+		      void (*put)(struct jout *o, const struct gs_match *m, int i))
+{
+	struct json_array a = { m, put, n, 0, NULL };
+	int n_chunks = (n + JSON_CHUNK - 1) / JSON_CHUNK, round = 2 * gs_worker_count(), k, c;
+
+	if (round > n_chunks)
+		round = n_chunks;
+	a.chunks = gs_xcalloc((size_t)round + 1, sizeof(*a.chunks));
+	for (k = 0; k < round; k++)
+		a.chunks[k] = gs_xcalloc(1, sizeof(**a.chunks));
+	for (a.first = 0; a.first < n_chunks; a.first += round) {
+		c = n_chunks - a.first < round ? n_chunks - a.first : round;
+		gs_parallel_for((size_t)c, array_task, &a);
+		for (k = 0; k < c; k++)
+			j_mem(o, a.chunks[k]->mem, a.chunks[k]->mem_len);
+	}
+	for (k = 0; k < round; k++) {
+		free(a.chunks[k]->mem);
+		free(a.chunks[k]);
+	}
+	free(a.chunks);
+}
+
 int gs_match_write_json(const struct gs_match *m, FILE *out)
 {
 	const struct gs_match_summary *s = &m->summary;
 	struct jout *o = gs_xmalloc(sizeof(*o));
 	int i;
 
+	memset(o, 0, offsetof(struct jout, buf));
 	o->f = out;
-	o->len = 0;
 	j_puts(o, "{\"verdict\": {\"identical\": ");
 	put_bool(o, m->verdict.identical);
 	j_puts(o, ", \"structure\": ");
@@ -310,10 +393,7 @@ int gs_match_write_json(const struct gs_match *m, FILE *out)
 	j_puts(o, ", \"io_mismatches\": ");
 	j_int(o, s->io_mismatches);
 	j_puts(o, "},\n\"nodes\": [");
-	for (i = 0; i < m->n_entries; i++) {
-		j_puts(o, i ? ",\n " : "\n ");
-		put_entry(o, &m->entries[i]);
-	}
+	put_array(o, m, m->n_entries, put_node_item);
 	j_puts(o, "],\n\"edges\": [");
 	for (i = 0; i < m->n_edges; i++) {
 		const struct gs_edge_diff *d = &m->edges[i];
@@ -332,10 +412,7 @@ int gs_match_write_json(const struct gs_match *m, FILE *out)
 		j_char(o, '}');
 	}
 	j_puts(o, "],\n\"parameters\": [");
-	for (i = 0; i < m->n_params; i++) {
-		j_puts(o, i ? ",\n " : "\n ");
-		put_param(o, &m->params[i]);
-	}
+	put_array(o, m, m->n_params, put_param_item);
 	j_puts(o, "],\n\"io\": [");
 	for (i = 0; i < m->n_io; i++) {
 		const struct gs_io_diff *d = &m->io[i];
