@@ -120,23 +120,23 @@ struct gs_dim {
 
 struct gs_value {
 	int id;
-	const char *name;
 	enum gs_value_kind kind;
+	const char *name;
 	int dtype;			/* 0 when unknown */
 	int rank;			/* -1 when unknown */
 	struct gs_dim *dims;
 	int producer;			/* node id, or -1 */
 	int producer_port;
 	int n_uses;
-	struct gs_use *uses;
 	int uses_alloc;
+	struct gs_use *uses;
 	struct gs_tensor *param;	/* GS_VALUE_PARAM: the data */
-	bool is_initializer;		/* PARAM stored as graph initializer */
-	bool is_graph_output;
-	bool shape_dirty;		/* dtype/shape edited: rewrite value_info */
 	const struct gs_value *outer;	/* GS_VALUE_OUTER: what it refers to */
 	void *origin;			/* value_info / input / output handle */
 	void *init_origin;		/* initializer handle */
+	bool is_initializer;		/* PARAM stored as graph initializer */
+	bool is_graph_output;
+	bool shape_dirty;		/* dtype/shape edited: rewrite value_info */
 };
 
 struct gs_graph {
