@@ -152,9 +152,14 @@ void fuzzy_pairs(struct mctx *c);
 float fuzzy_score(const struct mctx *c, int a, int b);
 
 /* build of the result: match.c, params.c, edges.c, io.c */
+struct param_job;
+
 struct gs_match_build {
 	struct gs_match *m;
 	int entries_alloc, params_alloc, edges_alloc, io_alloc, strings_alloc;
+	/* parameter pairs whose metrics params_pair computes on every core */
+	struct param_job *jobs;
+	int n_jobs, jobs_alloc;
 };
 
 int match_graphs(struct gs_match_build *mb, const struct gs_graph *ga,

@@ -200,6 +200,64 @@ static float *transpose2(const struct pv *p)
 	return out;
 }
 
+/*
+ * The metrics of two tensors read in place (most pairs) are computed after
+ * the pairing, all at once on every core: they are the bulk of a big
+ * diff's parameter work, and each pair's result has its own slot.
+ */
+struct param_job {
+	int param;			/* index in m->params */
+	int dtype_a, dtype_b;
+	const void *a, *b;
+	size_t numel;
+};
+
+static void defer_metrics(struct gs_match_build *mb, const struct gs_param_diff *d,
+			  const struct pv *a, const struct pv *b)
+{
+	struct param_job *j;
+
+	GS_GROW(mb->jobs, mb->n_jobs + 1, mb->jobs_alloc);
+	j = &mb->jobs[mb->n_jobs++];
+	j->param = (int)(d - mb->m->params);
+	j->dtype_a = a->dtype;
+	j->dtype_b = b->dtype;
+	j->a = a->data;
+	j->b = b->data;
+	j->numel = (size_t)a->numel;
+}
+
+struct job_run {
+	struct gs_match_build *mb;
+	const struct gs_metrics_opts *opts;
+};
+
+static void metrics_task(void *ctx, size_t i, int worker)
+{
+	struct job_run *run = ctx;
+	const struct param_job *j = &run->mb->jobs[i];
+	struct gs_param_diff *d = &run->mb->m->params[j->param];
+
+	(void)worker;
+	if (gs_metrics_compare(j->dtype_a, j->a, j->dtype_b, j->b, j->numel, run->opts,
+			       &d->metrics))
+		return;
+	d->has_metrics = true;
+	d->cls = gs_metrics_classify(&d->metrics);
+	if (j->dtype_a != j->dtype_b)
+		d->cls = GS_PARAM_DTYPE_CHANGED;
+}
+
+static void run_metrics(struct gs_match_build *mb, const struct mctx *c)
+{
+	struct job_run run = { mb, &c->opts->metrics };
+
+	gs_parallel_for((size_t)mb->n_jobs, metrics_task, &run);
+	free(mb->jobs);
+	mb->jobs = NULL;
+	mb->n_jobs = mb->jobs_alloc = 0;
+}
+
 static void compare(struct gs_match_build *mb, const struct mctx *c, int entry,
 		    struct pv *a, struct pv *b, bool transposed, const char *note)
 {
@@ -227,6 +285,10 @@ static void compare(struct gs_match_build *mb, const struct mctx *c, int entry,
 	}
 	if (!same_shape(a, b)) {
 		d->cls = GS_PARAM_SHAPE_CHANGED;
+		return;
+	}
+	if (!a->owned && !b->owned && !b->dq) {
+		defer_metrics(mb, d, a, b);
 		return;
 	}
 	if (gs_metrics_compare(a->dtype, a->data, b->dtype, b->data, (size_t)a->numel,
@@ -593,6 +655,7 @@ void params_pair(struct gs_match_build *mb, struct mctx *c, int *eoa, int *eob)
 	na = place_rest(mb, &c->A, eoa, false, la);
 	nb = place_rest(mb, &c->B, eob, true, lb);
 	pair_rest(mb, c, eoa, eob, la, na, lb, nb);
+	run_metrics(mb, c);
 	free(seen_a);
 	free(seen_b);
 	free(la);
