@@ -32,11 +32,11 @@ void gs_strmap_init(struct gs_strmap *m)
 	memset(m, 0, sizeof(*m));
 }
 
+/* keys, vals and hashes share one block (keys first), on huge pages when
+ * big: the name maps of a 10^5-node graph are 4 MB of fresh memory */
 void gs_strmap_release(struct gs_strmap *m)
 {
 	free(m->keys);
-	free(m->vals);
-	free(m->hashes);
 	gs_strmap_init(m);
 }
 
@@ -65,9 +65,11 @@ static void rehash(struct gs_strmap *m, size_t cap)
 
 	bigger.cap = cap;
 	bigger.count = m->count;
-	bigger.keys = gs_xmalloc(bigger.cap * sizeof(*bigger.keys));
-	bigger.vals = gs_xmalloc(bigger.cap * sizeof(*bigger.vals));
-	bigger.hashes = gs_xcalloc(bigger.cap, sizeof(*bigger.hashes));
+	bigger.keys = gs_xmalloc_huge(cap * (sizeof(*bigger.keys) + sizeof(*bigger.vals) +
+					     sizeof(*bigger.hashes)));
+	bigger.vals = (int *)(bigger.keys + cap);
+	bigger.hashes = (uint32_t *)(bigger.vals + cap);
+	memset(bigger.hashes, 0, cap * sizeof(*bigger.hashes));
 	mask = bigger.cap - 1;
 	for (i = 0; i < m->cap; i++) {
 		if (!m->hashes[i])
