@@ -2,8 +2,9 @@
 # bench/diff.sh - speed and accuracy of `graphsmith diff --json`
 # on synthetic transformer pairs of 10^3, 10^4 and 10^5 nodes
 # (bench/make_transformer.py), against python3-onnx's onnx.load of the
-# same two files, measured side by side.  Uses the shared optimized
-# build of bench/lib.sh (or GS_BIN).  Prints wall time (best of 3), the ratio to onnx.load, the
+# same two files, measured side by side (alternating runs, best of 5 each).
+# Uses the shared optimized build of bench/lib.sh (or GS_BIN).  Prints wall
+# time, the ratio to onnx.load, the
 # 10^4 -> 10^5 growth, peak RSS (/usr/bin/time -v), and how many of A's
 # nodes come out matched or changed, and the accuracy against truth.json.
 set -e
@@ -18,7 +19,7 @@ for n in 1000 10000 100000; do
 	$PY "$top/bench/make_transformer.py" $n "$work/$n" --no-check >/dev/null
 done
 $PY - "$GS" "$work" <<'PYEOF'
-import json, resource, subprocess, sys, time
+import json, os, resource, subprocess, sys, time
 
 gs, work = sys.argv[1], sys.argv[2]
 
@@ -28,19 +29,26 @@ def cpu():
     return r.ru_utime + r.ru_stime
 
 
-def best(cmd, out=None):
-    """(best wall time, best CPU time) of 3 runs."""
-    t, c = [], []
-    for _ in range(3):
-        t0, c0 = time.perf_counter(), cpu()
-        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        t.append(time.perf_counter() - t0)
-        c.append(cpu() - c0)
-        if r.returncode not in (0, 1):
-            sys.exit("failed: %s: %s" % (cmd, r.stderr.decode()))
-        if out:
-            open(out, "wb").write(r.stdout)
-    return min(t), min(c)
+def timed(cmd, out):
+    """(wall, CPU) of one run, stdout straight to the file out."""
+    t0, c0 = time.perf_counter(), cpu()
+    with open(out, "wb") as f:
+        r = subprocess.run(cmd, stdout=f, stderr=subprocess.PIPE)
+    t, c = time.perf_counter() - t0, cpu() - c0
+    if r.returncode not in (0, 1):
+        sys.exit("failed: %s: %s" % (cmd, r.stderr.decode()))
+    return t, c
+
+
+def side_by_side(cmd_a, out_a, cmd_b, runs=5):
+    """Best (wall, CPU) of each command over `runs` alternating runs, so
+    both see the same machine (here, whether a run follows another
+    process's release of memory changes it by a third)."""
+    a, b = [], []
+    for _ in range(runs):
+        a.append(timed(cmd_a, out_a))
+        b.append(timed(cmd_b, os.devnull))
+    return (min(x[0] for x in a), min(x[1] for x in a)), (min(x[0] for x in b), min(x[1] for x in b))
 
 
 def peak_rss(cmd):
@@ -77,9 +85,9 @@ rows = {}
 for n in (1000, 10000, 100000):
     a, b = "%s/%d/a.onnx" % (work, n), "%s/%d/b.onnx" % (work, n)
     res = "%s/%d/diff.json" % (work, n)
-    t_gs = best([gs, "diff", "--json", a, b], res)
-    t_py = best(["/usr/bin/python3", "-c",
-                 "import onnx,sys; onnx.load(sys.argv[1]); onnx.load(sys.argv[2])", a, b])
+    t_gs, t_py = side_by_side([gs, "diff", "--json", a, b], res,
+                              ["/usr/bin/python3", "-c",
+                               "import onnx,sys; onnx.load(sys.argv[1]); onnx.load(sys.argv[2])", a, b])
     rss = peak_rss([gs, "diff", "--json", a, b])
     truth = json.load(open("%s/%d/truth.json" % (work, n)))
     d = json.load(open(res))

@@ -122,12 +122,10 @@ static void sigma0(struct mview *v, int b, struct op_hashes *oh)
 	v->sig[0][b] = h;
 }
 
-static const struct mview *sort_view;
-
-static int order_cmp(const void *pa, const void *pb)
+static int order_cmp(const void *pa, const void *pb, void *ctx)
 {
 	int a = *(const int *)pa, b = *(const int *)pb;
-	const struct mview *v = sort_view;
+	const struct mview *v = ctx;
 
 	if (v->depth[a] != v->depth[b])
 		return v->depth[a] < v->depth[b] ? -1 : 1;
@@ -156,8 +154,8 @@ static void canonical_order(struct mview *v)
 		v->order[n++] = b;
 	}
 	v->n_order = n;
-	sort_view = v;
-	qsort(v->order, (size_t)n, sizeof(int), order_cmp);
+	/* qsort_r: the two sides' views are built on two threads */
+	qsort_r(v->order, (size_t)n, sizeof(int), order_cmp, v);
 	for (k = 0; k < n; k++)
 		v->pos[v->order[k]] = k;
 }
