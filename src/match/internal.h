@@ -97,11 +97,15 @@ struct mview {
 	int *vmatch;
 };
 
+struct cand;
+
 struct mctx {
 	struct mview A, B;
 	const struct gs_match_opts *opts;
 	int *work, n_work, work_alloc;	/* worklist of A bases */
 	int *inputs_scratch;		/* propagate.c's, kept across its calls */
+	struct cand *ca_buf, *cb_buf;	/* propagate.c's candidate lists */
+	int ca_alloc, cb_alloc;
 };
 
 /* view.c */

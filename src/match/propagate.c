@@ -116,24 +116,21 @@ static void pair_lists(struct mctx *c, struct cand *la, int na, struct cand *lb,
 	}
 }
 
-static struct cand *ca_buf, *cb_buf;
-static int ca_alloc, cb_alloc;
-
 static void down(struct mctx *c, int a, int b)
 {
 	int i, na = 0, nb = 0;
 
-	GS_GROW(ca_buf, c->A.dn_cnt[a] + 1, ca_alloc);
-	GS_GROW(cb_buf, c->B.dn_cnt[b] + 1, cb_alloc);
+	GS_GROW(c->ca_buf, c->A.dn_cnt[a] + 1, c->ca_alloc);
+	GS_GROW(c->cb_buf, c->B.dn_cnt[b] + 1, c->cb_alloc);
 	for (i = 0; i < c->A.dn_cnt[a]; i++) {
 		int at = c->A.dn_off[a] + i, u = c->A.dn_node[at];
 		uint64_t slot = c->A.comm[u] ? 0xffff : (uint64_t)c->A.dn_slot[at];
 
 		if (c->A.match[u] >= 0)
 			continue;
-		ca_buf[na].node = u;
-		ca_buf[na].pos = c->A.pos[u];
-		ca_buf[na++].key = gs_hash_combine(gs_hash_combine(c->A.sig[0][u], slot),
+		c->ca_buf[na].node = u;
+		c->ca_buf[na].pos = c->A.pos[u];
+		c->ca_buf[na++].key = gs_hash_combine(gs_hash_combine(c->A.sig[0][u], slot),
 						   (uint64_t)c->A.dn_port[at]);
 	}
 	for (i = 0; i < c->B.dn_cnt[b]; i++) {
@@ -142,13 +139,13 @@ static void down(struct mctx *c, int a, int b)
 
 		if (c->B.match[u] >= 0)
 			continue;
-		cb_buf[nb].node = u;
-		cb_buf[nb].pos = c->B.pos[u];
-		cb_buf[nb++].key = gs_hash_combine(gs_hash_combine(c->B.sig[0][u], slot),
+		c->cb_buf[nb].node = u;
+		c->cb_buf[nb].pos = c->B.pos[u];
+		c->cb_buf[nb++].key = gs_hash_combine(gs_hash_combine(c->B.sig[0][u], slot),
 						   (uint64_t)c->B.dn_port[at]);
 	}
 	if (na && nb)
-		pair_lists(c, ca_buf, na, cb_buf, nb);
+		pair_lists(c, c->ca_buf, na, c->cb_buf, nb);
 }
 
 static void up(struct mctx *c, int a, int b)
@@ -157,28 +154,28 @@ static void up(struct mctx *c, int a, int b)
 	int n = c->A.in_cnt[a] < c->B.in_cnt[b] ? c->A.in_cnt[a] : c->B.in_cnt[b];
 
 	if (c->A.comm[a] || c->B.comm[b]) {
-		GS_GROW(ca_buf, c->A.in_cnt[a] + 1, ca_alloc);
-		GS_GROW(cb_buf, c->B.in_cnt[b] + 1, cb_alloc);
+		GS_GROW(c->ca_buf, c->A.in_cnt[a] + 1, c->ca_alloc);
+		GS_GROW(c->cb_buf, c->B.in_cnt[b] + 1, c->cb_alloc);
 		for (i = 0; i < c->A.in_cnt[a]; i++) {
 			int val = c->A.ins[c->A.in_off[a] + i], p;
 
 			if (val < 0 || (p = c->A.src[val]) < 0 || c->A.match[p] >= 0)
 				continue;
-			ca_buf[na].node = p;
-			ca_buf[na].pos = c->A.pos[p];
-			ca_buf[na++].key = c->A.sig[0][p];
+			c->ca_buf[na].node = p;
+			c->ca_buf[na].pos = c->A.pos[p];
+			c->ca_buf[na++].key = c->A.sig[0][p];
 		}
 		for (i = 0; i < c->B.in_cnt[b]; i++) {
 			int val = c->B.ins[c->B.in_off[b] + i], p;
 
 			if (val < 0 || (p = c->B.src[val]) < 0 || c->B.match[p] >= 0)
 				continue;
-			cb_buf[nb].node = p;
-			cb_buf[nb].pos = c->B.pos[p];
-			cb_buf[nb++].key = c->B.sig[0][p];
+			c->cb_buf[nb].node = p;
+			c->cb_buf[nb].pos = c->B.pos[p];
+			c->cb_buf[nb++].key = c->B.sig[0][p];
 		}
 		if (na && nb)
-			pair_lists(c, ca_buf, na, cb_buf, nb);
+			pair_lists(c, c->ca_buf, na, c->cb_buf, nb);
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -247,17 +244,17 @@ static void from_inputs(struct mctx *c)
 			na++;
 		for (e = first_b[vb]; e >= 0; e = next_b[e])
 			nb++;
-		GS_GROW(ca_buf, na + 1, ca_alloc);
-		GS_GROW(cb_buf, nb + 1, cb_alloc);
+		GS_GROW(c->ca_buf, na + 1, c->ca_alloc);
+		GS_GROW(c->cb_buf, nb + 1, c->cb_alloc);
 		na = nb = 0;
 		for (e = first_a[va]; e >= 0; e = next_a[e]) {
 			int u = node_a[e] / 64, slot = node_a[e] % 64;
 
 			if (c->A.match[u] >= 0)
 				continue;
-			ca_buf[na].node = u;
-			ca_buf[na].pos = c->A.pos[u];
-			ca_buf[na++].key = gs_hash_combine(c->A.sig[0][u], c->A.comm[u] ?
+			c->ca_buf[na].node = u;
+			c->ca_buf[na].pos = c->A.pos[u];
+			c->ca_buf[na++].key = gs_hash_combine(c->A.sig[0][u], c->A.comm[u] ?
 							   0xffff : (uint64_t)slot);
 		}
 		for (e = first_b[vb]; e >= 0; e = next_b[e]) {
@@ -265,13 +262,13 @@ static void from_inputs(struct mctx *c)
 
 			if (c->B.match[u] >= 0)
 				continue;
-			cb_buf[nb].node = u;
-			cb_buf[nb].pos = c->B.pos[u];
-			cb_buf[nb++].key = gs_hash_combine(c->B.sig[0][u], c->B.comm[u] ?
+			c->cb_buf[nb].node = u;
+			c->cb_buf[nb].pos = c->B.pos[u];
+			c->cb_buf[nb++].key = gs_hash_combine(c->B.sig[0][u], c->B.comm[u] ?
 							   0xffff : (uint64_t)slot);
 		}
 		if (na && nb)
-			pair_lists(c, ca_buf, na, cb_buf, nb);
+			pair_lists(c, c->ca_buf, na, c->cb_buf, nb);
 	}
 }
 
@@ -286,8 +283,8 @@ void propagate(struct mctx *c)
 		up(c, a, b);
 		down(c, a, b);
 	}
-	free(ca_buf);
-	free(cb_buf);
-	ca_buf = cb_buf = NULL;
-	ca_alloc = cb_alloc = 0;
+	free(c->ca_buf);
+	free(c->cb_buf);
+	c->ca_buf = c->cb_buf = NULL;
+	c->ca_alloc = c->cb_alloc = 0;
 }

@@ -108,28 +108,68 @@ static void keep_n(float *f, int64_t base, int64_t step, int g, int n, float *tm
 		f[base + (int64_t)idx[i] * step] = 0.0f;
 }
 
+/*
+ * The layers are pruned on every core once the layouts are checked (in
+ * order, so the notes keep their order); installing goes through the
+ * journal in layer order on the caller's thread.
+ */
+struct nm_layer {
+	struct gs_tensor *t;
+	struct rows l;
+	float *f;			/* the pruned copy */
+	int64_t before, zeros;		/* non-zero-bit elements before; zeros after */
+};
+
+struct nm_job {
+	const struct gs_model *m;
+	struct nm_layer *layers;
+	int n, group;
+};
+
+static void nm_task(void *ctx, size_t i, int worker)
+{
+	struct nm_job *j = ctx;
+	struct nm_layer *L = &j->layers[i];
+	float *tmp = gs_xmalloc(sizeof(*tmp) * (size_t)j->group);
+	int *idx = gs_xmalloc(sizeof(*idx) * (size_t)j->group);
+	int64_t row, c, k;
+
+	(void)worker;
+	L->f = gs_prune_floats(j->m, L->t);
+	L->before = gs_prune_nonzero_bits(L->f, L->t->numel);
+	for (row = 0; row < L->l.n_rows; row++) {
+		int64_t base = row_base(&L->l, row);
+
+		for (c = 0; c < L->l.len; c += j->group)
+			keep_n(L->f, base + c * L->l.step, L->l.step, j->group, j->n, tmp, idx);
+	}
+	for (k = 0, L->zeros = 0; k < L->t->numel; k++)
+		L->zeros += L->f[k] == 0.0f;
+	free(tmp);
+	free(idx);
+}
+
 int gs_prune_nm(struct gs_model *m, int n, int group, const struct gs_prune_opts *opts,
 		struct gs_prune_result *res, struct gs_error *err)
 {
 	struct gs_prune_layer *layers = NULL;
 	struct gs_prune_result r;
-	float *tmp = NULL;
-	int *idx = NULL;
-	int count, i;
+	struct nm_job job;
+	int count, i, used = 0;
 	char name[256];
 
 	memset(&r, 0, sizeof(r));
 	if (n < 1 || group < 1 || n > group)
 		return gs_error_set(err, "bad pattern '%d:%d': need 1 <= N <= M", n, group);
-	tmp = gs_xmalloc(sizeof(*tmp) * (size_t)group);
-	idx = gs_xmalloc(sizeof(*idx) * (size_t)group);
 	count = gs_prune_collect(m, opts, &layers);
+	job.m = m;
+	job.n = n;
+	job.group = group;
+	job.layers = gs_xcalloc((size_t)count + 1, sizeof(*job.layers));
 	for (i = 0; i < count; i++) {
 		struct gs_tensor *t = layers[i].w;
 		struct gs_error why;
 		struct rows l;
-		int64_t row, c, k, before, zeros;
-		float *f;
 
 		gs_escape(t->name ? t->name : "", name, sizeof(name));
 		if (layout(layers[i].node, t, &l, &why)) {
@@ -143,24 +183,21 @@ int gs_prune_nm(struct gs_model *m, int n, int group, const struct gs_prune_opts
 			r.skipped++;
 			continue;
 		}
-		f = gs_prune_floats(m, t);
-		before = gs_prune_nonzero_bits(f, t->numel);
-		for (row = 0; row < l.n_rows; row++) {
-			int64_t base = row_base(&l, row);
-
-			for (c = 0; c < l.len; c += group)
-				keep_n(f, base + c * l.step, l.step, group, n, tmp, idx);
-		}
-		r.elements += t->numel;
-		for (k = 0, zeros = 0; k < t->numel; k++)
-			zeros += f[k] == 0.0f;
-		r.zeroed += zeros;
-		r.layers += gs_prune_install(m, t, f, gs_prune_nonzero_bits(f, t->numel) < before,
-					     zeros);
+		job.layers[used].t = t;
+		job.layers[used++].l = l;
 	}
+	gs_parallel_for((size_t)used, nm_task, &job);
+	for (i = 0; i < used; i++) {
+		struct nm_layer *L = &job.layers[i];
+
+		r.elements += L->t->numel;
+		r.zeroed += L->zeros;
+		r.layers += gs_prune_install(m, L->t, L->f,
+					     gs_prune_nonzero_bits(L->f, L->t->numel) < L->before,
+					     L->zeros);
+	}
+	free(job.layers);
 	free(layers);
-	free(tmp);
-	free(idx);
 	if (res)
 		*res = r;
 	return 0;
