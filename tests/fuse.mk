@@ -7,6 +7,6 @@ EXTRA_DIST += tests/passes/fuse.sh tests/passes/gen_fuse_models.py
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_fuse
 endif
-tests_unit_test_fuse_SOURCES = tests/unit/test_fuse.c
+tests_unit_test_fuse_SOURCES = tests/unit/test_fuse.c tests/unit/fixtures.c tests/unit/fixtures.h
 tests_unit_test_fuse_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_fuse_LDADD = $(UNIT_LDADD)

@@ -14,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include "fixtures.h"
+
 #include "graphsmith/fuse.h"
 #include "graphsmith/onnx.h"
 
@@ -30,23 +32,6 @@ static void record(void *ctx, struct gs_edit *e)
 
 	GS_GROW(r->edits, r->n + 1, r->alloc);
 	r->edits[r->n++] = *e;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
 }
 
 /* Fuses, checks the count, undoes every edit and compares the bytes. */
@@ -85,8 +70,8 @@ static void run_case(const char *model, const char *pattern, int expect)
 	free(rec.edits);
 	assert_int_equal(gs_onnx_save(m, out, &so, &err), 0);
 	gs_model_free(m);
-	a = slurp(path, &la);
-	b = slurp(out, &lb);
+	a = fixture_slurp(path, &la);
+	b = fixture_slurp(out, &lb);
 	if (la != lb || memcmp(a, b, la))
 		fprintf(stderr, "%s %s: undo does not give the original bytes\n", model, pattern);
 	assert_int_equal(la, lb);

@@ -13,42 +13,20 @@
 
 #include <cmocka.h>
 
+#include "fixtures.h"
+
 #include "graphsmith/history.h"
 #include "graphsmith/onnx.h"
 #include "graphsmith/prune.h"
 
 static char fixtures[256];
 
-static const char *srcdir(void)
-{
-	const char *s = getenv("top_srcdir");
-
-	return s ? s : "..";
-}
-
 static void path_of(char *buf, size_t len, const char *name)
 {
 	if (!strcmp(name, "cnn.onnx"))
-		snprintf(buf, len, "%s/data/cnn.onnx", srcdir());
+		snprintf(buf, len, "%s/data/cnn.onnx", fixture_srcdir());
 	else
 		snprintf(buf, len, "%s/%s", fixtures, name);
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
 }
 
 static struct gs_model *load(const char *name)
@@ -76,8 +54,8 @@ static void assert_saves_as(struct gs_model *m, const char *name)
 	snprintf(out, sizeof(out), "%s/out-%s", fixtures, name);
 	if (gs_onnx_save(m, out, NULL, &err))
 		fail_msg("%s", err.msg);
-	x = slurp(path, &a);
-	y = slurp(out, &b);
+	x = fixture_slurp(path, &a);
+	y = fixture_slurp(out, &b);
 	assert_int_equal(a, b);
 	assert_memory_equal(x, y, a);
 	free(x);
@@ -312,22 +290,12 @@ static void test_report(void **state)
 
 static int setup(void **state)
 {
-	char cmd[1024];
-
-	snprintf(fixtures, sizeof(fixtures), "/tmp/gs-history-XXXXXX");
-	if (!mkdtemp(fixtures))
-		return -1;
-	snprintf(cmd, sizeof(cmd), "/usr/bin/python3 %s/tests/fixtures/gen_prune.py %s",
-		 srcdir(), fixtures);
-	return system(cmd) ? -1 : 0;
+	return fixture_make(fixtures, sizeof(fixtures), "history", "tests/fixtures/gen_prune.py");
 }
 
 static int teardown(void **state)
 {
-	char cmd[512];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fixtures);
-	return system(cmd) ? -1 : 0;
+	return fixture_remove(fixtures);
 }
 
 int main(void)

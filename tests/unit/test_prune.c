@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "fixtures.h"
+
 #include "graphsmith/onnx.h"
 #include "graphsmith/prune.h"
 
@@ -337,23 +339,12 @@ static void test_bad_arguments(void **state)
 
 static int setup(void **state)
 {
-	char cmd[1024];
-	const char *src = getenv("top_srcdir");
-
-	snprintf(fixtures, sizeof(fixtures), "/tmp/gs-prune-XXXXXX");
-	if (!mkdtemp(fixtures))
-		return -1;
-	snprintf(cmd, sizeof(cmd), "/usr/bin/python3 %s/tests/fixtures/gen_prune.py %s",
-		 src ? src : "..", fixtures);
-	return system(cmd) ? -1 : 0;
+	return fixture_make(fixtures, sizeof(fixtures), "prune", "tests/fixtures/gen_prune.py");
 }
 
 static int teardown(void **state)
 {
-	char cmd[512];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fixtures);
-	return system(cmd) ? -1 : 0;
+	return fixture_remove(fixtures);
 }
 
 int main(void)
