@@ -72,9 +72,6 @@ void gs_prune_note(const struct gs_prune_opts *opts, const char *fmt, ...)
 /* A malloc'd float copy of a float32 tensor's data (unaligned-safe), read
  * from the file rather than through the mapping (gs_onnx_fetch). */
 float *gs_prune_floats(const struct gs_model *m, const struct gs_tensor *t);
-/* Elements whose bits are not all zero.  The passes only ever write 0.0f
- * over elements, so a copy changed exactly when this count dropped. */
-int64_t gs_prune_nonzero_bits(const float *f, int64_t n);
 /* Installs data (float32, same shape) through the edit API when changed;
  * frees it otherwise.  zeros (elements equal to zero, -0.0 included) is
  * kept on the tensor for the step report.  Returns 1 if installed. */

@@ -60,27 +60,32 @@ static struct cut find_cut(const uint32_t *keys, size_t n, size_t k)
 }
 
 /* Applies the cut to the weights f in place; ties counts down across
- * layers for --global.  Returns the zeros left in f.  The pass over
- * everything below the threshold is branch-free; the ties, rare outside
- * all-zero stretches, get a second pass that stops once they are spent. */
-static int64_t apply_cut(float *f, int64_t n, struct cut *c)
+ * layers for --global.  Returns the zeros left in f; *changed says whether
+ * any bit changed (a -0.0 cut to 0.0 counts).  The pass over everything
+ * below the threshold is branch-free; the ties, rare outside all-zero
+ * stretches, get a second pass that stops once they are spent. */
+static int64_t apply_cut(float *f, int64_t n, struct cut *c, bool *changed)
 {
-	int64_t i, zeros = 0;
-	uint32_t u, t = c->t;	/* a local: stores to f must not reload it */
+	int64_t i, zeros = 0, cut = 0;
+	uint32_t u, v, t = c->t;	/* a local: stores to f must not reload it */
 
 	for (i = 0; i < n; i++) {
 		memcpy(&u, &f[i], sizeof(u));
-		u = (u & 0x7fffffffu) < t ? 0 : u;
-		memcpy(&f[i], &u, sizeof(u));
-		zeros += (u & 0x7fffffffu) == 0;
+		v = (u & 0x7fffffffu) < t ? 0 : u;
+		memcpy(&f[i], &v, sizeof(v));
+		cut += v != u;
+		zeros += (v & 0x7fffffffu) == 0;
 	}
 	for (i = 0; i < n && c->ties > 0; i++) {
 		if (mag_bits(f[i]) != c->t)
 			continue;
 		c->ties--;
+		memcpy(&u, &f[i], sizeof(u));
+		cut += u != 0;
 		f[i] = 0.0f;
 		zeros += c->t != 0;	/* a -0.0 tie was counted already */
 	}
+	*changed = cut > 0;
 	return zeros;
 }
 
@@ -104,7 +109,7 @@ struct layer_job {
 	double sparsity;
 	bool global;
 	float **out;			/* per layer: the new weights */
-	int64_t *nonzero_bits;		/* per layer, before the cut */
+	bool *changed;			/* per layer: did the cut change a bit */
 	int64_t *zeros;			/* per layer, after it */
 	uint32_t *keys;			/* --global: every layer's magnitudes */
 	int64_t *key_off;		/* --global: where each layer's start */
@@ -121,7 +126,6 @@ static void prune_layer(void *ctx, size_t i, int worker)
 	struct cut c;
 
 	j->out[i] = f;
-	j->nonzero_bits[i] = gs_prune_nonzero_bits(f, n);
 	if (j->global) {
 		magnitudes(f, n, j->keys + j->key_off[i]);
 		return;
@@ -133,7 +137,7 @@ static void prune_layer(void *ctx, size_t i, int worker)
 	}
 	magnitudes(f, n, j->scratch[worker]);
 	c = find_cut(j->scratch[worker], (size_t)n, (size_t)floor((double)n * j->sparsity));
-	j->zeros[i] = apply_cut(f, n, &c);
+	j->zeros[i] = apply_cut(f, n, &c, &j->changed[i]);
 }
 
 int gs_prune_magnitude(struct gs_model *m, double sparsity, const struct gs_prune_opts *opts,
@@ -154,7 +158,7 @@ int gs_prune_magnitude(struct gs_model *m, double sparsity, const struct gs_prun
 	j.sparsity = sparsity;
 	j.global = opts && opts->global;
 	j.out = gs_xcalloc((size_t)n + 1, sizeof(*j.out));
-	j.nonzero_bits = gs_xcalloc((size_t)n + 1, sizeof(int64_t));
+	j.changed = gs_xcalloc((size_t)n + 1, sizeof(bool));
 	j.zeros = gs_xcalloc((size_t)n + 1, sizeof(int64_t));
 	j.key_off = gs_xcalloc((size_t)n + 1, sizeof(int64_t));
 	j.scratch = gs_xcalloc((size_t)nw, sizeof(*j.scratch));
@@ -172,14 +176,14 @@ int gs_prune_magnitude(struct gs_model *m, double sparsity, const struct gs_prun
 					(size_t)floor((double)r.elements * sparsity));
 
 		for (i = 0; i < n; i++)
-			j.zeros[i] = apply_cut(j.out[i], layers[i].w->numel, &c);
+			j.zeros[i] = apply_cut(j.out[i], layers[i].w->numel, &c, &j.changed[i]);
 	}
 	for (i = 0; i < n; i++) {
 		struct gs_tensor *t = layers[i].w;
 
 		r.zeroed += j.zeros[i];
 		r.layers += gs_prune_install(m, t, j.out[i],
-					     gs_prune_nonzero_bits(j.out[i], t->numel) < j.nonzero_bits[i],
+					     j.changed[i],
 					     j.zeros[i]);
 	}
 	for (i = 0; i < nw; i++)
@@ -189,7 +193,7 @@ int gs_prune_magnitude(struct gs_model *m, double sparsity, const struct gs_prun
 	free(j.keys);
 	free(j.key_off);
 	free(j.zeros);
-	free(j.nonzero_bits);
+	free(j.changed);
 	free(j.out);
 	free(layers);
 	if (res)

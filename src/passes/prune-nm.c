@@ -80,10 +80,11 @@ static float mag(float f)
 	return f < 0 ? -f : f;
 }
 
-/* Zeroes all but the n largest of one group (g elements at p, step). */
-static void keep_n(float *f, int64_t base, int64_t step, int g, int n, float *tmp, int *idx)
+/* Zeroes all but the n largest of one group (g elements at p, step);
+ * returns how many elements changed bits (-0.0 to 0.0 included). */
+static int keep_n(float *f, int64_t base, int64_t step, int g, int n, float *tmp, int *idx)
 {
-	int i, j, kept;
+	int i, j, kept, changed = 0;
 
 	for (i = 0; i < g; i++) {
 		tmp[i] = f[base + (int64_t)i * step];
@@ -104,8 +105,15 @@ static void keep_n(float *f, int64_t base, int64_t step, int g, int n, float *tm
 		idx[kept] = idx[best];
 		idx[best] = i;
 	}
-	for (i = n; i < g; i++)
-		f[base + (int64_t)idx[i] * step] = 0.0f;
+	for (i = n; i < g; i++) {
+		float *x = &f[base + (int64_t)idx[i] * step];
+		uint32_t u;
+
+		memcpy(&u, x, sizeof(u));
+		changed += u != 0;
+		*x = 0.0f;
+	}
+	return changed;
 }
 
 /*
@@ -117,7 +125,7 @@ struct nm_layer {
 	struct gs_tensor *t;
 	struct rows l;
 	float *f;			/* the pruned copy */
-	int64_t before, zeros;		/* non-zero-bit elements before; zeros after */
+	int64_t changed, zeros;		/* elements whose bits changed; zeros after */
 };
 
 struct nm_job {
@@ -136,12 +144,13 @@ static void nm_task(void *ctx, size_t i, int worker)
 
 	(void)worker;
 	L->f = gs_prune_floats(j->m, L->t);
-	L->before = gs_prune_nonzero_bits(L->f, L->t->numel);
+	L->changed = 0;
 	for (row = 0; row < L->l.n_rows; row++) {
 		int64_t base = row_base(&L->l, row);
 
 		for (c = 0; c < L->l.len; c += j->group)
-			keep_n(L->f, base + c * L->l.step, L->l.step, j->group, j->n, tmp, idx);
+			L->changed += keep_n(L->f, base + c * L->l.step, L->l.step, j->group,
+					     j->n, tmp, idx);
 	}
 	for (k = 0, L->zeros = 0; k < L->t->numel; k++)
 		L->zeros += L->f[k] == 0.0f;
@@ -193,7 +202,7 @@ int gs_prune_nm(struct gs_model *m, int n, int group, const struct gs_prune_opts
 		r.elements += L->t->numel;
 		r.zeroed += L->zeros;
 		r.layers += gs_prune_install(m, L->t, L->f,
-					     gs_prune_nonzero_bits(L->f, L->t->numel) < L->before,
+					     L->changed > 0,
 					     L->zeros);
 	}
 	free(job.layers);

@@ -99,18 +99,6 @@ float *gs_prune_floats(const struct gs_model *m, const struct gs_tensor *t)
 	return f;
 }
 
-int64_t gs_prune_nonzero_bits(const float *f, int64_t n)
-{
-	int64_t i, count = 0;
-	uint32_t u;
-
-	for (i = 0; i < n; i++) {
-		memcpy(&u, &f[i], sizeof(u));
-		count += u != 0;
-	}
-	return count;
-}
-
 int gs_prune_install(struct gs_model *m, struct gs_tensor *t, float *data, bool changed,
 		     int64_t zeros)
 {
