@@ -45,25 +45,16 @@ int gs_cli_load_pair(const char *path_a, const char *path_b, struct gs_model **a
 {
 	const char *paths[2] = { path_a, path_b };
 	struct gs_model *out[2];
-	struct gs_error errs[2];
-	int i;
+	struct gs_error err;
 
-	if (!gs_onnx_load_many(2, paths, &gs_cli_load_opts, out, errs)) {
-		*a = out[0];
-		*b = out[1];
-		return 0;
+	if (gs_onnx_load_many(2, paths, &gs_cli_load_opts, out, &err)) {
+		fprintf(stderr, "graphsmith: %s\n", err.msg);
+		*a = *b = NULL;
+		return -1;
 	}
-	/* the first failure, as loading one after the other would report */
-	for (i = 0; i < 2; i++)
-		if (!out[i]) {
-			fprintf(stderr, "graphsmith: %s\n", errs[i].msg);
-			break;
-		}
-	for (i = 0; i < 2; i++)
-		if (out[i])
-			gs_model_free(out[i]);
-	*a = *b = NULL;
-	return -1;
+	*a = out[0];
+	*b = out[1];
+	return 0;
 }
 
 int main(int argc, char **argv)

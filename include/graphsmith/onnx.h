@@ -23,11 +23,11 @@ struct gs_load_opts {
  * NULL and err says "cannot read 'PATH': what is wrong". */
 struct gs_model *gs_onnx_load(const char *path, const struct gs_load_opts *opts,
 			      struct gs_error *err);
-/* Loads n models at once, on up to n threads: out[i] from paths[i], or NULL
- * with errs[i] set.  Returns 0 when all loaded, else -1 (the others are
- * loaded all the same; the caller frees them). */
+/* Loads n models at once, on up to n threads, into out[0..n).  All or
+ * nothing: on failure nothing stays loaded and err says why the first
+ * failing path (in order) failed, as loading one after the other would. */
 int gs_onnx_load_many(int n, const char *const *paths, const struct gs_load_opts *opts,
-		      struct gs_model **out, struct gs_error *errs);
+		      struct gs_model **out, struct gs_error *err);
 
 enum gs_external_mode {
 	GS_EXTERNAL_AUTO,	/* only when the model needs it (over 2 GB) */

@@ -59,25 +59,6 @@ void gs_workspace_release(struct gs_workspace *ws)
 	gs_workspace_init(ws);
 }
 
-/* Loads paths[0..n) in parallel; on failure frees what loaded and keeps
- * the first error. */
-static int load_models(struct gs_workspace *ws, int n, const char *const *paths,
-		       struct gs_model **out, struct gs_error *err)
-{
-	struct gs_error errs[2];
-	int i;
-
-	if (!gs_onnx_load_many(n, paths, &ws->load_opts, out, errs))
-		return 0;
-	for (i = n - 1; i >= 0; i--) {
-		if (!out[i])
-			*err = errs[i];
-		else
-			gs_model_free(out[i]);
-	}
-	return -1;
-}
-
 static void install(struct gs_workspace *ws, char side, struct gs_model *m, const char *path)
 {
 	gs_workspace_invalidate(ws);
@@ -108,14 +89,14 @@ int gs_workspace_open(struct gs_workspace *ws, char side, const char *path, stru
 	 * file, so this costs the structure, not the weights, and the two
 	 * loads run in parallel. */
 	if (side == 'b' && (!ws->a || ws->a_is_baseline)) {
-		if (load_models(ws, 2, paths, m, err))
+		if (gs_onnx_load_many(2, paths, &ws->load_opts, m, err))
 			return -1;
 		install(ws, 'a', m[1], path);
 		ws->a_is_baseline = true;
 		install(ws, 'b', m[0], path);
 		return 0;
 	}
-	if (load_models(ws, 1, paths, m, err))
+	if (!(m[0] = gs_onnx_load(path, &ws->load_opts, err)))
 		return -1;
 	install(ws, side, m[0], path);
 	return 0;
@@ -127,7 +108,7 @@ int gs_workspace_open_pair(struct gs_workspace *ws, const char *path_a, const ch
 	const char *paths[2] = { path_a, path_b };
 	struct gs_model *m[2];
 
-	if (load_models(ws, 2, paths, m, err))
+	if (gs_onnx_load_many(2, paths, &ws->load_opts, m, err))
 		return -1;
 	install(ws, 'a', m[0], path_a);
 	install(ws, 'b', m[1], path_b);

@@ -639,14 +639,24 @@ static void load_one(void *ctx, size_t i, int worker)
 }
 
 int gs_onnx_load_many(int n, const char *const *paths, const struct gs_load_opts *opts,
-		      struct gs_model **out, struct gs_error *errs)
+		      struct gs_model **out, struct gs_error *err)
 {
+	struct gs_error *errs = gs_xcalloc((size_t)n + 1, sizeof(*errs));
 	struct load_job job = { paths, opts, out, errs };
-	int i;
+	int i, failed = -1;
 
 	gs_parallel_for((size_t)n, load_one, &job);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n && failed < 0; i++)
 		if (!out[i])
-			return -1;
-	return 0;
+			failed = i;
+	if (failed >= 0) {
+		*err = errs[failed];
+		for (i = 0; i < n; i++) {
+			if (out[i])
+				gs_model_free(out[i]);
+			out[i] = NULL;
+		}
+	}
+	free(errs);
+	return failed >= 0 ? -1 : 0;
 }
