@@ -94,7 +94,8 @@ void gs_atomic_abort(struct gs_atomic_file *af);
  * Runs fn(ctx, task, worker) for every task in [0, n_tasks) on up to
  * gs_worker_count() threads (the caller's among them) and returns when all
  * are done.  Tasks are handed out in order; worker is in [0,
- * gs_worker_count()) and lets fn use per-thread scratch.  Results must not
+ * gs_worker_count()) and lets fn use per-thread scratch.  Called from
+ * inside a task, it runs the tasks on the calling thread.  Results must not
  * depend on which worker ran a task: give each task its own output slot.
  */
 typedef void (*gs_task_fn)(void *ctx, size_t task, int worker);

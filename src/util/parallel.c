@@ -14,6 +14,11 @@
 
 enum { MAX_WORKERS = 16 };
 
+/* Set while a thread runs tasks: a loop inside a task (a prune layer
+ * reading its weight in chunks) runs on that thread alone rather than
+ * starting threads within threads. */
+static _Thread_local bool in_task;
+
 struct pool {
 	gs_task_fn fn;
 	void *ctx;
@@ -48,8 +53,10 @@ static void drain(struct pool *p, int id)
 {
 	size_t t;
 
+	in_task = true;
 	while ((t = atomic_fetch_add(&p->next, 1)) < p->n_tasks)
 		p->fn(p->ctx, t, id);
+	in_task = false;
 }
 
 static void *worker_main(void *arg)
@@ -67,7 +74,13 @@ void gs_parallel_for(size_t n_tasks, gs_task_fn fn, void *ctx)
 	pthread_t th[MAX_WORKERS];
 	bool started[MAX_WORKERS] = { false };
 	int n = gs_worker_count(), i;
+	size_t t;
 
+	if (in_task) {
+		for (t = 0; t < n_tasks; t++)
+			fn(ctx, t, 0);
+		return;
+	}
 	if ((size_t)n > n_tasks)
 		n = (int)n_tasks;
 	/* a thread that cannot start costs nothing: the others take its tasks */

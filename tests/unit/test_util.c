@@ -142,6 +142,44 @@ static void test_parallel_for(void **state)
 	assert_int_equal(r.bad_worker, 0);
 }
 
+struct nested {
+	int inner[4][8];
+	int inner_worker_not_0;
+};
+
+static void inner_task(void *ctx, size_t task, int worker)
+{
+	int *row = ctx;
+
+	row[task]++;
+	row[7] |= worker != 0;
+}
+
+static void outer_task(void *ctx, size_t task, int worker)
+{
+	struct nested *n = ctx;
+
+	(void)worker;
+	gs_parallel_for(7, inner_task, n->inner[task]);
+}
+
+/* A loop inside a task runs whole on that task's thread (as worker 0). */
+static void test_parallel_nested(void **state)
+{
+	struct nested n;
+	int i, k;
+
+	(void)state;
+	memset(&n, 0, sizeof(n));
+	setenv("GS_THREADS", "4", 1);
+	gs_parallel_for(4, outer_task, &n);
+	for (i = 0; i < 4; i++) {
+		for (k = 0; k < 7; k++)
+			assert_int_equal(n.inner[i][k], 1);
+		assert_int_equal(n.inner[i][7], 0);
+	}
+}
+
 /* A buffer for big scratch space: usable end to end, freed by free(). */
 static void test_xmalloc_huge(void **state)
 {
@@ -165,6 +203,7 @@ int main(void)
 		cmocka_unit_test(test_format_bytes),
 		cmocka_unit_test(test_hash),
 		cmocka_unit_test(test_parallel_for),
+		cmocka_unit_test(test_parallel_nested),
 		cmocka_unit_test(test_xmalloc_huge),
 	};
 
