@@ -123,40 +123,52 @@ static bool low_info(int op)
 	}
 }
 
+/* Unmatched bases of one side: how many there are. */
+static size_t unmatched(const struct mview *v)
+{
+	size_t n = 0;
+	int k;
+
+	for (k = 0; k < v->n_order; k++)
+		n += v->match[v->order[k]] < 0;
+	return n;
+}
+
+/* Counts one side's unmatched bases per colour, keeping the last seen. */
+static void count_colours(const struct mview *v, int round, struct colour *t, size_t cap,
+			  bool side_b)
+{
+	int k;
+
+	for (k = 0; k < v->n_order; k++) {
+		int x = v->order[k];
+		struct colour *s;
+
+		if (v->match[x] >= 0)
+			continue;
+		s = colour_slot(t, cap, v->sig[round][x]);
+		if (side_b) {
+			s->cb++;
+			s->lb = x;
+		} else {
+			s->ca++;
+			s->la = x;
+		}
+	}
+}
+
 void anchor_unique(struct mctx *c, int round)
 {
-	size_t cap = 16, n = 2;
+	size_t cap = 16, n = 2 + unmatched(&c->A) + unmatched(&c->B);
 	struct colour *t;
 	int k;
 
 	/* sized by what is still unmatched: fresh pages cost more than counting */
-	for (k = 0; k < c->A.n_order; k++)
-		n += c->A.match[c->A.order[k]] < 0;
-	for (k = 0; k < c->B.n_order; k++)
-		n += c->B.match[c->B.order[k]] < 0;
 	while (cap < n * 2)
 		cap *= 2;
 	t = gs_xcalloc(cap, sizeof(*t));
-	for (k = 0; k < c->A.n_order; k++) {
-		int a = c->A.order[k];
-		struct colour *s;
-
-		if (c->A.match[a] >= 0)
-			continue;
-		s = colour_slot(t, cap, c->A.sig[round][a]);
-		s->ca++;
-		s->la = a;
-	}
-	for (k = 0; k < c->B.n_order; k++) {
-		int b = c->B.order[k];
-		struct colour *s;
-
-		if (c->B.match[b] >= 0)
-			continue;
-		s = colour_slot(t, cap, c->B.sig[round][b]);
-		s->cb++;
-		s->lb = b;
-	}
+	count_colours(&c->A, round, t, cap, false);
+	count_colours(&c->B, round, t, cap, true);
 	for (k = 0; k < c->A.n_order; k++) {
 		int a = c->A.order[k];
 		struct colour *s;
