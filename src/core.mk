@@ -5,6 +5,8 @@ include src/cmd/cmd.mk
 include src/passes/passes.mk
 include src/history/history.mk
 include src/tui/tui.mk
+include src/ops/ops.mk
+include src/eval/eval.mk
 
 nodist_libgraphsmith_a_SOURCES = src/onnx/onnx.pb-c.c
 libgraphsmith_a_CFLAGS = $(CORE_CFLAGS)
@@ -20,10 +22,13 @@ libgraphsmith_a_SOURCES = \
 	src/ir/internal.h src/ir/graph.c src/ir/topo.c src/ir/edit.c \
 	src/onnx/source.h src/onnx/internal.h src/onnx/source.c \
 	src/onnx/reader.c src/onnx/external.c src/onnx/writer.c src/onnx/fetch.c \
+	include/graphsmith/tensorio.h src/onnx/tensorfile.c src/onnx/npy.c \
 	src/match/metrics.c \
 	src/cmd/info.c \
+	$(OPS_SOURCES) $(EVAL_SOURCES) \
 	$(MATCH_SOURCES) $(CMD_SOURCES) $(PASSES_SOURCES) $(HISTORY_SOURCES)
 
-src_graphsmith_SOURCES = src/main.c src/cli/info.c src/cli/apply.c src/cli/diff.c $(TUI_SOURCES)
+src_graphsmith_SOURCES = src/main.c src/cli/info.c src/cli/apply.c src/cli/diff.c \
+	src/cli/run.c src/cli/compare.c $(TUI_SOURCES)
 src_graphsmith_CFLAGS = $(CORE_CFLAGS) $(NCURSES_CFLAGS) $(READLINE_CFLAGS)
 src_graphsmith_LDADD = libgraphsmith.a $(CORE_LIBS) $(NCURSES_LIBS) $(READLINE_LIBS)

@@ -14,6 +14,9 @@ static const char usage_text[] =
 	"       graphsmith info [--json] MODEL\n"
 	"       graphsmith diff [--json] [--by-name] [--map FILE] A B\n"
 	"       graphsmith apply [-c COMMANDS | -f SCRIPT] -o OUT MODEL\n"
+	"       graphsmith run [input options] [--labels FILE.npy] [-o OUT.npz] [--json]\n"
+	"                      [--bench N] MODEL\n"
+	"       graphsmith compare [--json] [input options] A B\n"
 	"       graphsmith --help | --version\n"
 	"\n"
 	"Every subcommand accepts --allow-external-outside to read external data\n"
@@ -28,6 +31,8 @@ static const struct subcommand subcommands[] = {
 	{ "info", gs_cli_info },
 	{ "apply", gs_cli_apply },
 	{ "diff", gs_cli_diff },
+	{ "run", gs_cli_run },
+	{ "compare", gs_cli_compare },
 };
 
 struct gs_model *gs_cli_load(const char *path)

@@ -1,0 +1,18 @@
+/* The family tables of the op registry (one file each in src/ops/) and
+ * what their kernels share. */
+#ifndef GS_OPS_FAMILIES_H
+#define GS_OPS_FAMILIES_H
+
+#include "graphsmith/ops.h"
+
+extern const struct gs_op gs_ops_elementwise[];	/* elementwise.c: unary, binary, variadic, logic, activations */
+extern const struct gs_op gs_ops_reduce[];	/* reduce.c: Reduce*, ArgMax/Min, Softmax family, CumSum, TopK */
+extern const struct gs_op gs_ops_nn[];		/* nn.c: Conv, ConvTranspose, pools, Gemm, MatMul, norms, LRN */
+extern const struct gs_op gs_ops_rnn[];		/* rnn.c: LSTM, GRU, RNN */
+extern const struct gs_op gs_ops_shape[];	/* shape.c: Reshape, Transpose, Concat, Split, Squeeze, ... */
+extern const struct gs_op gs_ops_index[];	/* index.c: Gather*, Slice, Scatter*, Pad, Tile, Trilu, ... */
+extern const struct gs_op gs_ops_quant[];	/* quant.c: QuantizeLinear, DequantizeLinear, Cast-like */
+extern const struct gs_op gs_ops_resize[];	/* resize.c: Resize, Upsample */
+extern const struct gs_op gs_ops_control[];	/* control.c: If, Loop, Scan, Constant, Identity */
+
+#endif

@@ -1,0 +1,1450 @@
+/*
+ * Op family 'nn' of the registry (see graphsmith/ops.h): convolutions,
+ * pools, Gemm/MatMul, normalisations, LRN, Dropout, Einsum.
+ *
+ * Spatial ops handle 1-D to 3-D by viewing every input as 3-D: missing
+ * leading spatial axes have size 1, kernel 1, stride 1 and no padding, so
+ * one loop nest serves all ranks.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "graphsmith/eval.h"
+#include "graphsmith/ir.h"
+#include "ops/families.h"
+#include "ops/gemm.h"
+
+#define MAX_SP 3
+
+/* ---- shared helpers ---- */
+
+static int want_float(struct gs_kernel_ctx *k, const struct gs_etensor *t, const char *what)
+{
+	if (t->dtype != GS_DTYPE_FLOAT)
+		return gs_kernel_fail(k, "%s has dtype %s, expected a float type", what,
+				      gs_dtype_name(t->dtype));
+	return 0;
+}
+
+/* An INTS attribute into out; 0 when absent, -1 (k->err set) when it is
+ * not a list of ints or holds other than `want` values (want < 0: any
+ * count up to max). */
+static int attr_ints(struct gs_kernel_ctx *k, const char *name, int64_t *out, int want, int max)
+{
+	const struct gs_attr *a = gs_node_attr(k->node, name);
+
+	if (!a)
+		return 0;
+	if (a->type != GS_ATTR_INTS)
+		return gs_kernel_fail(k, "attribute '%s' is not a list of ints", name);
+	if ((want >= 0 && a->n != want) || a->n > max)
+		return gs_kernel_fail(k, "attribute '%s' has %d values, expected %d", name, a->n,
+				      want >= 0 ? want : max);
+	if (a->n)
+		memcpy(out, a->ints, (size_t)a->n * sizeof(*out));
+	return a->n;
+}
+
+/* A scratch buffer of n floats counted against the evaluator's memory
+ * limit; NULL with k->err set. */
+static struct gs_etensor *scratch(struct gs_kernel_ctx *k, int64_t n)
+{
+	if (n < 1)
+		n = 1;
+	return gs_et_new(GS_DTYPE_FLOAT, 1, &n, k->err);
+}
+
+/* The outputs o in [*lo, *hi) of 0..n_out for which 0 <= o*s + off < n_in. */
+static void valid_range(int64_t off, int64_t s, int64_t n_in, int64_t n_out, int64_t *lo,
+			int64_t *hi)
+{
+	int64_t l = off >= 0 ? 0 : (-off + s - 1) / s;
+	int64_t h = off >= n_in ? 0 : (n_in - 1 - off) / s + 1;
+
+	if (h > n_out)
+		h = n_out;
+	if (l > h)
+		l = h;
+	*lo = l;
+	*hi = h;
+}
+
+/* ---- window geometry (Conv, ConvTranspose, pools) ---- */
+
+struct win {
+	int nd;				/* spatial axes of the tensor, 1..3 */
+	/* per axis, leading axes padded: in, kernel, stride, dilation, pads
+	 * begin/end, out */
+	int64_t in[MAX_SP], k[MAX_SP], s[MAX_SP], d[MAX_SP], pb[MAX_SP], pe[MAX_SP];
+	int64_t out[MAX_SP];
+};
+
+static int64_t win_in_vol(const struct win *w)
+{
+	return w->in[0] * w->in[1] * w->in[2];
+}
+
+static int64_t win_out_vol(const struct win *w)
+{
+	return w->out[0] * w->out[1] * w->out[2];
+}
+
+static int64_t win_k_vol(const struct win *w)
+{
+	return w->k[0] * w->k[1] * w->k[2];
+}
+
+/* Reads kernel (given, nd values), strides, dilations, pads and auto_pad
+ * into w for an input of spatial dims `in`.  With `outsize` the output
+ * dims are computed (Conv and pools; ceil_mode for pools). */
+static int win_setup(struct gs_kernel_ctx *k, struct win *w, int nd, const int64_t *in,
+		     const int64_t *kern, bool outsize, bool ceil_mode)
+{
+	int64_t v[2 * MAX_SP];
+	const struct gs_attr *ap = gs_node_attr(k->node, "auto_pad");
+	const char *mode = ap && ap->s ? ap->s : "NOTSET";
+	int i, n, o = MAX_SP - nd;
+
+	if (nd < 1 || nd > MAX_SP)
+		return gs_kernel_fail(k, "%d spatial dims not supported (1 to 3)", nd);
+	w->nd = nd;
+	for (i = 0; i < MAX_SP; i++) {
+		w->in[i] = w->k[i] = w->s[i] = w->d[i] = w->out[i] = 1;
+		w->pb[i] = w->pe[i] = 0;
+	}
+	for (i = 0; i < nd; i++) {
+		w->in[o + i] = in[i];
+		w->k[o + i] = kern[i];
+		if (kern[i] < 1)
+			return gs_kernel_fail(k, "kernel dim %lld is not positive", (long long)kern[i]);
+	}
+	if ((n = attr_ints(k, "strides", v, nd, nd)) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (v[i] < 1)
+			return gs_kernel_fail(k, "stride %lld is not positive", (long long)v[i]);
+		w->s[o + i] = v[i];
+	}
+	if ((n = attr_ints(k, "dilations", v, nd, nd)) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (v[i] < 1 || v[i] > INT32_MAX)
+			return gs_kernel_fail(k, "dilation %lld is out of range", (long long)v[i]);
+		w->d[o + i] = v[i];
+	}
+	if (!strcmp(mode, "NOTSET")) {
+		if ((n = attr_ints(k, "pads", v, 2 * nd, 2 * nd)) < 0)
+			return -1;
+		for (i = 0; i < n / 2; i++) {
+			if (v[i] < 0 || v[nd + i] < 0 || v[i] > INT32_MAX || v[nd + i] > INT32_MAX)
+				return gs_kernel_fail(k, "pads value out of range");
+			w->pb[o + i] = v[i];
+			w->pe[o + i] = v[nd + i];
+		}
+	} else if (strcmp(mode, "VALID") && strcmp(mode, "SAME_UPPER") &&
+		   strcmp(mode, "SAME_LOWER")) {
+		return gs_kernel_fail(k, "auto_pad '%s' not supported", mode);
+	}
+	if (!outsize)
+		return 0;
+	for (i = o; i < MAX_SP; i++) {
+		int64_t dk = w->d[i] * (w->k[i] - 1) + 1, span;
+
+		if (w->k[i] > INT32_MAX || w->in[i] < 0)
+			return gs_kernel_fail(k, "kernel dim %lld out of range", (long long)w->k[i]);
+		if (!strncmp(mode, "SAME", 4)) {
+			int64_t total;
+
+			w->out[i] = (w->in[i] + w->s[i] - 1) / w->s[i];
+			total = (w->out[i] - 1) * w->s[i] + dk - w->in[i];
+			if (total < 0)
+				total = 0;
+			/* odd total: the extra cell goes at the end for UPPER */
+			w->pb[i] = !strcmp(mode, "SAME_UPPER") ? total / 2 : total - total / 2;
+			w->pe[i] = total - w->pb[i];
+			continue;
+		}
+		span = w->in[i] + w->pb[i] + w->pe[i] - dk;
+		if (span < 0)
+			return gs_kernel_fail(k, "window of %lld exceeds padded input of %lld",
+					      (long long)dk,
+					      (long long)(w->in[i] + w->pb[i] + w->pe[i]));
+		w->out[i] = (ceil_mode ? (span + w->s[i] - 1) / w->s[i] : span / w->s[i]) + 1;
+		/* a window that would start in the end padding is dropped */
+		if (ceil_mode && (w->out[i] - 1) * w->s[i] >= w->in[i] + w->pb[i])
+			w->out[i]--;
+	}
+	return 0;
+}
+
+/* Output dims [N, C, spatial...] of w into dims. */
+static void win_out_dims(const struct win *w, int64_t n, int64_t c, int64_t *dims)
+{
+	int i;
+
+	dims[0] = n;
+	dims[1] = c;
+	for (i = 0; i < w->nd; i++)
+		dims[2 + i] = w->out[MAX_SP - w->nd + i];
+}
+
+/* ---- Conv ---- */
+
+/* Unfolds one group's cg input channels into col [cg*kvol, outvol]. */
+static void im2col(const float *x, int64_t cg, const struct win *w, float *col)
+{
+	int64_t c, kd, kh, kw, od, oh, ow, lo, hi;
+	int64_t ID = w->in[0], IH = w->in[1], IW = w->in[2];
+	int64_t OD = w->out[0], OH = w->out[1], OW = w->out[2];
+	float *p = col;
+
+	for (c = 0; c < cg; c++)
+		for (kd = 0; kd < w->k[0]; kd++)
+			for (kh = 0; kh < w->k[1]; kh++)
+				for (kw = 0; kw < w->k[2]; kw++) {
+					int64_t off = kw * w->d[2] - w->pb[2];
+
+					valid_range(off, w->s[2], IW, OW, &lo, &hi);
+					for (od = 0; od < OD; od++) {
+						int64_t id = od * w->s[0] - w->pb[0] + kd * w->d[0];
+
+						for (oh = 0; oh < OH; oh++, p += OW) {
+							int64_t ih = oh * w->s[1] - w->pb[1] +
+								     kh * w->d[1];
+							const float *row;
+
+							if (id < 0 || id >= ID || ih < 0 || ih >= IH) {
+								memset(p, 0, (size_t)OW * sizeof(*p));
+								continue;
+							}
+							row = x + ((c * ID + id) * IH + ih) * IW + off;
+							for (ow = 0; ow < lo; ow++)
+								p[ow] = 0;
+							if (w->s[2] == 1)
+								memcpy(p + lo, row + lo,
+								       (size_t)(hi - lo) * sizeof(*p));
+							else
+								for (ow = lo; ow < hi; ow++)
+									p[ow] = row[ow * w->s[2]];
+							for (ow = hi; ow < OW; ow++)
+								p[ow] = 0;
+						}
+					}
+				}
+}
+
+/* One channel of a depthwise conv: y (already holding the bias) += x * wk. */
+static void depthwise(const float *x, const float *wk, const struct win *w, float *y)
+{
+	int64_t kd, kh, kw, od, oh, ow, lo, hi;
+	int64_t IH = w->in[1], IW = w->in[2], OH = w->out[1], OW = w->out[2];
+
+	for (kd = 0; kd < w->k[0]; kd++)
+		for (kh = 0; kh < w->k[1]; kh++)
+			for (kw = 0; kw < w->k[2]; kw++) {
+				float wv = wk[(kd * w->k[1] + kh) * w->k[2] + kw];
+				int64_t off = kw * w->d[2] - w->pb[2], s = w->s[2];
+
+				valid_range(off, s, IW, OW, &lo, &hi);
+				for (od = 0; od < w->out[0]; od++) {
+					int64_t id = od * w->s[0] - w->pb[0] + kd * w->d[0];
+
+					if (id < 0 || id >= w->in[0])
+						continue;
+					for (oh = 0; oh < OH; oh++) {
+						int64_t ih = oh * w->s[1] - w->pb[1] + kh * w->d[1];
+						const float *xr;
+						float *yr = y + (od * OH + oh) * OW;
+
+						if (ih < 0 || ih >= IH)
+							continue;
+						xr = x + (id * IH + ih) * IW + off;
+						if (s == 1)
+							for (ow = lo; ow < hi; ow++)
+								yr[ow] += wv * xr[ow];
+						else
+							for (ow = lo; ow < hi; ow++)
+								yr[ow] += wv * xr[ow * s];
+					}
+				}
+			}
+}
+
+/* Fills `rows` rows of n floats with bias[r] (0 without bias). */
+static void fill_bias(float *y, int64_t rows, int64_t n, const float *bias)
+{
+	int64_t r, j;
+
+	for (r = 0; r < rows; r++, y += n) {
+		float b = bias ? bias[r] : 0.0f;
+
+		if (b == 0.0f)
+			memset(y, 0, (size_t)n * sizeof(*y));
+		else
+			for (j = 0; j < n; j++)
+				y[j] = b;
+	}
+}
+
+static int k_conv(struct gs_kernel_ctx *k)
+{
+	struct gs_etensor *X = gs_kernel_in(k, 0), *W = gs_kernel_in(k, 1);
+	struct gs_etensor *B = gs_kernel_in(k, 2), *Y, *col = NULL;
+	int64_t ks[MAX_SP], dims[2 + MAX_SP], N, C, M, G, Cg, Mg, kvol, invol, outvol, n, g;
+	const float *x, *wt, *bias;
+	float *y;
+	struct win w;
+	bool pointwise;
+	int nd, i;
+
+	if (!X || !W)
+		return gs_kernel_fail(k, "needs inputs X and W");
+	if (want_float(k, X, "X") || want_float(k, W, "W") || (B && want_float(k, B, "B")))
+		return -1;
+	nd = X->rank - 2;
+	if (nd < 1 || nd > MAX_SP || W->rank != X->rank)
+		return gs_kernel_fail(k, "X of rank %d and W of rank %d: expected equal ranks 3 to 5",
+				      X->rank, W->rank);
+	N = X->dims[0], C = X->dims[1], M = W->dims[0];
+	G = gs_node_attr_int(k->node, "group", 1);
+	if (G < 1 || C % G || M % G || W->dims[1] * G != C)
+		return gs_kernel_fail(k, "group %lld does not fit X channels %lld and W %lld x %lld",
+				      (long long)G, (long long)C, (long long)M,
+				      (long long)W->dims[1]);
+	Cg = C / G, Mg = M / G;
+	if ((i = attr_ints(k, "kernel_shape", ks, nd, nd)) < 0)
+		return -1;
+	if (gs_node_attr(k->node, "kernel_shape"))
+		for (i = 0; i < nd; i++)
+			if (ks[i] != W->dims[2 + i])
+				return gs_kernel_fail(k, "kernel_shape disagrees with W's shape");
+	if (B && B->numel != M)
+		return gs_kernel_fail(k, "B has %lld values for %lld output channels",
+				      (long long)B->numel, (long long)M);
+	if (win_setup(k, &w, nd, X->dims + 2, W->dims + 2, true, false))
+		return -1;
+	win_out_dims(&w, N, M, dims);
+	if (!(Y = gs_kernel_out(k, 0, GS_DTYPE_FLOAT, X->rank, dims)))
+		return -1;
+	if (!Y->numel)
+		return 0;
+	kvol = win_k_vol(&w), invol = win_in_vol(&w), outvol = win_out_vol(&w);
+	x = X->data, wt = W->data, y = Y->data;
+	bias = B ? B->data : NULL;
+	pointwise = kvol == 1;
+	for (i = 0; i < MAX_SP; i++)
+		if (w.s[i] != 1 || w.pb[i] || w.pe[i])
+			pointwise = false;
+	if (Cg == 1 && Mg == 1) {
+		for (n = 0; n < N; n++)
+			for (g = 0; g < G; g++) {
+				float *yc = y + (n * M + g) * outvol;
+
+				fill_bias(yc, 1, outvol, bias ? bias + g : NULL);
+				depthwise(x + (n * C + g) * invol, wt + g * kvol, &w, yc);
+			}
+		return 0;
+	}
+	if (!pointwise && !(col = scratch(k, Cg * kvol * outvol)))
+		return -1;
+	for (n = 0; n < N; n++)
+		for (g = 0; g < G; g++) {
+			const float *xg = x + (n * C + g * Cg) * invol;
+			float *yg = y + (n * M + g * Mg) * outvol;
+
+			fill_bias(yg, Mg, outvol, bias ? bias + g * Mg : NULL);
+			if (!pointwise) {
+				im2col(xg, Cg, &w, col->data);
+				xg = col->data;
+			}
+			gs_sgemm(false, false, Mg, outvol, Cg * kvol, 1.0f, wt + g * Mg * Cg * kvol,
+				 Cg * kvol, xg, outvol, 1.0f, yg, outvol);
+		}
+	gs_et_unref(col);
+	return 0;
+}
+
+/* ---- ConvTranspose ---- */
+
+/* Scatters col [mg*kvol, invol] back onto y [mg, outvol] (adding). */
+static void col2im(const float *col, int64_t mg, const struct win *w, float *y)
+{
+	int64_t m, kd, kh, kw, id, ih, iw, lo, hi;
+	int64_t ID = w->in[0], IH = w->in[1], IW = w->in[2];
+	int64_t OD = w->out[0], OH = w->out[1], OW = w->out[2];
+	const float *p = col;
+
+	for (m = 0; m < mg; m++)
+		for (kd = 0; kd < w->k[0]; kd++)
+			for (kh = 0; kh < w->k[1]; kh++)
+				for (kw = 0; kw < w->k[2]; kw++) {
+					int64_t off = kw * w->d[2] - w->pb[2], s = w->s[2];
+
+					valid_range(off, s, OW, IW, &lo, &hi);
+					for (id = 0; id < ID; id++) {
+						int64_t od = id * w->s[0] - w->pb[0] + kd * w->d[0];
+
+						for (ih = 0; ih < IH; ih++, p += IW) {
+							int64_t oh = ih * w->s[1] - w->pb[1] +
+								     kh * w->d[1];
+							float *yr;
+
+							if (od < 0 || od >= OD || oh < 0 || oh >= OH)
+								continue;
+							yr = y + ((m * OD + od) * OH + oh) * OW + off;
+							for (iw = lo; iw < hi; iw++)
+								yr[iw * s] += p[iw];
+						}
+					}
+				}
+}
+
+static int k_conv_transpose(struct gs_kernel_ctx *k)
+{
+	struct gs_etensor *X = gs_kernel_in(k, 0), *W = gs_kernel_in(k, 1);
+	struct gs_etensor *B = gs_kernel_in(k, 2), *Y, *col;
+	int64_t ks[MAX_SP], op[MAX_SP] = { 0 }, os[MAX_SP + 2], dims[2 + MAX_SP];
+	int64_t N, C, M, G, Cg, Mg, kvol, invol, outvol, n, g;
+	const struct gs_attr *ap = gs_node_attr(k->node, "auto_pad");
+	const char *mode = ap && ap->s ? ap->s : "NOTSET";
+	const float *x, *wt;
+	struct win w;
+	int nd, i, n_os, o;
+
+	if (!X || !W)
+		return gs_kernel_fail(k, "needs inputs X and W");
+	if (want_float(k, X, "X") || want_float(k, W, "W") || (B && want_float(k, B, "B")))
+		return -1;
+	nd = X->rank - 2;
+	o = MAX_SP - nd;
+	if (nd < 1 || nd > MAX_SP || W->rank != X->rank)
+		return gs_kernel_fail(k, "X of rank %d and W of rank %d: expected equal ranks 3 to 5",
+				      X->rank, W->rank);
+	N = X->dims[0], C = X->dims[1];
+	G = gs_node_attr_int(k->node, "group", 1);
+	if (G < 1 || C % G || W->dims[0] != C)
+		return gs_kernel_fail(k, "group %lld does not fit X channels %lld and W's %lld",
+				      (long long)G, (long long)C, (long long)W->dims[0]);
+	Cg = C / G, Mg = W->dims[1], M = Mg * G;
+	if (attr_ints(k, "kernel_shape", ks, nd, nd) < 0)
+		return -1;
+	if (gs_node_attr(k->node, "kernel_shape"))
+		for (i = 0; i < nd; i++)
+			if (ks[i] != W->dims[2 + i])
+				return gs_kernel_fail(k, "kernel_shape disagrees with W's shape");
+	if (B && B->numel != M)
+		return gs_kernel_fail(k, "B has %lld values for %lld output channels",
+				      (long long)B->numel, (long long)M);
+	if (win_setup(k, &w, nd, X->dims + 2, W->dims + 2, false, false))
+		return -1;
+	if (attr_ints(k, "output_padding", op, nd, nd) < 0)
+		return -1;
+	if ((n_os = attr_ints(k, "output_shape", os, -1, nd + 2)) < 0)
+		return -1;
+	if (n_os && n_os != nd && n_os != nd + 2)
+		return gs_kernel_fail(k, "output_shape has %d values for %d spatial dims", n_os, nd);
+	for (i = 0; i < nd; i++) {
+		int64_t in = w.in[o + i], s = w.s[o + i], dk = w.d[o + i] * (w.k[o + i] - 1) + 1;
+		int64_t full, want, total;
+
+		if (op[i] < 0 || op[i] > INT32_MAX || w.k[o + i] > INT32_MAX)
+			return gs_kernel_fail(k, "output_padding or kernel out of range");
+		full = s * (in - 1) + op[i] + dk;
+		if (n_os || !strncmp(mode, "SAME", 4)) {
+			want = n_os ? os[n_os - nd + i] : in * s;
+			total = full - want;
+			if (want < 0 || total < 0)
+				return gs_kernel_fail(k, "output_shape %lld is larger than the %lld the input gives",
+						      (long long)want, (long long)full);
+			if (!strcmp(mode, "SAME_UPPER")) {
+				w.pb[o + i] = total / 2;
+				w.pe[o + i] = total - total / 2;
+			} else {
+				w.pb[o + i] = total - total / 2;
+				w.pe[o + i] = total / 2;
+			}
+		} else if (!strcmp(mode, "VALID")) {
+			w.pb[o + i] = w.pe[o + i] = 0;
+		}
+		w.out[o + i] = full - w.pb[o + i] - w.pe[o + i];
+		if (w.out[o + i] < 0)
+			return gs_kernel_fail(k, "pads leave a negative output size");
+	}
+	win_out_dims(&w, N, M, dims);
+	if (!(Y = gs_kernel_out(k, 0, GS_DTYPE_FLOAT, X->rank, dims)))
+		return -1;
+	if (!Y->numel)
+		return 0;
+	kvol = win_k_vol(&w), invol = win_in_vol(&w), outvol = win_out_vol(&w);
+	x = X->data, wt = W->data;
+	if (!(col = scratch(k, Mg * kvol * invol)))
+		return -1;
+	for (n = 0; n < N; n++)
+		for (g = 0; g < G; g++) {
+			float *yg = (float *)Y->data + (n * M + g * Mg) * outvol;
+
+			fill_bias(yg, Mg, outvol, B ? (const float *)B->data + g * Mg : NULL);
+			if (!invol)
+				continue;
+			gs_sgemm(true, false, Mg * kvol, invol, Cg, 1.0f, wt + g * Cg * Mg * kvol,
+				 Mg * kvol, x + (n * C + g * Cg) * invol, invol, 0.0f, col->data,
+				 invol);
+			col2im(col->data, Mg, &w, yg);
+		}
+	gs_et_unref(col);
+	return 0;
+}
+
+/* ---- pools ---- */
+
+enum pool_kind { POOL_MAX, POOL_AVG, POOL_LP };
+
+struct pool {
+	enum pool_kind kind;
+	bool count_pad;			/* AveragePool count_include_pad */
+	float p;			/* LpPool */
+	int64_t *idx;			/* MaxPool Indices, or NULL */
+	bool col_major;			/* storage_order 1 */
+};
+
+/* Pools the (n, c) planes of x into y, window geometry w. */
+static void pool_run(const struct pool *pl, const float *x, int64_t planes, const struct win *w,
+		     float *y)
+{
+	int64_t invol = win_in_vol(w), pc, od, oh, ow, a, b, c;
+	int64_t IH = w->in[1], IW = w->in[2], *idx = pl->idx;
+
+	for (pc = 0; pc < planes; pc++) {
+		const float *xp = x + pc * invol;
+
+		for (od = 0; od < w->out[0]; od++)
+			for (oh = 0; oh < w->out[1]; oh++)
+				for (ow = 0; ow < w->out[2]; ow++) {
+					int64_t st[MAX_SP] = { od, oh, ow }, lo[MAX_SP], hi[MAX_SP];
+					int64_t cnt = 1, pos = -1, i;
+					double acc = pl->kind == POOL_MAX ? -INFINITY : 0.0;
+
+					for (i = 0; i < MAX_SP; i++) {
+						int64_t s0 = st[i] * w->s[i] - w->pb[i];
+
+						valid_range(s0, w->d[i], w->in[i], w->k[i], &lo[i], &hi[i]);
+						st[i] = s0;
+						if (pl->kind == POOL_AVG && pl->count_pad) {
+							int64_t l2, h2;
+
+							valid_range(s0 + w->pb[i], w->d[i],
+								    w->in[i] + w->pb[i] + w->pe[i],
+								    w->k[i], &l2, &h2);
+							cnt *= h2 - l2;
+						} else {
+							cnt *= hi[i] - lo[i];
+						}
+					}
+					for (a = lo[0]; a < hi[0]; a++) {
+						int64_t id = st[0] + a * w->d[0];
+
+						for (b = lo[1]; b < hi[1]; b++) {
+							int64_t ih = st[1] + b * w->d[1];
+							const float *row = xp + (id * IH + ih) * IW;
+
+							for (c = lo[2]; c < hi[2]; c++) {
+								int64_t iw = st[2] + c * w->d[2];
+								float v = row[iw];
+
+								if (pl->kind == POOL_MAX) {
+									if (v > acc || pos < 0) {
+										acc = v;
+										pos = pl->col_major ?
+										      id + ih * w->in[0] + iw * w->in[0] * IH :
+										      (id * IH + ih) * IW + iw;
+									}
+								} else if (pl->kind == POOL_AVG) {
+									acc += v;
+								} else {
+									acc += pl->p == 2.0f ? (double)v * v :
+									       pow(fabs(v), pl->p);
+								}
+							}
+						}
+					}
+					if (pl->kind == POOL_AVG)
+						acc = cnt ? acc / (double)cnt : NAN;
+					else if (pl->kind == POOL_LP)
+						acc = pl->p == 2.0f ? sqrt(acc) : pow(acc, 1.0 / pl->p);
+					*y++ = (float)acc;
+					if (idx)
+						*idx++ = pos < 0 ? 0 : pc * invol + pos;
+				}
+	}
+}
+
+static int k_pool(struct gs_kernel_ctx *k, enum pool_kind kind)
+{
+	struct gs_etensor *X = gs_kernel_in(k, 0), *Y, *I = NULL, *xf = NULL, *yf = NULL;
+	int64_t ks[MAX_SP], dims[2 + MAX_SP];
+	struct pool pl = { .kind = kind };
+	struct win w;
+	bool ints;
+	int nd, i, rc = -1;
+
+	if (!X)
+		return gs_kernel_fail(k, "needs input X");
+	ints = kind == POOL_MAX && (X->dtype == GS_DTYPE_UINT8 || X->dtype == GS_DTYPE_INT8);
+	if (!ints && want_float(k, X, "X"))
+		return -1;
+	nd = X->rank - 2;
+	if (nd < 1 || nd > MAX_SP)
+		return gs_kernel_fail(k, "X of rank %d: expected 3 to 5", X->rank);
+	if (attr_ints(k, "kernel_shape", ks, nd, nd) <= 0)
+		return gs_kernel_fail(k, "needs attribute 'kernel_shape' with %d values", nd);
+	if (win_setup(k, &w, nd, X->dims + 2, ks, true,
+		      gs_node_attr_int(k->node, "ceil_mode", 0) != 0))
+		return -1;
+	if (kind == POOL_AVG)
+		pl.count_pad = gs_node_attr_int(k->node, "count_include_pad", 0) != 0;
+	if (kind == POOL_LP) {
+		const struct gs_attr *pa = gs_node_attr(k->node, "p");
+
+		pl.p = !pa ? 2.0f : pa->type == GS_ATTR_FLOAT ? pa->f : (float)pa->i;
+		if (!(pl.p > 0.0f) || !isfinite(pl.p))
+			return gs_kernel_fail(k, "p %g is not a positive number", pl.p);
+	}
+	if (kind == POOL_MAX) {
+		int64_t so = gs_node_attr_int(k->node, "storage_order", 0);
+
+		if (so != 0 && so != 1)
+			return gs_kernel_fail(k, "storage_order %lld not supported", (long long)so);
+		pl.col_major = so == 1;
+	}
+	win_out_dims(&w, X->dims[0], X->dims[1], dims);
+	if (!(Y = gs_kernel_out(k, 0, X->dtype, X->rank, dims)))
+		return -1;
+	if (k->n_out > 1 && k->node->n_outputs > 1 && k->node->outputs[1] >= 0) {
+		if (kind != POOL_MAX)
+			return gs_kernel_fail(k, "has a second output");
+		if (!(I = gs_kernel_out(k, 1, GS_DTYPE_INT64, X->rank, dims)))
+			return -1;
+		pl.idx = I->data;
+	}
+	if (!Y->numel)
+		return 0;
+	if (ints) {
+		if (!(xf = gs_et_convert(X, GS_DTYPE_FLOAT, k->err)) ||
+		    !(yf = scratch(k, Y->numel)))
+			goto out;
+		pool_run(&pl, xf->data, X->dims[0] * X->dims[1], &w, yf->data);
+		for (i = 0; i < Y->numel; i++)
+			gs_et_set(Y, i, ((float *)yf->data)[i]);
+	} else {
+		pool_run(&pl, X->data, X->dims[0] * X->dims[1], &w, Y->data);
+	}
+	rc = 0;
+out:
+	gs_et_unref(xf);
+	gs_et_unref(yf);
+	return rc;
+}
+
+static int k_maxpool(struct gs_kernel_ctx *k)
+{
+	return k_pool(k, POOL_MAX);
+}
+
+static int k_avgpool(struct gs_kernel_ctx *k)
+{
+	return k_pool(k, POOL_AVG);
+}
+
+static int k_lppool(struct gs_kernel_ctx *k)
+{
+	return k_pool(k, POOL_LP);
+}
+
+static int k_global_pool(struct gs_kernel_ctx *k, enum pool_kind kind)
+{
+	struct gs_etensor *X = gs_kernel_in(k, 0), *Y;
+	int64_t dims[GS_EVAL_MAX_RANK], planes, vol, pc, j;
+	const struct gs_attr *pa = gs_node_attr(k->node, "p");
+	double p = !pa ? 2.0 : pa->type == GS_ATTR_FLOAT ? pa->f : (double)pa->i;
+	const float *x;
+	float *y;
+	int i;
+
+	if (!X)
+		return gs_kernel_fail(k, "needs input X");
+	if (want_float(k, X, "X"))
+		return -1;
+	if (X->rank < 2)
+		return gs_kernel_fail(k, "X of rank %d: expected at least 2", X->rank);
+	if (kind == POOL_LP && (!(p > 0.0) || !isfinite(p)))
+		return gs_kernel_fail(k, "p %g is not a positive number", p);
+	dims[0] = X->dims[0];
+	dims[1] = X->dims[1];
+	vol = 1;
+	for (i = 2; i < X->rank; i++) {
+		dims[i] = 1;
+		vol *= X->dims[i];
+	}
+	if (!(Y = gs_kernel_out(k, 0, GS_DTYPE_FLOAT, X->rank, dims)))
+		return -1;
+	planes = X->dims[0] * X->dims[1];
+	x = X->data, y = Y->data;
+	for (pc = 0; pc < planes; pc++, x += vol) {
+		double acc = kind == POOL_MAX ? -INFINITY : 0.0;
+
+		for (j = 0; j < vol; j++) {
+			if (kind == POOL_MAX)
+				acc = x[j] > acc ? x[j] : acc;
+			else if (kind == POOL_AVG)
+				acc += x[j];
+			else
+				acc += pow(fabs(x[j]), p);
+		}
+		if (kind == POOL_AVG)
+			acc = vol ? acc / (double)vol : NAN;
+		else if (kind == POOL_LP)
+			acc = pow(acc, 1.0 / p);
+		y[pc] = (float)acc;
+	}
+	return 0;
+}
+
+static int k_global_maxpool(struct gs_kernel_ctx *k)
+{
+	return k_global_pool(k, POOL_MAX);
+}
+
+static int k_global_avgpool(struct gs_kernel_ctx *k)
+{
+	return k_global_pool(k, POOL_AVG);
+}
+
+static int k_global_lppool(struct gs_kernel_ctx *k)
+{
+	return k_global_pool(k, POOL_LP);
+}
+
+/* ---- Gemm, MatMul ---- */
+
+static int k_gemm(struct gs_kernel_ctx *k)
+{
+	struct gs_etensor *A = gs_kernel_in(k, 0), *Bm = gs_kernel_in(k, 1);
+	struct gs_etensor *Cm = gs_kernel_in(k, 2), *Y;
+	bool ta = gs_node_attr_int(k->node, "transA", 0) != 0;
+	bool tb = gs_node_attr_int(k->node, "transB", 0) != 0;
+	float alpha = gs_node_attr_float(k->node, "alpha", 1.0f);
+	float beta = gs_node_attr_float(k->node, "beta", 1.0f);
+	int64_t M, N, K, dims[2], cm = 1, cn = 1, i, j;
+	float *y;
+
+	if (!A || !Bm)
+		return gs_kernel_fail(k, "needs inputs A and B");
+	if (want_float(k, A, "A") || want_float(k, Bm, "B") || (Cm && want_float(k, Cm, "C")))
+		return -1;
+	if (A->rank != 2 || Bm->rank != 2)
+		return gs_kernel_fail(k, "A and B must be 2-D (got ranks %d and %d)", A->rank,
+				      Bm->rank);
+	M = ta ? A->dims[1] : A->dims[0];
+	K = ta ? A->dims[0] : A->dims[1];
+	N = tb ? Bm->dims[0] : Bm->dims[1];
+	if ((tb ? Bm->dims[1] : Bm->dims[0]) != K)
+		return gs_kernel_fail(k, "inner dims differ: %lld and %lld", (long long)K,
+				      (long long)(tb ? Bm->dims[1] : Bm->dims[0]));
+	if (Cm) {
+		if (Cm->rank > 2)
+			return gs_kernel_fail(k, "C of rank %d", Cm->rank);
+		if (Cm->rank >= 1)
+			cn = Cm->dims[Cm->rank - 1];
+		if (Cm->rank == 2)
+			cm = Cm->dims[0];
+		if ((cm != 1 && cm != M) || (cn != 1 && cn != N))
+			return gs_kernel_fail(k, "C does not broadcast to [%lld,%lld]",
+					      (long long)M, (long long)N);
+	}
+	dims[0] = M, dims[1] = N;
+	if (!(Y = gs_kernel_out(k, 0, GS_DTYPE_FLOAT, 2, dims)))
+		return -1;
+	if (!Y->numel)
+		return 0;
+	y = Y->data;
+	if (Cm && beta != 0.0f && Cm->numel) {
+		const float *c = Cm->data;
+
+		for (i = 0; i < M; i++)
+			for (j = 0; j < N; j++)
+				y[i * N + j] = beta * c[(cm == 1 ? 0 : i * cn) + (cn == 1 ? 0 : j)];
+	} else {
+		memset(y, 0, (size_t)Y->numel * sizeof(*y));
+	}
+	gs_sgemm(ta, tb, M, N, K, alpha, A->data, A->dims[1], Bm->data, Bm->dims[1], 1.0f, y, N);
+	return 0;
+}
+
+static int k_matmul(struct gs_kernel_ctx *k)
+{
+	struct gs_etensor *A = gs_kernel_in(k, 0), *B = gs_kernel_in(k, 1), *Y;
+	int64_t ad[GS_EVAL_MAX_RANK], bd[GS_EVAL_MAX_RANK], od[GS_EVAL_MAX_RANK + 1];
+	int64_t as[GS_EVAL_MAX_RANK], bs[GS_EVAL_MAX_RANK], ctr[GS_EVAL_MAX_RANK];
+	int64_t M, K, N, nb = 1, t, aoff, boff;
+	int ar, br, r, nbat, i, orank = 0;
+	const float *a, *b;
+	float *y;
+
+	if (!A || !B)
+		return gs_kernel_fail(k, "needs inputs A and B");
+	if (want_float(k, A, "A") || want_float(k, B, "B"))
+		return -1;
+	if (A->rank < 1 || B->rank < 1)
+		return gs_kernel_fail(k, "scalar operand");
+	/* 1-D operands are promoted to matrices, the added axis dropped later */
+	ar = A->rank, br = B->rank;
+	if (ar == 1) {
+		ad[0] = 1, ad[1] = A->dims[0], ar = 2;
+	} else {
+		memcpy(ad, A->dims, (size_t)ar * sizeof(*ad));
+	}
+	if (br == 1) {
+		bd[0] = B->dims[0], bd[1] = 1, br = 2;
+	} else {
+		memcpy(bd, B->dims, (size_t)br * sizeof(*bd));
+	}
+	M = ad[ar - 2], K = ad[ar - 1], N = bd[br - 1];
+	if (bd[br - 2] != K)
+		return gs_kernel_fail(k, "inner dims differ: %lld and %lld", (long long)K,
+				      (long long)bd[br - 2]);
+	nbat = (ar > br ? ar : br) - 2;
+	/* batch strides, 0 on broadcast axes; the output batch dims */
+	{
+		int64_t sa = M * K, sb = K * N;
+
+		for (i = nbat - 1; i >= 0; i--) {
+			int ia = i - (nbat - (ar - 2)), ib = i - (nbat - (br - 2));
+			int64_t da = ia >= 0 ? ad[ia] : 1, db = ib >= 0 ? bd[ib] : 1;
+
+			if (da != db && da != 1 && db != 1)
+				return gs_kernel_fail(k, "batch dims %lld and %lld do not broadcast",
+						      (long long)da, (long long)db);
+			od[i] = da == 1 ? db : da;
+			as[i] = da == 1 ? 0 : sa;
+			bs[i] = db == 1 ? 0 : sb;
+			sa *= da, sb *= db;
+			nb *= od[i];
+		}
+	}
+	orank = nbat;
+	if (A->rank > 1)
+		od[orank++] = M;
+	if (B->rank > 1)
+		od[orank++] = N;
+	if (orank > GS_EVAL_MAX_RANK)
+		return gs_kernel_fail(k, "result rank too high");
+	if (!(Y = gs_kernel_out(k, 0, GS_DTYPE_FLOAT, orank, od)))
+		return -1;
+	if (!Y->numel)
+		return 0;
+	a = A->data, b = B->data, y = Y->data;
+	if (br == 2 || nb == 1) {
+		/* B is one matrix: A's batches stack into one tall GEMM */
+		gs_sgemm(false, false, nb * M, N, K, 1.0f, a, K, b, N, 0.0f, y, N);
+		return 0;
+	}
+	memset(ctr, 0, sizeof(ctr));
+	for (t = 0; t < nb; t++) {
+		aoff = boff = 0;
+		for (r = 0; r < nbat; r++) {
+			aoff += ctr[r] * as[r];
+			boff += ctr[r] * bs[r];
+		}
+		gs_sgemm(false, false, M, N, K, 1.0f, a + aoff, K, b + boff, N, 0.0f,
+			 y + t * M * N, N);
+		for (r = nbat - 1; r >= 0; r--) {
+			if (++ctr[r] < od[r])
+				break;
+			ctr[r] = 0;
+		}
+	}
+	return 0;
+}
+
+/* ---- normalisations ---- */
+
+static int k_batchnorm(struct gs_kernel_ctx *k)
+{
+	struct gs_etensor *X = gs_kernel_in(k, 0), *S = gs_kernel_in(k, 1);
+	struct gs_etensor *Bi = gs_kernel_in(k, 2), *Mu = gs_kernel_in(k, 3);
+	struct gs_etensor *V = gs_kernel_in(k, 4), *Y;
+	float eps = gs_node_attr_float(k->node, "epsilon", 1e-5f);
+	int64_t C, inner = 1, outer, n, c, j;
+	const float *x, *s, *bi, *mu, *var;
+	float *y;
+	int i;
+
+	if (!X || !S || !Bi || !Mu || !V)
+		return gs_kernel_fail(k, "needs inputs X, scale, B, mean and var");
+	if (gs_node_attr_int(k->node, "training_mode", 0))
+		return gs_kernel_fail(k, "training_mode=1 not supported (inference only)");
+	if (k->opset < 9 && gs_node_attr_int(k->node, "spatial", 1) != 1)
+		return gs_kernel_fail(k, "spatial=0 not supported");
+	if (k->opset < 7 && gs_node_attr_int(k->node, "is_test", 0) == 0 &&
+	    k->node->n_outputs > 1)
+		return gs_kernel_fail(k, "is_test=0 (training) not supported");
+	for (i = 1; i < k->node->n_outputs; i++)
+		if (k->node->outputs[i] >= 0)
+			return gs_kernel_fail(k, "training outputs (running mean/var) not supported");
+	if (want_float(k, X, "X") || want_float(k, S, "scale") || want_float(k, Bi, "B") ||
+	    want_float(k, Mu, "mean") || want_float(k, V, "var"))
+		return -1;
+	if (X->rank < 2) {
+		C = X->rank == 1 ? X->dims[0] : 1;
+		outer = 1;
+	} else {
+		C = X->dims[1];
+		outer = X->dims[0];
+		for (i = 2; i < X->rank; i++)
+			inner *= X->dims[i];
+	}
+	if (X->rank < 2)
+		inner = 1;
+	if (S->numel != C || Bi->numel != C || Mu->numel != C || V->numel != C)
+		return gs_kernel_fail(k, "scale, B, mean and var must have %lld values",
+				      (long long)C);
+	if (!(Y = gs_kernel_out(k, 0, GS_DTYPE_FLOAT, X->rank, X->dims)))
+		return -1;
+	x = X->data, y = Y->data, s = S->data, bi = Bi->data, mu = Mu->data, var = V->data;
+	for (n = 0; n < outer; n++)
+		for (c = 0; c < C; c++) {
+			float a = s[c] / sqrtf(var[c] + eps), b = bi[c] - mu[c] * a;
+			int64_t base = (n * C + c) * inner;
+
+			for (j = 0; j < inner; j++)
+				y[base + j] = x[base + j] * a + b;
+		}
+	return 0;
+}
+
+/* Mean and 1/sqrt(var + eps) of n floats (two passes, double sums). */
+static void moments(const float *x, int64_t n, float eps, double *mean, double *inv)
+{
+	double s = 0.0, v = 0.0;
+	int64_t j;
+
+	for (j = 0; j < n; j++)
+		s += x[j];
+	s = n ? s / (double)n : 0.0;
+	for (j = 0; j < n; j++)
+		v += ((double)x[j] - s) * ((double)x[j] - s);
+	v = n ? v / (double)n : 0.0;
+	*mean = s;
+	*inv = 1.0 / sqrt(v + eps);
+}
+
+static int k_instancenorm(struct gs_kernel_ctx *k)
+{
+	struct gs_etensor *X = gs_kernel_in(k, 0), *S = gs_kernel_in(k, 1);
+	struct gs_etensor *Bi = gs_kernel_in(k, 2), *Y;
+	float eps = gs_node_attr_float(k->node, "epsilon", 1e-5f);
+	int64_t C, inner = 1, n, c, j;
+	double mean, inv;
+	int i;
+
+	if (!X || !S || !Bi)
+		return gs_kernel_fail(k, "needs inputs input, scale and B");
+	if (want_float(k, X, "input") || want_float(k, S, "scale") || want_float(k, Bi, "B"))
+		return -1;
+	if (X->rank < 2)
+		return gs_kernel_fail(k, "input of rank %d: expected at least 2", X->rank);
+	C = X->dims[1];
+	for (i = 2; i < X->rank; i++)
+		inner *= X->dims[i];
+	if (S->numel != C || Bi->numel != C)
+		return gs_kernel_fail(k, "scale and B must have %lld values", (long long)C);
+	if (!(Y = gs_kernel_out(k, 0, GS_DTYPE_FLOAT, X->rank, X->dims)))
+		return -1;
+	for (n = 0; n < X->dims[0]; n++)
+		for (c = 0; c < C; c++) {
+			const float *x = (const float *)X->data + (n * C + c) * inner;
+			float *y = (float *)Y->data + (n * C + c) * inner;
+			float sc = ((const float *)S->data)[c], b = ((const float *)Bi->data)[c];
+
+			moments(x, inner, eps, &mean, &inv);
+			for (j = 0; j < inner; j++)
+				y[j] = (float)(((double)x[j] - mean) * inv) * sc + b;
+		}
+	return 0;
+}
+
+/* Offsets into t (unidirectionally broadcast to dims[0..r)) of every
+ * element of dims, into map (numel of dims entries).  -1 if t does not
+ * broadcast. */
+static int bcast_map(const struct gs_etensor *t, int r, const int64_t *dims, int64_t *map)
+{
+	int64_t st[GS_EVAL_MAX_RANK], ctr[GS_EVAL_MAX_RANK] = { 0 }, n = 1, s = 1, i;
+	int a;
+
+	if (t->rank > r)
+		return -1;
+	for (a = r - 1; a >= 0; a--) {
+		int ta = a - (r - t->rank);
+		int64_t d = ta >= 0 ? t->dims[ta] : 1;
+
+		if (d != 1 && d != dims[a])
+			return -1;
+		st[a] = d == 1 ? 0 : s;
+		s *= d;
+		n *= dims[a];
+	}
+	for (i = 0; i < n; i++) {
+		int64_t off = 0;
+
+		for (a = 0; a < r; a++)
+			off += ctr[a] * st[a];
+		map[i] = off;
+		for (a = r - 1; a >= 0; a--) {
+			if (++ctr[a] < dims[a])
+				break;
+			ctr[a] = 0;
+		}
+	}
+	return 0;
+}
+
+static int k_layernorm(struct gs_kernel_ctx *k)
+{
+	struct gs_etensor *X = gs_kernel_in(k, 0), *S = gs_kernel_in(k, 1);
+	struct gs_etensor *Bi = gs_kernel_in(k, 2), *Y, *Mo = NULL, *Io = NULL;
+	float eps = gs_node_attr_float(k->node, "epsilon", 1e-5f);
+	int64_t axis = gs_node_attr_int(k->node, "axis", -1), outer = 1, inner = 1, n, j;
+	int64_t sdims[GS_EVAL_MAX_RANK], *smap = NULL, *bmap = NULL;
+	const float *s, *b;
+	int i, rc = -1;
+
+	if (!X || !S)
+		return gs_kernel_fail(k, "needs inputs X and Scale");
+	if (want_float(k, X, "X") || want_float(k, S, "Scale") || (Bi && want_float(k, Bi, "B")))
+		return -1;
+	if (axis < -X->rank || axis >= X->rank || X->rank == 0)
+		return gs_kernel_fail(k, "axis %lld out of range for rank %d", (long long)axis,
+				      X->rank);
+	if (axis < 0)
+		axis += X->rank;
+	for (i = 0; i < X->rank; i++) {
+		if (i < axis)
+			outer *= X->dims[i];
+		else
+			inner *= X->dims[i];
+		sdims[i] = i < axis ? X->dims[i] : 1;
+	}
+	if (!(Y = gs_kernel_out(k, 0, GS_DTYPE_FLOAT, X->rank, X->dims)))
+		return -1;
+	if (k->node->n_outputs > 1 && k->node->outputs[1] >= 0 &&
+	    !(Mo = gs_kernel_out(k, 1, GS_DTYPE_FLOAT, X->rank, sdims)))
+		return -1;
+	if (k->node->n_outputs > 2 && k->node->outputs[2] >= 0 &&
+	    !(Io = gs_kernel_out(k, 2, GS_DTYPE_FLOAT, X->rank, sdims)))
+		return -1;
+	if (!X->numel)
+		return 0;
+	smap = gs_xmalloc((size_t)inner * sizeof(*smap));
+	bmap = gs_xmalloc((size_t)inner * sizeof(*bmap));
+	if (bcast_map(S, X->rank - (int)axis, X->dims + axis, smap) ||
+	    (Bi && bcast_map(Bi, X->rank - (int)axis, X->dims + axis, bmap))) {
+		gs_kernel_fail(k, "Scale or B does not broadcast to the normalised shape");
+		goto out;
+	}
+	s = S->data, b = Bi ? Bi->data : NULL;
+	for (n = 0; n < outer; n++) {
+		const float *x = (const float *)X->data + n * inner;
+		float *y = (float *)Y->data + n * inner;
+		double mean, inv;
+
+		moments(x, inner, eps, &mean, &inv);
+		for (j = 0; j < inner; j++)
+			y[j] = (float)(((double)x[j] - mean) * inv) * s[smap[j]] +
+			       (b ? b[bmap[j]] : 0.0f);
+		if (Mo)
+			((float *)Mo->data)[n] = (float)mean;
+		if (Io)
+			((float *)Io->data)[n] = (float)inv;
+	}
+	rc = 0;
+out:
+	free(smap);
+	free(bmap);
+	return rc;
+}
+
+static int k_groupnorm(struct gs_kernel_ctx *k)
+{
+	struct gs_etensor *X = gs_kernel_in(k, 0), *S = gs_kernel_in(k, 1);
+	struct gs_etensor *Bi = gs_kernel_in(k, 2), *Y;
+	float eps = gs_node_attr_float(k->node, "epsilon", 1e-5f);
+	int64_t G = gs_node_attr_int(k->node, "num_groups", 0), C, inner = 1, Cg, n, g, c, j;
+	bool per_channel = k->opset >= 21;
+	const float *s, *b;
+	int i;
+
+	if (!X || !S || !Bi)
+		return gs_kernel_fail(k, "needs inputs X, scale and bias");
+	if (want_float(k, X, "X") || want_float(k, S, "scale") || want_float(k, Bi, "bias"))
+		return -1;
+	if (X->rank < 2)
+		return gs_kernel_fail(k, "X of rank %d: expected at least 2", X->rank);
+	C = X->dims[1];
+	if (G < 1 || C % G)
+		return gs_kernel_fail(k, "num_groups %lld does not divide %lld channels",
+				      (long long)G, (long long)C);
+	Cg = C / G;
+	if (S->numel != (per_channel ? C : G) || Bi->numel != S->numel)
+		return gs_kernel_fail(k, "scale and bias must have %lld values at opset %lld",
+				      (long long)(per_channel ? C : G), (long long)k->opset);
+	for (i = 2; i < X->rank; i++)
+		inner *= X->dims[i];
+	if (!(Y = gs_kernel_out(k, 0, GS_DTYPE_FLOAT, X->rank, X->dims)))
+		return -1;
+	s = S->data, b = Bi->data;
+	for (n = 0; n < X->dims[0]; n++)
+		for (g = 0; g < G; g++) {
+			int64_t base = (n * C + g * Cg) * inner;
+			const float *x = (const float *)X->data + base;
+			float *y = (float *)Y->data + base;
+			double mean, inv;
+
+			moments(x, Cg * inner, eps, &mean, &inv);
+			for (c = 0; c < Cg; c++) {
+				int64_t p = per_channel ? g * Cg + c : g;
+
+				for (j = 0; j < inner; j++)
+					y[c * inner + j] = (float)(((double)x[c * inner + j] - mean) *
+								   inv) * s[p] + b[p];
+			}
+		}
+	return 0;
+}
+
+static int k_lrn(struct gs_kernel_ctx *k)
+{
+	struct gs_etensor *X = gs_kernel_in(k, 0), *Y;
+	float alpha = gs_node_attr_float(k->node, "alpha", 1e-4f);
+	float beta = gs_node_attr_float(k->node, "beta", 0.75f);
+	float bias = gs_node_attr_float(k->node, "bias", 1.0f);
+	int64_t size = gs_node_attr_int(k->node, "size", 0), C, inner = 1, n, c, q, j;
+	int i;
+
+	if (!X)
+		return gs_kernel_fail(k, "needs input X");
+	if (want_float(k, X, "X"))
+		return -1;
+	if (X->rank < 2)
+		return gs_kernel_fail(k, "X of rank %d: expected at least 2", X->rank);
+	if (size < 1)
+		return gs_kernel_fail(k, "size %lld is not positive", (long long)size);
+	C = X->dims[1];
+	for (i = 2; i < X->rank; i++)
+		inner *= X->dims[i];
+	if (!(Y = gs_kernel_out(k, 0, GS_DTYPE_FLOAT, X->rank, X->dims)))
+		return -1;
+	for (n = 0; n < X->dims[0]; n++)
+		for (c = 0; c < C; c++) {
+			/* channels c - floor((size-1)/2) .. c + ceil((size-1)/2) */
+			int64_t lo = c - (size - 1) / 2, hi = c + size / 2;
+			const float *x = (const float *)X->data + n * C * inner;
+			float *y = (float *)Y->data + (n * C + c) * inner;
+
+			lo = lo < 0 ? 0 : lo;
+			hi = hi >= C ? C - 1 : hi;
+			for (j = 0; j < inner; j++) {
+				double sq = 0.0;
+
+				for (q = lo; q <= hi; q++)
+					sq += (double)x[q * inner + j] * x[q * inner + j];
+				y[j] = (float)(x[c * inner + j] /
+					       pow(bias + alpha / (double)size * sq, beta));
+			}
+		}
+	return 0;
+}
+
+static int k_dropout(struct gs_kernel_ctx *k)
+{
+	struct gs_etensor *X = gs_kernel_in(k, 0), *R = gs_kernel_in(k, 1);
+	struct gs_etensor *T = gs_kernel_in(k, 2), *Mk;
+	double ratio = gs_node_attr_float(k->node, "ratio", 0.5f);
+
+	if (!X)
+		return gs_kernel_fail(k, "needs input data");
+	if (R) {
+		if (R->numel != 1)
+			return gs_kernel_fail(k, "ratio is not a scalar");
+		ratio = gs_et_get(R, 0);
+	}
+	if (T && T->numel != 1)
+		return gs_kernel_fail(k, "training_mode is not a scalar");
+	/* training drops at random: not reproducible, so refused */
+	if (T && gs_et_get(T, 0) != 0.0 && ratio != 0.0)
+		return gs_kernel_fail(k, "training_mode=1 with ratio %g not supported", ratio);
+	gs_kernel_out_alias(k, 0, X, X->rank, X->dims);
+	if (k->node->n_outputs > 1 && k->node->outputs[1] >= 0) {
+		/* the mask is bool from opset 10; before, the input's dtype */
+		int dt = k->opset >= 10 ? GS_DTYPE_BOOL : X->dtype;
+		int64_t i;
+
+		if (!(Mk = gs_kernel_out(k, 1, dt, X->rank, X->dims)))
+			return -1;
+		if (dt == GS_DTYPE_BOOL)
+			memset(Mk->data, 1, (size_t)Mk->numel);
+		else
+			for (i = 0; i < Mk->numel; i++)
+				gs_et_set(Mk, i, 1.0);
+	}
+	return 0;
+}
+
+/* ---- Einsum ---- */
+
+/* Labels: a-z A-Z are 0..51; the ellipsis' axes follow from 52. */
+#define EIN_LETTERS 52
+#define EIN_LABELS (EIN_LETTERS + GS_EVAL_MAX_RANK)
+#define EIN_MAX_IN 16
+
+static int ein_letter(char c)
+{
+	if (c >= 'a' && c <= 'z')
+		return c - 'a';
+	if (c >= 'A' && c <= 'Z')
+		return 26 + c - 'A';
+	return -1;
+}
+
+/* Parses one term (up to end) into labels; ell_rank is the number of axes
+ * the ellipsis stands for, E the widest ellipsis (its axes are aligned to
+ * the right).  Returns the label count, or -1. */
+static int ein_term(const char *p, const char *end, int rank, int E, int *labels, bool *has_ell)
+{
+	int n = 0, letters = 0, i;
+	const char *q;
+
+	*has_ell = false;
+	for (q = p; q < end; q++)
+		if (ein_letter(*q) >= 0)
+			letters++;
+	for (; p < end; p++) {
+		if (*p == ' ')
+			continue;
+		if (*p == '.') {
+			int e;
+
+			if (*has_ell || end - p < 3 || p[1] != '.' || p[2] != '.')
+				return -1;
+			*has_ell = true;
+			p += 2;
+			e = rank < 0 ? E : rank - letters;
+			if (e < 0 || e > E || n + e > GS_EVAL_MAX_RANK)
+				return -1;
+			for (i = 0; i < e; i++)
+				labels[n++] = EIN_LETTERS + E - e + i;
+			continue;
+		}
+		if (ein_letter(*p) < 0 || n >= GS_EVAL_MAX_RANK)
+			return -1;
+		labels[n++] = ein_letter(*p);
+	}
+	return n;
+}
+
+static int k_einsum(struct gs_kernel_ctx *k)
+{
+	const struct gs_attr *eqa = gs_node_attr(k->node, "equation");
+	const char *eq, *arrow, *p, *term[EIN_MAX_IN + 1];
+	int lab[EIN_MAX_IN][GS_EVAL_MAX_RANK], olab[GS_EVAL_MAX_RANK], order[EIN_LABELS];
+	int nlab[EIN_MAX_IN], count[EIN_LABELS] = { 0 }, nt = 0, E = 0, no, nord = 0;
+	int64_t size[EIN_LABELS], st[EIN_MAX_IN + 1][EIN_LABELS], off[EIN_MAX_IN + 1];
+	int64_t ctr[EIN_LABELS], odims[GS_EVAL_MAX_RANK];
+	bool used[EIN_LABELS] = { false }, inout[EIN_LABELS] = { false }, ell, any_ell = false;
+	struct gs_etensor *Y;
+	float *y;
+	int i, j, l;
+
+	if (!eqa || !eqa->s)
+		return gs_kernel_fail(k, "needs attribute 'equation'");
+	eq = eqa->s;
+	arrow = strstr(eq, "->");
+	term[0] = eq;
+	for (p = eq; *p && p != arrow; p++)
+		if (*p == ',') {
+			if (++nt >= EIN_MAX_IN)
+				return gs_kernel_fail(k, "too many operands");
+			term[nt] = p + 1;
+		}
+	term[++nt] = arrow ? arrow : p;
+	if (nt != k->n_in)
+		return gs_kernel_fail(k, "equation '%s' has %d operands, node %d", eq, nt, k->n_in);
+	for (i = 0; i < nt; i++) {
+		struct gs_etensor *t = gs_kernel_in(k, i);
+		int letters = 0;
+
+		if (!t || want_float(k, t, "operand"))
+			return t ? -1 : gs_kernel_fail(k, "operand %d is omitted", i);
+		for (p = term[i]; p < term[i + 1] - (i + 1 < nt); p++)
+			letters += ein_letter(*p) >= 0;
+		if (t->rank - letters > E)
+			E = t->rank - letters;
+	}
+	for (l = 0; l < EIN_LABELS; l++)
+		size[l] = 1;
+	memset(st, 0, sizeof(st));
+	for (i = 0; i < nt; i++) {
+		struct gs_etensor *t = gs_kernel_in(k, i);
+		int64_t stride = 1;
+
+		nlab[i] = ein_term(term[i], term[i + 1] - (i + 1 < nt), t->rank, E, lab[i], &ell);
+		if (nlab[i] != t->rank)
+			return gs_kernel_fail(k, "term %d of '%s' does not match rank %d", i, eq,
+					      t->rank);
+		any_ell |= ell;
+		for (j = t->rank - 1; j >= 0; j--) {
+			int64_t d = t->dims[j];
+
+			l = lab[i][j];
+			if (!used[l] || size[l] == 1) {
+				if (used[l] && l < EIN_LETTERS && size[l] != d)
+					goto mismatch;
+				if (!used[l] || d != 1)
+					size[l] = d;
+			} else if (d != size[l] && !(l >= EIN_LETTERS && d == 1)) {
+				goto mismatch;
+			}
+			if (l < EIN_LETTERS || d != 1)
+				st[i][l] += stride;
+			used[l] = true;
+			stride *= d;
+		}
+		/* implicit output: the letters seen exactly once overall */
+		for (j = 0; j < t->rank; j++)
+			if (lab[i][j] < EIN_LETTERS)
+				count[lab[i][j]]++;
+	}
+	if (arrow) {
+		no = ein_term(arrow + 2, arrow + strlen(arrow), -1, E, olab, &ell);
+		if (no < 0)
+			return gs_kernel_fail(k, "cannot parse output of '%s'", eq);
+	} else {
+		no = 0;
+		if (any_ell)
+			for (l = EIN_LETTERS; l < EIN_LETTERS + E; l++)
+				olab[no++] = l;
+		/* uppercase sorts before lowercase, as in ASCII */
+		for (l = 26; l < 52; l++)
+			if (count[l] == 1 && no < GS_EVAL_MAX_RANK)
+				olab[no++] = l;
+		for (l = 0; l < 26; l++)
+			if (count[l] == 1 && no < GS_EVAL_MAX_RANK)
+				olab[no++] = l;
+	}
+	for (j = 0; j < no; j++) {
+		l = olab[j];
+		if (!used[l] && l < EIN_LETTERS)
+			return gs_kernel_fail(k, "output label of '%s' is in no operand", eq);
+		if (inout[l])
+			return gs_kernel_fail(k, "output label repeated in '%s'", eq);
+		inout[l] = true;
+		odims[j] = size[l];
+		order[nord++] = l;
+	}
+	for (l = 0; l < EIN_LABELS; l++)
+		if (used[l] && !inout[l])
+			order[nord++] = l;
+	if (!(Y = gs_kernel_out(k, 0, GS_DTYPE_FLOAT, no, odims)))
+		return -1;
+	y = Y->data;
+	if (Y->numel)
+		memset(y, 0, (size_t)Y->numel * sizeof(*y));
+	for (l = 0; l < nord; l++)
+		if (size[order[l]] == 0)
+			return 0;
+	{
+		int64_t s = 1;
+
+		for (j = no - 1; j >= 0; j--) {
+			st[nt][olab[j]] = s;
+			s *= odims[j];
+		}
+	}
+	memset(ctr, 0, sizeof(ctr));
+	memset(off, 0, sizeof(off));
+	for (;;) {
+		float v = 1.0f;
+
+		for (i = 0; i < nt; i++)
+			v *= ((const float *)k->in[i]->data)[off[i]];
+		y[off[nt]] += v;
+		for (j = nord - 1; j >= 0; j--) {
+			l = order[j];
+			for (i = 0; i <= nt; i++)
+				off[i] += st[i][l];
+			if (++ctr[j] < size[l])
+				break;
+			for (i = 0; i <= nt; i++)
+				off[i] -= st[i][l] * size[l];
+			ctr[j] = 0;
+		}
+		if (j < 0)
+			break;
+	}
+	return 0;
+mismatch:
+	return gs_kernel_fail(k, "operand %d of '%s' disagrees on a dim size", i, eq);
+}
+
+const struct gs_op gs_ops_nn[] = {
+	{ .name = "Conv", .since = 1, .flags = GS_OP_FLOAT32, .kernel = k_conv,
+	  .changed = { 1, 11, 22 },
+	  .note = "sliding dot products of W over X; im2col + GEMM, depthwise when group = channels" },
+	{ .name = "ConvTranspose", .since = 1, .flags = GS_OP_FLOAT32, .kernel = k_conv_transpose,
+	  .changed = { 1, 11, 22 },
+	  .note = "the gradient of Conv: each input pixel scatters a weighted kernel (upsampling)" },
+	{ .name = "MaxPool", .since = 1, .flags = GS_OP_FLOAT32, .kernel = k_maxpool,
+	  .changed = { 1, 8, 10, 11, 12, 22 },
+	  .note = "max over each window; optional Indices output; ceil_mode drops windows starting in padding" },
+	{ .name = "AveragePool", .since = 1, .flags = GS_OP_FLOAT32, .kernel = k_avgpool,
+	  .changed = { 1, 7, 10, 11, 19, 22 },
+	  .note = "mean over each window; count_include_pad decides whether padding counts" },
+	{ .name = "LpPool", .since = 1, .flags = GS_OP_FLOAT32, .kernel = k_lppool,
+	  .changed = { 1, 2, 11, 18, 22 },
+	  .note = "p-norm of each window: (sum |x|^p)^(1/p)" },
+	{ .name = "GlobalAveragePool", .since = 1, .flags = GS_OP_FLOAT32,
+	  .kernel = k_global_avgpool, .changed = { 1, 22 },
+	  .note = "mean over all spatial positions: [N,C,H,W] -> [N,C,1,1]" },
+	{ .name = "GlobalMaxPool", .since = 1, .flags = GS_OP_FLOAT32, .kernel = k_global_maxpool,
+	  .changed = { 1, 22 }, .note = "max over all spatial positions: [N,C,H,W] -> [N,C,1,1]" },
+	{ .name = "GlobalLpPool", .since = 1, .flags = GS_OP_FLOAT32, .kernel = k_global_lppool,
+	  .changed = { 1, 2, 22 }, .note = "p-norm over all spatial positions per channel" },
+	{ .name = "Gemm", .since = 1, .flags = GS_OP_FLOAT32, .kernel = k_gemm,
+	  .changed = { 1, 6, 7, 9, 11, 13 },
+	  .note = "alpha*op(A)*op(B) + beta*C with C broadcast; the fully connected layer" },
+	{ .name = "MatMul", .since = 1, .flags = GS_OP_FLOAT32, .kernel = k_matmul,
+	  .changed = { 1, 9, 13 },
+	  .note = "numpy matmul: batch dims broadcast, 1-D operands promoted then squeezed" },
+	{ .name = "BatchNormalization", .since = 1, .flags = GS_OP_FLOAT32, .kernel = k_batchnorm,
+	  .changed = { 1, 6, 7, 9, 14, 15 },
+	  .note = "(x - mean) / sqrt(var + eps) * scale + B per channel, with stored statistics" },
+	{ .name = "InstanceNormalization", .since = 1, .flags = GS_OP_FLOAT32,
+	  .kernel = k_instancenorm, .changed = { 1, 6, 22 },
+	  .note = "normalises each (sample, channel) plane by its own mean and variance" },
+	{ .name = "LayerNormalization", .since = 17, .flags = GS_OP_FLOAT32,
+	  .kernel = k_layernorm, .changed = { 17 },
+	  .note = "normalises over all axes from `axis` on, then scales and shifts" },
+	{ .name = "GroupNormalization", .since = 18, .flags = GS_OP_FLOAT32,
+	  .kernel = k_groupnorm, .changed = { 18, 21 },
+	  .note = "normalises groups of channels; scale/bias per group at 18, per channel at 21" },
+	{ .name = "LRN", .since = 1, .flags = GS_OP_FLOAT32, .kernel = k_lrn,
+	  .changed = { 1, 13 },
+	  .note = "divides by (bias + alpha/size * sum of squares of neighbouring channels)^beta" },
+	{ .name = "Dropout", .since = 1, .kernel = k_dropout,
+	  .changed = { 1, 6, 7, 10, 12, 13, 22 },
+	  .note = "identity at inference (the mask, if asked for, is all ones)" },
+	{ .name = "Einsum", .since = 12, .flags = GS_OP_FLOAT32, .kernel = k_einsum,
+	  .changed = { 12 },
+	  .note = "Einstein summation: labelled axes multiplied, absent output labels summed" },
+	{ .name = NULL },
+};

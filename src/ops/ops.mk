@@ -1,0 +1,5 @@
+# The op registry: one file per op family (graphsmith/ops.h)
+OPS_SOURCES = include/graphsmith/ops.h src/ops/families.h src/ops/registry.c src/ops/gemm.h src/ops/gemm.c \
+	src/ops/elementwise.c src/ops/reduce.c src/ops/nn.c src/ops/rnn.c \
+	src/ops/shape.c src/ops/index.c src/ops/quant.c src/ops/resize.c \
+	src/ops/control.c
