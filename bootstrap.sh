@@ -8,9 +8,10 @@ cd "$(dirname "$0")"
 mode=${1:-build}
 
 need="build-essential autoconf automake libtool pkg-config protobuf-c-compiler
-      libprotobuf-c-dev libzstd-dev libjansson-dev libncurses-dev libreadline-dev"
-[ "$mode" = --test ] && need="$need libcmocka-dev python3-onnx python3-numpy tmux
-      valgrind nodejs npm"
+      libprotobuf-c-dev libzstd-dev libjansson-dev libncurses-dev libreadline-dev
+      libzip-dev libopenblas-dev"
+[ "$mode" = --test ] && need="$need libcmocka-dev python3-onnx python3-numpy python3-torch
+      python3-sklearn tmux valgrind nodejs npm"
 
 missing=""
 for p in $need; do

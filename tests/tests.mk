@@ -31,3 +31,4 @@ clean-local: clean-local-fixtures
 clean-local-fixtures:
 	rm -rf tests/fixtures-out
 include tests/match.mk
+include tests/eval.mk

@@ -58,6 +58,7 @@ struct gs_workspace {
 	int sel_node;			/* `explain`/`trace` with no argument; -1 none */
 	bool filter;			/* show mismatches only (the view's) */
 	struct gs_opdoc_db *opdoc;	/* data/ops.txt, loaded on first `explain` */
+	struct gs_probe *probe;		/* sample inputs, baseline outputs (probe.c) */
 };
 
 void gs_workspace_init(struct gs_workspace *ws);
@@ -71,6 +72,20 @@ int gs_workspace_open_pair(struct gs_workspace *ws, const char *path_a, const ch
 /* The current match, recomputed if an edit made it stale. */
 struct gs_match *gs_workspace_match(struct gs_workspace *ws, struct gs_error *err);
 void gs_workspace_invalidate(struct gs_workspace *ws);
+
+/* The sample inputs steps are measured on: a .npz or test-data folder
+ * (source), else random from seed; labels (.npy) add accuracy; off stops
+ * measuring.  Runs B at once for the baseline's outputs. */
+int gs_workspace_set_inputs(struct gs_workspace *ws, const char *source, uint64_t seed,
+			    const char *labels, bool off, struct gs_error *err);
+/* One line describing the sample inputs. */
+int gs_workspace_inputs_info(struct gs_workspace *ws, char *buf, size_t len);
+/* Around a mutating step: the baseline's outputs before the first step,
+ * and the step's output error after it (attached to the history). */
+void gs_workspace_probe_before(struct gs_workspace *ws);
+void gs_workspace_probe_after(struct gs_workspace *ws);
+void gs_workspace_probe_forget(struct gs_workspace *ws);	/* B is replaced */
+void gs_probe_free(struct gs_probe *p);
 
 /* Output goes line by line to ws->out; with no writer, text to stdout and
  * errors to stderr as "graphsmith: LINE". */

@@ -62,6 +62,9 @@ int gs_compare_models(const struct gs_model *a, const struct gs_model *b,
 		      const struct gs_compare_opts *opts, struct gs_compare *out,
 		      struct gs_error *err);
 void gs_compare_release(struct gs_compare *c);
+/* Metrics of b against reference a (same element count). */
+void gs_compare_tensors(const struct gs_etensor *a, const struct gs_etensor *b,
+			const struct gs_metrics_opts *opts, struct gs_metrics *out);
 void gs_compare_print(const struct gs_compare *c, FILE *out);
 json_t *gs_compare_json(const struct gs_compare *c);
 

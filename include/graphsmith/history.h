@@ -16,8 +16,24 @@
 #include "graphsmith/error.h"
 #include "graphsmith/ir.h"
 
+/* What a step did to the model's outputs on the workspace's sample
+ * inputs, against the baseline's outputs (set by the command layer, which
+ * runs the evaluator). */
+#define GS_STEP_OUTPUTS 3
+struct gs_output_error {
+	int state;			/* 0 not measured, 1 measured, -1 could not run */
+	int n;				/* outputs measured (the first GS_STEP_OUTPUTS) */
+	double cosine[GS_STEP_OUTPUTS];
+	double sqnr_db[GS_STEP_OUTPUTS];	/* +inf: identical */
+	double max_abs[GS_STEP_OUTPUTS];
+	bool has_acc;			/* labels given: top-1 of the first output */
+	double acc;
+	char why[200];			/* state -1: the one-line reason */
+};
+
 /* What one step did, shown after it runs and in `history`. */
 struct gs_step_stats {
+	struct gs_output_error out;	/* baseline: acc only */
 	int nodes;			/* live nodes, all graphs */
 	int64_t params;			/* parameter elements */
 	uint64_t bytes;			/* saved size of the model */
@@ -56,6 +72,12 @@ uint64_t gs_history_memory(const struct gs_history *h);
 /* The one-line report of step i (0 = baseline): nodes, params, bytes,
  * zstd bytes, sparsity, change from the previous step and the baseline. */
 void gs_history_format_step(const struct gs_history *h, int i, char *buf, size_t len);
+
+/* Attaches the output error of step i (0: the baseline's accuracy). */
+void gs_history_set_output_error(struct gs_history *h, int i, const struct gs_output_error *e);
+/* "out cos 0.412, 3.1 dB, max abs 2.31; acc 29.1% (-69.9 pts)" for step i
+ * (empty when not measured). */
+void gs_history_format_output_error(const struct gs_history *h, int i, char *buf, size_t len);
 
 /* Measures m now (used after each step). */
 void gs_step_stats_measure(struct gs_model *m, struct gs_step_stats *out);

@@ -28,6 +28,7 @@ struct gs_sample_spec {
 	const char **file_paths;
 	bool random;			/* random inputs for whatever is not given */
 	uint64_t seed;
+	int64_t default_dim;		/* for symbolic dims not named: 0 refuses */
 	int n_dims;			/* symbolic dim sizes */
 	const char **dim_names;
 	int64_t *dim_values;

@@ -11,7 +11,11 @@
 #include "graphsmith/cmd.h"
 
 static const char usage_line[] =
-	"usage: graphsmith apply [-c COMMANDS | -f SCRIPT] [--external-data] -o OUT MODEL\n";
+	"usage: graphsmith apply [-c COMMANDS | -f SCRIPT] [--external-data]\n"
+	"                        [--inputs FILE.npz|DIR] [--labels FILE.npy] -o OUT MODEL\n";
+
+/* --inputs / --labels: the sample inputs steps are measured on */
+static const char *inputs_opt, *labels_opt;
 
 /* Reads a script, "-" being stdin; NULL with errno set on failure. */
 static char *read_script(const char *path)
@@ -81,6 +85,9 @@ static int apply_commands(const char *model, const char *commands, const char *s
 	ws.load_opts = gs_cli_load_opts;
 	if (gs_workspace_open(&ws, 'b', model, &err) < 0)
 		fprintf(stderr, "graphsmith: %s\n", err.msg);
+	else if ((inputs_opt || labels_opt) &&
+		 gs_workspace_set_inputs(&ws, inputs_opt, 0, labels_opt, false, &err) < 0)
+		fprintf(stderr, "graphsmith: apply: %s\n", err.msg);
 	else if (run_commands(&ws, script ? (strcmp(script, "-") ? script : "stdin") : "-c", text) < 0)
 		;
 	else if (gs_onnx_save(ws.b, out, save, &err) < 0)
@@ -100,6 +107,8 @@ int gs_cli_apply(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "external-data", no_argument, NULL, 'e' },
 		{ "allow-external-outside", no_argument, NULL, 'X' },
+		{ "inputs", required_argument, NULL, 'i' },
+		{ "labels", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -116,6 +125,8 @@ int gs_cli_apply(int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 'e': save.external = GS_EXTERNAL_ALWAYS; break;
 		case 'X': gs_cli_load_opts.allow_external_outside = true; break;
+		case 'i': inputs_opt = optarg; break;
+		case 'l': labels_opt = optarg; break;
 		case 'h': fputs(usage_line, stdout); return 0;
 		default: fputs(usage_line, stderr); return 2;
 		}

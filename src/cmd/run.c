@@ -67,6 +67,7 @@ static int exec_step(struct gs_workspace *ws, const struct gs_cmd_entry *e, cons
 #if GS_CMD_HAVE_HISTORY
 	if (record) {
 		before = gs_history_count(ws->history);
+		gs_workspace_probe_before(ws);
 		gs_history_begin(ws->history, line);
 	}
 #endif
@@ -78,8 +79,9 @@ static int exec_step(struct gs_workspace *ws, const struct gs_cmd_entry *e, cons
 		gs_history_commit(ws->history);
 		if (gs_history_count(ws->history) == before)
 			return rc & ~GS_CHANGED_MODEL;	/* nothing changed */
+		gs_workspace_probe_after(ws);
 		{
-			char buf[512];
+			char buf[1024];
 
 			gs_history_format_step(ws->history, gs_history_count(ws->history),
 					       buf, sizeof(buf));

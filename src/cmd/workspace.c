@@ -41,6 +41,7 @@ static void drop_side(struct gs_workspace *ws, char side)
 		ws->a_is_baseline = false;
 	} else {
 		drop_history(ws);
+		gs_workspace_probe_forget(ws);	/* the old B's outputs */
 		gs_model_free(ws->b);
 		ws->b = NULL;
 		free(ws->path_b);
@@ -56,6 +57,7 @@ void gs_workspace_release(struct gs_workspace *ws)
 	drop_side(ws, 'a');
 	if (ws->opdoc)
 		gs_opdoc_free(ws->opdoc);
+	gs_probe_free(ws->probe);
 	gs_workspace_init(ws);
 }
 

@@ -225,6 +225,25 @@ static void accumulate(struct gs_compare_pair *p, const struct gs_etensor *a,
 	}
 }
 
+void gs_compare_tensors(const struct gs_etensor *a, const struct gs_etensor *b,
+			const struct gs_metrics_opts *opts, struct gs_metrics *out)
+{
+	struct gs_metrics_acc acc;
+	double abuf[1024], bbuf[1024];
+	int64_t at, i, n;
+
+	gs_metrics_acc_init(&acc, opts);
+	for (at = 0; at < a->numel && at < b->numel; at += 1024) {
+		n = a->numel - at < 1024 ? a->numel - at : 1024;
+		for (i = 0; i < n; i++) {
+			abuf[i] = gs_et_get(a, at + i);
+			bbuf[i] = gs_et_get(b, at + i);
+		}
+		gs_metrics_acc_add(&acc, abuf, bbuf, (size_t)n);
+	}
+	gs_metrics_finish(&acc, out);
+}
+
 static int observe_b(void *ctx, const struct gs_graph *g, const struct gs_node *n,
 		     struct gs_etensor *const *outs, struct gs_error *err)
 {

@@ -71,11 +71,15 @@ static struct gs_etensor *make_random(const struct gs_graph *g, const struct gs_
 			for (k = 0; k < spec->n_dims; k++)
 				if (!strcmp(spec->dim_names[k], v->dims[d].param))
 					dims[d] = spec->dim_values[k];
+			if (dims[d] < 0 && spec->default_dim > 0)
+				dims[d] = spec->default_dim;
 			if (dims[d] < 0)
 				return gs_error_set(err, "input '%s' has symbolic dim '%s': give its "
 						    "size with --dim %s=N", esc(v->name, b, sizeof(b)),
 						    esc(v->dims[d].param, b2, 64),
 						    esc(v->dims[d].param, b2 + 64, 64)), NULL;
+		} else if (dims[d] < 0 && spec->default_dim > 0) {
+			dims[d] = spec->default_dim;
 		} else if (dims[d] < 0) {
 			return gs_error_set(err, "input '%s' has dim %d of unknown size: give the "
 					    "input with --input or --inputs", esc(v->name, b, sizeof(b)),

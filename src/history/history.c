@@ -321,3 +321,13 @@ void *gs_history_before_data(const struct gs_history *h, const struct gs_edit *e
 		return NULL;
 	return memcpy(gs_xmalloc(e->before.nbytes), e->before.data, e->before.nbytes);
 }
+
+void gs_history_set_output_error(struct gs_history *h, int i, const struct gs_output_error *e)
+{
+	if (i == 0) {
+		ensure_baseline(h);
+		h->baseline.out = *e;
+	} else if (i >= 1 && i <= h->n_steps) {
+		h->steps[i - 1]->stats.out = *e;
+	}
+}

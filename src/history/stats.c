@@ -5,6 +5,7 @@
  * MatMul.
  */
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zstd.h>
@@ -388,7 +389,7 @@ void gs_step_stats_measure(struct gs_model *m, struct gs_step_stats *out)
 	int i;
 
 	memset(&c, 0, sizeof(c));
-	memset(out, 0, sizeof(*out));
+	memset(out, 0, sizeof(*out));	/* the output error is set by the caller */
 	gs_graph_walk(m->graph, count_graph, &c);
 	count_missing_zeros(m, c.weights, c.n_weights);
 	for (i = 0; i < c.n_weights; i++) {
@@ -433,4 +434,48 @@ void gs_history_format_step(const struct gs_history *h, int i, char *buf, size_t
 		 (long long)(s->params - p->params), sz, pct(s->bytes, p->bytes), zs,
 		 pct(s->zstd_bytes, p->zstd_bytes), pct(s->zstd_bytes, b->zstd_bytes),
 		 100.0 * s->sparsity, 100.0 * (s->sparsity - p->sparsity));
+	if (s->out.state) {
+		size_t at = strlen(buf);
+		char oe[400];
+
+		gs_history_format_output_error(h, i, oe, sizeof(oe));
+		if (at < len)
+			snprintf(buf + at, len - at, "; %s", oe);
+	}
+}
+
+void gs_history_format_output_error(const struct gs_history *h, int i, char *buf, size_t len)
+{
+	const struct gs_step_stats *s = gs_history_stats(h, i), *b = gs_history_baseline(h);
+	size_t at = 0;
+	int k;
+
+	buf[0] = 0;
+	if (!s || !s->out.state)
+		return;
+	if (s->out.state < 0) {
+		snprintf(buf, len, "outputs not measured: %s", s->out.why);
+		return;
+	}
+	for (k = 0; k < s->out.n && at < len; k++) {
+		char db[32];
+
+		if (isinf(s->out.sqnr_db[k]) && s->out.sqnr_db[k] > 0)
+			snprintf(db, sizeof(db), "exact");
+		else
+			snprintf(db, sizeof(db), "%.1f dB", s->out.sqnr_db[k]);
+		char name[16] = "out";
+
+		if (s->out.n > 1)
+			snprintf(name, sizeof(name), "out[%d]", k);
+		at += (size_t)snprintf(buf + at, len - at, "%s%s cos %.4f, %s, max abs %.3g",
+				       k ? "; " : "", name, s->out.cosine[k], db, s->out.max_abs[k]);
+	}
+	if (s->out.has_acc && at < len) {
+		if (b && b->out.has_acc)
+			snprintf(buf + at, len - at, "; acc %.1f%% (%+.1f pts)", 100.0 * s->out.acc,
+				 100.0 * (s->out.acc - b->out.acc));
+		else
+			snprintf(buf + at, len - at, "; acc %.1f%%", 100.0 * s->out.acc);
+	}
 }

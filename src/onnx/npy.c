@@ -171,7 +171,7 @@ static int parse_shape(struct cursor *c, struct header *h, struct gs_error *err)
 		if (c->p < c->end && *c->p == 'L')	/* Python 2 longs */
 			c->p++;
 		if (h->rank >= GS_EVAL_MAX_RANK)
-			return gs_error_set(err, "more than %d dimensions", GS_EVAL_MAX_RANK);
+			return gs_error_set(err, "rank over %d is not supported", GS_EVAL_MAX_RANK);
 		h->dims[h->rank++] = v;
 		if (!eat(c, ',')) {
 			if (eat(c, ')'))

@@ -189,7 +189,7 @@ static struct gs_etensor *from_proto(const Onnx__TensorProto *tp, struct gs_erro
 	size_t i, width;
 
 	if (dtype <= 0 || dtype > GS_DTYPE_MAX_) {
-		gs_error_set(err, "unknown data type %d", dtype);
+		gs_error_set(err, "data type %d is not supported", dtype);
 		return NULL;
 	}
 	width = gs_et_elem_size(dtype);
@@ -198,7 +198,7 @@ static struct gs_etensor *from_proto(const Onnx__TensorProto *tp, struct gs_erro
 		return NULL;
 	}
 	if (tp->n_dims > GS_EVAL_MAX_RANK) {
-		gs_error_set(err, "%zu dimensions, at most %d are supported", tp->n_dims,
+		gs_error_set(err, "rank %zu is not supported (at most %d)", tp->n_dims,
 			     GS_EVAL_MAX_RANK);
 		return NULL;
 	}

@@ -13,9 +13,21 @@
 #define KC 128
 #define NC 128
 
+/* The inner loops are the hot spot of a build without BLAS: vectorise them
+ * whatever -O level the build uses, and compile AVX2/AVX-512 variants that
+ * the loader picks for the running CPU (GCC function multiversioning). */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("O3")
+#endif
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__linux__) && !defined(__clang__)
+#define GS_HOT __attribute__((target_clones("avx512f", "arch=haswell", "default")))
+#else
+#define GS_HOT
+#endif
+
 /* Four rows of C at once, so each loaded element of the panel feeds four
  * multiply-adds; the j loops are unit-stride and vectorise. */
-static void rows4(int64_t nb, int64_t kb, const float *a0, const float *a1, const float *a2,
+GS_HOT static void rows4(int64_t nb, int64_t kb, const float *a0, const float *a1, const float *a2,
 		  const float *a3, int64_t as, const float *restrict bp, float *restrict c0,
 		  float *restrict c1, float *restrict c2, float *restrict c3)
 {
@@ -36,7 +48,7 @@ static void rows4(int64_t nb, int64_t kb, const float *a0, const float *a1, cons
 	}
 }
 
-static void row1(int64_t nb, int64_t kb, const float *a0, int64_t as, const float *restrict bp,
+GS_HOT static void row1(int64_t nb, int64_t kb, const float *a0, int64_t as, const float *restrict bp,
 		 float *restrict c0)
 {
 	int64_t k, j;

@@ -371,11 +371,11 @@ static int k_scatter_elements(struct gs_kernel_ctx *k)
 	if (!is_int_dtype(ind->dtype) || ind->rank != x->rank || u->rank != x->rank ||
 	    u->dtype != x->dtype || x->rank == 0)
 		return gs_kernel_fail(k, "indices and updates must match the data's rank");
-	for (j = 0; j < x->rank; j++)
-		if (ind->dims[j] != u->dims[j] || (ind->dims[j] > x->dims[j] && ind->numel))
-			return gs_kernel_fail(k, "indices and updates shapes disagree");
 	if (fix_axis(k, gs_node_attr_int(k->node, "axis", 0), x->rank, &a))
 		return -1;
+	for (j = 0; j < x->rank; j++)
+		if (ind->dims[j] != u->dims[j] || (j != a && ind->dims[j] > x->dims[j]))
+			return gs_kernel_fail(k, "indices and updates shapes disagree");
 	d = x->dims[a];
 	y = copy_to_out(k, x);
 	if (!y)
@@ -512,7 +512,7 @@ static int k_slice(struct gs_kernel_ctx *k)
 		} else {
 			s = s < 0 ? 0 : s > d - 1 ? d - 1 : s;
 			e = e < -1 ? -1 : e > d - 1 ? d - 1 : e;
-			cnt = s > e ? (s - e - 1) / (-p) + 1 : 0;
+			cnt = s > e ? (int64_t)((uint64_t)(s - e - 1) / (0 - (uint64_t)p)) + 1 : 0;
 		}
 		start[a] = s;
 		step[a] = p;
@@ -627,8 +627,11 @@ static int k_pad(struct gs_kernel_ctx *k)
 		}
 	}
 	for (a = 0; a < r; a++) {
-		int64_t len = x->dims[a] + (pb[a] < 0 ? pb[a] : 0) + (pe[a] < 0 ? pe[a] : 0);
+		int64_t len;
 
+		if (pb[a] < -x->dims[a] || pe[a] < -x->dims[a])
+			return gs_kernel_fail(k, "pads of axis %d crop more than its size", a);
+		len = x->dims[a] + (pb[a] < 0 ? pb[a] : 0) + (pe[a] < 0 ? pe[a] : 0);
 		if (len < 0 || pb[a] > INT32_MAX || pe[a] > INT32_MAX)
 			return gs_kernel_fail(k, "pads of axis %d out of range", a);
 		dims[a] = len + (pb[a] > 0 ? pb[a] : 0) + (pe[a] > 0 ? pe[a] : 0);

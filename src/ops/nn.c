@@ -46,10 +46,16 @@ static int attr_ints(struct gs_kernel_ctx *k, const char *name, int64_t *out, in
 	return a->n;
 }
 
-/* A scratch buffer of n floats counted against the evaluator's memory
+/* A scratch buffer of a*b*c floats counted against the evaluator's memory
  * limit; NULL with k->err set. */
-static struct gs_etensor *scratch(struct gs_kernel_ctx *k, int64_t n)
+static struct gs_etensor *scratch(struct gs_kernel_ctx *k, int64_t a, int64_t b, int64_t c)
 {
+	int64_t n;
+
+	if (__builtin_mul_overflow(a, b, &n) || __builtin_mul_overflow(n, c, &n)) {
+		gs_kernel_fail(k, "work buffer size overflows");
+		return NULL;
+	}
 	if (n < 1)
 		n = 1;
 	return gs_et_new(GS_DTYPE_FLOAT, 1, &n, k->err);
@@ -116,14 +122,14 @@ static int win_setup(struct gs_kernel_ctx *k, struct win *w, int nd, const int64
 	for (i = 0; i < nd; i++) {
 		w->in[o + i] = in[i];
 		w->k[o + i] = kern[i];
-		if (kern[i] < 1)
-			return gs_kernel_fail(k, "kernel dim %lld is not positive", (long long)kern[i]);
+		if (kern[i] < 1 || kern[i] > INT32_MAX)
+			return gs_kernel_fail(k, "kernel dim %lld is out of range", (long long)kern[i]);
 	}
 	if ((n = attr_ints(k, "strides", v, nd, nd)) < 0)
 		return -1;
 	for (i = 0; i < n; i++) {
-		if (v[i] < 1)
-			return gs_kernel_fail(k, "stride %lld is not positive", (long long)v[i]);
+		if (v[i] < 1 || v[i] > INT32_MAX)
+			return gs_kernel_fail(k, "stride %lld is out of range", (long long)v[i]);
 		w->s[o + i] = v[i];
 	}
 	if ((n = attr_ints(k, "dilations", v, nd, nd)) < 0)
@@ -151,8 +157,6 @@ static int win_setup(struct gs_kernel_ctx *k, struct win *w, int nd, const int64
 	for (i = o; i < MAX_SP; i++) {
 		int64_t dk = w->d[i] * (w->k[i] - 1) + 1, span;
 
-		if (w->k[i] > INT32_MAX || w->in[i] < 0)
-			return gs_kernel_fail(k, "kernel dim %lld out of range", (long long)w->k[i]);
 		if (!strncmp(mode, "SAME", 4)) {
 			int64_t total;
 
@@ -346,7 +350,7 @@ static int k_conv(struct gs_kernel_ctx *k)
 			}
 		return 0;
 	}
-	if (!pointwise && !(col = scratch(k, Cg * kvol * outvol)))
+	if (!pointwise && !(col = scratch(k, Cg * kvol, outvol, 1)))
 		return -1;
 	for (n = 0; n < N; n++)
 		for (g = 0; g < G; g++) {
@@ -446,7 +450,7 @@ static int k_conv_transpose(struct gs_kernel_ctx *k)
 		return gs_kernel_fail(k, "output_shape has %d values for %d spatial dims", n_os, nd);
 	for (i = 0; i < nd; i++) {
 		int64_t in = w.in[o + i], s = w.s[o + i], dk = w.d[o + i] * (w.k[o + i] - 1) + 1;
-		int64_t full, want, total;
+		int64_t full, want, total, half;
 
 		if (op[i] < 0 || op[i] > INT32_MAX || w.k[o + i] > INT32_MAX)
 			return gs_kernel_fail(k, "output_padding or kernel out of range");
@@ -454,15 +458,19 @@ static int k_conv_transpose(struct gs_kernel_ctx *k)
 		if (n_os || !strncmp(mode, "SAME", 4)) {
 			want = n_os ? os[n_os - nd + i] : in * s;
 			total = full - want;
-			if (want < 0 || total < 0)
-				return gs_kernel_fail(k, "output_shape %lld is larger than the %lld the input gives",
-						      (long long)want, (long long)full);
+			if (want < 0 || total < -INT32_MAX)
+				return gs_kernel_fail(k, "output_shape %lld out of range",
+						      (long long)want);
+			/* a negative total (output_shape past what the input
+			 * covers) pads the end with bias-only cells; floor
+			 * halves as the reference implementation does */
+			half = total >= 0 ? total / 2 : -((-total + 1) / 2);
 			if (!strcmp(mode, "SAME_UPPER")) {
-				w.pb[o + i] = total / 2;
-				w.pe[o + i] = total - total / 2;
+				w.pb[o + i] = half;
+				w.pe[o + i] = total - half;
 			} else {
-				w.pb[o + i] = total - total / 2;
-				w.pe[o + i] = total / 2;
+				w.pb[o + i] = total - half;
+				w.pe[o + i] = half;
 			}
 		} else if (!strcmp(mode, "VALID")) {
 			w.pb[o + i] = w.pe[o + i] = 0;
@@ -478,7 +486,7 @@ static int k_conv_transpose(struct gs_kernel_ctx *k)
 		return 0;
 	kvol = win_k_vol(&w), invol = win_in_vol(&w), outvol = win_out_vol(&w);
 	x = X->data, wt = W->data;
-	if (!(col = scratch(k, Mg * kvol * invol)))
+	if (!(col = scratch(k, Mg * kvol, invol, 1)))
 		return -1;
 	for (n = 0; n < N; n++)
 		for (g = 0; g < G; g++) {
@@ -631,7 +639,7 @@ static int k_pool(struct gs_kernel_ctx *k, enum pool_kind kind)
 		return 0;
 	if (ints) {
 		if (!(xf = gs_et_convert(X, GS_DTYPE_FLOAT, k->err)) ||
-		    !(yf = scratch(k, Y->numel)))
+		    !(yf = scratch(k, Y->numel, 1, 1)))
 			goto out;
 		pool_run(&pl, xf->data, X->dims[0] * X->dims[1], &w, yf->data);
 		for (i = 0; i < Y->numel; i++)

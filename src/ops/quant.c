@@ -79,14 +79,26 @@ static uint8_t f8_encode(double v, int dt, bool saturate)
 	return (uint8_t)(c | sign);
 }
 
-/* v into element i of t: float8 encoded, 4-bit types rounded half to even
- * then clipped (as ONNX does), everything else through gs_et_set. */
+/* Cast to a 4-bit type keeps the low four bits, as ONNX's reference does
+ * (the node tests expect -9 -> 7). */
+static uint8_t wrap4(double v, bool sign)
+{
+	int64_t n;
+
+	if (isnan(v) || fabs(v) > 1e18)
+		return 0;
+	n = (int64_t)nearbyint(v) & 0xf;
+	return (uint8_t)(sign && n >= 8 ? n - 16 : n);
+}
+
+/* v into element i of t: float8 encoded, 4-bit types wrapped, everything
+ * else through gs_et_set (saturating). */
 static void put(struct gs_etensor *t, int64_t i, double v, bool saturate)
 {
 	if (is_f8(t->dtype))
 		((uint8_t *)t->data)[i] = f8_encode(v, t->dtype, saturate);
 	else if (t->dtype == GS_DTYPE_INT4 || t->dtype == GS_DTYPE_UINT4)
-		gs_et_set(t, i, isnan(v) ? 0 : nearbyint(v));
+		((uint8_t *)t->data)[i] = wrap4(v, t->dtype == GS_DTYPE_INT4);
 	else
 		gs_et_set(t, i, v);
 }
@@ -187,13 +199,11 @@ static int qmap_setup(struct gs_kernel_ctx *k, const struct gs_etensor *x,
 		bs = gs_node_attr_int(k->node, "block_size", 0);
 	memset(m, 0, sizeof(*m));
 	m->inner = m->len = m->nblk = m->block = 1;
-	if (zp) {
-		if (zp->rank != s->rank)
+	if (zp && zp->numel != s->numel)
+		return gs_kernel_fail(k, "zero point and scale differ in shape");
+	for (j = 0; zp && s->numel > 1 && j < s->rank; j++)
+		if (zp->rank != s->rank || zp->dims[j] != s->dims[j])
 			return gs_kernel_fail(k, "zero point and scale differ in shape");
-		for (j = 0; j < s->rank; j++)
-			if (zp->dims[j] != s->dims[j])
-				return gs_kernel_fail(k, "zero point and scale differ in shape");
-	}
 	if (bs == 0 && s->numel == 1 && s->rank <= 1) {
 		m->kind = Q_TENSOR;
 		return 0;

@@ -74,6 +74,16 @@ static int attr_ints(struct gs_kernel_ctx *k, const char *name, int64_t *out, in
 	return a->n;
 }
 
+static int need_inputs(struct gs_kernel_ctx *k, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!gs_kernel_in(k, i))
+			return gs_kernel_fail(k, "missing input %d", i);
+	return 0;
+}
+
 static bool out_named(const struct gs_kernel_ctx *k, int i)
 {
 	return i < k->node->n_outputs && k->node->outputs[i] >= 0;
@@ -144,6 +154,8 @@ static int k_reshape(struct gs_kernel_ctx *k)
 	bool allowzero = gs_node_attr_int(k->node, "allowzero", 0) != 0;
 	char b1[128], b2[128];
 
+	if (need_inputs(k, 1))
+		return -1;
 	if (k->opset < 5) {
 		n = attr_ints(k, "shape", shape, GS_EVAL_MAX_RANK);
 		if (n == -1)
@@ -194,15 +206,18 @@ static int k_reshape(struct gs_kernel_ctx *k)
 static int k_flatten(struct gs_kernel_ctx *k)
 {
 	struct gs_etensor *x = gs_kernel_in(k, 0);
-	int64_t a = gs_node_attr_int(k->node, "axis", 1), dims[2] = { 1, 1 };
-	int i;
+	int64_t a = gs_node_attr_int(k->node, "axis", 1), dims[2];
 
+	if (need_inputs(k, 1))
+		return -1;
 	if (a < -x->rank || a > x->rank)
 		return gs_kernel_fail(k, "axis %lld out of range for rank %d", (long long)a, x->rank);
 	if (a < 0)
 		a += x->rank;
-	for (i = 0; i < x->rank; i++)
-		dims[i < a ? 0 : 1] *= x->dims[i];
+	dims[0] = gs_dims_numel((int)a, x->dims);
+	dims[1] = gs_dims_numel(x->rank - (int)a, x->dims + a);
+	if (dims[0] < 0 || dims[1] < 0)
+		return gs_kernel_fail(k, "flattened size overflows");
 	gs_kernel_out_alias(k, 0, x, 2, dims);
 	return 0;
 }
@@ -229,6 +244,8 @@ static int k_squeeze(struct gs_kernel_ctx *k)
 	bool drop[GS_EVAL_MAX_RANK] = { false };
 	int n, i, a, r = 0;
 
+	if (need_inputs(k, 1))
+		return -1;
 	n = read_axes(k, 13, axes, GS_EVAL_MAX_RANK);
 	if (n == -2)
 		return -1;
@@ -258,6 +275,8 @@ static int k_unsqueeze(struct gs_kernel_ctx *k)
 	bool add[GS_EVAL_MAX_RANK] = { false };
 	int n, i, a, r, j = 0;
 
+	if (need_inputs(k, 1))
+		return -1;
 	n = read_axes(k, 13, axes, GS_EVAL_MAX_RANK);
 	if (n == -2)
 		return -1;
@@ -297,8 +316,11 @@ static int k_transpose(struct gs_kernel_ctx *k)
 	int64_t perm[GS_EVAL_MAX_RANK], dims[GS_EVAL_MAX_RANK], xst[GS_EVAL_MAX_RANK],
 		st[GS_EVAL_MAX_RANK];
 	bool seen[GS_EVAL_MAX_RANK] = { false };
-	int n, i, r = x->rank;
+	int n, i, r;
 
+	if (need_inputs(k, 1))
+		return -1;
+	r = x->rank;
 	n = attr_ints(k, "perm", perm, GS_EVAL_MAX_RANK);
 	if (n == -2)
 		return -1;
@@ -326,6 +348,8 @@ static int k_transpose(struct gs_kernel_ctx *k)
 static int depth_space_setup(struct gs_kernel_ctx *k, struct gs_etensor *x, int64_t *b)
 {
 	*b = gs_node_attr_int(k->node, "blocksize", 0);
+	if (!x)
+		return gs_kernel_fail(k, "missing input");
 	if (x->rank != 4)
 		return gs_kernel_fail(k, "input must be 4-D, not rank %d", x->rank);
 	if (*b <= 0 || *b > (1 << 20))
@@ -350,7 +374,9 @@ static int k_depth_to_space(struct gs_kernel_ctx *k)
 	if (C % (b * b))
 		return gs_kernel_fail(k, "channels %lld not divisible by blocksize^2", (long long)C);
 	c = C / (b * b);
-	dims[0] = N, dims[1] = c, dims[2] = H * b, dims[3] = W * b;
+	if (__builtin_mul_overflow(H, b, &dims[2]) || __builtin_mul_overflow(W, b, &dims[3]))
+		return gs_kernel_fail(k, "output size overflows");
+	dims[0] = N, dims[1] = c;
 	y = gs_kernel_out(k, 0, x->dtype, 4, dims);
 	if (!y)
 		return -1;
@@ -466,9 +492,12 @@ static int k_split(struct gs_kernel_ctx *k)
 	struct gs_etensor *x = gs_kernel_in(k, 0), *y;
 	int64_t *sizes, dims[GS_EVAL_MAX_RANK], outer = 1, inner = 1, total = 0, start = 0, o;
 	int n = k->n_out, i, d, a, got = -1;
-	size_t es = gs_et_elem_size(x->dtype);
+	size_t es;
 	int ret = -1;
 
+	if (need_inputs(k, 1))
+		return -1;
+	es = gs_et_elem_size(x->dtype);
 	if (x->rank == 0)
 		return gs_kernel_fail(k, "cannot split a scalar");
 	if (fix_axis(k, gs_node_attr_int(k->node, "axis", 0), x->rank, &a))
@@ -562,8 +591,11 @@ out:
 static int k_shape(struct gs_kernel_ctx *k)
 {
 	struct gs_etensor *x = gs_kernel_in(k, 0), *y;
-	int64_t r = x->rank, start = 0, end = r, n;
+	int64_t r, start = 0, end, n;
 
+	if (need_inputs(k, 1))
+		return -1;
+	r = end = x->rank;
 	if (k->opset >= 15) {
 		start = gs_node_attr_int(k->node, "start", 0);
 		end = gs_node_attr_int(k->node, "end", r);
@@ -587,6 +619,8 @@ static int k_size(struct gs_kernel_ctx *k)
 {
 	struct gs_etensor *x = gs_kernel_in(k, 0), *y;
 
+	if (need_inputs(k, 1))
+		return -1;
 	y = gs_kernel_out(k, 0, GS_DTYPE_INT64, 0, NULL);
 	if (!y)
 		return -1;
@@ -601,6 +635,8 @@ static int k_expand(struct gs_kernel_ctx *k)
 		st[GS_EVAL_MAX_RANK];
 	int n, r, i;
 
+	if (need_inputs(k, 2))
+		return -1;
 	n = in_ints(k, gs_kernel_in(k, 1), "shape", shape, GS_EVAL_MAX_RANK);
 	if (n < 0)
 		return -1;
@@ -685,20 +721,23 @@ static int k_range(struct gs_kernel_ctx *k)
 		}
 		if (st == 0)
 			return gs_kernel_fail(k, "delta is zero");
-		if ((st > 0 && b <= a) || (st < 0 && b >= a))
+		if ((st > 0 && b <= a) || (st < 0 && b >= a)) {
 			n = 0;
-		else if ((b > a && (uint64_t)b - (uint64_t)a > INT64_MAX) ||
-			 (a > b && (uint64_t)a - (uint64_t)b > INT64_MAX))
-			return gs_kernel_fail(k, "range too long");
-		else if (st > 0)
-			n = (b - a + st - 1) / st;
-		else
-			n = (a - b + (-st) - 1) / (-st);
+		} else {
+			/* unsigned: the span and |delta| may not fit int64 */
+			uint64_t span = st > 0 ? (uint64_t)b - (uint64_t)a : (uint64_t)a - (uint64_t)b;
+			uint64_t ust = st > 0 ? (uint64_t)st : 0 - (uint64_t)st, cnt;
+
+			cnt = (span - 1) / ust + 1;
+			if (cnt > INT64_MAX)
+				return gs_kernel_fail(k, "range too long");
+			n = (int64_t)cnt;
+		}
 		y = gs_kernel_out(k, 0, dt, 1, &n);
 		if (!y)
 			return -1;
 		for (i = 0; i < n; i++) {
-			int64_t v = a + i * st;
+			int64_t v = (int64_t)((uint64_t)a + (uint64_t)i * (uint64_t)st);
 
 			if (dt == GS_DTYPE_INT64)
 				((int64_t *)y->data)[i] = v;
@@ -709,7 +748,7 @@ static int k_range(struct gs_kernel_ctx *k)
 		}
 		return 0;
 	}
-	if (dt == GS_DTYPE_FLOAT || dt == GS_DTYPE_DOUBLE) {
+	if (gs_dtype_is_float(dt) && gs_et_elem_size(dt) >= 2) {
 		double a = gs_et_get(s, 0), b = gs_et_get(l, 0), st = gs_et_get(d, 0), c;
 
 		if (st == 0 || !isfinite(a) || !isfinite(b) || !isfinite(st))
@@ -722,10 +761,10 @@ static int k_range(struct gs_kernel_ctx *k)
 		if (!y)
 			return -1;
 		for (i = 0; i < n; i++) {
-			if (dt == GS_DTYPE_FLOAT)
-				((float *)y->data)[i] = (float)(a + (double)i * st);
-			else
+			if (dt == GS_DTYPE_DOUBLE)
 				((double *)y->data)[i] = a + (double)i * st;
+			else
+				gs_et_set(y, i, a + (double)i * st);
 		}
 		return 0;
 	}
@@ -735,9 +774,14 @@ static int k_range(struct gs_kernel_ctx *k)
 static int k_eye_like(struct gs_kernel_ctx *k)
 {
 	struct gs_etensor *x = gs_kernel_in(k, 0), *y;
-	int dt = (int)gs_node_attr_int(k->node, "dtype", x->dtype);
 	int64_t off = gs_node_attr_int(k->node, "k", 0), i, j;
+	int dt;
 
+	if (need_inputs(k, 1))
+		return -1;
+	dt = (int)gs_node_attr_int(k->node, "dtype", x->dtype);
+	if (dt >= GS_DTYPE_FLOAT8E4M3FN && dt <= GS_DTYPE_FLOAT8E5M2FNUZ)
+		return gs_kernel_fail(k, "dtype %s is not supported", gs_dtype_name(dt));
 	if (x->rank != 2)
 		return gs_kernel_fail(k, "input must be 2-D, not rank %d", x->rank);
 	if (gs_et_elem_size(dt) == 0 || dt == GS_DTYPE_STRING)

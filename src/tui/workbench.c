@@ -16,7 +16,8 @@
 #include "tui/tui.h"
 
 static const char usage[] =
-	"usage: graphsmith [A.onnx] [B.onnx] [--replay KEYS [--frames] [--dump] [--size WxH]]\n";
+	"usage: graphsmith [A.onnx] [B.onnx] [--inputs FILE.npz|DIR] [--labels FILE.npy]\n"
+	"                  [--replay KEYS [--frames] [--dump] [--size WxH]]\n";
 
 static void restore_hook(void)
 {
@@ -145,6 +146,7 @@ int gs_cli_workbench(int argc, char **argv)
 	struct gs_replay_opts ro;
 	struct gs_error err;
 	char *paths[2];
+	const char *inputs = NULL, *labels = NULL;
 	int n_paths = 0, i, rc = 0;
 
 	memset(&ro, 0, sizeof(ro));
@@ -153,6 +155,10 @@ int gs_cli_workbench(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--replay") && i + 1 < argc)
 			ro.script = argv[++i];
+		else if (!strcmp(argv[i], "--inputs") && i + 1 < argc)
+			inputs = argv[++i];
+		else if (!strcmp(argv[i], "--labels") && i + 1 < argc)
+			labels = argv[++i];
 		else if (!strcmp(argv[i], "--frames"))
 			ro.frames = true;
 		else if (!strcmp(argv[i], "--dump"))
@@ -177,7 +183,13 @@ int gs_cli_workbench(int argc, char **argv)
 	ws.load_opts = gs_cli_load_opts;
 	if (open_models(&ws, n_paths, paths) < 0) {
 		gs_workspace_release(&ws);
-		return 1;
+		return 2;
+	}
+	if ((inputs || labels) && ws.b &&
+	    gs_workspace_set_inputs(&ws, inputs, 0, labels, false, &err) < 0) {
+		fprintf(stderr, "graphsmith: %s\n", err.msg);
+		gs_workspace_release(&ws);
+		return 2;
 	}
 	if (tui_keys_load(&err) < 0) {
 		fprintf(stderr, "graphsmith: %s\n", err.msg);

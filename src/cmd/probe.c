@@ -1,0 +1,233 @@
+/* The workspace's sample inputs, and what each step does to B's outputs
+ * on them: B runs once before its first step (the baseline's outputs) and
+ * once after every step; the step's line says the difference.  Random
+ * inputs (seed 0) unless `inputs` names files; symbolic dims default to 1
+ * here so that any model can be measured without being asked. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "graphsmith/compare.h"
+#include "graphsmith/history.h"
+#include "graphsmith/samples.h"
+#include "cmd/internal.h"
+
+struct gs_probe {
+	bool off;			/* `inputs off` */
+	char *source;			/* .npz or test-data folder; NULL: random */
+	uint64_t seed;
+	char *labels_path;
+	const struct gs_model *base_of;	/* the B the baseline outputs belong to */
+	int n_base;
+	struct gs_etensor **base;	/* NULL until measured */
+	int64_t n_samples;
+};
+
+static void drop_base(struct gs_probe *p)
+{
+	int i;
+
+	for (i = 0; p->base && i < p->n_base; i++)
+		gs_et_unref(p->base[i]);
+	free(p->base);
+	p->base = NULL;
+	p->n_base = 0;
+	p->base_of = NULL;
+}
+
+void gs_workspace_probe_forget(struct gs_workspace *ws)
+{
+	if (ws->probe)
+		drop_base(ws->probe);
+}
+
+void gs_probe_free(struct gs_probe *p)
+{
+	if (!p)
+		return;
+	drop_base(p);
+	free(p->source);
+	free(p->labels_path);
+	free(p);
+}
+
+static struct gs_probe *probe_of(struct gs_workspace *ws)
+{
+	if (!ws->probe)
+		ws->probe = gs_xcalloc(1, sizeof(*ws->probe));
+	return ws->probe;
+}
+
+/* Runs m on the sample inputs: new references in *outs (n of them). */
+static int run_model(struct gs_probe *p, const struct gs_model *m, struct gs_etensor ***outs,
+		     int *n, int64_t *n_samples, struct gs_error *err)
+{
+	struct gs_sample_spec spec = { 0 };
+	struct gs_samples s = { 0 };
+	struct gs_eval *ev;
+	int rc = -1;
+	size_t len = p->source ? strlen(p->source) : 0;
+
+	spec.random = true;
+	spec.seed = p->seed;
+	spec.default_dim = 1;
+	if (len > 4 && !strcmp(p->source + len - 4, ".npz"))
+		spec.npz = p->source;
+	else if (p->source)
+		spec.dir = p->source;
+	if (!(ev = gs_eval_new(m, err)))
+		return -1;
+	if (gs_samples_load(ev, &spec, &s, err))
+		goto out;
+	*n = gs_eval_n_outputs(ev);
+	*outs = gs_xcalloc((size_t)*n + 1, sizeof(**outs));
+	*n_samples = s.n_samples;
+	if (gs_samples_run(ev, &s, *outs, err)) {
+		free(*outs);
+		*outs = NULL;
+		goto out;
+	}
+	rc = 0;
+out:
+	gs_samples_release(&s);
+	gs_eval_free(ev);
+	return rc;
+}
+
+static double accuracy(struct gs_probe *p, const struct gs_etensor *scores, int64_t n_samples,
+		       bool *ok)
+{
+	struct gs_etensor *labels;
+	struct gs_error e;
+	int64_t correct;
+	double acc = 0;
+
+	*ok = false;
+	if (!p->labels_path || gs_labels_load(p->labels_path, n_samples, &labels, &e))
+		return 0;
+	if (!gs_top1_correct(scores, labels, &correct, &e)) {
+		acc = (double)correct / (double)labels->numel;
+		*ok = true;
+	}
+	gs_et_unref(labels);
+	return acc;
+}
+
+/* The baseline's outputs: B before its first step. */
+static int ensure_base(struct gs_workspace *ws, struct gs_error *err)
+{
+	struct gs_probe *p = probe_of(ws);
+	struct gs_output_error oe = { 0 };
+	bool ok;
+
+	if (p->base && p->base_of == ws->b)
+		return 0;
+	drop_base(p);
+	if (gs_history_count(ws->history) > 0) {
+		/* steps were made before measuring: A is the untouched copy */
+		if (!ws->a_is_baseline || !ws->a)
+			return gs_error_set(err, "no baseline outputs (inputs were set after the "
+					    "first step)");
+		if (run_model(p, ws->a, &p->base, &p->n_base, &p->n_samples, err))
+			return -1;
+	} else if (run_model(p, ws->b, &p->base, &p->n_base, &p->n_samples, err)) {
+		return -1;
+	}
+	p->base_of = ws->b;
+	if (p->n_base > 0) {
+		oe.acc = accuracy(p, p->base[0], p->n_samples, &ok);
+		oe.has_acc = ok;
+	}
+	gs_history_set_output_error(ws->history, 0, &oe);
+	return 0;
+}
+
+void gs_workspace_probe_before(struct gs_workspace *ws)
+{
+	struct gs_error err;
+
+	if (!ws->b || !ws->history || (ws->probe && ws->probe->off))
+		return;
+	if (gs_history_count(ws->history) == 0)
+		(void)ensure_base(ws, &err);	/* an error shows after the step */
+}
+
+void gs_workspace_probe_after(struct gs_workspace *ws)
+{
+	struct gs_output_error oe = { 0 };
+	struct gs_etensor **outs = NULL;
+	struct gs_probe *p;
+	struct gs_error err;
+	int n = 0, k;
+	int64_t n_samples = 0;
+	bool ok;
+
+	if (!ws->b || !ws->history || (ws->probe && ws->probe->off))
+		return;
+	p = probe_of(ws);
+	if (ensure_base(ws, &err) || run_model(p, ws->b, &outs, &n, &n_samples, &err)) {
+		oe.state = -1;
+		snprintf(oe.why, sizeof(oe.why), "%s", err.msg);
+		gs_history_set_output_error(ws->history, gs_history_count(ws->history), &oe);
+		return;
+	}
+	oe.state = 1;
+	for (k = 0; k < n && k < p->n_base && oe.n < GS_STEP_OUTPUTS; k++) {
+		struct gs_metrics m;
+
+		if (outs[k]->numel != p->base[k]->numel) {
+			oe.state = -1;
+			snprintf(oe.why, sizeof(oe.why), "output %d changed its size", k);
+			break;
+		}
+		gs_compare_tensors(p->base[k], outs[k], NULL, &m);
+		oe.cosine[oe.n] = m.cosine;
+		oe.sqnr_db[oe.n] = m.sqnr_defined ? m.sqnr_db : -INFINITY;
+		oe.max_abs[oe.n] = m.max_abs_diff;
+		oe.n++;
+	}
+	if (oe.state > 0 && n > 0) {
+		oe.acc = accuracy(p, outs[0], n_samples, &ok);
+		oe.has_acc = ok;
+	}
+	for (k = 0; k < n; k++)
+		gs_et_unref(outs[k]);
+	free(outs);
+	gs_history_set_output_error(ws->history, gs_history_count(ws->history), &oe);
+}
+
+int gs_workspace_set_inputs(struct gs_workspace *ws, const char *source, uint64_t seed,
+			    const char *labels, bool off, struct gs_error *err)
+{
+	struct gs_probe *p = probe_of(ws);
+
+	free(p->source);
+	free(p->labels_path);
+	p->source = source ? gs_xstrdup(source) : NULL;
+	p->labels_path = labels ? gs_xstrdup(labels) : NULL;
+	p->seed = seed;
+	p->off = off;
+	drop_base(p);
+	if (off || !ws->b)
+		return 0;
+	return ensure_base(ws, err);
+}
+
+int gs_workspace_inputs_info(struct gs_workspace *ws, char *buf, size_t len)
+{
+	struct gs_probe *p = probe_of(ws);
+	char b1[256], b2[256];
+
+	if (p->off)
+		return snprintf(buf, len, "inputs: off (steps do not measure outputs)");
+	if (!p->source)
+		return snprintf(buf, len, "inputs: random, seed %llu%s%s%s",
+				(unsigned long long)p->seed, p->labels_path ? "; labels '" : "",
+				p->labels_path ? gs_escape(p->labels_path, b2, sizeof(b2)) : "",
+				p->labels_path ? "'" : "");
+	return snprintf(buf, len, "inputs: '%s', %lld samples%s%s%s",
+			gs_escape(p->source, b1, sizeof(b1)), (long long)p->n_samples,
+			p->labels_path ? "; labels '" : "",
+			p->labels_path ? gs_escape(p->labels_path, b2, sizeof(b2)) : "",
+			p->labels_path ? "'" : "");
+}
