@@ -2,3 +2,4 @@ EXTRA_DIST += bench/lib.sh bench/foundation.sh bench/make_big.py bench/make_tran
 EXTRA_DIST += bench/history.sh
 EXTRA_DIST += bench/fuse.sh
 EXTRA_DIST += bench/quantize.sh
+EXTRA_DIST += bench/eval.sh bench/make_eval_models.py

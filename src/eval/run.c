@@ -1,6 +1,7 @@
 /* Running a plan: one frame per graph being executed (the main graph, or
  * an If/Loop/Scan body inside its owner's frame), node by node in the
  * plan's order, each tensor dropped right after its last reader. */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,6 +124,18 @@ static bool wants_float32(int dtype)
 
 #define MAX_STACK_IO 16
 
+/* A float64 tensor whose finite values all stay finite in float32. */
+static bool fits_float32(const struct gs_etensor *t)
+{
+	const double *d = t->data;
+	int64_t i;
+
+	for (i = 0; i < t->numel; i++)
+		if (isfinite(d[i]) && fabs(d[i]) > 3.4028234663852886e38)
+			return false;
+	return true;
+}
+
 static int run_node(struct frame *f, int node_id, struct gs_error *err)
 {
 	struct eval_plan *p = f->plan;
@@ -134,6 +147,7 @@ static int run_node(struct frame *f, int node_id, struct gs_error *err)
 	struct gs_etensor **in, **out, **conv;
 	struct gs_kernel_ctx k;
 	int i, rc = -1, back_dtype = 0;
+	char b1[128], b2[64];
 	bool all_params = n->n_outputs > 0;
 
 	for (i = 0; i < n->n_outputs; i++)
@@ -151,19 +165,29 @@ static int run_node(struct frame *f, int node_id, struct gs_error *err)
 	memset(out, 0, sizeof(*out) * (size_t)(n->n_outputs ? n->n_outputs : 1));
 	for (i = 0; i < n->n_inputs; i++) {
 		in[i] = NULL;
-		if (n->inputs[i] < 0)
-			continue;
-		in[i] = lookup(f, n->inputs[i], err);
-		if (!in[i])
+		if (n->inputs[i] >= 0 && !(in[i] = lookup(f, n->inputs[i], err)))
 			goto out;
-		if ((op->flags & GS_OP_FLOAT32) && wants_float32(in[i]->dtype)) {
-			if (!back_dtype)
-				back_dtype = in[i]->dtype;
-			conv[i] = gs_et_convert(in[i], GS_DTYPE_FLOAT, err);
-			if (!conv[i])
-				goto out;
-			in[i] = conv[i];
+	}
+	/* float outputs take the type of the first float input (the data),
+	 * not of a side input such as Resize's roi */
+	for (i = 0; (op->flags & GS_OP_FLOAT32) && i < n->n_inputs; i++)
+		if (in[i] && gs_dtype_is_float(in[i]->dtype)) {
+			back_dtype = wants_float32(in[i]->dtype) ? in[i]->dtype : 0;
+			break;
 		}
+	for (i = 0; (op->flags & GS_OP_FLOAT32) && i < n->n_inputs; i++) {
+		if (!in[i] || !wants_float32(in[i]->dtype))
+			continue;
+		if (in[i]->dtype == GS_DTYPE_DOUBLE && !fits_float32(in[i])) {
+			gs_error_set(err, "node '%s' (%s): input %d holds float64 values beyond "
+				     "float32's range, and this op computes in float32 (not "
+				     "supported)", esc(n->name, b1, sizeof(b1)),
+				     esc(n->op_type, b2, sizeof(b2)), i);
+			goto out;
+		}
+		if (!(conv[i] = gs_et_convert(in[i], GS_DTYPE_FLOAT, err)))
+			goto out;
+		in[i] = conv[i];
 	}
 	memset(&k, 0, sizeof(k));
 	k.ev = f->ev;

@@ -61,6 +61,7 @@ size_t gs_et_elem_size(int dtype)
 	case GS_DTYPE_INT4: case GS_DTYPE_UINT4:
 	case GS_DTYPE_FLOAT8E4M3FN: case GS_DTYPE_FLOAT8E4M3FNUZ:
 	case GS_DTYPE_FLOAT8E5M2: case GS_DTYPE_FLOAT8E5M2FNUZ:
+	case GS_DTYPE_FLOAT4E2M1: case GS_DTYPE_FLOAT8E8M0:
 		return 1;
 	case GS_DTYPE_INT16: case GS_DTYPE_UINT16: case GS_DTYPE_FLOAT16:
 	case GS_DTYPE_BFLOAT16:
@@ -224,6 +225,8 @@ double gs_et_get(const struct gs_etensor *t, int64_t i)
 	case GS_DTYPE_FLOAT8E4M3FNUZ: return gs_e4m3fnuz_to_float(*(const uint8_t *)p);
 	case GS_DTYPE_FLOAT8E5M2: return gs_e5m2_to_float(*(const uint8_t *)p);
 	case GS_DTYPE_FLOAT8E5M2FNUZ: return gs_e5m2fnuz_to_float(*(const uint8_t *)p);
+	case GS_DTYPE_FLOAT4E2M1: return gs_e2m1_to_float(*(const uint8_t *)p);
+	case GS_DTYPE_FLOAT8E8M0: return gs_e8m0_to_float(*(const uint8_t *)p);
 	default: return 0;
 	}
 }
@@ -238,6 +241,28 @@ static int64_t sat_int(double v, double lo, double hi)
 	if (v >= hi)
 		return (int64_t)hi;
 	return (int64_t)v;
+}
+
+/* float4 e2m1 (0, .5, 1, 1.5, 2, 3, 4, 6): nearest, ties to even code,
+ * saturating at 6; NaN has no code and becomes 0. */
+static uint8_t float_to_e2m1(double v)
+{
+	static const double grid[8] = { 0, 0.5, 1, 1.5, 2, 3, 4, 6 };
+	uint8_t sign = v < 0 ? 8 : 0, best = 0;
+	double a = fabs(v);
+	int k;
+
+	if (isnan(v))
+		return 0;
+	if (a >= 6)
+		return (uint8_t)(sign | 7);
+	for (k = 1; k < 8; k++) {
+		double d = fabs(a - grid[k]), db = fabs(a - grid[best]);
+
+		if (d < db || (d == db && !(k & 1)))
+			best = (uint8_t)k;
+	}
+	return (uint8_t)(sign | best);
 }
 
 void gs_et_set(struct gs_etensor *t, int64_t i, double v)
@@ -271,7 +296,12 @@ void gs_et_set(struct gs_etensor *t, int64_t i, double v)
 		h = gs_float_to_bf16((float)v);
 		memcpy((char *)t->data + 2 * i, &h, 2);
 		break;
+	case GS_DTYPE_FLOAT4E2M1:
+		((uint8_t *)t->data)[i] = float_to_e2m1(v);
+		break;
 	default:
+		/* float8: kernels that produce them encode themselves (quant.c) */
+		((uint8_t *)t->data)[i] = 0;
 		break;
 	}
 }
@@ -387,7 +417,8 @@ struct gs_etensor *gs_et_from_param(const struct gs_model *m, const struct gs_te
 			     p->name ? p->name : "", gs_dtype_name(p->dtype));
 		return NULL;
 	}
-	if (p->dtype == GS_DTYPE_INT4 || p->dtype == GS_DTYPE_UINT4) {
+	if (p->dtype == GS_DTYPE_INT4 || p->dtype == GS_DTYPE_UINT4 ||
+	    p->dtype == GS_DTYPE_FLOAT4E2M1) {
 		t = gs_et_new(p->dtype, p->rank, p->dims, err);
 		if (!t)
 			return NULL;

@@ -203,6 +203,7 @@ struct bin {
 	const char *a, *b;
 	int dy, da, db;
 	bool uns;
+	const struct gs_etensor *ta, *tb;	/* for the double path */
 	struct gs_kernel_ctx *k;
 };
 
@@ -277,12 +278,10 @@ static void cmp_f32(enum bop op, uint8_t *o, const float *a, int64_t sa, const f
 	}
 }
 
-static int64_t ipow(int64_t x, int64_t e)
+static int64_t ipow(int64_t x, uint64_t e)
 {
 	uint64_t r = 1, b = (uint64_t)x;
 
-	if (e < 0)
-		return x == 1 ? 1 : x == -1 ? ((e & 1) ? -1 : 1) : 0;
 	while (e) {
 		if (e & 1)
 			r *= b;
@@ -293,7 +292,8 @@ static int64_t ipow(int64_t x, int64_t e)
 }
 
 /* One integer (or bool) element: 64-bit arithmetic that wraps instead
- * of overflowing; -1 on a zero divisor. */
+ * of overflowing; -1 on a zero divisor, -2 on a negative exponent (no
+ * integer result, numpy refuses too). */
 static int iop(const struct bin *c, int64_t x, int64_t y, int64_t *r)
 {
 	uint64_t ux = (uint64_t)x, uy = (uint64_t)y;
@@ -325,7 +325,11 @@ static int iop(const struct bin *c, int64_t x, int64_t y, int64_t *r)
 				*r += y;
 		}
 		break;
-	case B_POW: *r = ipow(x, y); break;
+	case B_POW:
+		if (y < 0 && !is_unsigned(c->db))
+			return -2;
+		*r = ipow(x, uy);
+		break;
 	case B_MAX: *r = (c->uns ? ux >= uy : x >= y) ? x : y; break;
 	case B_MIN: *r = (c->uns ? ux <= uy : x <= y) ? x : y; break;
 	case B_PRELU: *r = x < 0 ? (int64_t)(ux * uy) : x; break;
@@ -354,10 +358,37 @@ static int iop(const struct bin *c, int64_t x, int64_t y, int64_t *r)
 	return 0;
 }
 
+/* Comparisons of double, fp16 and bf16 inputs: through double, where
+ * they are exact (float32 could make unequal doubles equal). */
+static void cmp_double(const struct bin *c, const int64_t *off, int64_t n, const int64_t *inner)
+{
+	uint8_t *o = (uint8_t *)c->y + off[0];
+	int64_t i;
+
+	for (i = 0; i < n; i++) {
+		double x = gs_et_get(c->ta, off[1] + i * inner[1]);
+		double y = gs_et_get(c->tb, off[2] + i * inner[2]);
+
+		switch (c->op) {
+		case B_EQ: o[i] = x == y; break;
+		case B_LT: o[i] = x < y; break;
+		case B_LE: o[i] = x <= y; break;
+		case B_GT: o[i] = x > y; break;
+		case B_GE: o[i] = x >= y; break;
+		default: break;
+		}
+	}
+}
+
 static int bin_run(void *ctx, const int64_t *off, int64_t n, const int64_t *inner)
 {
 	struct bin *c = ctx;
 	int64_t i, r;
+
+	if (c->da != GS_DTYPE_FLOAT && gs_dtype_is_float(c->da)) {
+		cmp_double(c, off, n, inner);
+		return 0;
+	}
 
 	if (c->da == GS_DTYPE_FLOAT) {
 		const float *a = (const float *)c->a + off[1], *b = (const float *)c->b + off[2];
@@ -376,22 +407,35 @@ static int bin_run(void *ctx, const int64_t *off, int64_t n, const int64_t *inne
 			double y = ((const float *)c->b)[off[2] + i * inner[2]];
 
 			r = d2i(pow((double)x, y));
-		} else if (iop(c, x, iload(c->b, c->db, off[2] + i * inner[2]), &r)) {
-			return gs_kernel_fail(c->k, "integer division by zero");
+		} else {
+			int e = iop(c, x, iload(c->b, c->db, off[2] + i * inner[2]), &r);
+
+			if (e)
+				return gs_kernel_fail(c->k, e == -1 ? "integer division by zero"
+								    : "negative integer exponent");
 		}
 		istore(c->y, c->dy, off[0] + i, r);
 	}
 	return 0;
 }
 
-/* Which dtypes an op takes; the float32 path is separate. */
+/* comparisons are not GS_OP_FLOAT32: doubles must not be rounded first */
+static bool cmp_takes(int dt)
+{
+	return is_int(dt) || dt == GS_DTYPE_FLOAT || dt == GS_DTYPE_DOUBLE ||
+	       dt == GS_DTYPE_FLOAT16 || dt == GS_DTYPE_BFLOAT16;
+}
+
+/* Which dtypes an op takes. */
 static bool bin_takes(enum bop op, int dt)
 {
 	switch (op) {
 	case B_AND: case B_OR: case B_XOR:
 		return dt == GS_DTYPE_BOOL;
 	case B_EQ:
-		return dt == GS_DTYPE_FLOAT || dt == GS_DTYPE_BOOL || is_int(dt);
+		return dt == GS_DTYPE_BOOL || cmp_takes(dt);
+	case B_LT: case B_LE: case B_GT: case B_GE:
+		return cmp_takes(dt);
 	case B_BAND: case B_BOR: case B_BXOR: case B_SHL: case B_SHR:
 		return is_int(dt);
 	default:
@@ -409,7 +453,7 @@ static int bin_apply(struct gs_kernel_ctx *k, enum bop op, struct gs_etensor *y,
 	struct bin c = {
 		.op = op, .y = y->data, .a = a->data, .b = b->data,
 		.dy = y->dtype, .da = a->dtype, .db = b->dtype,
-		.uns = is_unsigned(a->dtype), .k = k,
+		.uns = is_unsigned(a->dtype), .ta = a, .tb = b, .k = k,
 	};
 
 	bcast_init(&bc, y->rank, y->dims, 3, ts);
@@ -644,7 +688,7 @@ enum uop {
 	U_ASIN, U_ACOS, U_ATAN, U_SINH, U_COSH, U_ASINH, U_ACOSH, U_ATANH,
 	U_FLOOR, U_CEIL, U_ROUND, U_SIGN, U_RELU, U_LEAKY, U_ELU, U_SELU, U_CELU,
 	U_THRESH, U_SIGMOID, U_HSIGMOID, U_HSWISH, U_TANH, U_SOFTPLUS, U_SOFTSIGN,
-	U_MISH, U_GELU, U_GELU_TANH, U_CLIP,
+	U_MISH, U_GELU, U_GELU_TANH, U_CLIP, U_SWISH, U_SHRINK,
 	/* integer-only */
 	U_BNOT, U_NOT,
 };
@@ -659,6 +703,14 @@ static float sigmoidf(float v)
 static float softplusf(float v)
 {
 	return v > 0 ? v + log1pf(expf(-v)) : log1pf(expf(v));
+}
+
+/* min first, then max: with min > max everything becomes max; NaN stays */
+static float clipf(float v, float lo, float hi)
+{
+	if (v < lo)
+		v = lo;
+	return v > hi ? hi : v;
 }
 
 static void unary_f32(enum uop op, const float *x, float *y, int64_t n, float al, float be,
@@ -706,7 +758,9 @@ static void unary_f32(enum uop op, const float *x, float *y, int64_t n, float al
 	case U_GELU: MAP(0.5f * v * (1 + erff(v * 0.70710678118654752f)));
 	case U_GELU_TANH:
 		MAP(0.5f * v * (1 + tanhf(0.7978845608028654f * (v + 0.044715f * v * v * v))));
-	case U_CLIP: MAP(v < al ? al : v > be ? be : v);	/* NaN stays NaN */
+	case U_CLIP: MAP(clipf(v, al, be));
+	case U_SWISH: MAP(v * sigmoidf(al * v));
+	case U_SHRINK: MAP(v < -al ? v + be : v > al ? v - be : 0.0f);
 	default: break;
 	}
 #undef MAP
@@ -811,6 +865,11 @@ static int unary(struct gs_kernel_ctx *k, enum uop op)
 		al = gs_node_attr_float(n, "alpha", 0.2f);
 		be = gs_node_attr_float(n, "beta", 0.5f);
 		break;
+	case U_SWISH: al = gs_node_attr_float(n, "alpha", 1.0f); break;
+	case U_SHRINK:
+		al = gs_node_attr_float(n, "lambd", 0.5f);
+		be = gs_node_attr_float(n, "bias", 0.0f);
+		break;
 	case U_CLIP:
 		if (clip_bounds(k, x, &al, &be, &ilo, &ihi))
 			return -1;
@@ -866,6 +925,8 @@ UNARY_KERNEL(softplus, U_SOFTPLUS)
 UNARY_KERNEL(softsign, U_SOFTSIGN)
 UNARY_KERNEL(mish, U_MISH)
 UNARY_KERNEL(clip, U_CLIP)
+UNARY_KERNEL(swish, U_SWISH)
+UNARY_KERNEL(shrink, U_SHRINK)
 UNARY_KERNEL(bitwise_not, U_BNOT)
 UNARY_KERNEL(not, U_NOT)
 
@@ -886,21 +947,23 @@ static int classify(struct gs_kernel_ctx *k, bool nan)
 	struct gs_etensor *x = gs_kernel_in(k, 0), *y;
 	bool pos = gs_node_attr_int(k->node, "detect_positive", 1) != 0;
 	bool neg = gs_node_attr_int(k->node, "detect_negative", 1) != 0;
-	const float *xs;
+	bool f32;
 	uint8_t *ys;
 	int64_t i;
 
+	/* not GS_OP_FLOAT32: a large double would turn into an infinity */
 	if (!x)
 		return gs_kernel_fail(k, "needs an input");
-	if (x->dtype != GS_DTYPE_FLOAT)
+	f32 = x->dtype == GS_DTYPE_FLOAT;
+	if (!f32 && x->dtype != GS_DTYPE_DOUBLE && x->dtype != GS_DTYPE_FLOAT16 &&
+	    x->dtype != GS_DTYPE_BFLOAT16)
 		return gs_kernel_fail(k, "input dtype '%s' not supported", gs_dtype_name(x->dtype));
 	y = gs_kernel_out(k, 0, GS_DTYPE_BOOL, x->rank, x->dims);
 	if (!y)
 		return -1;
-	xs = x->data;
 	ys = y->data;
 	for (i = 0; i < x->numel; i++) {
-		float v = xs[i];
+		double v = f32 ? ((const float *)x->data)[i] : gs_et_get(x, i);
 
 		ys[i] = nan ? v != v : isinf(v) && ((v > 0 && pos) || (v < 0 && neg));
 	}
@@ -971,9 +1034,9 @@ const struct gs_op gs_ops_elementwise[] = {
 	  .note = "round to nearest, halves to even (2.5 -> 2)" },
 	{ .name = "Sign", .since = 9, .flags = F, .kernel = k_sign, .changed = { 9, 13 },
 	  .note = "-1, 0 or 1 by the sign of x" },
-	{ .name = "IsNaN", .since = 9, .flags = F, .kernel = k_isnan, .changed = { 9, 13, 20 },
+	{ .name = "IsNaN", .since = 9, .kernel = k_isnan, .changed = { 9, 13, 20 },
 	  .note = "bool mask of NaN elements" },
-	{ .name = "IsInf", .since = 10, .flags = F, .kernel = k_isinf, .changed = { 10, 20 },
+	{ .name = "IsInf", .since = 10, .kernel = k_isinf, .changed = { 10, 20 },
 	  .note = "bool mask of infinities; detect_positive/detect_negative pick the signs" },
 	{ .name = "Relu", .since = 1, .flags = F, .kernel = k_relu, .changed = { 1, 6, 13, 14 },
 	  .note = "y = max(x, 0)" },
@@ -1007,6 +1070,10 @@ const struct gs_op gs_ops_elementwise[] = {
 	  .note = "y = x * tanh(softplus(x))" },
 	{ .name = "Gelu", .since = 20, .flags = F, .kernel = k_gelu, .changed = { 20 },
 	  .note = "y = x * Phi(x) with erf, or its tanh approximation (approximate='tanh')" },
+	{ .name = "Swish", .since = 24, .flags = F, .kernel = k_swish, .changed = { 24 },
+	  .note = "y = x * sigmoid(alpha*x), alpha default 1 (SiLU)" },
+	{ .name = "Shrink", .since = 9, .flags = F, .kernel = k_shrink, .changed = { 9 },
+	  .note = "y = x < -lambd ? x + bias : x > lambd ? x - bias : 0" },
 	{ .name = "Clip", .since = 1, .flags = F, .kernel = k_clip,
 	  .changed = { 1, 6, 11, 12, 13 },
 	  .note = "clamp to [min, max]: attributes up to opset 6, optional inputs from 11" },
@@ -1020,15 +1087,15 @@ const struct gs_op gs_ops_elementwise[] = {
 	{ .name = "Min", .since = 1, .flags = F, .kernel = k_min,
 	  .changed = { 1, 6, 8, 12, 13 },
 	  .note = "elementwise minimum of any number of inputs; NaN wins" },
-	{ .name = "Equal", .since = 1, .flags = F, .kernel = k_equal,
+	{ .name = "Equal", .since = 1, .kernel = k_equal,
 	  .changed = { 1, 7, 11, 13, 19 }, .note = "bool a == b, broadcast" },
-	{ .name = "Less", .since = 1, .flags = F, .kernel = k_less, .changed = { 1, 7, 9, 13 },
+	{ .name = "Less", .since = 1, .kernel = k_less, .changed = { 1, 7, 9, 13 },
 	  .note = "bool a < b, broadcast" },
-	{ .name = "LessOrEqual", .since = 12, .flags = F, .kernel = k_less_equal,
+	{ .name = "LessOrEqual", .since = 12, .kernel = k_less_equal,
 	  .changed = { 12, 16 }, .note = "bool a <= b, broadcast" },
-	{ .name = "Greater", .since = 1, .flags = F, .kernel = k_greater,
+	{ .name = "Greater", .since = 1, .kernel = k_greater,
 	  .changed = { 1, 7, 9, 13 }, .note = "bool a > b, broadcast" },
-	{ .name = "GreaterOrEqual", .since = 12, .flags = F, .kernel = k_greater_equal,
+	{ .name = "GreaterOrEqual", .since = 12, .kernel = k_greater_equal,
 	  .changed = { 12, 16 }, .note = "bool a >= b, broadcast" },
 	{ .name = "Not", .since = 1, .kernel = k_not, .changed = { 1 },
 	  .note = "logical not of a bool tensor" },

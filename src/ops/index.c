@@ -96,31 +96,51 @@ static int need_inputs(struct gs_kernel_ctx *k, int n)
 /*
  * y at coordinates o is x at (tab[0][o0], ..., tab[r-1][o_r-1]), or *fill
  * when any entry is -1.  One table per axis, y->dims[a] entries each.
+ * Works row by row (all axes but the last); a row whose last-axis table
+ * counts up by one is a single memcpy.
  */
 static void gather_axes(const struct gs_etensor *x, struct gs_etensor *y, int64_t *const *tab,
 			const void *fill)
 {
 	size_t es = gs_et_elem_size(x->dtype);
-	int64_t o[GS_EVAL_MAX_RANK] = { 0 }, st[GS_EVAL_MAX_RANK], i, off, s;
+	int64_t o[GS_EVAL_MAX_RANK] = { 0 }, st[GS_EVAL_MAX_RANK], row, nrows, n, j, off, s;
+	const int64_t *last;
 	int r = y->rank, a;
-	bool pad;
+	bool pad, contiguous = true;
+	char *dst = y->data;
+	const char *src = x->data;
 
 	if (y->numel == 0)
 		return;
+	if (r == 0) {
+		memcpy(dst, src, es);
+		return;
+	}
 	row_strides(x->rank, x->dims, st);
-	for (i = 0; i < y->numel; i++) {
+	n = y->dims[r - 1];
+	last = tab[r - 1];
+	for (j = 0; j < n; j++)
+		if (last[j] != last[0] + j || last[j] < 0)
+			contiguous = false;
+	nrows = y->numel / n;
+	for (row = 0; row < nrows; row++, dst += n * (int64_t)es) {
 		off = 0;
 		pad = false;
-		for (a = 0; a < r; a++) {
+		for (a = 0; a < r - 1; a++) {
 			s = tab[a][o[a]];
 			if (s < 0)
 				pad = true;
 			else
 				off += s * st[a];
 		}
-		memcpy((char *)y->data + i * (int64_t)es,
-		       pad ? fill : (const char *)x->data + off * (int64_t)es, es);
-		for (a = r - 1; a >= 0 && ++o[a] == y->dims[a]; a--)
+		if (!pad && contiguous) {
+			memcpy(dst, src + (off + last[0]) * (int64_t)es, (size_t)n * es);
+		} else {
+			for (j = 0; j < n; j++)
+				memcpy(dst + j * (int64_t)es, pad || last[j] < 0 ? fill :
+				       src + (off + last[j]) * (int64_t)es, es);
+		}
+		for (a = r - 2; a >= 0 && ++o[a] == y->dims[a]; a--)
 			o[a] = 0;
 	}
 }

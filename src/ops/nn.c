@@ -222,15 +222,15 @@ static void im2col(const float *x, int64_t cg, const struct win *w, float *col)
 								memset(p, 0, (size_t)OW * sizeof(*p));
 								continue;
 							}
-							row = x + ((c * ID + id) * IH + ih) * IW + off;
+							row = x + ((c * ID + id) * IH + ih) * IW;
 							for (ow = 0; ow < lo; ow++)
 								p[ow] = 0;
 							if (w->s[2] == 1)
-								memcpy(p + lo, row + lo,
+								memcpy(p + lo, row + lo + off,
 								       (size_t)(hi - lo) * sizeof(*p));
 							else
 								for (ow = lo; ow < hi; ow++)
-									p[ow] = row[ow * w->s[2]];
+									p[ow] = row[ow * w->s[2] + off];
 							for (ow = hi; ow < OW; ow++)
 								p[ow] = 0;
 						}
@@ -263,13 +263,13 @@ static void depthwise(const float *x, const float *wk, const struct win *w, floa
 
 						if (ih < 0 || ih >= IH)
 							continue;
-						xr = x + (id * IH + ih) * IW + off;
+						xr = x + (id * IH + ih) * IW;
 						if (s == 1)
 							for (ow = lo; ow < hi; ow++)
-								yr[ow] += wv * xr[ow];
+								yr[ow] += wv * xr[ow + off];
 						else
 							for (ow = lo; ow < hi; ow++)
-								yr[ow] += wv * xr[ow * s];
+								yr[ow] += wv * xr[ow * s + off];
 					}
 				}
 			}
@@ -336,6 +336,12 @@ static int k_conv(struct gs_kernel_ctx *k)
 	kvol = win_k_vol(&w), invol = win_in_vol(&w), outvol = win_out_vol(&w);
 	x = X->data, wt = W->data, y = Y->data;
 	bias = B ? B->data : NULL;
+	if (!X->numel || !kvol) {
+		/* padding only (or no weights): every output is its bias */
+		for (n = 0; n < N; n++)
+			fill_bias(y + n * M * outvol, M, outvol, bias);
+		return 0;
+	}
 	pointwise = kvol == 1;
 	for (i = 0; i < MAX_SP; i++)
 		if (w.s[i] != 1 || w.pb[i] || w.pe[i])
@@ -396,9 +402,9 @@ static void col2im(const float *col, int64_t mg, const struct win *w, float *y)
 
 							if (od < 0 || od >= OD || oh < 0 || oh >= OH)
 								continue;
-							yr = y + ((m * OD + od) * OH + oh) * OW + off;
+							yr = y + ((m * OD + od) * OH + oh) * OW;
 							for (iw = lo; iw < hi; iw++)
-								yr[iw * s] += p[iw];
+								yr[iw * s + off] += p[iw];
 						}
 					}
 				}
@@ -609,6 +615,10 @@ static int k_pool(struct gs_kernel_ctx *k, enum pool_kind kind)
 	if (win_setup(k, &w, nd, X->dims + 2, ks, true,
 		      gs_node_attr_int(k->node, "ceil_mode", 0) != 0))
 		return -1;
+	/* as onnxruntime: a window made only of padding has no value */
+	for (i = 0; i < MAX_SP; i++)
+		if (w.pb[i] >= w.d[i] * (w.k[i] - 1) + 1 || w.pe[i] >= w.d[i] * (w.k[i] - 1) + 1)
+			return gs_kernel_fail(k, "pads must be smaller than the kernel");
 	if (kind == POOL_AVG)
 		pl.count_pad = gs_node_attr_int(k->node, "count_include_pad", 0) != 0;
 	if (kind == POOL_LP) {
@@ -637,6 +647,8 @@ static int k_pool(struct gs_kernel_ctx *k, enum pool_kind kind)
 	}
 	if (!Y->numel)
 		return 0;
+	if (!X->numel)
+		return gs_kernel_fail(k, "windows over an empty input have no value");
 	if (ints) {
 		if (!(xf = gs_et_convert(X, GS_DTYPE_FLOAT, k->err)) ||
 		    !(yf = scratch(k, Y->numel, 1, 1)))
@@ -1017,7 +1029,8 @@ static int bcast_map(const struct gs_etensor *t, int r, const int64_t *dims, int
 	return 0;
 }
 
-static int k_layernorm(struct gs_kernel_ctx *k)
+/* LayerNormalization, and RMSNormalization (rms: no mean subtracted). */
+static int layernorm(struct gs_kernel_ctx *k, bool rms)
 {
 	struct gs_etensor *X = gs_kernel_in(k, 0), *S = gs_kernel_in(k, 1);
 	struct gs_etensor *Bi = gs_kernel_in(k, 2), *Y, *Mo = NULL, *Io = NULL;
@@ -1064,9 +1077,15 @@ static int k_layernorm(struct gs_kernel_ctx *k)
 	for (n = 0; n < outer; n++) {
 		const float *x = (const float *)X->data + n * inner;
 		float *y = (float *)Y->data + n * inner;
-		double mean, inv;
+		double mean = 0.0, inv = 0.0;
 
-		moments(x, inner, eps, &mean, &inv);
+		if (rms) {
+			for (j = 0; j < inner; j++)
+				inv += (double)x[j] * x[j];
+			inv = 1.0 / sqrt(inv / (double)inner + eps);
+		} else {
+			moments(x, inner, eps, &mean, &inv);
+		}
 		for (j = 0; j < inner; j++)
 			y[j] = (float)(((double)x[j] - mean) * inv) * s[smap[j]] +
 			       (b ? b[bmap[j]] : 0.0f);
@@ -1080,6 +1099,18 @@ out:
 	free(smap);
 	free(bmap);
 	return rc;
+}
+
+static int k_layernorm(struct gs_kernel_ctx *k)
+{
+	return layernorm(k, false);
+}
+
+static int k_rmsnorm(struct gs_kernel_ctx *k)
+{
+	if (gs_kernel_in(k, 2) || (k->node->n_outputs > 1 && k->node->outputs[1] >= 0))
+		return gs_kernel_fail(k, "takes 2 inputs and gives 1 output");
+	return layernorm(k, true);
 }
 
 static int k_groupnorm(struct gs_kernel_ctx *k)
@@ -1442,6 +1473,9 @@ const struct gs_op gs_ops_nn[] = {
 	{ .name = "LayerNormalization", .since = 17, .flags = GS_OP_FLOAT32,
 	  .kernel = k_layernorm, .changed = { 17 },
 	  .note = "normalises over all axes from `axis` on, then scales and shifts" },
+	{ .name = "RMSNormalization", .since = 23, .flags = GS_OP_FLOAT32, .kernel = k_rmsnorm,
+	  .changed = { 23 },
+	  .note = "divides by the root mean square over the axes from `axis` on, then scales" },
 	{ .name = "GroupNormalization", .since = 18, .flags = GS_OP_FLOAT32,
 	  .kernel = k_groupnorm, .changed = { 18, 21 },
 	  .note = "normalises groups of channels; scale/bias per group at 18, per channel at 21" },

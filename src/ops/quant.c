@@ -110,25 +110,71 @@ static bool can_hold(int dt)
 
 /* ---- Cast, CastLike ---- */
 
+static bool is_wide_int(int dt)
+{
+	return dt == GS_DTYPE_INT8 || dt == GS_DTYPE_UINT8 || dt == GS_DTYPE_INT16 ||
+	       dt == GS_DTYPE_UINT16 || dt == GS_DTYPE_INT32 || dt == GS_DTYPE_UINT32 ||
+	       dt == GS_DTYPE_INT64 || dt == GS_DTYPE_UINT64;
+}
+
+static int64_t load_int(const struct gs_etensor *t, int64_t i)
+{
+	const void *p = (const char *)t->data + i * (int64_t)gs_et_elem_size(t->dtype);
+
+	switch (t->dtype) {
+	case GS_DTYPE_INT8: return *(const int8_t *)p;
+	case GS_DTYPE_UINT8: return *(const uint8_t *)p;
+	case GS_DTYPE_INT16: return *(const int16_t *)p;
+	case GS_DTYPE_UINT16: return *(const uint16_t *)p;
+	case GS_DTYPE_INT32: return *(const int32_t *)p;
+	case GS_DTYPE_UINT32: return *(const uint32_t *)p;
+	default: return *(const int64_t *)p;	/* uint64 reinterpreted */
+	}
+}
+
+static void store_int(struct gs_etensor *t, int64_t i, int64_t v)
+{
+	void *p = (char *)t->data + i * (int64_t)gs_et_elem_size(t->dtype);
+	uint8_t b = (uint8_t)v;
+	uint16_t h = (uint16_t)v;
+	uint32_t w = (uint32_t)v;
+
+	switch (gs_et_elem_size(t->dtype)) {
+	case 1: memcpy(p, &b, 1); break;
+	case 2: memcpy(p, &h, 2); break;
+	case 4: memcpy(p, &w, 4); break;
+	default: memcpy(p, &v, 8); break;
+	}
+}
+
 static int cast_to(struct gs_kernel_ctx *k, int to)
 {
 	struct gs_etensor *x = gs_kernel_in(k, 0), *y;
-	bool sat = gs_node_attr_int(k->node, "saturate", 1) != 0, from_float;
+	bool sat = gs_node_attr_int(k->node, "saturate", 1) != 0;
 	int64_t i;
 
 	if (!x)
 		return gs_kernel_fail(k, "missing input");
 	if (!can_hold(to))
-		return gs_kernel_fail(k, "cast to %s is not supported", gs_dtype_name(to));
+		return gs_kernel_fail(k, "cast to %s (dtype %d) is not supported",
+				      gs_dtype_name(to), to);
 	if (!can_hold(x->dtype))
-		return gs_kernel_fail(k, "cast from %s is not supported", gs_dtype_name(x->dtype));
+		return gs_kernel_fail(k, "cast from %s (dtype %d) is not supported",
+				      gs_dtype_name(x->dtype), x->dtype);
 	if (to == x->dtype) {
 		gs_kernel_out_alias(k, 0, x, x->rank, x->dims);
 		return 0;
 	}
-	from_float = gs_dtype_is_float(x->dtype);
-	if (is_f8(to) || is_f8(x->dtype) ||
-	    (from_float && (to == GS_DTYPE_INT4 || to == GS_DTYPE_UINT4))) {
+	if (is_wide_int(x->dtype) && is_wide_int(to)) {
+		/* integer narrowing keeps the low bits (C and numpy semantics) */
+		y = gs_kernel_out(k, 0, to, x->rank, x->dims);
+		if (!y)
+			return -1;
+		for (i = 0; i < x->numel; i++)
+			store_int(y, i, load_int(x, i));
+		return 0;
+	}
+	if (is_f8(to) || is_f8(x->dtype) || to == GS_DTYPE_INT4 || to == GS_DTYPE_UINT4) {
 		y = gs_kernel_out(k, 0, to, x->rank, x->dims);
 		if (!y)
 			return -1;
@@ -364,7 +410,7 @@ static int k_dynamic_quantize(struct gs_kernel_ctx *k)
 const struct gs_op gs_ops_quant[] = {
 	{ .domain = "", .name = "Cast", .since = 1, .kernel = k_cast,
 	  .changed = { 6, 9, 13, 19, 21, 23 },
-	  .note = "convert to dtype 'to' (float->int saturates here, NaN -> 0; float8 rounds to nearest even)" },
+	  .note = "convert to dtype 'to' (float->int saturates here, NaN -> 0; ints wrap)" },
 	{ .domain = "", .name = "CastLike", .since = 15, .kernel = k_cast_like,
 	  .changed = { 19, 21, 23 },
 	  .note = "Cast to the dtype of the second input" },

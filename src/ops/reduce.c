@@ -81,6 +81,14 @@ static int norm_axis(struct gs_kernel_ctx *k, int64_t axis, int rank, int *out)
 	return 0;
 }
 
+/* ArgMax, ArgMin and TopK are not GS_OP_FLOAT32: rounding doubles to
+ * float32 could tie distinct values and change an index, so these read
+ * double, fp16 and bf16 through gs_et_get. */
+static bool wide_float(int dt)
+{
+	return dt == GS_DTYPE_DOUBLE || dt == GS_DTYPE_FLOAT16 || dt == GS_DTYPE_BFLOAT16;
+}
+
 /* outer x n x inner around one axis */
 static void split_at(const struct gs_etensor *x, int axis, int64_t *outer, int64_t *n,
 		     int64_t *inner)
@@ -153,14 +161,16 @@ static void run_int(const struct red *r, int64_t ix, int64_t o, int64_t len, int
 	for (j = 0; j < len; j++) {
 		int64_t v = iload(r->x, r->dt, ix + j), *a = r->iacc + o + j * os;
 		double *d = r->acc + o + j * os;
+		/* unsigned arithmetic wraps where signed would overflow */
+		uint64_t ua = (uint64_t)*a, uv = (uint64_t)v;
 
 		switch (r->op) {
-		case R_SUM: case R_MEAN: *a = (int64_t)((uint64_t)*a + (uint64_t)v); break;
-		case R_PROD: *a = (int64_t)((uint64_t)*a * (uint64_t)v); break;
-		case R_MAX: if (uns ? (uint64_t)v > (uint64_t)*a : v > *a) *a = v; break;
-		case R_MIN: if (uns ? (uint64_t)v < (uint64_t)*a : v < *a) *a = v; break;
-		case R_L1: *a = (int64_t)((uint64_t)*a + (uint64_t)(v < 0 && !uns ? -(uint64_t)v : (uint64_t)v)); break;
-		case R_SUMSQ: *a = (int64_t)((uint64_t)*a + (uint64_t)v * (uint64_t)v); break;
+		case R_SUM: case R_MEAN: *a = (int64_t)(ua + uv); break;
+		case R_PROD: *a = (int64_t)(ua * uv); break;
+		case R_MAX: if (uns ? uv > ua : v > *a) *a = v; break;
+		case R_MIN: if (uns ? uv < ua : v < *a) *a = v; break;
+		case R_L1: *a = (int64_t)(ua + (v < 0 && !uns ? 0 - uv : uv)); break;
+		case R_SUMSQ: *a = (int64_t)(ua + uv * uv); break;
 		case R_L2: *d += (double)v * (double)v; break;
 		case R_LOGSUM: *d += (double)v; break;
 		case R_LSE: *d += exp((double)v - r->shift[o + j * os]); break;
@@ -248,7 +258,7 @@ static int reduce_axes(struct gs_kernel_ctx *k, const struct gs_etensor *x, int 
 	} else {
 		const struct gs_attr *at = gs_node_attr(k->node, "axes");
 
-		if (at) {
+		if (at && at->n) {
 			if (at->n > x->rank)
 				return gs_kernel_fail(k, "%d axes for rank %d", at->n, x->rank);
 			n = at->n;
@@ -412,13 +422,14 @@ static int arg_extreme(struct gs_kernel_ctx *k, bool max)
 	bool last = gs_node_attr_int(k->node, "select_last_index", 0) != 0;
 	int64_t dims[GS_EVAL_MAX_RANK], outer, n, inner, o, i, j, best, *ys;
 	int axis, rank = 0, d;
-	bool fl, uns;
+	bool fl, wide, uns;
 
 	if (!x)
 		return gs_kernel_fail(k, "needs an input");
 	fl = x->dtype == GS_DTYPE_FLOAT;
+	wide = wide_float(x->dtype);
 	uns = is_unsigned(x->dtype);
-	if (!fl && !is_int(x->dtype))
+	if (!fl && !wide && !is_int(x->dtype))
 		return gs_kernel_fail(k, "input dtype '%s' not supported", gs_dtype_name(x->dtype));
 	if (norm_axis(k, gs_node_attr_int(k->node, "axis", 0), x->rank, &axis))
 		return -1;
@@ -441,9 +452,9 @@ static int arg_extreme(struct gs_kernel_ctx *k, bool max)
 				int64_t p = base + i * inner, q = base + best * inner;
 				bool better, same;
 
-				if (fl) {
-					float v = ((const float *)x->data)[p];
-					float b = ((const float *)x->data)[q];
+				if (fl || wide) {
+					double v = fl ? ((const float *)x->data)[p] : gs_et_get(x, p);
+					double b = fl ? ((const float *)x->data)[q] : gs_et_get(x, q);
 
 					better = max ? v > b : v < b;
 					same = v == b;
@@ -564,9 +575,15 @@ static int k_softmax(struct gs_kernel_ctx *k) { return softmax(k, S_SOFTMAX); }
 static int k_log_softmax(struct gs_kernel_ctx *k) { return softmax(k, S_LOG); }
 static int k_hardmax(struct gs_kernel_ctx *k) { return softmax(k, S_HARD); }
 
-/* ---- CumSum ---- */
+/* ---- CumSum, CumProd ---- */
 
-static int k_cumsum(struct gs_kernel_ctx *k)
+/* wraps instead of overflowing */
+static int64_t icum(bool prod, int64_t acc, int64_t v)
+{
+	return (int64_t)(prod ? (uint64_t)acc * (uint64_t)v : (uint64_t)acc + (uint64_t)v);
+}
+
+static int cumulate(struct gs_kernel_ctx *k, bool prod)
 {
 	struct gs_etensor *x = gs_kernel_in(k, 0), *at = gs_kernel_in(k, 1), *y;
 	bool excl = gs_node_attr_int(k->node, "exclusive", 0) != 0;
@@ -591,8 +608,8 @@ static int k_cumsum(struct gs_kernel_ctx *k)
 		return -1;
 	for (o = 0; o < outer; o++)
 		for (j = 0; j < inner; j++) {
-			int64_t base = o * n * inner + j, acc = 0;
-			double facc = 0;
+			int64_t base = o * n * inner + j, acc = prod;
+			double facc = prod;
 
 			for (i = 0; i < n; i++) {
 				int64_t p = base + (rev ? n - 1 - i : i) * inner;
@@ -601,29 +618,32 @@ static int k_cumsum(struct gs_kernel_ctx *k)
 					double v = ((const float *)x->data)[p];
 
 					if (!excl)
-						facc += v;
+						facc = prod ? facc * v : facc + v;
 					((float *)y->data)[p] = (float)facc;
 					if (excl)
-						facc += v;
+						facc = prod ? facc * v : facc + v;
 				} else {
 					int64_t v = iload(x->data, x->dtype, p);
 
 					if (!excl)
-						acc = (int64_t)((uint64_t)acc + (uint64_t)v);
+						acc = icum(prod, acc, v);
 					istore(y->data, y->dtype, p, acc);
 					if (excl)
-						acc = (int64_t)((uint64_t)acc + (uint64_t)v);
+						acc = icum(prod, acc, v);
 				}
 			}
 		}
 	return 0;
 }
 
+static int k_cumsum(struct gs_kernel_ctx *k) { return cumulate(k, false); }
+static int k_cumprod(struct gs_kernel_ctx *k) { return cumulate(k, true); }
+
 /* ---- TopK ---- */
 
 struct topk {
 	const struct gs_etensor *x;
-	bool fl, uns, largest;
+	bool fl, wide, uns, largest;
 };
 
 /* true when element p goes before q: by value, ties by lower index */
@@ -633,6 +653,10 @@ static bool topk_before(const struct topk *t, int64_t p, int64_t q)
 
 	if (t->fl) {
 		float a = ((const float *)t->x->data)[p], b = ((const float *)t->x->data)[q];
+
+		c = a < b ? -1 : a > b ? 1 : 0;
+	} else if (t->wide) {
+		double a = gs_et_get(t->x, p), b = gs_et_get(t->x, q);
 
 		c = a < b ? -1 : a > b ? 1 : 0;
 	} else {
@@ -678,9 +702,10 @@ static int k_topk(struct gs_kernel_ctx *k)
 		return gs_kernel_fail(k, "needs an input");
 	t.x = x;
 	t.fl = x->dtype == GS_DTYPE_FLOAT;
+	t.wide = wide_float(x->dtype);
 	t.uns = is_unsigned(x->dtype);
 	t.largest = gs_node_attr_int(k->node, "largest", 1) != 0;
-	if (!t.fl && !is_int(x->dtype))
+	if (!t.fl && !t.wide && !is_int(x->dtype))
 		return gs_kernel_fail(k, "input dtype '%s' not supported", gs_dtype_name(x->dtype));
 	if (k->opset < 10) {
 		if (!gs_node_attr(k->node, "k"))
@@ -770,10 +795,10 @@ const struct gs_op gs_ops_reduce[] = {
 	{ .name = "ReduceSumSquare", .since = 1, .flags = F, .kernel = k_reduce_sum_square,
 	  .changed = { 1, 11, 13, 18 },
 	  .note = "sum of squares" REDUCE_NOTE "; axes is an input from opset 18" },
-	{ .name = "ArgMax", .since = 1, .flags = F, .kernel = k_argmax,
+	{ .name = "ArgMax", .since = 1, .kernel = k_argmax,
 	  .changed = { 1, 11, 12, 13 },
 	  .note = "int64 index of the maximum along 'axis'; ties: first, or last with select_last_index" },
-	{ .name = "ArgMin", .since = 1, .flags = F, .kernel = k_argmin,
+	{ .name = "ArgMin", .since = 1, .kernel = k_argmin,
 	  .changed = { 1, 11, 12, 13 },
 	  .note = "int64 index of the minimum along 'axis'; ties: first, or last with select_last_index" },
 	{ .name = "Softmax", .since = 1, .flags = F, .kernel = k_softmax,
@@ -788,8 +813,11 @@ const struct gs_op gs_ops_reduce[] = {
 	{ .name = "CumSum", .since = 11, .flags = F, .kernel = k_cumsum,
 	  .changed = { 11, 14 },
 	  .note = "running sum along a tensor-given axis; exclusive and reverse variants" },
-	{ .name = "TopK", .since = 1, .flags = F, .kernel = k_topk,
+	{ .name = "CumProd", .since = 26, .flags = F, .kernel = k_cumprod,
+	  .changed = { 26 },
+	  .note = "running product along a tensor-given axis; exclusive and reverse variants" },
+	{ .name = "TopK", .since = 1, .kernel = k_topk,
 	  .changed = { 1, 10, 11 },
-	  .note = "k largest (or smallest) values and their int64 indices along 'axis'; ties by lower index" },
+	  .note = "k largest (or smallest) values and int64 indices along 'axis'; ties: lower index" },
 	{ .name = NULL },
 };

@@ -6,7 +6,8 @@
 
 static const struct gs_op *const families[] = {
 	gs_ops_elementwise, gs_ops_reduce, gs_ops_nn, gs_ops_rnn, gs_ops_shape,
-	gs_ops_index, gs_ops_quant, gs_ops_resize, gs_ops_control,
+	gs_ops_index, gs_ops_quant, gs_ops_resize, gs_ops_control, gs_ops_loss,
+	gs_ops_attention, gs_ops_signal, gs_ops_integer, gs_ops_vision,
 };
 
 #define N_FAMILIES (sizeof(families) / sizeof(*families))

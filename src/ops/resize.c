@@ -113,7 +113,7 @@ static int taps_build(struct gs_kernel_ctx *k, const struct rs_opts *o, int64_t 
 			nt = (int)(2 - 2 * start);
 		}
 	}
-	if (!(scale > 0) || !isfinite(scale) || nt > 2 * in + 8 || nt > 1 << 20)
+	if (!(scale > 0) || !isfinite(scale) || nt > 1 << 22 || out_len * nt > (int64_t)1 << 28)
 		return gs_kernel_fail(k, "scale %g is out of range", scale);
 	t->nt = nt;
 	t->idx = malloc(sizeof(*t->idx) * (size_t)(out_len * nt + 1));
@@ -534,7 +534,7 @@ static int k_upsample(struct gs_kernel_ctx *k)
 const struct gs_op gs_ops_resize[] = {
 	{ .domain = "", .name = "Resize", .since = 10, .flags = GS_OP_FLOAT32, .kernel = k_resize,
 	  .changed = { 11, 13, 18, 19 },
-	  .note = "interpolate (nearest, linear, cubic) to 'scales' or 'sizes'; see coordinate_transformation_mode" },
+	  .note = "interpolate (nearest/linear/cubic) to 'scales' or 'sizes' per coordinate mode" },
 	{ .domain = "", .name = "Upsample", .since = 7, .flags = GS_OP_FLOAT32, .kernel = k_upsample,
 	  .changed = { 9, 10 },
 	  .note = "deprecated Resize: asymmetric nearest or linear by integer-ish 'scales'" },

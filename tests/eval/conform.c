@@ -20,6 +20,7 @@
 
 #include "graphsmith/eval.h"
 #include "graphsmith/onnx.h"
+#include "graphsmith/ops.h"
 #include "graphsmith/tensorio.h"
 #include "onnx/onnx.pb-c.h"
 
@@ -28,6 +29,7 @@ enum verdict { PASS, FAIL, UNSUPPORTED };
 struct op_count {
 	char *op;
 	int n[3];
+	int unclaimed;			/* cases of an op (or op set) we do not claim */
 };
 
 static struct {
@@ -37,6 +39,10 @@ static struct {
 	struct op_count *ops;
 	int n_ops, ops_alloc;
 	int total[3];
+	int claimed_cases, all_cases;
+	double min_pass, min_coverage;	/* --min-pass, --min-coverage: 0 = off */
+	char **excused;			/* --excuse OP: below min-pass for a stated reason */
+	int n_excused;
 } conf = { .rtol = 1e-3, .atol = 1e-7 };
 
 static char *path_join(const char *a, const char *b)
@@ -60,21 +66,56 @@ static bool exists(const char *dir, const char *name, bool want_dir)
 	return ok;
 }
 
-static void count(const char *op, enum verdict v)
+static void count(const char *op, enum verdict v, bool claimed)
 {
+	struct op_count *c = NULL;
 	int i;
 
 	conf.total[v]++;
-	for (i = 0; i < conf.n_ops; i++) {
-		if (!strcmp(conf.ops[i].op, op)) {
-			conf.ops[i].n[v]++;
-			return;
-		}
+	conf.all_cases++;
+	conf.claimed_cases += claimed;
+	for (i = 0; i < conf.n_ops && !c; i++)
+		if (!strcmp(conf.ops[i].op, op))
+			c = &conf.ops[i];
+	if (!c) {
+		GS_GROW(conf.ops, conf.n_ops + 1, conf.ops_alloc);
+		c = &conf.ops[conf.n_ops++];
+		memset(c, 0, sizeof(*c));
+		c->op = gs_xstrdup(op);
 	}
-	GS_GROW(conf.ops, conf.n_ops + 1, conf.ops_alloc);
-	memset(&conf.ops[conf.n_ops], 0, sizeof(conf.ops[0]));
-	conf.ops[conf.n_ops].op = gs_xstrdup(op);
-	conf.ops[conf.n_ops++].n[v] = 1;
+	if (claimed)
+		c->n[v]++;
+	else
+		c->unclaimed++;
+}
+
+/* A case is claimed when the registry has a kernel for every op of every
+ * graph in it, at the model's opsets. */
+static int claim_graph(struct gs_graph *g, void *ctx)
+{
+	const struct gs_model *m = ctx;
+	int i;
+
+	for (i = 0; i < g->n_nodes; i++) {
+		const struct gs_node *n = g->nodes[i];
+		const char *dom = n->domain ? n->domain : "";
+		int64_t opset = gs_model_opset(m, dom);
+		const struct gs_op *op;
+
+		if (n->removed)
+			continue;
+		if (!opset && !*dom)
+			opset = gs_model_opset(m, "ai.onnx");
+		op = gs_op_find(dom, n->op_type, opset);
+		if (!op || !op->kernel)
+			return 1;
+	}
+	return 0;
+}
+
+static bool claimed(struct gs_model *m)
+{
+	return m && gs_graph_walk(m->graph, claim_graph, m) == 0;
 }
 
 /* The op a case tests: its single node's, or "model". */
@@ -405,7 +446,7 @@ static void run_case(const char *dir)
 done:
 	if (conf.only_op && strcmp(conf.only_op, op))
 		goto out;
-	count(op, v);
+	count(op, v, claimed(m));
 	if (conf.verbose) {
 		if (v == PASS)
 			printf("PASS %s\n", base);
@@ -465,15 +506,26 @@ static int cmp_op(const void *a, const void *b)
 	return strcmp(((const struct op_count *)a)->op, ((const struct op_count *)b)->op);
 }
 
+static bool is_excused(const char *op)
+{
+	int i;
+
+	for (i = 0; i < conf.n_excused; i++)
+		if (!strcmp(conf.excused[i], op))
+			return true;
+	return false;
+}
+
 static void usage(void)
 {
-	fprintf(stderr, "usage: conform [-v] [--op NAME] [--rtol X] [--atol X] DIR...\n");
+	fprintf(stderr, "usage: conform [-v] [--op NAME] [--rtol X] [--atol X] [--min-pass R]\n"
+		"               [--min-coverage C] [--excuse OP]... DIR...\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	int i, status = 0;
+	int i, status = 0, below = 0;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "-v"))
@@ -484,6 +536,13 @@ int main(int argc, char **argv)
 			conf.rtol = strtod(argv[++i], NULL);
 		else if (!strcmp(argv[i], "--atol") && i + 1 < argc)
 			conf.atol = strtod(argv[++i], NULL);
+		else if (!strcmp(argv[i], "--min-pass") && i + 1 < argc)
+			conf.min_pass = strtod(argv[++i], NULL);
+		else if (!strcmp(argv[i], "--excuse") && i + 1 < argc) {
+			conf.excused = gs_xrealloc(conf.excused, sizeof(char *) * (size_t)(conf.n_excused + 1));
+			conf.excused[conf.n_excused++] = argv[++i];
+		} else if (!strcmp(argv[i], "--min-coverage") && i + 1 < argc)
+			conf.min_coverage = strtod(argv[++i], NULL);
 		else if (!strcmp(argv[i], "--") && ++i)
 			break;
 		else
@@ -497,15 +556,36 @@ int main(int argc, char **argv)
 	}
 	if (conf.n_ops)
 		qsort(conf.ops, (size_t)conf.n_ops, sizeof(conf.ops[0]), cmp_op);
-	printf("%-32s %6s %6s %6s\n", "op", "passed", "failed", "unsup");
+	/* cases of claimed ops: passed, failed, unsupported; then the cases of
+	 * ops the registry does not claim */
+	printf("%-32s %6s %6s %6s %9s\n", "op", "passed", "failed", "unsup", "unclaimed");
 	for (i = 0; i < conf.n_ops; i++) {
-		printf("%-32s %6d %6d %6d\n", conf.ops[i].op, conf.ops[i].n[PASS],
-		       conf.ops[i].n[FAIL], conf.ops[i].n[UNSUPPORTED]);
-		free(conf.ops[i].op);
+		const struct op_count *c = &conf.ops[i];
+		int claimed_n = c->n[PASS] + c->n[FAIL] + c->n[UNSUPPORTED];
+
+		printf("%-32s %6d %6d %6d %9d\n", c->op, c->n[PASS], c->n[FAIL],
+		       c->n[UNSUPPORTED], c->unclaimed);
+		if (conf.min_pass > 0 && claimed_n && strcmp(c->op, "model") &&
+		    c->n[PASS] < conf.min_pass * claimed_n && !is_excused(c->op)) {
+			fprintf(stderr, "conform: %s passes %d of %d claimed cases, below %.0f%%\n",
+				c->op, c->n[PASS], claimed_n, 100 * conf.min_pass);
+			below++;
+		}
 	}
+	for (i = 0; i < conf.n_ops; i++)
+		free(conf.ops[i].op);
 	free(conf.ops);
-	printf("conform: %d passed, %d failed, %d unsupported\n", conf.total[PASS],
-	       conf.total[FAIL], conf.total[UNSUPPORTED]);
+	printf("conform: %d passed, %d failed, %d unsupported; claimed ops cover %d of %d cases "
+	       "(%.1f%%)\n", conf.total[PASS], conf.total[FAIL], conf.total[UNSUPPORTED],
+	       conf.claimed_cases, conf.all_cases,
+	       conf.all_cases ? 100.0 * conf.claimed_cases / conf.all_cases : 0.0);
+	if (conf.min_coverage > 0 && conf.claimed_cases < conf.min_coverage * conf.all_cases) {
+		fprintf(stderr, "conform: coverage below %.0f%%\n", 100 * conf.min_coverage);
+		below++;
+	}
+	if (!status && below)
+		status = 1;
+	free(conf.excused);
 	if (!status && conf.total[FAIL])
 		status = 1;
 	return status;
