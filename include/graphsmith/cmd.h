@@ -19,6 +19,7 @@
 
 struct gs_history;
 struct gs_opdoc_db;
+struct gs_compare;
 
 /* Where command output goes: stdout headless, the console pane in the TUI. */
 enum gs_out_kind { GS_OUT_TEXT, GS_OUT_ERROR, GS_OUT_HEADING };
@@ -59,6 +60,8 @@ struct gs_workspace {
 	bool filter;			/* show mismatches only (the view's) */
 	struct gs_opdoc_db *opdoc;	/* data/ops.txt, loaded on first `explain` */
 	struct gs_probe *probe;		/* sample inputs, baseline outputs (probe.c) */
+	struct gs_compare *compare;	/* the last `compare` of A and B, or NULL;
+					 * dropped with the match */
 };
 
 void gs_workspace_init(struct gs_workspace *ws);
@@ -86,6 +89,10 @@ void gs_workspace_probe_before(struct gs_workspace *ws);
 void gs_workspace_probe_after(struct gs_workspace *ws);
 void gs_workspace_probe_forget(struct gs_workspace *ws);	/* B is replaced */
 void gs_probe_free(struct gs_probe *p);
+
+/* Runs A and B on the sample inputs and compares every pair of
+ * corresponding tensors; the result stays in ws->compare. */
+int gs_workspace_compare(struct gs_workspace *ws, double threshold_db, struct gs_error *err);
 
 /* Output goes line by line to ws->out; with no writer, text to stdout and
  * errors to stderr as "graphsmith: LINE". */

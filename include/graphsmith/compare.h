@@ -27,6 +27,8 @@ struct gs_compare_opts {
 
 void gs_compare_opts_init(struct gs_compare_opts *o);	/* 1e-4, 1e-5, 30 dB */
 
+#define GS_COMPARE_BINS 16
+
 struct gs_compare_pair {
 	char *tensor_a, *tensor_b;	/* value names */
 	char *node_a, *node_b;		/* producing nodes ("" for model inputs) */
@@ -40,6 +42,13 @@ struct gs_compare_pair {
 	bool has_top1;			/* class scores: rows of the last axis */
 	int64_t top1_agree, rows;
 	int64_t correct_a, correct_b;	/* with labels */
+	int entry;			/* the match entry it comes from, or -1 */
+	/* the two activations' values in GS_COMPARE_BINS bins over
+	 * [hist_lo, hist_hi] (A's range in the first batch; values outside
+	 * count in the end bins) */
+	uint64_t hist_a[GS_COMPARE_BINS], hist_b[GS_COMPARE_BINS];
+	double hist_lo, hist_hi;
+	bool has_hist;
 	/* the run's bookkeeping */
 	int order;			/* position in A's execution */
 	int vid_a, vid_b;		/* value ids in the main graphs */
@@ -54,6 +63,7 @@ struct gs_compare {
 	int n_outputs;
 	int64_t n_samples;
 	bool has_labels;
+	size_t peak_bytes;		/* evaluator tensors' high-water mark */
 	struct gs_compare_opts opts;
 };
 
@@ -62,6 +72,11 @@ int gs_compare_models(const struct gs_model *a, const struct gs_model *b,
 		      const struct gs_compare_opts *opts, struct gs_compare *out,
 		      struct gs_error *err);
 void gs_compare_release(struct gs_compare *c);
+/* The pair of match entry e (first in execution order), or NULL. */
+const struct gs_compare_pair *gs_compare_of_entry(const struct gs_compare *c, int e);
+/* The pair whose A or B tensor has this name, or NULL. */
+const struct gs_compare_pair *gs_compare_of_tensor(const struct gs_compare *c, char side,
+						   const char *name);
 /* Metrics of b against reference a (same element count). */
 void gs_compare_tensors(const struct gs_etensor *a, const struct gs_etensor *b,
 			const struct gs_metrics_opts *opts, struct gs_metrics *out);

@@ -96,6 +96,12 @@ struct gs_kernel_ctx {
 					 * NULL) */
 	struct gs_error *err;
 	void *frame;			/* the executor's, for subgraphs */
+	unsigned epilogue;		/* enum gs_epilogue: applied to output 0 by
+					 * kernels of ops flagged GS_OP_EPILOGUE */
+};
+
+enum gs_epilogue {
+	GS_EPILOGUE_RELU = 1 << 0,	/* y = max(y, 0) (NaN stays NaN) */
 };
 
 /* A kernel computes its outputs' shapes from its inputs, allocates them
@@ -152,6 +158,11 @@ int gs_eval_run(struct gs_eval *ev, struct gs_etensor *const *inputs,
 /* Bytes all live evaluator tensors may hold together (default: 3/4 of the
  * machine's memory; GS_EVAL_MEM_MB overrides); gs_et_new refuses beyond. */
 void gs_eval_set_mem_limit(size_t bytes);
-size_t gs_eval_mem_peak(void);		/* high-water mark since start */
+size_t gs_eval_mem_peak(void);		/* high-water mark of live bytes */
+/* Starts a new high-water mark at the bytes live now; returns them. */
+size_t gs_eval_mem_reset_peak(void);
+/* Frees the buffers kept for reuse (freed tensors' memory is kept, up to
+ * 256 MiB or 1/8 of the limit, for the next tensor of the same size). */
+void gs_eval_trim(void);
 
 #endif

@@ -23,6 +23,10 @@ enum gs_op_flags {
 	 * and its float32 outputs are converted back to that dtype: the
 	 * kernel has a float32 path only (plus integer paths if it says so) */
 	GS_OP_FLOAT32 = 1 << 0,
+	/* the kernel applies k->epilogue (a following Relu) to its output:
+	 * the plan then folds a Relu that is the output's only reader into
+	 * it, unless an observer wants to see every tensor */
+	GS_OP_EPILOGUE = 1 << 1,
 };
 
 struct gs_op {

@@ -1,5 +1,6 @@
 /* history [save FILE]: B's steps with their numbers, or a replayable script. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,15 +17,36 @@ static void pct(char *buf, size_t len, double now, double then)
 		snprintf(buf, len, "-");
 }
 
+/* The output error of a step as table cells: cosine and SQNR of the
+ * first output, accuracy; blanks when it was not measured. */
+static void error_cells(const struct gs_step_stats *s, char *cos, char *db, char *acc, size_t len)
+{
+	snprintf(cos, len, "-");
+	snprintf(db, len, "-");
+	snprintf(acc, len, "-");
+	if (s->out.state > 0 && s->out.n > 0) {
+		snprintf(cos, len, "%.4f", s->out.cosine[0]);
+		if (isinf(s->out.sqnr_db[0]) && s->out.sqnr_db[0] > 0)
+			snprintf(db, len, "exact");
+		else
+			snprintf(db, len, "%.1f", s->out.sqnr_db[0]);
+	} else if (s->out.state < 0) {
+		snprintf(cos, len, "failed");
+	}
+	if (s->out.has_acc)
+		snprintf(acc, len, "%.1f%%", 100.0 * s->out.acc);
+}
+
 static void show(struct gs_workspace *ws)
 {
 	const struct gs_history *h = ws->history;
 	const struct gs_step_stats *b = gs_history_baseline(h);
-	char sz[32], zs[32], dz[32], line[256], mem[32];
+	char sz[32], zs[32], dz[32], line[256], mem[32], cos[16], db[16], acc[16];
 	int i, n = gs_history_count(h);
 
-	gs_printf(ws, "%4s  %-32s %6s %10s %10s %10s %8s %8s", "step", "command", "nodes",
-		  "params", "bytes", "zstd", "vs base", "sparsity");
+	gs_printf(ws, "%4s  %-32s %6s %10s %10s %10s %8s %8s %8s %7s %6s", "step", "command",
+		  "nodes", "params", "bytes", "zstd", "vs base", "sparsity", "out cos", "SQNR dB",
+		  "acc");
 	for (i = 0; i <= n; i++) {
 		const struct gs_step_stats *s = gs_history_stats(h, i);
 
@@ -32,8 +54,12 @@ static void show(struct gs_workspace *ws)
 		gs_format_bytes(s->zstd_bytes, zs, sizeof(zs));
 		pct(dz, sizeof(dz), (double)s->zstd_bytes, (double)b->zstd_bytes);
 		gs_escape(gs_history_line(h, i), line, sizeof(line));
-		gs_printf(ws, "%4d  %-32s %6d %10lld %10s %10s %8s %7.1f%%", i, line, s->nodes,
-			  (long long)s->params, sz, zs, i ? dz : "", 100.0 * s->sparsity);
+		error_cells(s, cos, db, acc, sizeof(cos));
+		if (i == 0 && s->out.has_acc)
+			snprintf(cos, sizeof(cos), "base");
+		gs_printf(ws, "%4d  %-32s %6d %10lld %10s %10s %8s %7.1f%% %8s %7s %6s", i, line,
+			  s->nodes, (long long)s->params, sz, zs, i ? dz : "", 100.0 * s->sparsity,
+			  cos, db, acc);
 	}
 	gs_printf(ws, "undo memory: %s", gs_format_bytes(gs_history_memory(h), mem, sizeof(mem)));
 }

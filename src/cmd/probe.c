@@ -58,23 +58,30 @@ static struct gs_probe *probe_of(struct gs_workspace *ws)
 	return ws->probe;
 }
 
+static void probe_spec(const struct gs_probe *p, struct gs_sample_spec *spec)
+{
+	size_t len = p->source ? strlen(p->source) : 0;
+
+	memset(spec, 0, sizeof(*spec));
+	spec->random = true;
+	spec->seed = p->seed;
+	spec->default_dim = 1;
+	if (len > 4 && !strcmp(p->source + len - 4, ".npz"))
+		spec->npz = p->source;
+	else if (p->source)
+		spec->dir = p->source;
+}
+
 /* Runs m on the sample inputs: new references in *outs (n of them). */
 static int run_model(struct gs_probe *p, const struct gs_model *m, struct gs_etensor ***outs,
 		     int *n, int64_t *n_samples, struct gs_error *err)
 {
-	struct gs_sample_spec spec = { 0 };
+	struct gs_sample_spec spec;
 	struct gs_samples s = { 0 };
 	struct gs_eval *ev;
 	int rc = -1;
-	size_t len = p->source ? strlen(p->source) : 0;
 
-	spec.random = true;
-	spec.seed = p->seed;
-	spec.default_dim = 1;
-	if (len > 4 && !strcmp(p->source + len - 4, ".npz"))
-		spec.npz = p->source;
-	else if (p->source)
-		spec.dir = p->source;
+	probe_spec(p, &spec);
 	if (!(ev = gs_eval_new(m, err)))
 		return -1;
 	if (gs_samples_load(ev, &spec, &s, err))
@@ -167,7 +174,7 @@ void gs_workspace_probe_after(struct gs_workspace *ws)
 	p = probe_of(ws);
 	if (ensure_base(ws, &err) || run_model(p, ws->b, &outs, &n, &n_samples, &err)) {
 		oe.state = -1;
-		snprintf(oe.why, sizeof(oe.why), "%s", err.msg);
+		snprintf(oe.why, sizeof(oe.why), "%.190s", err.msg);
 		gs_history_set_output_error(ws->history, gs_history_count(ws->history), &oe);
 		return;
 	}
@@ -230,4 +237,31 @@ int gs_workspace_inputs_info(struct gs_workspace *ws, char *buf, size_t len)
 			p->labels_path ? "; labels '" : "",
 			p->labels_path ? gs_escape(p->labels_path, b2, sizeof(b2)) : "",
 			p->labels_path ? "'" : "");
+}
+
+int gs_workspace_compare(struct gs_workspace *ws, double threshold_db, struct gs_error *err)
+{
+	struct gs_probe *p = probe_of(ws);
+	struct gs_compare_opts opts;
+	struct gs_sample_spec spec;
+	struct gs_compare *c;
+	struct gs_match *m;
+
+	if (!(m = gs_workspace_match(ws, err)))
+		return -1;
+	gs_compare_opts_init(&opts);
+	opts.threshold_db = threshold_db;
+	opts.labels = p->labels_path;
+	probe_spec(p, &spec);
+	c = gs_xcalloc(1, sizeof(*c));
+	if (gs_compare_models(ws->a, ws->b, m, &spec, &opts, c, err)) {
+		free(c);
+		return -1;
+	}
+	if (ws->compare) {
+		gs_compare_release(ws->compare);
+		free(ws->compare);
+	}
+	ws->compare = c;
+	return 0;
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "graphsmith/compare.h"
 #include "graphsmith/history.h"
 #include "graphsmith/opdoc.h"
 #include "cmd/internal.h"
@@ -141,6 +142,11 @@ void gs_workspace_invalidate(struct gs_workspace *ws)
 		gs_match_free(ws->match);
 #endif
 	ws->match = NULL;
+	if (ws->compare) {
+		gs_compare_release(ws->compare);
+		free(ws->compare);
+		ws->compare = NULL;
+	}
 }
 
 struct gs_model *gs_ws_model(struct gs_workspace *ws, char side)

@@ -25,6 +25,12 @@ struct run_state {
 	int *pair_of_a, *pair_of_b;	/* by value id: pair index, or -1 */
 	struct gs_etensor **kept;	/* by pair: A's tensor of this batch */
 	int order;
+	/* A's tensors are kept for B in windows of A's execution, at most
+	 * budget bytes at once (A's own peak), so a comparison never holds
+	 * more than about twice what one model needs; a window that ends
+	 * early makes another pass over A and B for the rest */
+	size_t budget, kept_bytes;
+	int seq, lo, stop;
 	struct gs_error *err;
 };
 
@@ -34,7 +40,7 @@ static char *dup_or_empty(const char *s)
 }
 
 static void add_pair(struct gs_compare *c, int *alloc, const struct gs_graph *ga, int va,
-		     const struct gs_graph *gb, int vb, bool is_output)
+		     const struct gs_graph *gb, int vb, bool is_output, int entry)
 {
 	const struct gs_value *a = ga->values[va], *b = gb->values[vb];
 	struct gs_compare_pair *p;
@@ -52,6 +58,7 @@ static void add_pair(struct gs_compare *c, int *alloc, const struct gs_graph *ga
 	p->vid_a = va;
 	p->vid_b = vb;
 	p->order = -1;
+	p->entry = entry;
 }
 
 static bool in_group(const int *ids, int n, int node)
@@ -128,7 +135,7 @@ static void make_pairs(struct gs_compare *c, const struct gs_model *a, const str
 			if (rs->pair_of_a[xa[j]] >= 0 || rs->pair_of_b[xb[j]] >= 0)
 				continue;
 			rs->pair_of_a[xa[j]] = rs->pair_of_b[xb[j]] = c->n_pairs;
-			add_pair(c, &alloc, ga, xa[j], gb, xb[j], false);
+			add_pair(c, &alloc, ga, xa[j], gb, xb[j], false, e);
 		}
 	}
 	/* model outputs by position: those already paired are marked */
@@ -147,7 +154,7 @@ static void make_pairs(struct gs_compare *c, const struct gs_model *a, const str
 			rs->pair_of_a[c->pairs[rs->pair_of_b[vb]].vid_a] = -1,
 				c->pairs[rs->pair_of_b[vb]].vid_a = -1;
 		rs->pair_of_a[va] = rs->pair_of_b[vb] = c->n_pairs;
-		add_pair(c, &alloc, ga, va, gb, vb, true);
+		add_pair(c, &alloc, ga, va, gb, vb, true, -1);
 	}
 	for (i = 0; i < c->n_pairs; i++)
 		gs_metrics_acc_init(&c->pairs[i].acc, &(struct gs_metrics_opts){
@@ -166,10 +173,19 @@ static int observe_a(void *ctx, const struct gs_graph *g, const struct gs_node *
 	for (j = 0; j < n->n_outputs; j++) {
 		if (n->outputs[j] < 0 || !outs[j] || (p = rs->pair_of_a[n->outputs[j]]) < 0)
 			continue;
+		int seq = rs->seq++;
+
 		if (rs->c->pairs[p].order < 0)
-			rs->c->pairs[p].order = rs->order++;
+			rs->c->pairs[p].order = seq;
+		if (seq < rs->lo || rs->stop >= 0 || rs->c->pairs[p].is_output)
+			continue;
+		if (rs->kept_bytes && rs->kept_bytes + outs[j]->nbytes > rs->budget) {
+			rs->stop = seq;		/* the next window starts here */
+			continue;
+		}
 		gs_et_unref(rs->kept[p]);
 		rs->kept[p] = gs_et_ref(outs[j]);
+		rs->kept_bytes += outs[j]->nbytes;
 	}
 	(void)err;
 	return 0;
@@ -178,6 +194,50 @@ static int observe_a(void *ctx, const struct gs_graph *g, const struct gs_node *
 static void fmt_shape(const struct gs_etensor *t, char *buf, size_t len)
 {
 	gs_et_shape_str(t->rank, t->dims, buf, len);
+}
+
+static int bin_of(const struct gs_compare_pair *p, double v)
+{
+	double span = p->hist_hi - p->hist_lo;
+	int k;
+
+	if (!(span > 0))
+		return 0;
+	k = (int)((v - p->hist_lo) / span * GS_COMPARE_BINS);
+	return k < 0 ? 0 : k >= GS_COMPARE_BINS ? GS_COMPARE_BINS - 1 : k;
+}
+
+/* Both activations' values over A's range of the first batch. */
+static void histogram(struct gs_compare_pair *p, const struct gs_etensor *a,
+		      const struct gs_etensor *b)
+{
+	int64_t i;
+
+	if (!p->has_hist) {
+		double lo = INFINITY, hi = -INFINITY;
+
+		for (i = 0; i < a->numel; i++) {
+			double v = gs_et_get(a, i);
+
+			if (v < lo)
+				lo = v;
+			if (v > hi)
+				hi = v;
+		}
+		if (!(lo <= hi))
+			return;
+		p->hist_lo = lo;
+		p->hist_hi = hi;
+		p->has_hist = true;
+	}
+	for (i = 0; i < a->numel; i++) {
+		double va = gs_et_get(a, i), vb = gs_et_get(b, i);
+
+		if (!isnan(va))
+			p->hist_a[bin_of(p, va)]++;
+		if (!isnan(vb))
+			p->hist_b[bin_of(p, vb)]++;
+	}
 }
 
 /* Feeds one batch of a pair into its accumulator. */
@@ -197,6 +257,7 @@ static void accumulate(struct gs_compare_pair *p, const struct gs_etensor *a,
 	fmt_shape(a, p->shape_a, sizeof(p->shape_a));
 	fmt_shape(b, p->shape_b, sizeof(p->shape_b));
 	p->compared = true;
+	histogram(p, a, b);
 	for (at = 0; at < a->numel; at += 1024) {
 		int64_t n = a->numel - at < 1024 ? a->numel - at : 1024;
 
@@ -257,6 +318,7 @@ static int observe_b(void *ctx, const struct gs_graph *g, const struct gs_node *
 			continue;
 		if (rs->kept[p] && !rs->c->pairs[p].is_output) {
 			accumulate(&rs->c->pairs[p], rs->kept[p], outs[j]);
+			rs->kept_bytes -= rs->kept[p]->nbytes;
 			gs_et_unref(rs->kept[p]);
 			rs->kept[p] = NULL;
 		}
@@ -309,6 +371,67 @@ static struct gs_etensor *batch_view(struct gs_etensor *t, int64_t at, int64_t c
 	return v;
 }
 
+/* A alone on the first batch: its peak is the window budget. */
+static int measure_budget(struct gs_eval *ea, struct gs_etensor **ia, struct gs_etensor **oa,
+			  struct run_state *rs, struct gs_error *err)
+{
+	int o, n = gs_eval_n_outputs(ea);
+	size_t before = gs_eval_mem_reset_peak();
+
+	gs_eval_set_observer(ea, NULL);
+	if (gs_eval_run(ea, ia, oa, err)) {
+		gs_error_prefix(err, "model A");
+		gs_eval_set_observer(ea, &(struct gs_eval_observer){ observe_a, rs });
+		return -1;
+	}
+	gs_eval_set_observer(ea, &(struct gs_eval_observer){ observe_a, rs });
+	rs->budget = gs_eval_mem_peak() - before;
+	if (rs->budget < ((size_t)1 << 20))
+		rs->budget = (size_t)1 << 20;
+	if (getenv("GS_COMPARE_WINDOW"))	/* tests: force many windows */
+		rs->budget = (size_t)strtoull(getenv("GS_COMPARE_WINDOW"), NULL, 10);
+	for (o = 0; o < n; o++)
+		gs_et_unref(oa[o]), oa[o] = NULL;
+	return 0;
+}
+
+/* The model outputs of one batch, by pair. */
+static void compare_outputs(struct run_state *rs, struct gs_etensor **oa, int na,
+			    struct gs_etensor **ob, int nb, const struct gs_etensor *labels,
+			    const struct gs_samples *sa, int64_t at, int64_t runs,
+			    struct gs_error *err)
+{
+	int o;
+
+	for (o = 0; o < rs->c->n_pairs; o++) {
+		struct gs_compare_pair *p = &rs->c->pairs[o];
+		int ja, jb;
+
+		if (!p->is_output)
+			continue;
+		for (ja = 0; ja < na && rs->ga->outputs[ja] != p->vid_a; ja++)
+			;
+		for (jb = 0; jb < nb && rs->gb->outputs[jb] != p->vid_b; jb++)
+			;
+		if (ja >= na || jb >= nb)
+			continue;
+		accumulate(p, oa[ja], ob[jb]);
+		if (labels && p->has_top1 && ja == 0 && oa[ja]->dims[0] == sa->batch) {
+			struct gs_etensor *lv = batch_view((struct gs_etensor *)labels,
+							   runs > 1 ? at * sa->batch : 0,
+							   runs > 1 ? sa->batch : labels->numel);
+			int64_t ca = 0, cb = 0;
+
+			if (!gs_top1_correct(oa[ja], lv, &ca, err) &&
+			    !gs_top1_correct(ob[jb], lv, &cb, err)) {
+				p->correct_a += ca;
+				p->correct_b += cb;
+			}
+			gs_et_unref(lv);
+		}
+	}
+}
+
 static int run_batches(struct gs_eval *ea, struct gs_eval *eb, const struct gs_samples *sa,
 		       const struct gs_samples *sb, struct run_state *rs,
 		       const struct gs_etensor *labels, struct gs_error *err)
@@ -320,7 +443,7 @@ static int run_batches(struct gs_eval *ea, struct gs_eval *eb, const struct gs_s
 	struct gs_etensor **ob = gs_xcalloc((size_t)nb + 1, sizeof(*ob));
 	int64_t runs = sa->batch > 0 && sa->batch < sa->n_samples ? sa->n_samples / sa->batch : 1;
 	int64_t at;
-	int rc = -1;
+	int rc = -1, round;
 
 	for (at = 0; at < runs; at++) {
 		for (i = 0; i < sa->n; i++)
@@ -329,40 +452,30 @@ static int run_batches(struct gs_eval *ea, struct gs_eval *eb, const struct gs_s
 		for (i = 0; i < sb->n; i++)
 			ib[i] = runs > 1 ? batch_view(sb->inputs[i], at * sb->batch, sb->batch) :
 				gs_et_ref(sb->inputs[i]);
-		if (gs_eval_run(ea, ia, oa, err)) {
-			gs_error_prefix(err, "model A");
+		if (at == 0 && measure_budget(ea, ia, oa, rs, err))
 			goto out;
-		}
-		if (gs_eval_run(eb, ib, ob, err)) {
-			gs_error_prefix(err, "model B");
-			goto out;
-		}
-		for (o = 0; o < rs->c->n_pairs; o++) {
-			struct gs_compare_pair *p = &rs->c->pairs[o];
-			int ja, jb;
-
-			if (!p->is_output)
-				continue;
-			for (ja = 0; ja < na && rs->ga->outputs[ja] != p->vid_a; ja++)
-				;
-			for (jb = 0; jb < nb && rs->gb->outputs[jb] != p->vid_b; jb++)
-				;
-			if (ja < na && jb < nb) {
-				accumulate(p, oa[ja], ob[jb]);
-				if (labels && p->has_top1 && ja == 0 && oa[ja]->dims[0] == sa->batch) {
-					struct gs_etensor *lv = batch_view((struct gs_etensor *)labels,
-									   runs > 1 ? at * sa->batch : 0,
-									   runs > 1 ? sa->batch : labels->numel);
-					int64_t ca = 0, cb = 0;
-
-					if (!gs_top1_correct(oa[ja], lv, &ca, err) &&
-					    !gs_top1_correct(ob[jb], lv, &cb, err)) {
-						p->correct_a += ca;
-						p->correct_b += cb;
-					}
-					gs_et_unref(lv);
-				}
+		rs->lo = 0;
+		for (round = 0; rs->lo >= 0; round++) {
+			rs->seq = 0;
+			rs->stop = -1;
+			rs->kept_bytes = 0;
+			if (gs_eval_run(ea, ia, oa, err)) {
+				gs_error_prefix(err, "model A");
+				goto out;
 			}
+			if (gs_eval_run(eb, ib, ob, err)) {
+				gs_error_prefix(err, "model B");
+				goto out;
+			}
+			if (round == 0)
+				compare_outputs(rs, oa, na, ob, nb, labels, sa, at, runs, err);
+			for (o = 0; o < na; o++)
+				gs_et_unref(oa[o]), oa[o] = NULL;
+			for (o = 0; o < nb; o++)
+				gs_et_unref(ob[o]), ob[o] = NULL;
+			for (o = 0; o < rs->c->n_pairs; o++)
+				gs_et_unref(rs->kept[o]), rs->kept[o] = NULL;
+			rs->lo = rs->stop;
 		}
 		for (i = 0; i < sa->n; i++)
 			gs_et_unref(ia[i]), ia[i] = NULL;
@@ -415,6 +528,7 @@ int gs_compare_models(const struct gs_model *a, const struct gs_model *b,
 	memset(c, 0, sizeof(*c));
 	c->opts = *opts;
 	c->first_divergence = -1;
+	gs_eval_mem_reset_peak();
 	if (!(ea = gs_eval_new(a, err))) {
 		gs_error_prefix(err, "model A");
 		goto out;
@@ -448,6 +562,7 @@ int gs_compare_models(const struct gs_model *a, const struct gs_model *b,
 		gs_metrics_finish(&p->acc, &p->m);
 		p->within_tol = p->m.changed == 0;
 	}
+	c->peak_bytes = gs_eval_mem_peak();
 	qsort(c->pairs, (size_t)c->n_pairs, sizeof(*c->pairs), by_order);
 	for (i = 0; i < c->n_pairs; i++) {
 		struct gs_compare_pair *p = &c->pairs[i];
@@ -476,6 +591,27 @@ out:
 	if (rc)
 		gs_compare_release(c);
 	return rc;
+}
+
+const struct gs_compare_pair *gs_compare_of_entry(const struct gs_compare *c, int e)
+{
+	int i;
+
+	for (i = 0; e >= 0 && i < c->n_pairs; i++)
+		if (c->pairs[i].entry == e)
+			return &c->pairs[i];
+	return NULL;
+}
+
+const struct gs_compare_pair *gs_compare_of_tensor(const struct gs_compare *c, char side,
+						   const char *name)
+{
+	int i;
+
+	for (i = 0; i < c->n_pairs; i++)
+		if (!strcmp(side == 'a' ? c->pairs[i].tensor_a : c->pairs[i].tensor_b, name))
+			return &c->pairs[i];
+	return NULL;
 }
 
 void gs_compare_release(struct gs_compare *c)
@@ -623,5 +759,6 @@ json_t *gs_compare_json(const struct gs_compare *c)
 	json_object_set_new(root, "first_divergence",
 			    c->first_divergence >= 0 ? json_integer(c->first_divergence) : json_null());
 	json_object_set_new(root, "outputs_agree", json_boolean(!c->outputs_failing));
+	json_object_set_new(root, "peak_tensor_bytes", json_integer((json_int_t)c->peak_bytes));
 	return root;
 }

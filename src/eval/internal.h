@@ -19,6 +19,10 @@ struct eval_plan {
 	struct gs_etensor **params;	/* by value id: parameter tensors, made at
 					 * first use and kept */
 	bool *is_output;		/* by value id */
+	/* speed, not semantics: a Relu that is the only reader of a
+	 * GS_OP_EPILOGUE node's output runs inside that node */
+	unsigned *epilogue;		/* by node id: enum gs_epilogue to apply */
+	bool *absorbed;			/* by node id: a Relu done by its producer */
 };
 
 struct gs_eval {

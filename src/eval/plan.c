@@ -131,6 +131,32 @@ static int schedule(struct eval_plan *p, struct gs_error *err)
 	return 0;
 }
 
+/* A Relu whose input is output 0 of an epilogue-capable node, read by
+ * nothing else and not a graph output, is folded into that node. */
+static void plan_epilogues(struct eval_plan *p)
+{
+	struct gs_graph *g = p->g;
+	int i;
+
+	for (i = 0; i < g->n_nodes; i++) {
+		struct gs_node *n = g->nodes[i];
+		const struct gs_value *v;
+		int prod;
+
+		if (n->removed || strcmp(n->op_type, "Relu") || (n->domain && *n->domain) ||
+		    n->n_inputs != 1 || n->inputs[0] < 0)
+			continue;
+		v = g->values[n->inputs[0]];
+		prod = v->producer;
+		if (v->kind != GS_VALUE_ACTIVATION || prod < 0 || p->reads[v->id] != 1 ||
+		    p->is_output[v->id] || g->nodes[prod]->outputs[0] != v->id ||
+		    !p->ops[prod] || !(p->ops[prod]->flags & GS_OP_EPILOGUE) || p->epilogue[prod])
+			continue;
+		p->epilogue[prod] = GS_EPILOGUE_RELU;
+		p->absorbed[i] = true;
+	}
+}
+
 static void plan_free(struct eval_plan *p)
 {
 	int i;
@@ -148,6 +174,8 @@ static void plan_free(struct eval_plan *p)
 	free(p->implicit);
 	free(p->params);
 	free(p->is_output);
+	free(p->epilogue);
+	free(p->absorbed);
 	free(p);
 }
 
@@ -166,6 +194,8 @@ static int plan_graph(struct gs_eval *ev, struct gs_graph *g, struct gs_error *e
 	p->implicit = gs_xcalloc((size_t)g->n_nodes + 1, sizeof(int *));
 	p->params = gs_xcalloc((size_t)g->n_values + 1, sizeof(*p->params));
 	p->is_output = gs_xcalloc((size_t)g->n_values + 1, 1);
+	p->epilogue = gs_xcalloc((size_t)g->n_nodes + 1, sizeof(unsigned));
+	p->absorbed = gs_xcalloc((size_t)g->n_nodes + 1, 1);
 	GS_GROW(ev->plans, ev->n_plans + 1, ev->plans_alloc);
 	ev->plans[ev->n_plans++] = p;
 
@@ -218,6 +248,7 @@ static int plan_graph(struct gs_eval *ev, struct gs_graph *g, struct gs_error *e
 			p->is_output[g->outputs[i]] = true;
 	if (schedule(p, err))
 		return -1;
+	plan_epilogues(p);
 	/* the bodies, after their owner so a body's plan can find its parent's */
 	for (i = 0; i < g->n_nodes; i++) {
 		if (g->nodes[i]->removed)

@@ -75,7 +75,7 @@ static struct gs_etensor *make_random(const struct gs_graph *g, const struct gs_
 				dims[d] = spec->default_dim;
 			if (dims[d] < 0)
 				return gs_error_set(err, "input '%s' has symbolic dim '%s': give its "
-						    "size with --dim %s=N", esc(v->name, b, sizeof(b)),
+						    "size with --dim %s=SIZE", esc(v->name, b, sizeof(b)),
 						    esc(v->dims[d].param, b2, 64),
 						    esc(v->dims[d].param, b2 + 64, 64)), NULL;
 		} else if (dims[d] < 0 && spec->default_dim > 0) {

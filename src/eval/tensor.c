@@ -1,5 +1,6 @@
 /* Evaluator tensors: allocation under a memory limit, views, conversion. */
 #include <math.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,14 @@ size_t gs_eval_mem_peak(void)
 	return peak_bytes;
 }
 
+size_t gs_eval_mem_reset_peak(void)
+{
+	size_t now = live_bytes;
+
+	peak_bytes = now;
+	return now;
+}
+
 static int charge(size_t n, struct gs_error *err)
 {
 	size_t limit = mem_limit, now, peak;
@@ -52,6 +61,67 @@ static int charge(size_t n, struct gs_error *err)
 	while (now > peak && !atomic_compare_exchange_weak(&peak_bytes, &peak, now))
 		;
 	return 0;
+}
+
+/* Freed tensor buffers kept for the next tensor of the same size: runs
+ * repeat their shapes, and fresh pages cost more than the kernels that
+ * fill them (page faults were a tenth of a transformer's run). */
+#define CACHE_SLOTS 64
+#define CACHE_MIN_BYTES 4096
+static struct {
+	pthread_mutex_t lock;
+	size_t bytes, cap;
+	int n;
+	struct { void *p; size_t n; } slot[CACHE_SLOTS];
+} cache = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static void *cache_take(size_t n)
+{
+	void *p = NULL;
+	int i;
+
+	if (n < CACHE_MIN_BYTES)
+		return NULL;
+	pthread_mutex_lock(&cache.lock);
+	for (i = cache.n - 1; i >= 0; i--) {
+		if (cache.slot[i].n == n) {
+			p = cache.slot[i].p;
+			cache.bytes -= n;
+			cache.slot[i] = cache.slot[--cache.n];
+			break;
+		}
+	}
+	pthread_mutex_unlock(&cache.lock);
+	return p;
+}
+
+static void cache_give(void *p, size_t n)
+{
+	if (n >= CACHE_MIN_BYTES) {
+		pthread_mutex_lock(&cache.lock);
+		if (!cache.cap)
+			cache.cap = mem_limit / 8 < ((size_t)256 << 20) ? mem_limit / 8 : (size_t)256 << 20;
+		if (cache.n < CACHE_SLOTS && cache.bytes + n <= cache.cap) {
+			cache.slot[cache.n].p = p;
+			cache.slot[cache.n++].n = n;
+			cache.bytes += n;
+			p = NULL;
+		}
+		pthread_mutex_unlock(&cache.lock);
+	}
+	free(p);
+}
+
+void gs_eval_trim(void)
+{
+	int i;
+
+	pthread_mutex_lock(&cache.lock);
+	for (i = 0; i < cache.n; i++)
+		free(cache.slot[i].p);
+	cache.n = 0;
+	cache.bytes = 0;
+	pthread_mutex_unlock(&cache.lock);
 }
 
 size_t gs_et_elem_size(int dtype)
@@ -131,7 +201,9 @@ struct gs_etensor *gs_et_new(int dtype, int rank, const int64_t *dims, struct gs
 			free(t);
 			return NULL;
 		}
-		t->data = malloc(t->nbytes);
+		t->data = cache_take(t->nbytes);
+		if (!t->data)
+			t->data = malloc(t->nbytes);
 		if (!t->data) {
 			atomic_fetch_sub(&live_bytes, t->nbytes);
 			gs_error_set(err, "out of memory for a tensor of %zu MiB", t->nbytes >> 20);
@@ -187,7 +259,7 @@ void gs_et_unref(struct gs_etensor *t)
 	if (!t || --t->refs > 0)
 		return;
 	if (t->owns_data) {
-		free(t->data);
+		cache_give(t->data, t->nbytes);
 		atomic_fetch_sub(&live_bytes, t->nbytes);
 	}
 	gs_et_unref(t->base);

@@ -15,6 +15,12 @@
 
 #include "ops/families.h"
 
+/* The float loops below are the evaluator's hot spots: vectorise them
+ * whatever -O level the build uses. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("O3")
+#endif
+
 /* ---- integer element access ---- */
 
 static bool is_int(int dt)
@@ -460,6 +466,25 @@ static int bin_apply(struct gs_kernel_ctx *k, enum bop op, struct gs_etensor *y,
 	return bcast_walk(&bc, bin_run, &c);
 }
 
+/* A Relu the plan folded into this node (GS_OP_EPILOGUE), in place */
+static void relu_epilogue(struct gs_etensor *y)
+{
+	int64_t i;
+
+	if (y->dtype == GS_DTYPE_FLOAT) {
+		float *f = y->data;
+
+		for (i = 0; i < y->numel; i++)
+			f[i] = f[i] < 0 ? 0.0f : f[i];
+		return;
+	}
+	if (is_unsigned(y->dtype))
+		return;
+	for (i = 0; i < y->numel; i++)
+		if (iload(y->data, y->dtype, i) < 0)
+			istore(y->data, y->dtype, i, 0);
+}
+
 static int binary(struct gs_kernel_ctx *k, enum bop op)
 {
 	struct gs_etensor *a = gs_kernel_in(k, 0), *b = gs_kernel_in(k, 1), *y, *conv = NULL;
@@ -507,6 +532,8 @@ static int binary(struct gs_kernel_ctx *k, enum bop op)
 	if (!y)
 		goto out;
 	ret = bin_apply(k, op, y, a, b);
+	if (!ret && (k->epilogue & GS_EPILOGUE_RELU))
+		relu_epilogue(y);
 out:
 	gs_et_unref(conv);
 	return ret;
@@ -742,7 +769,7 @@ static void unary_f32(enum uop op, const float *x, float *y, int64_t n, float al
 	case U_CEIL: MAP(ceilf(v));
 	case U_ROUND: MAP(nearbyintf(v));	/* half to even in the default mode */
 	case U_SIGN: MAP(v > 0 ? 1.0f : v < 0 ? -1.0f : v);
-	case U_RELU: MAP(v > 0 ? v : 0.0f);
+	case U_RELU: MAP(v < 0 ? 0.0f : v);	/* NaN stays NaN */
 	case U_LEAKY: MAP(v < 0 ? al * v : v);
 	case U_ELU: MAP(v < 0 ? al * expm1f(v) : v);
 	case U_SELU: MAP(v <= 0 ? ga * al * expm1f(v) : ga * v);
@@ -978,7 +1005,8 @@ static int k_isinf(struct gs_kernel_ctx *k) { return classify(k, false); }
 #define F GS_OP_FLOAT32
 
 const struct gs_op gs_ops_elementwise[] = {
-	{ .name = "Add", .since = 1, .flags = F, .kernel = k_add, .changed = { 1, 6, 7, 13, 14 },
+	{ .name = "Add", .since = 1, .flags = F | GS_OP_EPILOGUE, .kernel = k_add,
+	  .changed = { 1, 6, 7, 13, 14 },
 	  .note = "y = a + b with numpy broadcasting; integers wrap" },
 	{ .name = "Sub", .since = 1, .flags = F, .kernel = k_sub, .changed = { 1, 6, 7, 13, 14 },
 	  .note = "y = a - b with numpy broadcasting" },

@@ -291,6 +291,41 @@ static void fill_bias(float *y, int64_t rows, int64_t n, const float *bias)
 	}
 }
 
+/* y = max(y, 0) over n floats; NaN stays NaN */
+static void relu_inplace(float *y, int64_t n)
+{
+	int64_t i;
+
+	for (i = 0; i < n; i++)
+		y[i] = y[i] < 0.0f ? 0.0f : y[i];
+}
+
+/* The output pass of a GEMM that left `rows` rows of n floats without
+ * bias: adds bias[r] (if any) and applies the Relu epilogue, in one sweep. */
+static void finish_rows(float *y, int64_t rows, int64_t n, const float *bias, bool relu)
+{
+	int64_t r, j;
+
+	if (!bias) {
+		if (relu)
+			relu_inplace(y, rows * n);
+		return;
+	}
+	for (r = 0; r < rows; r++, y += n) {
+		float b = bias[r];
+
+		if (relu)
+			for (j = 0; j < n; j++) {
+				float v = y[j] + b;
+
+				y[j] = v < 0.0f ? 0.0f : v;
+			}
+		else
+			for (j = 0; j < n; j++)
+				y[j] += b;
+	}
+}
+
 static int k_conv(struct gs_kernel_ctx *k)
 {
 	struct gs_etensor *X = gs_kernel_in(k, 0), *W = gs_kernel_in(k, 1);
@@ -299,7 +334,7 @@ static int k_conv(struct gs_kernel_ctx *k)
 	const float *x, *wt, *bias;
 	float *y;
 	struct win w;
-	bool pointwise;
+	bool pointwise, relu = k->epilogue & GS_EPILOGUE_RELU;
 	int nd, i;
 
 	if (!X || !W)
@@ -340,6 +375,8 @@ static int k_conv(struct gs_kernel_ctx *k)
 		/* padding only (or no weights): every output is its bias */
 		for (n = 0; n < N; n++)
 			fill_bias(y + n * M * outvol, M, outvol, bias);
+		if (relu)
+			relu_inplace(y, Y->numel);
 		return 0;
 	}
 	pointwise = kvol == 1;
@@ -353,6 +390,8 @@ static int k_conv(struct gs_kernel_ctx *k)
 
 				fill_bias(yc, 1, outvol, bias ? bias + g : NULL);
 				depthwise(x + (n * C + g) * invol, wt + g * kvol, &w, yc);
+				if (relu)
+					relu_inplace(yc, outvol);
 			}
 		return 0;
 	}
@@ -363,13 +402,13 @@ static int k_conv(struct gs_kernel_ctx *k)
 			const float *xg = x + (n * C + g * Cg) * invol;
 			float *yg = y + (n * M + g * Mg) * outvol;
 
-			fill_bias(yg, Mg, outvol, bias ? bias + g * Mg : NULL);
 			if (!pointwise) {
 				im2col(xg, Cg, &w, col->data);
 				xg = col->data;
 			}
 			gs_sgemm(false, false, Mg, outvol, Cg * kvol, 1.0f, wt + g * Mg * Cg * kvol,
-				 Cg * kvol, xg, outvol, 1.0f, yg, outvol);
+				 Cg * kvol, xg, outvol, 0.0f, yg, outvol);
+			finish_rows(yg, Mg, outvol, bias ? bias + g * Mg : NULL, relu);
 		}
 	gs_et_unref(col);
 	return 0;
@@ -593,6 +632,89 @@ static void pool_run(const struct pool *pl, const float *x, int64_t planes, cons
 	}
 }
 
+/* Max and average pools of 2-D (or 1-D) windows without dilation or
+ * Indices: per output row, every kernel tap sweeps the row's valid span
+ * (no per-element bounds checks; the compiler vectorises the sweeps). */
+#define POOL2D_MAX_KW 32
+
+static bool pool2d_fits(const struct pool *pl, const struct win *w)
+{
+	return (pl->kind == POOL_MAX || pl->kind == POOL_AVG) && !pl->idx && w->in[0] == 1 &&
+	       w->k[0] == 1 && w->out[0] == 1 && w->d[1] == 1 && w->d[2] == 1 &&
+	       w->k[2] <= POOL2D_MAX_KW;
+}
+
+static void pool2d(const struct pool *pl, const float *x, int64_t planes, const struct win *w,
+		   float *y)
+{
+	int64_t IH = w->in[1], IW = w->in[2], OH = w->out[1], OW = w->out[2];
+	int64_t KH = w->k[1], KW = w->k[2], SH = w->s[1], SW = w->s[2];
+	int64_t PH = w->pb[1], PW = w->pb[2], lo[POOL2D_MAX_KW], hi[POOL2D_MAX_KW];
+	int64_t pc, oh, ow, kh, kw;
+	bool max = pl->kind == POOL_MAX;
+
+	for (kw = 0; kw < KW; kw++)
+		valid_range(kw - PW, SW, IW, OW, &lo[kw], &hi[kw]);
+	for (pc = 0; pc < planes; pc++) {
+		const float *xp = x + pc * IH * IW;
+
+		for (oh = 0; oh < OH; oh++, y += OW) {
+			int64_t h0 = oh * SH - PH, kh0 = h0 < 0 ? -h0 : 0;
+			int64_t kh1 = IH - h0 < KH ? IH - h0 : KH, ch;
+
+			for (ow = 0; ow < OW; ow++)
+				y[ow] = max ? -INFINITY : 0.0f;
+			for (kh = kh0; kh < kh1; kh++) {
+				const float *xr = xp + (h0 + kh) * IW;
+
+				for (kw = 0; kw < KW; kw++) {
+					const float *xs = xr + kw - PW;
+					int64_t l = lo[kw], h = hi[kw];
+
+					if (max && SW == 1)
+						for (ow = l; ow < h; ow++)
+							y[ow] = xs[ow] > y[ow] ? xs[ow] : y[ow];
+					else if (max && SW == 2)
+						for (ow = l; ow < h; ow++)
+							y[ow] = xs[2 * ow] > y[ow] ? xs[2 * ow] : y[ow];
+					else if (max)
+						for (ow = l; ow < h; ow++)
+							y[ow] = xs[SW * ow] > y[ow] ? xs[SW * ow] : y[ow];
+					else if (SW == 1)
+						for (ow = l; ow < h; ow++)
+							y[ow] += xs[ow];
+					else
+						for (ow = l; ow < h; ow++)
+							y[ow] += xs[SW * ow];
+				}
+			}
+			if (max)
+				continue;
+			/* divide by the cells counted: valid ones, or with
+			 * count_include_pad those inside the padded extent */
+			if (pl->count_pad) {
+				int64_t e = IH + w->pe[1] - h0;
+
+				ch = (e < KH ? e : KH) - (h0 + PH < 0 ? -(h0 + PH) : 0);
+			} else {
+				ch = kh1 - kh0;
+			}
+			for (ow = 0; ow < OW; ow++) {
+				int64_t w0 = ow * SW - PW, cw;
+
+				if (pl->count_pad) {
+					int64_t e = IW + w->pe[2] - w0;
+
+					cw = e < KW ? e : KW;
+				} else {
+					cw = (IW - w0 < KW ? IW - w0 : KW) - (w0 < 0 ? -w0 : 0);
+				}
+				y[ow] = ch > 0 && cw > 0 ? y[ow] / (float)(ch * cw) : NAN;
+			}
+		}
+	}
+}
+
 static int k_pool(struct gs_kernel_ctx *k, enum pool_kind kind)
 {
 	struct gs_etensor *X = gs_kernel_in(k, 0), *Y, *I = NULL, *xf = NULL, *yf = NULL;
@@ -656,6 +778,8 @@ static int k_pool(struct gs_kernel_ctx *k, enum pool_kind kind)
 		pool_run(&pl, xf->data, X->dims[0] * X->dims[1], &w, yf->data);
 		for (i = 0; i < Y->numel; i++)
 			gs_et_set(Y, i, ((float *)yf->data)[i]);
+	} else if (pool2d_fits(&pl, &w)) {
+		pool2d(&pl, X->data, X->dims[0] * X->dims[1], &w, Y->data);
 	} else {
 		pool_run(&pl, X->data, X->dims[0] * X->dims[1], &w, Y->data);
 	}
@@ -798,6 +922,8 @@ static int k_gemm(struct gs_kernel_ctx *k)
 		memset(y, 0, (size_t)Y->numel * sizeof(*y));
 	}
 	gs_sgemm(ta, tb, M, N, K, alpha, A->data, A->dims[1], Bm->data, Bm->dims[1], 1.0f, y, N);
+	if (k->epilogue & GS_EPILOGUE_RELU)
+		relu_inplace(y, Y->numel);
 	return 0;
 }
 
@@ -867,6 +993,8 @@ static int k_matmul(struct gs_kernel_ctx *k)
 	if (br == 2 || nb == 1) {
 		/* B is one matrix: A's batches stack into one tall GEMM */
 		gs_sgemm(false, false, nb * M, N, K, 1.0f, a, K, b, N, 0.0f, y, N);
+		if (k->epilogue & GS_EPILOGUE_RELU)
+			relu_inplace(y, Y->numel);
 		return 0;
 	}
 	memset(ctr, 0, sizeof(ctr));
@@ -884,6 +1012,8 @@ static int k_matmul(struct gs_kernel_ctx *k)
 			ctr[r] = 0;
 		}
 	}
+	if (k->epilogue & GS_EPILOGUE_RELU)
+		relu_inplace(y, Y->numel);
 	return 0;
 }
 
@@ -1436,7 +1566,7 @@ mismatch:
 }
 
 const struct gs_op gs_ops_nn[] = {
-	{ .name = "Conv", .since = 1, .flags = GS_OP_FLOAT32, .kernel = k_conv,
+	{ .name = "Conv", .since = 1, .flags = GS_OP_FLOAT32 | GS_OP_EPILOGUE, .kernel = k_conv,
 	  .changed = { 1, 11, 22 },
 	  .note = "sliding dot products of W over X; im2col + GEMM, depthwise when group = channels" },
 	{ .name = "ConvTranspose", .since = 1, .flags = GS_OP_FLOAT32, .kernel = k_conv_transpose,
@@ -1458,10 +1588,10 @@ const struct gs_op gs_ops_nn[] = {
 	  .changed = { 1, 22 }, .note = "max over all spatial positions: [N,C,H,W] -> [N,C,1,1]" },
 	{ .name = "GlobalLpPool", .since = 1, .flags = GS_OP_FLOAT32, .kernel = k_global_lppool,
 	  .changed = { 1, 2, 22 }, .note = "p-norm over all spatial positions per channel" },
-	{ .name = "Gemm", .since = 1, .flags = GS_OP_FLOAT32, .kernel = k_gemm,
+	{ .name = "Gemm", .since = 1, .flags = GS_OP_FLOAT32 | GS_OP_EPILOGUE, .kernel = k_gemm,
 	  .changed = { 1, 6, 7, 9, 11, 13 },
 	  .note = "alpha*op(A)*op(B) + beta*C with C broadcast; the fully connected layer" },
-	{ .name = "MatMul", .since = 1, .flags = GS_OP_FLOAT32, .kernel = k_matmul,
+	{ .name = "MatMul", .since = 1, .flags = GS_OP_FLOAT32 | GS_OP_EPILOGUE, .kernel = k_matmul,
 	  .changed = { 1, 9, 13 },
 	  .note = "numpy matmul: batch dims broadcast, 1-D operands promoted then squeezed" },
 	{ .name = "BatchNormalization", .since = 1, .flags = GS_OP_FLOAT32, .kernel = k_batchnorm,

@@ -3,7 +3,8 @@
  * Cast and CastLike, and the linear quantization ops: QuantizeLinear
  * (round half to even, then saturate), DequantizeLinear, and
  * DynamicQuantizeLinear.  Scales and zero points may be per tensor, per
- * axis (13) or per block (21).  4-bit tensors hold one element per byte.
+ * axis (13) or per block (21).  4- and 2-bit tensors hold one element per
+ * byte, float8/float4 codes one per byte too.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -12,95 +13,57 @@
 #include "graphsmith/eval.h"
 #include "ops/families.h"
 
-/* ---- float8 encoding (numeric.h decodes only) ---- */
-
 static bool is_f8(int dt)
 {
 	return dt == GS_DTYPE_FLOAT8E4M3FN || dt == GS_DTYPE_FLOAT8E4M3FNUZ ||
 	       dt == GS_DTYPE_FLOAT8E5M2 || dt == GS_DTYPE_FLOAT8E5M2FNUZ;
 }
 
-static float f8_decode(int dt, uint8_t c)
+static bool is_packed_int(int dt)
 {
-	switch (dt) {
-	case GS_DTYPE_FLOAT8E4M3FN: return gs_e4m3fn_to_float(c);
-	case GS_DTYPE_FLOAT8E4M3FNUZ: return gs_e4m3fnuz_to_float(c);
-	case GS_DTYPE_FLOAT8E5M2: return gs_e5m2_to_float(c);
-	default: return gs_e5m2fnuz_to_float(c);
-	}
+	return dt == GS_DTYPE_INT4 || dt == GS_DTYPE_UINT4 ||
+	       dt == GS_DTYPE_INT2 || dt == GS_DTYPE_UINT2;
 }
 
-/*
- * Nearest float8 code, ties to the even code.  The positive codes 0..max
- * increase in value, so a binary search finds the neighbours.  Overflow
- * and infinities follow the table of the Cast spec: saturate gives the
- * largest finite value, otherwise inf (E5M2) or NaN.
- */
-static uint8_t f8_encode(double v, int dt, bool saturate)
+/* Cast to a 4- or 2-bit integer keeps the low bits, as ONNX's reference
+ * does (the node tests expect -9 -> 7 for int4, 2 -> -2 for int2). */
+static uint8_t wrap_bits(double v, int bits, bool sign)
 {
-	bool fnuz = dt == GS_DTYPE_FLOAT8E4M3FNUZ || dt == GS_DTYPE_FLOAT8E5M2FNUZ;
-	uint8_t maxc = dt == GS_DTYPE_FLOAT8E4M3FN ? 0x7e : dt == GS_DTYPE_FLOAT8E5M2 ? 0x7b : 0x7f;
-	uint8_t nan = fnuz ? 0x80 : 0x7f, sign = signbit(v) ? 0x80 : 0, c;
-	double a = fabs(v), maxv = f8_decode(dt, maxc), half;
-	int lo = 0, hi = maxc;
-
-	if (isnan(v))
-		return nan;
-	/* half the step above the largest value: the step doubles the
-	 * last one below it */
-	half = (maxv - f8_decode(dt, (uint8_t)(maxc - 1))) / 2;
-	if (isinf(v) || a > maxv + half || (a == maxv + half && (maxc & 1))) {
-		if (saturate)
-			return (uint8_t)(maxc | sign);
-		if (dt == GS_DTYPE_FLOAT8E5M2)
-			return (uint8_t)(0x7c | sign);
-		return nan;
-	}
-	if (a >= maxv) {
-		c = maxc;
-	} else {
-		while (hi - lo > 1) {
-			int mid = (lo + hi) / 2;
-
-			if (f8_decode(dt, (uint8_t)mid) <= a)
-				lo = mid;
-			else
-				hi = mid;
-		}
-		/* a lies in [value(lo), value(hi)) */
-		{
-			double dl = a - f8_decode(dt, (uint8_t)lo), dh = f8_decode(dt, (uint8_t)hi) - a;
-
-			c = (uint8_t)(dl < dh ? lo : dh < dl ? hi : (lo & 1) ? hi : lo);
-		}
-	}
-	if (fnuz && c == 0)
-		return 0;	/* no negative zero */
-	return (uint8_t)(c | sign);
-}
-
-/* Cast to a 4-bit type keeps the low four bits, as ONNX's reference does
- * (the node tests expect -9 -> 7). */
-static uint8_t wrap4(double v, bool sign)
-{
-	int64_t n;
+	int64_t n, mask = ((int64_t)1 << bits) - 1;
 
 	if (isnan(v) || fabs(v) > 1e18)
 		return 0;
-	n = (int64_t)nearbyint(v) & 0xf;
-	return (uint8_t)(sign && n >= 8 ? n - 16 : n);
+	n = (int64_t)nearbyint(v) & mask;
+	return (uint8_t)(sign && n > mask / 2 ? n - mask - 1 : n);
 }
 
-/* v into element i of t: float8 encoded, 4-bit types wrapped, everything
- * else through gs_et_set (saturating). */
-static void put(struct gs_etensor *t, int64_t i, double v, bool saturate)
+/* v into element i of t: float8 and float4 encoded (round_mode for
+ * e8m0), packed integers wrapped, everything else through gs_et_set
+ * (saturating). */
+static void put(struct gs_etensor *t, int64_t i, double v, bool saturate, int round_mode)
 {
-	if (is_f8(t->dtype))
-		((uint8_t *)t->data)[i] = f8_encode(v, t->dtype, saturate);
-	else if (t->dtype == GS_DTYPE_INT4 || t->dtype == GS_DTYPE_UINT4)
-		((uint8_t *)t->data)[i] = wrap4(v, t->dtype == GS_DTYPE_INT4);
-	else
-		gs_et_set(t, i, v);
+	uint8_t *b = t->data;
+
+	switch (t->dtype) {
+	case GS_DTYPE_FLOAT8E8M0:
+		b[i] = gs_float_to_e8m0(v, saturate, round_mode);
+		break;
+	case GS_DTYPE_FLOAT4E2M1:
+		b[i] = gs_float_to_e2m1(v);
+		break;
+	case GS_DTYPE_INT4: case GS_DTYPE_UINT4:
+		b[i] = wrap_bits(v, 4, t->dtype == GS_DTYPE_INT4);
+		break;
+	case GS_DTYPE_INT2: case GS_DTYPE_UINT2:
+		b[i] = wrap_bits(v, 2, t->dtype == GS_DTYPE_INT2);
+		break;
+	default:
+		if (is_f8(t->dtype))
+			b[i] = gs_float_to_f8(t->dtype, v, saturate);
+		else
+			gs_et_set(t, i, v);
+		break;
+	}
 }
 
 static bool can_hold(int dt)
@@ -151,10 +114,19 @@ static int cast_to(struct gs_kernel_ctx *k, int to)
 {
 	struct gs_etensor *x = gs_kernel_in(k, 0), *y;
 	bool sat = gs_node_attr_int(k->node, "saturate", 1) != 0;
+	const struct gs_attr *rm = gs_node_attr(k->node, "round_mode");
+	int round = GS_ROUND_UP;
 	int64_t i;
 
 	if (!x)
 		return gs_kernel_fail(k, "missing input");
+	/* round_mode only affects casts to float8e8m0 */
+	if (rm && to == GS_DTYPE_FLOAT8E8M0) {
+		round = rm->type == GS_ATTR_STRING ? gs_round_mode_from_name(rm->s) : -1;
+		if (round < 0)
+			return gs_kernel_fail(k, "round_mode '%s' is not supported",
+					      rm->type == GS_ATTR_STRING && rm->s ? rm->s : "?");
+	}
 	if (!can_hold(to))
 		return gs_kernel_fail(k, "cast to %s (dtype %d) is not supported",
 				      gs_dtype_name(to), to);
@@ -174,12 +146,13 @@ static int cast_to(struct gs_kernel_ctx *k, int to)
 			store_int(y, i, load_int(x, i));
 		return 0;
 	}
-	if (is_f8(to) || is_f8(x->dtype) || to == GS_DTYPE_INT4 || to == GS_DTYPE_UINT4) {
+	if (is_f8(to) || is_f8(x->dtype) || is_packed_int(to) || to == GS_DTYPE_FLOAT8E8M0 ||
+	    to == GS_DTYPE_FLOAT4E2M1) {
 		y = gs_kernel_out(k, 0, to, x->rank, x->dims);
 		if (!y)
 			return -1;
 		for (i = 0; i < x->numel; i++)
-			put(y, i, gs_et_get(x, i), sat);
+			put(y, i, gs_et_get(x, i), sat, round);
 		return 0;
 	}
 	y = gs_et_convert(x, to, k->err);
@@ -285,8 +258,8 @@ static int qmap_setup(struct gs_kernel_ctx *k, const struct gs_etensor *x,
 static bool q_dtype_ok(int dt)
 {
 	return dt == GS_DTYPE_INT8 || dt == GS_DTYPE_UINT8 || dt == GS_DTYPE_INT16 ||
-	       dt == GS_DTYPE_UINT16 || dt == GS_DTYPE_INT4 || dt == GS_DTYPE_UINT4 ||
-	       dt == GS_DTYPE_INT32 || is_f8(dt);
+	       dt == GS_DTYPE_UINT16 || is_packed_int(dt) || dt == GS_DTYPE_INT32 ||
+	       is_f8(dt) || dt == GS_DTYPE_FLOAT4E2M1;
 }
 
 static int k_quantize(struct gs_kernel_ctx *k)
@@ -319,8 +292,9 @@ static int k_quantize(struct gs_kernel_ctx *k)
 		int64_t si = qmap_index(&m, i);
 		float v = (float)gs_et_get(x, i) / (float)gs_et_get(s, si);
 
-		if (is_f8(dt)) {
-			put(y, i, v + (zp ? gs_et_get(zp, si) : 0), sat);
+		if (is_f8(dt) || dt == GS_DTYPE_FLOAT4E2M1) {
+			/* float4e2m1 always saturates (it has no inf or NaN) */
+			put(y, i, v + (zp ? gs_et_get(zp, si) : 0), sat, GS_ROUND_UP);
 		} else {
 			/* rint first so that saturation sees the rounded value */
 			double q = isnan(v) ? 0 : nearbyintf(v);

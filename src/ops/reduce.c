@@ -485,6 +485,100 @@ static int k_argmin(struct gs_kernel_ctx *k) { return arg_extreme(k, false); }
 
 enum smop { S_SOFTMAX, S_LOG, S_HARD };
 
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC push_options
+#pragma GCC optimize("O3")
+#endif
+/* expf for x <= 0 that vectorises: x = n ln2 + r with |r| <= ln2/2, a
+ * degree-6 polynomial for e^r (within 2 ulp of expf), times 2^n built in
+ * the exponent bits.  Below -87.3 (where expf leaves the normal range)
+ * it returns 0; NaN stays NaN. */
+static inline float exp_neg(float x)
+{
+	const float magic = 12582912.0f;	/* 1.5 * 2^23: rounds to an integer */
+	float t = x * 1.44269504088896341f + magic, n = t - magic, r, p, s;
+	int32_t ti, bits;
+
+	memcpy(&ti, &t, sizeof(ti));
+	r = x - n * 0.693359375f;
+	r = r + n * 2.12194440e-4f;
+	p = 1.9875691500e-4f;
+	p = p * r + 1.3981999507e-3f;
+	p = p * r + 8.3334519073e-3f;
+	p = p * r + 4.1665795894e-2f;
+	p = p * r + 1.6666665459e-1f;
+	p = p * r + 5.0000001201e-1f;
+	p = p * r * r + r + 1.0f;
+	/* n is the low mantissa bits of t */
+	bits = (int32_t)((uint32_t)(ti - 0x4b400000 + 127) << 23);
+	memcpy(&s, &bits, sizeof(s));
+	return x < -87.3f ? 0.0f : p * s;
+}
+
+/* Eight partial results, so the loops vectorise without reassociating
+ * (which plain C forbids the compiler to do for floats) */
+static float row_max(const float *x, int64_t n)
+{
+	float acc[8], m;
+	int64_t i;
+	int j;
+
+	for (j = 0; j < 8; j++)
+		acc[j] = x[0];
+	for (i = 0; i + 8 <= n; i += 8)
+		for (j = 0; j < 8; j++)
+			acc[j] = x[i + j] > acc[j] ? x[i + j] : acc[j];
+	for (; i < n; i++)
+		acc[0] = x[i] > acc[0] ? x[i] : acc[0];
+	m = acc[0];
+	for (j = 1; j < 8; j++)
+		m = acc[j] > m ? acc[j] : m;
+	return m;
+}
+
+static float row_sum(const float *x, int64_t n)
+{
+	float acc[8] = { 0 }, s = 0.0f;
+	int64_t i;
+	int j;
+
+	for (i = 0; i + 8 <= n; i += 8)
+		for (j = 0; j < 8; j++)
+			acc[j] += x[i + j];
+	for (; i < n; i++)
+		acc[0] += x[i];
+	for (j = 0; j < 8; j++)
+		s += acc[j];
+	return s;
+}
+
+/* Softmax or LogSoftmax of rows of n contiguous floats, in float. */
+static void softmax_rows(const float *x, float *y, int64_t rows, int64_t n, bool lg)
+{
+	int64_t o, i;
+
+	for (o = 0; o < rows; o++, x += n, y += n) {
+		float mx = row_max(x, n), sum;
+
+		/* y holds the exponentials first (LogSoftmax overwrites them) */
+		for (i = 0; i < n; i++)
+			y[i] = exp_neg(x[i] - mx);
+		sum = row_sum(y, n);
+		if (lg) {
+			sum = logf(sum);
+			for (i = 0; i < n; i++)
+				y[i] = x[i] - mx - sum;
+		} else {
+			sum = 1.0f / sum;
+			for (i = 0; i < n; i++)
+				y[i] *= sum;
+		}
+	}
+}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC pop_options
+#endif
+
 static int softmax(struct gs_kernel_ctx *k, enum smop op)
 {
 	struct gs_etensor *x = gs_kernel_in(k, 0), *y;
@@ -515,6 +609,10 @@ static int softmax(struct gs_kernel_ctx *k, enum smop op)
 		return 0;
 	xs = x->data;
 	ys = y->data;
+	if (inner == 1 && op != S_HARD) {
+		softmax_rows(xs, ys, outer, n, op == S_LOG);
+		return 0;
+	}
 	mx = malloc(inner * sizeof(*mx));
 	sum = malloc(inner * sizeof(*sum));
 	if (!mx || !sum) {

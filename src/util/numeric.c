@@ -40,6 +40,8 @@ static const struct dtype_info dtype_table[GS_DTYPE_MAX_ + 1] = {
 	[GS_DTYPE_INT4] = { "int4", 4, false },
 	[GS_DTYPE_FLOAT4E2M1] = { "float4e2m1", 4, true },
 	[GS_DTYPE_FLOAT8E8M0] = { "float8e8m0", 8, true },
+	[GS_DTYPE_UINT2] = { "uint2", 2, false },
+	[GS_DTYPE_INT2] = { "int2", 2, false },
 };
 
 static const struct {
@@ -95,6 +97,8 @@ size_t gs_dtype_storage_bytes(int dtype, size_t count)
 
 	if (bits == 4)
 		return count / 2 + (count & 1);
+	if (bits == 2)
+		return count / 4 + (count % 4 != 0);
 	return count * (size_t)(bits / 8);
 }
 
@@ -244,6 +248,134 @@ float gs_e2m1_to_float(uint8_t v)
 	return minifloat((v >> 3) & 1, (v >> 1) & 0x3, v & 0x1, 1, 1);
 }
 
+/* ---- encoders ---- */
+
+static float f8_decode(int dtype, uint8_t c)
+{
+	switch (dtype) {
+	case GS_DTYPE_FLOAT8E4M3FN: return gs_e4m3fn_to_float(c);
+	case GS_DTYPE_FLOAT8E4M3FNUZ: return gs_e4m3fnuz_to_float(c);
+	case GS_DTYPE_FLOAT8E5M2: return gs_e5m2_to_float(c);
+	default: return gs_e5m2fnuz_to_float(c);
+	}
+}
+
+/*
+ * The positive codes 0..max increase in value, so a binary search finds
+ * the two neighbours of |v|.  Past the largest value by at least half the
+ * last step (the step above it would be twice the one below; a tie there
+ * goes to the even code, which is the one above) is overflow.
+ */
+uint8_t gs_float_to_f8(int dtype, double v, bool saturate)
+{
+	bool fnuz = dtype == GS_DTYPE_FLOAT8E4M3FNUZ || dtype == GS_DTYPE_FLOAT8E5M2FNUZ;
+	uint8_t maxc, nan, sign = signbit(v) ? 0x80 : 0, c;
+	double a = fabs(v), maxv, half;
+	int lo = 0, hi;
+
+	switch (dtype) {
+	case GS_DTYPE_FLOAT8E4M3FN: maxc = 0x7e; break;
+	case GS_DTYPE_FLOAT8E5M2: maxc = 0x7b; break;
+	case GS_DTYPE_FLOAT8E4M3FNUZ: case GS_DTYPE_FLOAT8E5M2FNUZ: maxc = 0x7f; break;
+	case GS_DTYPE_FLOAT8E8M0: return gs_float_to_e8m0(v, saturate, GS_ROUND_UP);
+	default: return 0;
+	}
+	nan = fnuz ? 0x80 : 0x7f;
+	if (isnan(v))
+		return nan;
+	maxv = f8_decode(dtype, maxc);
+	half = (maxv - f8_decode(dtype, (uint8_t)(maxc - 1))) / 2;
+	if (isinf(v) || a > maxv + half || (a == maxv + half && (maxc & 1))) {
+		if (saturate)
+			return (uint8_t)(maxc | sign);
+		if (dtype == GS_DTYPE_FLOAT8E5M2)
+			return (uint8_t)(0x7c | sign);
+		return nan;
+	}
+	if (a >= maxv) {
+		c = maxc;
+	} else {
+		double dl, dh;
+
+		hi = maxc;
+		while (hi - lo > 1) {
+			int mid = (lo + hi) / 2;
+
+			if (f8_decode(dtype, (uint8_t)mid) <= a)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		/* a lies in [value(lo), value(hi)) */
+		dl = a - f8_decode(dtype, (uint8_t)lo);
+		dh = f8_decode(dtype, (uint8_t)hi) - a;
+		c = (uint8_t)(dl < dh ? lo : dh < dl ? hi : (lo & 1) ? hi : lo);
+	}
+	if (fnuz && c == 0)
+		return 0;	/* no negative zero */
+	return (uint8_t)(c | sign);
+}
+
+int gs_round_mode_from_name(const char *name)
+{
+	if (name == NULL)
+		return -1;
+	if (strcmp(name, "up") == 0)
+		return GS_ROUND_UP;
+	if (strcmp(name, "down") == 0)
+		return GS_ROUND_DOWN;
+	if (strcmp(name, "nearest") == 0)
+		return GS_ROUND_NEAREST;
+	return -1;
+}
+
+uint8_t gs_float_to_e8m0(double v, bool saturate, int round_mode)
+{
+	uint32_t x = float_bits((float)v);
+	uint32_t exp = (x >> 23) & 0xff, frac = x & 0x7fffff;
+	bool up = false;
+
+	if (exp == 0xff)	/* inf and NaN alike */
+		return 0xff;
+	switch (round_mode) {
+	case GS_ROUND_NEAREST:
+		/* the guard bit (mantissa >= .5) rounds up; for exponent field
+		 * 0 an exact half does not, as in onnx's reference */
+		up = (frac & 0x400000) && ((frac & 0x3fffff) || exp > 0);
+		break;
+	case GS_ROUND_DOWN:
+		break;
+	default:
+		up = frac != 0;
+		break;
+	}
+	if (up && saturate && exp == 0xfe)
+		up = false;
+	return (uint8_t)(exp + up);
+}
+
+uint8_t gs_float_to_e2m1(double v)
+{
+	static const double grid[8] = { 0, 0.5, 1, 1.5, 2, 3, 4, 6 };
+	uint8_t sign = signbit(v) ? 8 : 0, best = 0;
+	double a = fabs(v);
+	int k;
+
+	if (isnan(v))
+		return 0;
+	if (a >= 6)
+		return (uint8_t)(sign | 7);
+	for (k = 1; k < 8; k++) {
+		double d = fabs(a - grid[k]), db = fabs(a - grid[best]);
+
+		if (d < db || (d == db && !(k & 1)))
+			best = (uint8_t)k;
+	}
+	return (uint8_t)(sign | best);
+}
+
+/* ---- packed access ---- */
+
 static uint8_t nibble_get(const void *data, size_t index)
 {
 	uint8_t byte = ((const uint8_t *)data)[index / 2];
@@ -259,6 +391,23 @@ int8_t gs_int4_get(const void *data, size_t index)
 uint8_t gs_uint4_get(const void *data, size_t index)
 {
 	return nibble_get(data, index);
+}
+
+static uint8_t crumb_get(const void *data, size_t index)
+{
+	uint8_t byte = ((const uint8_t *)data)[index / 4];
+
+	return (uint8_t)((byte >> (2 * (index % 4))) & 0x03);
+}
+
+int8_t gs_int2_get(const void *data, size_t index)
+{
+	return gs_int2_extend(crumb_get(data, index));
+}
+
+uint8_t gs_uint2_get(const void *data, size_t index)
+{
+	return crumb_get(data, index);
 }
 
 static uint16_t load16(const uint8_t *p)
@@ -388,6 +537,14 @@ int gs_decode_to_double(int dtype, const void *data, size_t offset_elems,
 	case GS_DTYPE_FLOAT4E2M1:
 		for (i = 0; i < count; i++)
 			out[i] = gs_e2m1_to_float(nibble_get(p, offset_elems + i));
+		return 0;
+	case GS_DTYPE_UINT2:
+		for (i = 0; i < count; i++)
+			out[i] = crumb_get(p, offset_elems + i);
+		return 0;
+	case GS_DTYPE_INT2:
+		for (i = 0; i < count; i++)
+			out[i] = gs_int2_get(p, offset_elems + i);
 		return 0;
 	default:
 		return -1;
