@@ -155,9 +155,17 @@ void gs_eval_set_observer(struct gs_eval *ev, const struct gs_eval_observer *obs
 int gs_eval_run(struct gs_eval *ev, struct gs_etensor *const *inputs,
 		struct gs_etensor **outputs, struct gs_error *err);
 
+/* Runs one node of m outside any plan (constant folding): in[] borrowed
+ * (one per input slot, NULL when omitted), out[] receives new
+ * references.  Nodes holding subgraphs are refused. */
+int gs_eval_node(const struct gs_model *m, const struct gs_graph *g, const struct gs_node *n,
+		 struct gs_etensor **in, struct gs_etensor **out, struct gs_error *err);
+
 /* Bytes all live evaluator tensors may hold together (default: 3/4 of the
  * machine's memory; GS_EVAL_MEM_MB overrides); gs_et_new refuses beyond. */
 void gs_eval_set_mem_limit(size_t bytes);
+size_t gs_eval_mem_limit(void);		/* the limit in force */
+size_t gs_eval_mem_live(void);		/* bytes live now */
 size_t gs_eval_mem_peak(void);		/* high-water mark of live bytes */
 /* Starts a new high-water mark at the bytes live now; returns them. */
 size_t gs_eval_mem_reset_peak(void);

@@ -37,7 +37,7 @@ struct gs_op {
 	gs_kernel_fn kernel;		/* NULL: known but not evaluable */
 	/* opset versions at which the op's meaning or signature changed
 	 * (0-terminated), for conversion and the diff */
-	int changed[8];
+	int changed[12];
 	const char *note;		/* one line for teaching (`explain`) */
 };
 

@@ -155,40 +155,27 @@ static bool fits_float32(const struct gs_etensor *t)
 	return true;
 }
 
-static int run_node(struct frame *f, int node_id, struct gs_error *err)
+/* Runs op's kernel for node n on in[] (borrowed) into out[] (new
+ * references; out[] zeroed by the caller).  Float16/bfloat16/float64
+ * inputs of GS_OP_FLOAT32 ops are computed in float32 and the outputs
+ * converted back. */
+static int call_kernel(struct gs_eval *ev, const struct gs_graph *g, const struct gs_node *n,
+		       const struct gs_op *op, int64_t opset, struct gs_etensor **in_given,
+		       struct gs_etensor **out, void *frame, unsigned epilogue,
+		       struct gs_error *err)
 {
-	struct eval_plan *p = f->plan;
-	struct gs_graph *g = p->g;
-	struct gs_node *n = g->nodes[node_id];
-	const struct gs_op *op = p->ops[node_id];
-	struct gs_etensor *in_stack[MAX_STACK_IO], *out_stack[MAX_STACK_IO];
-	struct gs_etensor *conv_stack[MAX_STACK_IO];
-	struct gs_etensor **in, **out, **conv;
+	struct gs_etensor *in_stack[MAX_STACK_IO], *conv_stack[MAX_STACK_IO];
+	struct gs_etensor **in, **conv;
 	struct gs_kernel_ctx k;
 	int i, rc = -1, back_dtype = 0;
 	char b1[128], b2[64];
-	bool all_params = n->n_outputs > 0;
-
-	for (i = 0; i < n->n_outputs; i++)
-		if (n->outputs[i] < 0 || g->values[n->outputs[i]]->kind != GS_VALUE_PARAM)
-			all_params = false;
-	if (all_params)
-		return 0;	/* a Constant the IR already holds as a parameter */
-	if (p->absorbed[node_id] && !f->ev->has_obs)
-		return pass_through(f, node_id, err);	/* its producer did the Relu */
 
 	in = n->n_inputs <= MAX_STACK_IO ? in_stack : gs_xcalloc((size_t)n->n_inputs, sizeof(*in));
 	conv = n->n_inputs <= MAX_STACK_IO ? conv_stack :
 		gs_xcalloc((size_t)n->n_inputs, sizeof(*conv));
-	out = n->n_outputs <= MAX_STACK_IO ? out_stack :
-		gs_xcalloc((size_t)n->n_outputs, sizeof(*out));
 	memset(conv, 0, sizeof(*conv) * (size_t)(n->n_inputs ? n->n_inputs : 1));
-	memset(out, 0, sizeof(*out) * (size_t)(n->n_outputs ? n->n_outputs : 1));
-	for (i = 0; i < n->n_inputs; i++) {
-		in[i] = NULL;
-		if (n->inputs[i] >= 0 && !(in[i] = lookup(f, n->inputs[i], err)))
-			goto out;
-	}
+	for (i = 0; i < n->n_inputs; i++)
+		in[i] = in_given[i];
 	/* float outputs take the type of the first float input (the data),
 	 * not of a side input such as Resize's roi */
 	for (i = 0; (op->flags & GS_OP_FLOAT32) && i < n->n_inputs; i++)
@@ -211,17 +198,17 @@ static int run_node(struct frame *f, int node_id, struct gs_error *err)
 		in[i] = conv[i];
 	}
 	memset(&k, 0, sizeof(k));
-	k.ev = f->ev;
+	k.ev = ev;
 	k.graph = g;
 	k.node = n;
-	k.opset = p->opsets[node_id];
+	k.opset = opset;
 	k.n_in = n->n_inputs;
 	k.in = in;
 	k.n_out = n->n_outputs;
 	k.out = out;
 	k.err = err;
-	k.frame = f;
-	k.epilogue = f->ev->has_obs ? 0 : p->epilogue[node_id];
+	k.frame = frame;
+	k.epilogue = epilogue;
 	if (op->kernel(&k))
 		goto out;
 	for (i = 0; i < n->n_outputs; i++) {
@@ -240,6 +227,78 @@ static int run_node(struct frame *f, int node_id, struct gs_error *err)
 			out[i] = t;
 		}
 	}
+	rc = 0;
+out:
+	for (i = 0; i < n->n_inputs; i++)
+		gs_et_unref(conv[i]);
+	if (in != in_stack)
+		free(in);
+	if (conv != conv_stack)
+		free(conv);
+	return rc;
+}
+
+int gs_eval_node(const struct gs_model *m, const struct gs_graph *g, const struct gs_node *n,
+		 struct gs_etensor **in, struct gs_etensor **out, struct gs_error *err)
+{
+	const char *dom = n->domain ? n->domain : "";
+	int64_t opset = gs_model_opset(m, dom);
+	struct gs_graph *subs[1];
+	const struct gs_op *op;
+	char b1[128], b2[64];
+	int i;
+
+	if (!opset && !*dom)
+		opset = gs_model_opset(m, "ai.onnx");
+	op = gs_op_find(dom, n->op_type, opset);
+	if (!op || !op->kernel)
+		return gs_error_set(err, "node '%s' (%s, opset %lld): the evaluator has no kernel",
+				    esc(n->name, b1, sizeof(b1)), esc(n->op_type, b2, sizeof(b2)),
+				    (long long)opset);
+	if (gs_node_subgraphs(n, subs, 1) > 0)
+		return gs_error_set(err, "node '%s' (%s) holds a subgraph",
+				    esc(n->name, b1, sizeof(b1)), esc(n->op_type, b2, sizeof(b2)));
+	for (i = 0; i < n->n_outputs; i++)
+		out[i] = NULL;
+	if (call_kernel(NULL, g, n, op, opset, in, out, NULL, 0, err)) {
+		for (i = 0; i < n->n_outputs; i++)
+			gs_et_unref(out[i]), out[i] = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static int run_node(struct frame *f, int node_id, struct gs_error *err)
+{
+	struct eval_plan *p = f->plan;
+	struct gs_graph *g = p->g;
+	struct gs_node *n = g->nodes[node_id];
+	const struct gs_op *op = p->ops[node_id];
+	struct gs_etensor *in_stack[MAX_STACK_IO], *out_stack[MAX_STACK_IO];
+	struct gs_etensor **in, **out;
+	int i, rc = -1;
+	bool all_params = n->n_outputs > 0;
+
+	for (i = 0; i < n->n_outputs; i++)
+		if (n->outputs[i] < 0 || g->values[n->outputs[i]]->kind != GS_VALUE_PARAM)
+			all_params = false;
+	if (all_params)
+		return 0;	/* a Constant the IR already holds as a parameter */
+	if (p->absorbed[node_id] && !f->ev->has_obs)
+		return pass_through(f, node_id, err);	/* its producer did the Relu */
+
+	in = n->n_inputs <= MAX_STACK_IO ? in_stack : gs_xcalloc((size_t)n->n_inputs, sizeof(*in));
+	out = n->n_outputs <= MAX_STACK_IO ? out_stack :
+		gs_xcalloc((size_t)n->n_outputs, sizeof(*out));
+	memset(out, 0, sizeof(*out) * (size_t)(n->n_outputs ? n->n_outputs : 1));
+	for (i = 0; i < n->n_inputs; i++) {
+		in[i] = NULL;
+		if (n->inputs[i] >= 0 && !(in[i] = lookup(f, n->inputs[i], err)))
+			goto out;
+	}
+	if (call_kernel(f->ev, g, n, op, p->opsets[node_id], in, out, f,
+			f->ev->has_obs ? 0 : p->epilogue[node_id], err))
+		goto out;
 	if (f->ev->has_obs && f->ev->obs.node_done(f->ev->obs.ctx, g, n, out, err))
 		goto out;
 	for (i = 0; i < n->n_outputs; i++) {
@@ -262,14 +321,10 @@ static int run_node(struct frame *f, int node_id, struct gs_error *err)
 		drop_read(f, p->implicit[node_id][i]);
 	rc = 0;
 out:
-	for (i = 0; i < n->n_inputs; i++)
-		gs_et_unref(conv[i]);
 	for (i = 0; i < n->n_outputs; i++)
 		gs_et_unref(out[i]);
 	if (in != in_stack)
 		free(in);
-	if (conv != conv_stack)
-		free(conv);
 	if (out != out_stack)
 		free(out);
 	return rc;
@@ -390,11 +445,11 @@ int gs_eval_run(struct gs_eval *ev, struct gs_etensor *const *inputs,
 int gs_kernel_run_subgraph(struct gs_kernel_ctx *k, const struct gs_graph *body, int n_in,
 			   struct gs_etensor **in, int n_out, struct gs_etensor **out)
 {
-	struct eval_plan *p = eval_plan_of(k->ev, body);
+	struct eval_plan *p = k->ev ? eval_plan_of(k->ev, body) : NULL;
 	struct frame f;
 	int i, rc;
 
-	if (!p)
+	if (!p || !k->frame)
 		return gs_kernel_fail(k, "its subgraph was not planned");
 	if (n_in != body->n_inputs)
 		return gs_kernel_fail(k, "its subgraph '%s' takes %d inputs, %d given",

@@ -32,6 +32,18 @@ void gs_eval_set_mem_limit(size_t bytes)
 	mem_limit = bytes;
 }
 
+size_t gs_eval_mem_limit(void)
+{
+	if (!mem_limit)
+		mem_limit = default_limit();
+	return mem_limit;
+}
+
+size_t gs_eval_mem_live(void)
+{
+	return live_bytes;
+}
+
 size_t gs_eval_mem_peak(void)
 {
 	return peak_bytes;
@@ -128,7 +140,7 @@ size_t gs_et_elem_size(int dtype)
 {
 	switch (dtype) {
 	case GS_DTYPE_BOOL: case GS_DTYPE_INT8: case GS_DTYPE_UINT8:
-	case GS_DTYPE_INT4: case GS_DTYPE_UINT4:
+	case GS_DTYPE_INT4: case GS_DTYPE_UINT4: case GS_DTYPE_INT2: case GS_DTYPE_UINT2:
 	case GS_DTYPE_FLOAT8E4M3FN: case GS_DTYPE_FLOAT8E4M3FNUZ:
 	case GS_DTYPE_FLOAT8E5M2: case GS_DTYPE_FLOAT8E5M2FNUZ:
 	case GS_DTYPE_FLOAT4E2M1: case GS_DTYPE_FLOAT8E8M0:
@@ -286,8 +298,9 @@ double gs_et_get(const struct gs_etensor *t, int64_t i)
 	case GS_DTYPE_INT64: return (double)((const int64_t *)t->data)[i];
 	case GS_DTYPE_INT32: return ((const int32_t *)t->data)[i];
 	case GS_DTYPE_INT16: return ((const int16_t *)t->data)[i];
-	case GS_DTYPE_INT8: case GS_DTYPE_INT4: return ((const int8_t *)t->data)[i];
-	case GS_DTYPE_UINT8: case GS_DTYPE_UINT4: case GS_DTYPE_BOOL:
+	case GS_DTYPE_INT8: case GS_DTYPE_INT4: case GS_DTYPE_INT2:
+		return ((const int8_t *)t->data)[i];
+	case GS_DTYPE_UINT8: case GS_DTYPE_UINT4: case GS_DTYPE_UINT2: case GS_DTYPE_BOOL:
 		return ((const uint8_t *)t->data)[i];
 	case GS_DTYPE_UINT16: return ((const uint16_t *)t->data)[i];
 	case GS_DTYPE_UINT32: return ((const uint32_t *)t->data)[i];
@@ -315,28 +328,6 @@ static int64_t sat_int(double v, double lo, double hi)
 	return (int64_t)v;
 }
 
-/* float4 e2m1 (0, .5, 1, 1.5, 2, 3, 4, 6): nearest, ties to even code,
- * saturating at 6; NaN has no code and becomes 0. */
-static uint8_t float_to_e2m1(double v)
-{
-	static const double grid[8] = { 0, 0.5, 1, 1.5, 2, 3, 4, 6 };
-	uint8_t sign = v < 0 ? 8 : 0, best = 0;
-	double a = fabs(v);
-	int k;
-
-	if (isnan(v))
-		return 0;
-	if (a >= 6)
-		return (uint8_t)(sign | 7);
-	for (k = 1; k < 8; k++) {
-		double d = fabs(a - grid[k]), db = fabs(a - grid[best]);
-
-		if (d < db || (d == db && !(k & 1)))
-			best = (uint8_t)k;
-	}
-	return (uint8_t)(sign | best);
-}
-
 void gs_et_set(struct gs_etensor *t, int64_t i, double v)
 {
 	uint16_t h;
@@ -352,6 +343,8 @@ void gs_et_set(struct gs_etensor *t, int64_t i, double v)
 	case GS_DTYPE_INT8: ((int8_t *)t->data)[i] = (int8_t)sat_int(v, INT8_MIN, INT8_MAX); break;
 	case GS_DTYPE_INT4: ((int8_t *)t->data)[i] = (int8_t)sat_int(v, -8, 7); break;
 	case GS_DTYPE_UINT4: ((uint8_t *)t->data)[i] = (uint8_t)sat_int(v, 0, 15); break;
+	case GS_DTYPE_INT2: ((int8_t *)t->data)[i] = (int8_t)sat_int(v, -2, 1); break;
+	case GS_DTYPE_UINT2: ((uint8_t *)t->data)[i] = (uint8_t)sat_int(v, 0, 3); break;
 	case GS_DTYPE_UINT8: ((uint8_t *)t->data)[i] = (uint8_t)sat_int(v, 0, UINT8_MAX); break;
 	case GS_DTYPE_BOOL: ((uint8_t *)t->data)[i] = v != 0; break;
 	case GS_DTYPE_UINT16: ((uint16_t *)t->data)[i] = (uint16_t)sat_int(v, 0, UINT16_MAX); break;
@@ -369,11 +362,15 @@ void gs_et_set(struct gs_etensor *t, int64_t i, double v)
 		memcpy((char *)t->data + 2 * i, &h, 2);
 		break;
 	case GS_DTYPE_FLOAT4E2M1:
-		((uint8_t *)t->data)[i] = float_to_e2m1(v);
+		((uint8_t *)t->data)[i] = gs_float_to_e2m1(v);
+		break;
+	case GS_DTYPE_FLOAT8E4M3FN: case GS_DTYPE_FLOAT8E4M3FNUZ:
+	case GS_DTYPE_FLOAT8E5M2: case GS_DTYPE_FLOAT8E5M2FNUZ:
+	case GS_DTYPE_FLOAT8E8M0:
+		/* saturating, as Cast's default; e8m0 rounds up */
+		((uint8_t *)t->data)[i] = gs_float_to_f8(t->dtype, v, true);
 		break;
 	default:
-		/* float8: kernels that produce them encode themselves (quant.c) */
-		((uint8_t *)t->data)[i] = 0;
 		break;
 	}
 }
@@ -489,19 +486,26 @@ struct gs_etensor *gs_et_from_param(const struct gs_model *m, const struct gs_te
 			     p->name ? p->name : "", gs_dtype_name(p->dtype));
 		return NULL;
 	}
-	if (p->dtype == GS_DTYPE_INT4 || p->dtype == GS_DTYPE_UINT4 ||
-	    p->dtype == GS_DTYPE_FLOAT4E2M1) {
+	if (gs_dtype_bits(p->dtype) == 4 || gs_dtype_bits(p->dtype) == 2) {
 		t = gs_et_new(p->dtype, p->rank, p->dims, err);
 		if (!t)
 			return NULL;
-		if ((int64_t)p->nbytes * 2 < p->numel) {
+		if (p->nbytes < gs_dtype_storage_bytes(p->dtype, (size_t)p->numel) ||
+		    (p->numel && !p->data)) {
 			gs_et_unref(t);
 			gs_error_set(err, "tensor '%s' holds too few bytes", p->name ? p->name : "");
 			return NULL;
 		}
-		for (i = 0; i < p->numel; i++)
-			((int8_t *)t->data)[i] = p->dtype == GS_DTYPE_INT4 ?
-				gs_int4_get(p->data, (size_t)i) : (int8_t)gs_uint4_get(p->data, (size_t)i);
+		for (i = 0; i < p->numel; i++) {
+			int8_t *o = (int8_t *)t->data + i;
+
+			switch (p->dtype) {
+			case GS_DTYPE_INT4: *o = gs_int4_get(p->data, (size_t)i); break;
+			case GS_DTYPE_INT2: *o = gs_int2_get(p->data, (size_t)i); break;
+			case GS_DTYPE_UINT2: *o = (int8_t)gs_uint2_get(p->data, (size_t)i); break;
+			default: *o = (int8_t)gs_uint4_get(p->data, (size_t)i); break;
+			}
+		}
 		return t;
 	}
 	t = shell(p->dtype, p->rank, p->dims, err);

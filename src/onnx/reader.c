@@ -31,6 +31,16 @@ static int narrow_int32(struct reader *r, struct gs_tensor *t, const Onnx__Tenso
 	size_t n = tp->n_int32_data, i;
 	uint8_t *out;
 
+	/* 4- and 2-bit types come one element per value, or already packed
+	 * one byte per value (as onnx's helper writes them) */
+	if (bits < 8 && (int64_t)n != t->numel && n == t->nbytes) {
+		out = gs_xcalloc(1, t->nbytes + 1);
+		for (i = 0; i < n; i++)
+			out[i] = (uint8_t)tp->int32_data[i];
+		t->data = out;
+		t->store = GS_STORE_HEAP;
+		return 0;
+	}
 	if ((int64_t)n != t->numel)
 		return gs_error_set(r->err, "tensor '%s' has %zu values in int32_data, expected %lld",
 				    ename, n, (long long)t->numel);
@@ -39,6 +49,9 @@ static int narrow_int32(struct reader *r, struct gs_tensor *t, const Onnx__Tenso
 		uint32_t v = (uint32_t)tp->int32_data[i];
 
 		switch (bits) {
+		case 2:
+			out[i / 4] |= (uint8_t)((v & 0x3) << (2 * (i % 4)));
+			break;
 		case 4:
 			out[i / 2] |= (uint8_t)((v & 0xf) << (4 * (i & 1)));
 			break;

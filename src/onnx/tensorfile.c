@@ -73,21 +73,48 @@ static int count_check(size_t have, int64_t want, const char *field, struct gs_e
 	return 0;
 }
 
+/* Element i of a packed 4- or 2-bit buffer, sign-extended for the signed
+ * types, as one byte. */
+static uint8_t packed_get(int dtype, const uint8_t *p, size_t i)
+{
+	switch (dtype) {
+	case GS_DTYPE_INT4: return (uint8_t)gs_int4_get(p, i);
+	case GS_DTYPE_INT2: return (uint8_t)gs_int2_get(p, i);
+	case GS_DTYPE_UINT2: return gs_uint2_get(p, i);
+	default: return gs_uint4_get(p, i);
+	}
+}
+
+/* One unpacked value of a packed type, as it sits in int32_data. */
+static uint8_t packed_one(int dtype, uint32_t v)
+{
+	switch (dtype) {
+	case GS_DTYPE_INT4: return (uint8_t)gs_int4_extend((uint8_t)v);
+	case GS_DTYPE_INT2: return (uint8_t)gs_int2_extend((uint8_t)v);
+	case GS_DTYPE_UINT2: return (uint8_t)(v & 0x3);
+	default: return (uint8_t)(v & 0xf);
+	}
+}
+
 /* Narrow types live in int32_data, one element per value (fp16/bf16 as
- * their bits); 4-bit types may also come packed two per value, as onnx's
- * helper writes them. */
+ * their bits); 4- and 2-bit types may also come packed, one byte per
+ * value, as onnx's helper writes them. */
 static int from_int32_data(struct gs_etensor *t, const Onnx__TensorProto *tp, size_t width,
 			   struct gs_error *err)
 {
 	uint8_t *out = t->data;
 	int64_t i, n = (int64_t)tp->n_int32_data;
+	int bits = gs_dtype_bits(t->dtype);
 
-	if (gs_dtype_bits(t->dtype) == 4 && n != t->numel && n == (t->numel + 1) / 2) {
-		for (i = 0; i < t->numel; i++) {
-			uint8_t v = (uint8_t)((uint32_t)tp->int32_data[i / 2] >> (4 * (i & 1))) & 0xf;
+	if (bits < 8 && n != t->numel &&
+	    n == (int64_t)gs_dtype_storage_bytes(t->dtype, (size_t)t->numel)) {
+		uint8_t *bytes = gs_xmalloc((size_t)n + 1);
 
-			out[i] = t->dtype == GS_DTYPE_INT4 ? (uint8_t)gs_int4_extend(v) : v;
-		}
+		for (i = 0; i < n; i++)
+			bytes[i] = (uint8_t)tp->int32_data[i];
+		for (i = 0; i < t->numel; i++)
+			out[i] = packed_get(t->dtype, bytes, (size_t)i);
+		free(bytes);
 		return 0;
 	}
 	if (count_check(tp->n_int32_data, t->numel, "int32_data", err))
@@ -97,9 +124,8 @@ static int from_int32_data(struct gs_etensor *t, const Onnx__TensorProto *tp, si
 
 		if (t->dtype == GS_DTYPE_BOOL) {
 			out[i] = v != 0;
-		} else if (gs_dtype_bits(t->dtype) == 4) {
-			out[i] = t->dtype == GS_DTYPE_INT4 ? (uint8_t)gs_int4_extend((uint8_t)v)
-							   : (uint8_t)(v & 0xf);
+		} else if (bits < 8) {
+			out[i] = packed_one(t->dtype, v);
 		} else if (width == 1) {
 			out[i] = (uint8_t)v;
 		} else if (width == 2) {
@@ -165,10 +191,9 @@ static int from_raw(struct gs_etensor *t, const Onnx__TensorProto *tp, size_t wi
 		return gs_error_set(err, "raw_data of %zu bytes, expected %lld (%s, %lld elements)",
 				    tp->raw_data.len, (long long)want, gs_dtype_name(t->dtype),
 				    (long long)t->numel);
-	if (gs_dtype_bits(t->dtype) == 4) {
+	if (gs_dtype_bits(t->dtype) < 8) {
 		for (i = 0; i < t->numel; i++)
-			out[i] = t->dtype == GS_DTYPE_INT4 ? (uint8_t)gs_int4_get(raw, (size_t)i)
-							   : gs_uint4_get(raw, (size_t)i);
+			out[i] = packed_get(t->dtype, raw, (size_t)i);
 		return 0;
 	}
 	if (t->numel)
@@ -295,6 +320,11 @@ int gs_tensorfile_write(const char *path, const char *name, const struct gs_eten
 
 		for (i = 0; i < t->numel; i++)
 			raw[i / 2] |= (uint8_t)((src[i] & 0xf) << (4 * (i & 1)));
+	} else if (gs_dtype_bits(t->dtype) == 2) {
+		const uint8_t *src = t->data;
+
+		for (i = 0; i < t->numel; i++)
+			raw[i / 4] |= (uint8_t)((src[i] & 0x3) << (2 * (i % 4)));
 	} else if (nbytes) {
 		memcpy(raw, t->data, (size_t)nbytes);
 		swap_elems(raw, (size_t)t->numel, width);

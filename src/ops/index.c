@@ -170,7 +170,7 @@ static int k_gather(struct gs_kernel_ctx *k)
 {
 	struct gs_etensor *x = gs_kernel_in(k, 0), *ind = gs_kernel_in(k, 1), *y;
 	int64_t dims[GS_EVAL_MAX_RANK], outer = 1, inner = 1, o, i, d, n;
-	int a, r, j;
+	int a = 0, r, j;
 	size_t es;
 
 	if (need_inputs(k, 2))
@@ -217,7 +217,7 @@ static int k_gather_elements(struct gs_kernel_ctx *k)
 {
 	struct gs_etensor *x = gs_kernel_in(k, 0), *ind = gs_kernel_in(k, 1), *y;
 	int64_t o[GS_EVAL_MAX_RANK] = { 0 }, xst[GS_EVAL_MAX_RANK], i, off, v, d;
-	int a, j;
+	int a = 0, j;
 	size_t es;
 
 	if (need_inputs(k, 2))
@@ -383,7 +383,7 @@ static int k_scatter_elements(struct gs_kernel_ctx *k)
 	struct gs_etensor *x = gs_kernel_in(k, 0), *ind = gs_kernel_in(k, 1),
 			  *u = gs_kernel_in(k, 2), *y;
 	int64_t o[GS_EVAL_MAX_RANK] = { 0 }, xst[GS_EVAL_MAX_RANK], i, off, v, d;
-	int a, j, mode;
+	int a = 0, j, mode;
 	size_t es;
 
 	if (need_inputs(k, 3) || reduction_mode(k, &mode))
@@ -585,7 +585,7 @@ static int k_pad(struct gs_kernel_ctx *k)
 	int64_t pads[2 * GS_EVAL_MAX_RANK], axes[GS_EVAL_MAX_RANK], dims[GS_EVAL_MAX_RANK],
 		pb[GS_EVAL_MAX_RANK] = { 0 }, pe[GS_EVAL_MAX_RANK] = { 0 }, **tab, j;
 	const struct gs_attr *ma = gs_node_attr(k->node, "mode");
-	int n, na = -1, i, a, r, mode = 0;
+	int n, na = -1, i, a = 0, r, mode = 0;
 	size_t es;
 	unsigned char fill[16] = { 0 };
 
@@ -753,7 +753,7 @@ static int k_one_hot(struct gs_kernel_ctx *k)
 	struct gs_etensor *ind = gs_kernel_in(k, 0), *dep = gs_kernel_in(k, 1),
 			  *val = gs_kernel_in(k, 2), *y;
 	int64_t dims[GS_EVAL_MAX_RANK], depth, outer = 1, inner = 1, o, c, i;
-	int a, r, j;
+	int a = 0, r, j;
 	size_t es;
 	double dd;
 

@@ -650,11 +650,12 @@ static int k_bitcast(struct gs_kernel_ctx *k)
 			memcpy(y->data, x->data, (size_t)x->numel * gs_et_elem_size(x->dtype));
 		return 0;
 	}
-	/* 4-bit types live one per byte: keep the nibble, extend as int4 needs */
+	/* sub-byte types live one per byte: keep their bits, extend the signed */
 	for (i = 0; i < x->numel; i++) {
-		uint8_t v = ((const uint8_t *)x->data)[i] & 0x0f;
+		uint8_t v = ((const uint8_t *)x->data)[i] & (uint8_t)((1 << bits_in) - 1);
 
-		((uint8_t *)y->data)[i] = to == GS_DTYPE_INT4 ? (uint8_t)gs_int4_extend(v) : v;
+		((uint8_t *)y->data)[i] = to == GS_DTYPE_INT4 ? (uint8_t)gs_int4_extend(v) :
+			to == GS_DTYPE_INT2 ? (uint8_t)gs_int2_extend(v) : v;
 	}
 	return 0;
 }
@@ -677,7 +678,10 @@ static int k_det(struct gs_kernel_ctx *k)
 	if (!y)
 		return -1;
 	B = y->numel;
-	a = malloc((size_t)(n * n ? n * n : 1) * sizeof(*a));
+	if (B == 0)
+		return 0;
+	/* n * n fits: B matrices of n * n floats are in memory */
+	a = malloc((size_t)(n ? n * n : 1) * sizeof(*a));
 	if (!a)
 		return gs_kernel_fail(k, "out of memory");
 	xd = x->data;

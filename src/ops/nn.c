@@ -17,6 +17,12 @@
 
 #define MAX_SP 3
 
+/* im2col, the output passes and the pools are hot: vectorise them
+ * whatever -O level the build uses */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("O3")
+#endif
+
 /* ---- shared helpers ---- */
 
 static int want_float(struct gs_kernel_ctx *k, const struct gs_etensor *t, const char *what)

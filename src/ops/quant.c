@@ -115,15 +115,15 @@ static int cast_to(struct gs_kernel_ctx *k, int to)
 	struct gs_etensor *x = gs_kernel_in(k, 0), *y;
 	bool sat = gs_node_attr_int(k->node, "saturate", 1) != 0;
 	const struct gs_attr *rm = gs_node_attr(k->node, "round_mode");
-	int round = GS_ROUND_UP;
+	int rmode = GS_ROUND_UP;
 	int64_t i;
 
 	if (!x)
 		return gs_kernel_fail(k, "missing input");
 	/* round_mode only affects casts to float8e8m0 */
 	if (rm && to == GS_DTYPE_FLOAT8E8M0) {
-		round = rm->type == GS_ATTR_STRING ? gs_round_mode_from_name(rm->s) : -1;
-		if (round < 0)
+		rmode = rm->type == GS_ATTR_STRING ? gs_round_mode_from_name(rm->s) : -1;
+		if (rmode < 0)
 			return gs_kernel_fail(k, "round_mode '%s' is not supported",
 					      rm->type == GS_ATTR_STRING && rm->s ? rm->s : "?");
 	}
@@ -152,7 +152,7 @@ static int cast_to(struct gs_kernel_ctx *k, int to)
 		if (!y)
 			return -1;
 		for (i = 0; i < x->numel; i++)
-			put(y, i, gs_et_get(x, i), sat, round);
+			put(y, i, gs_et_get(x, i), sat, rmode);
 		return 0;
 	}
 	y = gs_et_convert(x, to, k->err);
@@ -383,16 +383,17 @@ static int k_dynamic_quantize(struct gs_kernel_ctx *k)
 
 const struct gs_op gs_ops_quant[] = {
 	{ .domain = "", .name = "Cast", .since = 1, .kernel = k_cast,
-	  .changed = { 6, 9, 13, 19, 21, 23 },
-	  .note = "convert to dtype 'to' (float->int saturates here, NaN -> 0; ints wrap)" },
+	  .changed = { 6, 9, 13, 19, 21, 23, 24 },	/* and 25 (int2), no room */
+	  .note = "convert to dtype 'to' (float->int saturates here, NaN -> 0; ints wrap; "
+		  "e8m0 rounds per round_mode)" },
 	{ .domain = "", .name = "CastLike", .since = 15, .kernel = k_cast_like,
-	  .changed = { 19, 21, 23 },
+	  .changed = { 19, 21, 23, 24, 25 },
 	  .note = "Cast to the dtype of the second input" },
 	{ .domain = "", .name = "QuantizeLinear", .since = 10, .kernel = k_quantize,
-	  .changed = { 13, 19, 21, 23 },
+	  .changed = { 13, 19, 21, 23, 24, 25 },
 	  .note = "y = saturate(round_half_even(x / scale) + zero_point); per tensor, axis or block" },
 	{ .domain = "", .name = "DequantizeLinear", .since = 10, .kernel = k_dequantize,
-	  .changed = { 13, 19, 21, 23 },
+	  .changed = { 13, 19, 21, 23, 24, 25 },
 	  .note = "y = (x - zero_point) * scale; per tensor, axis or block" },
 	{ .domain = "", .name = "DynamicQuantizeLinear", .since = 11, .kernel = k_dynamic_quantize,
 	  .note = "uint8 quantization with scale and zero point taken from the data's range" },

@@ -579,6 +579,83 @@ static void softmax_rows(const float *x, float *y, int64_t rows, int64_t n, bool
 #pragma GCC pop_options
 #endif
 
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+/* The same rows 16 lanes at a time on AVX-512 CPUs (GCC will not
+ * vectorise exp_neg's select and the max/sum reductions by itself) */
+#include <immintrin.h>
+#define SOFTMAX_AVX512 1
+
+#define AVX512 __attribute__((target("avx512f")))
+
+AVX512 static __m512 exp_neg16(__m512 x)
+{
+	const __m512 magic = _mm512_set1_ps(12582912.0f);
+	__m512 t = _mm512_fmadd_ps(x, _mm512_set1_ps(1.44269504088896341f), magic);
+	__m512 n = _mm512_sub_ps(t, magic), r, p;
+	__m512i e;
+
+	r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
+	r = _mm512_fmadd_ps(n, _mm512_set1_ps(2.12194440e-4f), r);
+	p = _mm512_set1_ps(1.9875691500e-4f);
+	p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
+	p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+	p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+	p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+	p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+	p = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), r);
+	p = _mm512_add_ps(p, _mm512_set1_ps(1.0f));
+	e = _mm512_sub_epi32(_mm512_castps_si512(t), _mm512_set1_epi32(0x4b400000 - 127));
+	p = _mm512_mul_ps(p, _mm512_castsi512_ps(_mm512_slli_epi32(e, 23)));
+	return _mm512_mask_mov_ps(p, _mm512_cmp_ps_mask(x, _mm512_set1_ps(-87.3f), _CMP_LT_OQ),
+				  _mm512_setzero_ps());
+}
+
+AVX512 static void softmax_rows16(const float *x, float *y, int64_t rows, int64_t n, bool lg)
+{
+	int64_t o, i;
+
+	for (o = 0; o < rows; o++, x += n, y += n) {
+		__m512 vm = _mm512_set1_ps(-INFINITY), vs = _mm512_setzero_ps(), v;
+		__mmask16 tail = (__mmask16)((1u << (n % 16)) - 1);
+		float mx, sum;
+
+		for (i = 0; i + 16 <= n; i += 16)
+			vm = _mm512_max_ps(_mm512_loadu_ps(x + i), vm);
+		if (tail)
+			vm = _mm512_max_ps(_mm512_mask_loadu_ps(vm, tail, x + i), vm);
+		mx = _mm512_reduce_max_ps(vm);
+		vm = _mm512_set1_ps(mx);
+		for (i = 0; i + 16 <= n; i += 16) {
+			v = exp_neg16(_mm512_sub_ps(_mm512_loadu_ps(x + i), vm));
+			vs = _mm512_add_ps(vs, v);
+			if (!lg)
+				_mm512_storeu_ps(y + i, v);
+		}
+		if (tail) {
+			v = exp_neg16(_mm512_sub_ps(_mm512_maskz_loadu_ps(tail, x + i), vm));
+			vs = _mm512_add_ps(vs, _mm512_maskz_mov_ps(tail, v));
+			if (!lg)
+				_mm512_mask_storeu_ps(y + i, tail, v);
+		}
+		sum = _mm512_reduce_add_ps(vs);
+		if (lg) {
+			float sh = mx + logf(sum);
+
+			for (i = 0; i < n; i++)
+				y[i] = x[i] - sh;
+			continue;
+		}
+		v = _mm512_set1_ps(1.0f / sum);
+		for (i = 0; i + 16 <= n; i += 16)
+			_mm512_storeu_ps(y + i, _mm512_mul_ps(_mm512_loadu_ps(y + i), v));
+		if (tail)
+			_mm512_mask_storeu_ps(y + i, tail,
+					      _mm512_mul_ps(_mm512_maskz_loadu_ps(tail, y + i), v));
+	}
+}
+#undef AVX512
+#endif
+
 static int softmax(struct gs_kernel_ctx *k, enum smop op)
 {
 	struct gs_etensor *x = gs_kernel_in(k, 0), *y;
@@ -610,6 +687,13 @@ static int softmax(struct gs_kernel_ctx *k, enum smop op)
 	xs = x->data;
 	ys = y->data;
 	if (inner == 1 && op != S_HARD) {
+#ifdef SOFTMAX_AVX512
+		__builtin_cpu_init();
+		if (__builtin_cpu_supports("avx512f")) {
+			softmax_rows16(xs, ys, outer, n, op == S_LOG);
+			return 0;
+		}
+#endif
 		softmax_rows(xs, ys, outer, n, op == S_LOG);
 		return 0;
 	}

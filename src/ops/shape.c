@@ -242,7 +242,7 @@ static int k_squeeze(struct gs_kernel_ctx *k)
 	struct gs_etensor *x = gs_kernel_in(k, 0);
 	int64_t axes[GS_EVAL_MAX_RANK], dims[GS_EVAL_MAX_RANK];
 	bool drop[GS_EVAL_MAX_RANK] = { false };
-	int n, i, a, r = 0;
+	int n, i, a = 0, r = 0;
 
 	if (need_inputs(k, 1))
 		return -1;
@@ -273,7 +273,7 @@ static int k_unsqueeze(struct gs_kernel_ctx *k)
 	struct gs_etensor *x = gs_kernel_in(k, 0);
 	int64_t axes[GS_EVAL_MAX_RANK], dims[GS_EVAL_MAX_RANK];
 	bool add[GS_EVAL_MAX_RANK] = { false };
-	int n, i, a, r, j = 0;
+	int n, i, a = 0, r, j = 0;
 
 	if (need_inputs(k, 1))
 		return -1;
@@ -443,7 +443,7 @@ static int k_concat(struct gs_kernel_ctx *k)
 {
 	struct gs_etensor *x0 = gs_kernel_in(k, 0), *y, *x;
 	int64_t dims[GS_EVAL_MAX_RANK], outer = 1, inner, done = 0, o;
-	int i, d, a;
+	int i, d, a = 0;
 	size_t es;
 	char *dst;
 
@@ -491,7 +491,7 @@ static int k_split(struct gs_kernel_ctx *k)
 {
 	struct gs_etensor *x = gs_kernel_in(k, 0), *y;
 	int64_t *sizes, dims[GS_EVAL_MAX_RANK], outer = 1, inner = 1, total = 0, start = 0, o;
-	int n = k->n_out, i, d, a, got = -1;
+	int n = k->n_out, i, d, a = 0, got = -1;
 	size_t es;
 	int ret = -1;
 

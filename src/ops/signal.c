@@ -14,6 +14,8 @@
 #include "graphsmith/eval.h"
 #include "ops/families.h"
 
+#define SIG_PI 3.14159265358979323846	/* M_PI is not ISO C */
+
 static bool is_int_dtype(int dt)
 {
 	return dt == GS_DTYPE_INT8 || dt == GS_DTYPE_UINT8 || dt == GS_DTYPE_INT16 ||
@@ -72,7 +74,7 @@ static int plan_init(struct gs_kernel_ctx *k, struct dft_plan *p, int64_t n)
 		return gs_kernel_fail(k, "out of memory");
 	for (m = 0; m < n; m++) {
 		/* exact at the quarter turns, which keeps zeros zero */
-		double a = 2 * M_PI * (double)m / (double)n;
+		double a = 2 * SIG_PI * (double)m / (double)n;
 
 		if (4 * m % n == 0) {
 			int64_t q = 4 * m / n;
@@ -369,7 +371,7 @@ static int window(struct gs_kernel_ctx *k, int kind)
 		return -1;
 	N = periodic ? (double)size : (double)size - 1;
 	for (i = 0; i < size; i++) {
-		double a = N > 0 ? 2 * M_PI * (double)i / N : 0, v;
+		double a = N > 0 ? 2 * SIG_PI * (double)i / N : 0, v;
 
 		switch (kind) {
 		case WIN_HANN:

@@ -3,7 +3,9 @@
  * side by side, inputs and outputs with shapes, and for each parameter the
  * engine's metrics plus a histogram of its values before (A) and after (B)
  * on a common range, so pruning shows as a spike at zero and quantization
- * as a comb.  Built once per selection, then only scrolled.
+ * as a comb.  After `compare`, the row's activations too: the metrics of
+ * B's against A's and both histograms.  Built once per selection (and
+ * per command run), then only scrolled.
  */
 #include <curses.h>
 #include <math.h>
@@ -60,7 +62,7 @@ static void index_params(struct tui *t)
 }
 
 static struct {
-	unsigned gen;
+	unsigned gen, cmds;
 	int sel;
 	bool valid;
 	struct dline *lines;
@@ -175,30 +177,23 @@ static void hist_fn(void *ctx, const double *v, size_t n)
 	}
 }
 
-const char *tui_histogram(const struct gs_tensor *tn, double lo, double hi, bool utf8,
-			  char *buf, size_t len)
+const char *tui_histogram_bins(const uint64_t *bin, int n, bool utf8, char *buf, size_t len)
 {
 	static const char *const blocks[] = {
 		" ", "\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586", "\u2587", "\u2588",
 	};
 	static const char ascii[] = " .:-=+*#@";
-	struct hist h;
 	uint64_t max = 0;
 	size_t o = 0;
 	int i, level;
 
-	memset(&h, 0, sizeof(h));
-	h.lo = lo;
-	h.hi = hi;
 	buf[0] = '\0';
-	if (scan(tn, hist_fn, &h) < 0)
-		return buf;
-	for (i = 0; i < HIST_BINS; i++)
-		if (h.bin[i] > max)
-			max = h.bin[i];
-	for (i = 0; i < HIST_BINS && o + 4 < len; i++) {
+	for (i = 0; i < n; i++)
+		if (bin[i] > max)
+			max = bin[i];
+	for (i = 0; i < n && o + 4 < len; i++) {
 		/* 1..8 for any non-empty bin, so a lone outlier stays visible */
-		level = !h.bin[i] ? 0 : 1 + (int)((h.bin[i] * 7) / (max ? max : 1));
+		level = !bin[i] ? 0 : 1 + (int)((bin[i] * 7) / (max ? max : 1));
 		if (utf8) {
 			memcpy(buf + o, blocks[level], strlen(blocks[level]));
 			o += strlen(blocks[level]);
@@ -208,6 +203,20 @@ const char *tui_histogram(const struct gs_tensor *tn, double lo, double hi, bool
 	}
 	buf[o] = '\0';
 	return buf;
+}
+
+const char *tui_histogram(const struct gs_tensor *tn, double lo, double hi, bool utf8,
+			  char *buf, size_t len)
+{
+	struct hist h;
+
+	memset(&h, 0, sizeof(h));
+	h.lo = lo;
+	h.hi = hi;
+	buf[0] = '\0';
+	if (scan(tn, hist_fn, &h) < 0)
+		return buf;
+	return tui_histogram_bins(h.bin, HIST_BINS, utf8, buf, len);
 }
 
 static void format_attr(const struct gs_attr *at, char *buf, size_t len)
@@ -365,6 +374,72 @@ static void param_lines(struct tui *t, const struct gs_row *r, const struct gs_p
 	}
 }
 
+/* One compared pair of activations: names and shapes side by side, the
+ * metrics, then both histograms on A's range. */
+static void pair_lines(struct tui *t, const struct gs_compare *c, int i)
+{
+	const struct gs_compare_pair *p = &c->pairs[i];
+	const struct gs_metrics *m = &p->m;
+	char text[2][512], na[192], nb[192], val[16], db[32], hist[2][128];
+	int role = tui_pair_cell(p, val, sizeof(val));
+
+	snprintf(text[0], sizeof(text[0]), "  %s %s%s", tui_escape(t, p->tensor_a, na, sizeof(na)),
+		 p->shape_a, p->is_output ? " output" : "");
+	snprintf(text[1], sizeof(text[1]), "  %s %s%s", tui_escape(t, p->tensor_b, nb, sizeof(nb)),
+		 p->shape_b, p->is_output ? " output" : "");
+	add(text[0], text[1], role == ROLE_MATCHED ? ROLE_NORMAL : role);
+	if (i == c->first_divergence)
+		add("    ! first divergence", NULL, ROLE_ERROR);
+	if (p->shape_differs) {
+		add("    shapes differ: not compared", NULL, ROLE_REMOVED);
+		return;
+	}
+	if (!p->compared) {
+		add("    not produced on one side", NULL, ROLE_DIM);
+		return;
+	}
+	gs_format_db(m->sqnr_db, m->sqnr_defined, db, sizeof(db));
+	snprintf(text[0], sizeof(text[0]),
+		 "    max abs %.3g  mean abs %.3g  rel L2 %.3g  cosine %.6f  SQNR %s",
+		 m->max_abs_diff, m->mean_abs_diff, m->rel_l2_defined ? m->rel_l2 : NAN,
+		 m->cosine, db);
+	add(text[0], NULL, role == ROLE_MATCHED ? ROLE_NORMAL : role);
+	if (p->is_output) {
+		snprintf(text[0], sizeof(text[0]), "    %s", p->within_tol ? "within tolerance" :
+			 "beyond tolerance");
+		if (p->has_top1 && p->rows > 0)
+			snprintf(text[0] + strlen(text[0]), sizeof(text[0]) - strlen(text[0]),
+				 ", top-1 agreement %.2f%%", 100.0 * (double)p->top1_agree / (double)p->rows);
+		add(text[0], NULL, p->within_tol ? ROLE_DIM : ROLE_CHANGED);
+	}
+	if (p->has_hist) {
+		snprintf(text[0], sizeof(text[0]), "    %s  [%.3g, %.3g]",
+			 tui_histogram_bins(p->hist_a, GS_COMPARE_BINS, t->utf8, hist[0], sizeof(hist[0])),
+			 p->hist_lo, p->hist_hi);
+		snprintf(text[1], sizeof(text[1]), "    %s",
+			 tui_histogram_bins(p->hist_b, GS_COMPARE_BINS, t->utf8, hist[1], sizeof(hist[1])));
+		add(text[0], text[1], ROLE_NORMAL);
+	}
+}
+
+/* The activations of the row's entry from the last `compare`, if any. */
+static void compare_lines(struct tui *t, const struct gs_row *r)
+{
+	const struct gs_compare *c = t->ws->compare;
+	int i, shown = 0;
+
+	if (!c)
+		return;
+	add("activations (compare)", NULL, ROLE_HEADING);
+	for (i = 0; r->entry >= 0 && i < c->n_pairs; i++)
+		if (c->pairs[i].entry == r->entry) {
+			pair_lines(t, c, i);
+			shown++;
+		}
+	if (!shown)
+		add("  (no pair compared)", NULL, ROLE_DIM);
+}
+
 static void build(struct tui *t, const struct gs_row *r)
 {
 	const struct gs_node *na = r->a >= 0 ? r->ga->nodes[r->a] : NULL;
@@ -395,6 +470,7 @@ static void build(struct tui *t, const struct gs_row *r)
 	attrs(t, na, nb);
 	values(t, "inputs", r->ga, na, r->gb, nb, false);
 	values(t, "outputs", r->ga, na, r->gb, nb, true);
+	compare_lines(t, r);
 	add("parameters", NULL, ROLE_HEADING);
 	index_params(t);
 	for (i = 0; t->match && r->entry >= 0 && r->entry < t->match->n_entries &&
@@ -412,14 +488,19 @@ void tui_draw_detail(struct tui *t)
 	const struct gs_row *r = tui_sel_row(t);
 	int wa = (t->cols - 1) / 2, y, i;
 
-	if (!cache.valid || cache.gen != t->gen || cache.sel != t->sel) {
+	if (!cache.valid || cache.gen != t->gen || cache.sel != t->sel || cache.cmds != t->cmds) {
+		/* a command (compare) on the same row keeps the scroll */
+		bool same = cache.valid && cache.gen == t->gen && cache.sel == t->sel;
+
 		tui_detail_free();
 		if (r)
 			build(t, r);
 		cache.valid = true;
 		cache.gen = t->gen;
 		cache.sel = t->sel;
-		t->detail_top = 0;
+		cache.cmds = t->cmds;
+		if (!same)
+			t->detail_top = 0;
 	}
 	if (t->detail_top > cache.n - 1)
 		t->detail_top = cache.n > 0 ? cache.n - 1 : 0;

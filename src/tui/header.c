@@ -1,9 +1,12 @@
 /*
  * The header: both files with their producers, then the verdicts and the
- * counts per status of the match, in the colours the panes use.
+ * counts per status of the match, in the colours the panes use, and after
+ * `compare` where A and B first diverge.
  */
 #include <curses.h>
+#include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "tui/tui.h"
 
@@ -44,36 +47,100 @@ static void model_line(struct tui *t, char *buf, size_t len, char side,
 		 shown == pb ? "" : "...", shown, tail);
 }
 
+/* Columns text takes on screen (escaped, so valid multibyte). */
+static int text_width(const char *s)
+{
+	mbstate_t st;
+	wchar_t wc;
+	size_t n;
+	int w = 0, cw;
+
+	memset(&st, 0, sizeof(st));
+	while (*s && (n = mbrtowc(&wc, s, MB_CUR_MAX, &st)) && n < (size_t)-2) {
+		cw = wcwidth(wc);
+		w += cw > 0 ? cw : 1;
+		s += n;
+	}
+	return w;
+}
+
+/* "! diverges at NODE 10.8dB" or "no divergence < 30dB" in about width
+ * columns: the node's name gives way from the left, then the words. */
+static int divergence(struct tui *t, char *buf, size_t len, int width)
+{
+	const struct gs_compare *c = t->ws->compare;
+	const struct gs_compare_pair *p;
+	char nb[256], val[16];
+	const char *name, *words = "diverges at ";
+	int role, room;
+
+	if (c->first_divergence < 0 || c->first_divergence >= c->n_pairs) {
+		snprintf(buf, len, "no divergence < %.0fdB", c->opts.threshold_db);
+		return ROLE_MATCHED;
+	}
+	p = &c->pairs[c->first_divergence];
+	role = tui_pair_cell(p, val, sizeof(val));
+	name = tui_escape(t, p->node_b[0] ? p->node_b : p->tensor_b, nb, sizeof(nb));
+	room = width - 3 - (int)strlen(val) - (int)strlen(words);
+	if (room < 12) {
+		words = "";
+		room = width - 3 - (int)strlen(val);
+	}
+	if (room < 4)
+		room = 4;
+	if (text_width(name) > room) {
+		name += strlen(name) - (size_t)(room - 3);
+		while (*name && ((unsigned char)*name & 0xc0) == 0x80)
+			name++;	/* not inside a UTF-8 sequence */
+	}
+	snprintf(buf, len, "! %s%s%s %s", words, name == nb ? "" : "...", name, val);
+	return role;
+}
+
 void tui_draw_header(struct tui *t)
 {
 	struct gs_workspace *ws = t->ws;
-	int wa = (t->cols - 1) / 2, x, attr = tui_attr(t, ROLE_HEADER);
-	char buf[512];
+	int wa, cw, x, w, attr = tui_attr(t, ROLE_HEADER), role = ROLE_NORMAL;
+	char buf[512], div[320];
 	const struct gs_match *m = t->match;
 
+	tui_pane_split(t, &wa, &cw);
 	move(0, 0);
 	attron(attr);
 	hline(' ', t->cols);
 	attroff(attr);
 	model_line(t, buf, sizeof(buf), 'A', ws->a, ws->path_a, wa);
 	tui_put(0, 0, wa, buf, attr);
-	model_line(t, buf, sizeof(buf), 'B', ws->b, ws->path_b, t->cols - wa - 1);
-	tui_put(0, wa + 1, t->cols - wa - 1, buf, attr);
+	model_line(t, buf, sizeof(buf), 'B', ws->b, ws->path_b, t->cols - wa - cw - 1);
+	tui_put(0, wa + cw + 1, t->cols - wa - cw - 1, buf, attr);
 	if (t->pane_y < 2)
 		return;
 	move(1, 0);
 	clrtoeol();
+	/* the divergence takes the right end; the counts, shortened to the
+	 * statuses present, stop short of it */
+	w = t->cols;
+	if (ws->compare) {
+		role = divergence(t, div, sizeof(div), t->cols / 2);
+		w = t->cols - 2 - text_width(div);
+		if (w < 0)
+			w = 0;
+		tui_put(1, w + 2, t->cols - w - 2, div, tui_attr(t, (enum tui_role)role) | A_BOLD);
+	}
 	if (!m) {
-		tui_put(1, 0, t->cols, t->match_err[0] ? t->match_err : "no match",
+		tui_put(1, 0, w, t->match_err[0] ? t->match_err : "no match",
 			tui_attr(t, ROLE_ERROR));
 		return;
 	}
-	snprintf(buf, sizeof(buf), "%s  structure %s  parameters %s  io %s  ",
-		 m->verdict.identical ? "identical" : "different",
-		 m->verdict.structure ? "same" : "differs",
-		 m->verdict.parameters ? "same" : "differ",
-		 m->verdict.io ? "same" : "differs");
-	x = tui_put(1, 0, t->cols, buf, A_BOLD);
+	if (ws->compare)
+		snprintf(buf, sizeof(buf), "%s  ", m->verdict.identical ? "identical" : "different");
+	else
+		snprintf(buf, sizeof(buf), "%s  structure %s  parameters %s  io %s  ",
+			 m->verdict.identical ? "identical" : "different",
+			 m->verdict.structure ? "same" : "differs",
+			 m->verdict.parameters ? "same" : "differ",
+			 m->verdict.io ? "same" : "differs");
+	x = tui_put(1, 0, w, buf, A_BOLD);
 	{
 		static const int order[] = {
 			GS_MATCH_MATCHED, GS_MATCH_CHANGED, GS_MATCH_ADDED,
@@ -81,14 +148,16 @@ void tui_draw_header(struct tui *t)
 		};
 		size_t i;
 
-		for (i = 0; i < sizeof(order) / sizeof(*order) && x < t->cols; i++) {
+		for (i = 0; i < sizeof(order) / sizeof(*order) && x < w; i++) {
+			if (ws->compare && !m->summary.count[order[i]])
+				continue;
 			snprintf(buf, sizeof(buf), "%c%d %s  ", tui_status_marker(order[i]),
 				 m->summary.count[order[i]], gs_match_status_name(order[i]));
-			x += tui_put(1, x, t->cols - x, buf,
+			x += tui_put(1, x, w - x, buf,
 				     tui_attr(t, (enum tui_role)tui_status_role(order[i])));
 		}
 		snprintf(buf, sizeof(buf), "P%d params", m->summary.params_changed);
-		if (x < t->cols)
-			tui_put(1, x, t->cols - x, buf, tui_attr(t, ROLE_PARAM));
+		if (x < w && (!ws->compare || m->summary.params_changed))
+			tui_put(1, x, w - x, buf, tui_attr(t, ROLE_PARAM));
 	}
 }

@@ -37,6 +37,8 @@ static const char default_bindings[] =
 	"bind f \"filter\"\n"
 	"bind e \"explain\"\n"
 	"bind t \"trace\"\n"
+	"bind c \"compare\"\n"
+	"bind d \"compare first\"\n"
 	"bind q \"quit\"\n";
 
 enum request {
@@ -173,6 +175,7 @@ void tui_run(struct tui *t, const char *line)
 	tui_console_write(t, GS_OUT_HEADING, line);
 	err.msg[0] = '\0';
 	rc = gs_cmd_run(t->ws, line, &err);
+	t->cmds++;	/* even a failing command may have dropped ws->compare */
 	if (rc < 0) {
 		tui_console_write(t, GS_OUT_ERROR, err.msg);
 		/* `quit` refuses while B has unsaved edits: ask */

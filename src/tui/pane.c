@@ -1,11 +1,13 @@
 /*
  * The two graph panes: A left, B right, one aligned row per
  * correspondence, lanes in a gutter, then marker, op type, name, output
- * shape and parameters.  Only the rows on screen are formatted, so a frame
- * costs the same for 10 nodes and 10^5.
+ * shape and parameters.  After `compare` a narrow column between them
+ * gives each row's SQNR of B's output against A's.  Only the rows on
+ * screen are formatted, so a frame costs the same for 10 nodes and 10^5.
  */
 #include <ctype.h>
 #include <curses.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,6 +96,10 @@ void tui_free_layout(struct tui *t)
 	viewset_release(&cur);
 	free(t->trace);
 	t->trace = NULL;
+	free(t->cmp_pair);
+	t->cmp_pair = NULL;
+	t->cmp_n = 0;
+	t->cmp_valid = false;
 }
 
 /* Visible rows, their parents and lanes for the current filter. */
@@ -308,11 +314,120 @@ void tui_toggle_expand(struct tui *t)
 	tui_relayout(t);
 }
 
+/* The divergence column: a marker and 6 cells, between two separators;
+ * dropped below CMP_MIN_COLS so that the panes keep their names. */
+#define CMP_W 7
+#define CMP_MIN_COLS 60
+
+void tui_pane_split(const struct tui *t, int *wa, int *cw)
+{
+	*cw = t->ws->compare && t->cols >= CMP_MIN_COLS ? CMP_W + 1 : 0;
+	*wa = (t->cols - 1 - *cw) / 2;
+}
+
+/* Entry -> pair, so a frame does not scan every pair per row; keyed on
+ * the commands run, never on the pointer, which a command may free. */
+static void index_pairs(struct tui *t)
+{
+	const struct gs_compare *c = t->ws->compare;
+	int n = t->match ? t->match->n_entries : 0, i, e;
+
+	if (t->cmp_valid && t->cmp_gen == t->gen && t->cmp_cmds == t->cmds)
+		return;
+	free(t->cmp_pair);
+	t->cmp_pair = gs_xmalloc(sizeof(int) * ((size_t)n + 1));
+	t->cmp_n = n;
+	for (e = 0; e < n; e++)
+		t->cmp_pair[e] = -1;
+	/* first in execution order, except that the first divergence wins
+	 * its row: the '!' and the figure must agree */
+	for (i = c ? c->n_pairs - 1 : -1; i >= 0; i--)
+		if ((e = c->pairs[i].entry) >= 0 && e < n)
+			t->cmp_pair[e] = i;
+	if (c && c->first_divergence >= 0 && (e = c->pairs[c->first_divergence].entry) >= 0 && e < n)
+		t->cmp_pair[e] = c->first_divergence;
+	t->cmp_gen = t->gen;
+	t->cmp_cmds = t->cmds;
+	t->cmp_valid = true;
+}
+
+const struct gs_compare_pair *tui_row_pair(struct tui *t, const struct gs_row *r, bool *first)
+{
+	const struct gs_compare *c = t->ws->compare;
+	int i;
+
+	*first = false;
+	if (!c || !r || r->entry < 0)
+		return NULL;
+	index_pairs(t);
+	if (r->entry >= t->cmp_n || (i = t->cmp_pair[r->entry]) < 0 || i >= c->n_pairs)
+		return NULL;
+	*first = c->first_divergence >= 0 && c->pairs[c->first_divergence].entry == r->entry;
+	return &c->pairs[i];
+}
+
+int tui_pair_cell(const struct gs_compare_pair *p, char *buf, size_t len)
+{
+	const struct gs_metrics *m = &p->m;
+	double db = m->sqnr_db;
+
+	if (p->shape_differs) {
+		snprintf(buf, len, "shape");
+		return ROLE_REMOVED;
+	}
+	if (!p->compared) {
+		snprintf(buf, len, "n/p");	/* one side not produced */
+		return ROLE_DIM;
+	}
+	if (!m->sqnr_defined) {
+		snprintf(buf, len, "-inf");	/* A all zero, B not */
+		return ROLE_REMOVED;
+	}
+	if (isinf(db) && db > 0) {
+		snprintf(buf, len, "exact");
+		return ROLE_MATCHED;
+	}
+	if (db >= 999.5)
+		snprintf(buf, len, ">999dB");
+	else if (db <= -99.5)
+		snprintf(buf, len, "<-99dB");
+	else	/* one decimal while it fits in 6 cells */
+		snprintf(buf, len, db >= 99.95 || db <= -9.95 ? "%.0fdB" : "%.1fdB", db);
+	return db >= 40 ? ROLE_MATCHED : db >= 20 ? ROLE_CHANGED : ROLE_REMOVED;
+}
+
+static void draw_pair_cell(struct tui *t, int y, int x, int vi)
+{
+	const struct gs_row *r = &t->rows.rows[t->vis[vi]];
+	const struct gs_compare_pair *p;
+	char val[16], cell[24];
+	bool first;
+	int role, attr;
+
+	if (r->status == GS_ROW_LABEL)
+		return;
+	if (!(p = tui_row_pair(t, r, &first))) {
+		tui_put(y, x, CMP_W, "     - ", tui_attr(t, ROLE_DIM));
+		return;
+	}
+	role = tui_pair_cell(p, val, sizeof(val));
+	snprintf(cell, sizeof(cell), "%c%6s", first ? '!' : ' ', val);
+	attr = tui_attr(t, (enum tui_role)role);
+	if (first)
+		attr |= A_BOLD | A_REVERSE;
+	else if (vi == t->sel)
+		attr |= A_BOLD;
+	tui_put(y, x, CMP_W, cell, attr);
+}
+
 void tui_click(struct tui *t, int y, int x)
 {
+	int wa, cw;
+
 	if (y < t->pane_y || y >= t->pane_y + t->pane_h || t->detail)
 		return;
-	t->pane = t->focus = x > t->cols / 2 ? FOCUS_B : FOCUS_A;
+	tui_pane_split(t, &wa, &cw);
+	t->pane = t->focus = x > wa + cw / 2 ? FOCUS_B : FOCUS_A;
 	tui_move_to(t, t->top + y - t->pane_y);
 }
 
@@ -406,18 +521,24 @@ static void draw_side(struct tui *t, int y, int x, int w, int vi, int side)
 
 void tui_draw_panes(struct tui *t)
 {
-	int wa = (t->cols - 1) / 2, wb = t->cols - 1 - wa, y, vi;
+	int wa, cw, wb, y, vi;
 	const char *sep = t->utf8 ? "\u2502" : "|";
 
+	tui_pane_split(t, &wa, &cw);
+	wb = t->cols - 1 - cw - wa;
 	for (y = 0; y < t->pane_h; y++) {
 		vi = t->top + y;
 		move(t->pane_y + y, 0);
 		clrtoeol();
 		tui_put(t->pane_y + y, wa, 1, sep, tui_attr(t, ROLE_DIM));
+		if (cw)
+			tui_put(t->pane_y + y, wa + cw, 1, sep, tui_attr(t, ROLE_DIM));
 		if (vi >= t->n_vis)
 			continue;
 		draw_side(t, t->pane_y + y, 0, wa, vi, 0);
-		draw_side(t, t->pane_y + y, wa + 1, wb, vi, 1);
+		if (cw)
+			draw_pair_cell(t, t->pane_y + y, wa + 1, vi);
+		draw_side(t, t->pane_y + y, wa + 1 + cw, wb, vi, 1);
 	}
 	if (!t->n_vis)
 		tui_put(t->pane_y, 2, t->cols - 4, t->filter ? "no mismatches (f shows all)" :

@@ -9,9 +9,11 @@
 #define GS_TUI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "graphsmith/cmd.h"
+#include "graphsmith/compare.h"
 #include "tui/lanes.h"
 #include "tui/rows.h"
 
@@ -88,6 +90,13 @@ struct tui {
 	int n_expanded, expanded_alloc;
 	bool relayout;			/* rows must be rebuilt */
 	unsigned gen;			/* bumped by each relayout */
+	unsigned cmds;			/* bumped by each command run: what it
+					 * may have changed (ws->compare) is
+					 * looked up again */
+	/* match entry -> pair of ws->compare, rebuilt when gen or cmds moves */
+	int *cmp_pair, cmp_n;
+	unsigned cmp_gen, cmp_cmds;
+	bool cmp_valid;
 
 	bool utf8, color;
 	int lines, cols;
@@ -130,6 +139,15 @@ bool tui_search(struct tui *t, const char *pattern);
 void tui_layout_screen(struct tui *t);
 void tui_free_layout(struct tui *t);
 bool tui_is_mismatch(int status);
+/* Pane A's width and the width of the divergence column plus its
+ * separator (0: no comparison, or no room); B starts at wa + 1 + cw. */
+void tui_pane_split(const struct tui *t, int *wa, int *cw);
+/* The pair of ws->compare a row shows, or NULL; *first: it is (or its
+ * entry holds) the first divergence. */
+const struct gs_compare_pair *tui_row_pair(struct tui *t, const struct gs_row *r, bool *first);
+/* A pair's SQNR in at most 6 cells ("48.1dB", "exact", "shape"); returns
+ * the role of its severity. */
+int tui_pair_cell(const struct gs_compare_pair *p, char *buf, size_t len);
 
 /* header.c, detail.c */
 void tui_draw_header(struct tui *t);
@@ -139,6 +157,8 @@ void tui_detail_release(void);
 /* A histogram of a tensor's values as 16 block characters. */
 const char *tui_histogram(const struct gs_tensor *tn, double lo, double hi, bool utf8,
 			  char *buf, size_t len);
+/* The same from counted bins. */
+const char *tui_histogram_bins(const uint64_t *bin, int n, bool utf8, char *buf, size_t len);
 int tui_tensor_range(const struct gs_tensor *tn, double *lo, double *hi);
 
 /* console.c */

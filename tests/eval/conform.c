@@ -41,6 +41,10 @@ static struct {
 	int total[3];
 	int claimed_cases, all_cases;
 	double min_pass, min_coverage;	/* --min-pass, --min-coverage: 0 = off */
+	double case_atol;		/* atol of the case running (--op-atol) */
+	char **atol_ops;		/* --op-atol OP=X: a looser atol for OP */
+	double *atol_vals;
+	int n_atol;
 	char **excused;			/* --excuse OP: below min-pass for a stated reason */
 	int n_excused;
 } conf = { .rtol = 1e-3, .atol = 1e-7 };
@@ -240,7 +244,7 @@ static int compare(const struct gs_etensor *got, const struct gs_etensor *want,
 			diff = 0;
 		} else {
 			diff = fabs(a - e);
-			ok = diff <= conf.atol + conf.rtol * fabs(e);
+			ok = diff <= conf.case_atol + conf.rtol * fabs(e);
 		}
 		if (!ok) {
 			bad++;
@@ -413,6 +417,10 @@ static void run_case(const char *dir)
 	if (!m)
 		goto done;
 	case_op(m, op, sizeof(op));
+	conf.case_atol = conf.atol;
+	for (i = 0; i < conf.n_atol; i++)
+		if (!strcmp(conf.atol_ops[i], op))
+			conf.case_atol = conf.atol_vals[i];
 	if (conf.only_op && strcmp(conf.only_op, op)) {
 		gs_model_free(m);
 		return;
@@ -519,7 +527,7 @@ static bool is_excused(const char *op)
 static void usage(void)
 {
 	fprintf(stderr, "usage: conform [-v] [--op NAME] [--rtol X] [--atol X] [--min-pass R]\n"
-		"               [--min-coverage C] [--excuse OP]... DIR...\n");
+		"               [--min-coverage C] [--excuse OP]... [--op-atol OP=X]... DIR...\n");
 	exit(2);
 }
 
@@ -541,6 +549,14 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--excuse") && i + 1 < argc) {
 			conf.excused = gs_xrealloc(conf.excused, sizeof(char *) * (size_t)(conf.n_excused + 1));
 			conf.excused[conf.n_excused++] = argv[++i];
+		} else if (!strcmp(argv[i], "--op-atol") && i + 1 < argc && strchr(argv[i + 1], '=')) {
+			char *eq = strchr(argv[++i], '=');
+
+			conf.atol_ops = gs_xrealloc(conf.atol_ops, sizeof(char *) * (size_t)(conf.n_atol + 1));
+			conf.atol_vals = gs_xrealloc(conf.atol_vals, sizeof(double) * (size_t)(conf.n_atol + 1));
+			*eq = 0;
+			conf.atol_ops[conf.n_atol] = argv[i];
+			conf.atol_vals[conf.n_atol++] = strtod(eq + 1, NULL);
 		} else if (!strcmp(argv[i], "--min-coverage") && i + 1 < argc)
 			conf.min_coverage = strtod(argv[++i], NULL);
 		else if (!strcmp(argv[i], "--") && ++i)
@@ -586,6 +602,8 @@ int main(int argc, char **argv)
 	if (!status && below)
 		status = 1;
 	free(conf.excused);
+	free(conf.atol_ops);
+	free(conf.atol_vals);
 	if (!status && conf.total[FAIL])
 		status = 1;
 	return status;
