@@ -22,7 +22,8 @@ if grep -q "^accuracy .* ($want)\$" "$work/run"; then pass "run --labels: $(tail
 else fail "run --labels: PyTorch $want, graphsmith: $(cat "$work/run")"; fi
 
 ort "$dir/digits.onnx" "$work/base.npy" || fail "onnxruntime cannot run the digits model"
-for step in "prune magnitude 0.5" "prune channels 0.5" "quantize int8 per-channel" "prune nm 2:4"; do
+for step in "prune magnitude 0.5" "prune channels 0.5" "quantize int8 per-channel" "prune nm 2:4" \
+	"quantize int4 --block 32" "quantize fp16 --all"; do
 	name=$(echo "$step" | tr ' :.' '___')
 	if ! "$GS_BIN" apply --inputs "$dir/test.npz" --labels "$dir/labels.npy" -c "$step" \
 		-o "$work/$name.onnx" "$dir/digits.onnx" >"$work/log" 2>&1; then
@@ -30,7 +31,9 @@ for step in "prune magnitude 0.5" "prune channels 0.5" "quantize int8 per-channe
 	fi
 	line=$(grep '^step 1 ' "$work/log")
 	ort "$work/$name.onnx" "$work/$name.npy" || { fail "$step: onnxruntime cannot run the result"; continue; }
-	if out=$("$GS_PYTHON" "$top_srcdir/tests/eval/check_step.py" "$work/base.npy" "$work/$name.npy" \
+	loose=""
+	case $step in *fp16*) loose=--fp16 ;; esac
+	if out=$("$GS_PYTHON" "$top_srcdir/tests/eval/check_step.py" $loose "$work/base.npy" "$work/$name.npy" \
 		"$dir/labels.npy" "$line"); then
 		pass "$step: $(echo "$line" | sed 's/.*; out/out/')"
 	else

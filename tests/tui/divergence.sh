@@ -61,7 +61,9 @@ wait_for 'bind c "compare"' && pass "? lists c" || fail "? lists c"
 screen | grep -q 'bind d "compare first"' && pass "? lists d" || fail "? lists d"
 keys Escape
 keys q
-wait_for "exit=0" || { keys y Enter; wait_for "exit=0"; } || fail "q exits 0"
+wait_for "quit anyway?" || fail "q asks: B has unsaved edits"
+keys y Enter
+wait_for "exit=0" && pass "q, y exits 0" || fail "q, y exits 0"
 
 # two models: the fused rows get the figure of the tensor leaving the group
 tui_start 120 40 LC_ALL=C.UTF-8 -- "$DATA/cnn.onnx" "$DATA/cnn-folded.onnx"
