@@ -641,11 +641,11 @@ static void fmt_sqnr(const struct gs_metrics *m, char *buf, size_t len)
 		snprintf(buf, len, "%.1f", m->sqnr_db);
 }
 
-static void print_pair(const struct gs_compare_pair *p, FILE *out, bool mark)
+static void print_pair(const struct gs_compare_pair *p, FILE *out, bool mark, int wa, int wb)
 {
 	char a[96], b[96], s[32];
 
-	fprintf(out, "%s %-28s %-28s ", mark ? "!" : " ", gs_escape(p->tensor_a, a, 64),
+	fprintf(out, "%s %-*s %-*s ", mark ? "!" : " ", wa, gs_escape(p->tensor_a, a, 64), wb,
 		gs_escape(p->tensor_b, b, 64));
 	if (p->shape_differs) {
 		fprintf(out, "shape %s vs %s\n", p->shape_a, p->shape_b);
@@ -663,7 +663,7 @@ static void print_pair(const struct gs_compare_pair *p, FILE *out, bool mark)
 void gs_compare_print(const struct gs_compare *c, FILE *out)
 {
 	char b1[128], b2[128];
-	int i;
+	int i, wa = 8, wb = 8;
 
 	fprintf(out, "compared %d tensor pairs on %lld sample%s\n", c->n_pairs,
 		(long long)c->n_samples, c->n_samples == 1 ? "" : "s");
@@ -680,10 +680,18 @@ void gs_compare_print(const struct gs_compare *c, FILE *out)
 	} else {
 		fprintf(out, "no divergence below %.0f dB\n", c->opts.threshold_db);
 	}
-	fprintf(out, "  %-28s %-28s %10s %10s %10s %9s %7s\n", "tensor A", "tensor B", "max abs",
-		"mean abs", "rel L2", "cosine", "SQNR dB");
+	/* name columns as wide as the longest escaped name, 8..63 */
+	for (i = 0; i < c->n_pairs; i++) {
+		int la = (int)strlen(gs_escape(c->pairs[i].tensor_a, b1, 64));
+		int lb = (int)strlen(gs_escape(c->pairs[i].tensor_b, b2, 64));
+
+		wa = la > wa ? la : wa;
+		wb = lb > wb ? lb : wb;
+	}
+	fprintf(out, "  %-*s %-*s %10s %10s %10s %9s %7s\n", wa, "tensor A", wb, "tensor B",
+		"max abs", "mean abs", "rel L2", "cosine", "SQNR dB");
 	for (i = 0; i < c->n_pairs; i++)
-		print_pair(&c->pairs[i], out, i == c->first_divergence);
+		print_pair(&c->pairs[i], out, i == c->first_divergence, wa, wb);
 	for (i = 0; i < c->n_pairs; i++) {
 		const struct gs_compare_pair *p = &c->pairs[i];
 

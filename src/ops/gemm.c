@@ -123,7 +123,7 @@ static void fallback(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K
 static void pack_a(bool ta, const float *A, int64_t lda, int64_t i0, int64_t k0, int64_t mc,
 		   int64_t kc, float alpha, float *dst)
 {
-	int64_t i, k, p, r;
+	int64_t k, p, r;
 
 	for (p = 0; p < mc; p += MR, dst += MR * kc) {
 		int64_t mr = mc - p < MR ? mc - p : MR;
@@ -180,8 +180,9 @@ static void pack_b(bool tb, const float *B, int64_t ldb, int64_t k0, int64_t j0,
 /* C[mr x nr] = acc (+ beta * C when `load`); a is a packed sliver, b
  * either a packed sliver (ldb NR) or op(B) itself (rows ldb apart: the
  * masked loads stay inside a short last sliver) */
-AVX512 static void kern(int64_t kc, const float *restrict a, const float *restrict b,
-			int64_t ldb, float *c, int64_t ldc, int mr, int nr, bool load, float beta)
+AVX512 static void kern(int64_t kc, const float *restrict a, int64_t ars, int64_t acs,
+			const float *restrict b, int64_t ldb, float *c, int64_t ldc, int mr, int nr,
+			float alpha, bool load, float beta)
 {
 	__m512 c0a = _mm512_setzero_ps(), c0b = c0a, c1a = c0a, c1b = c0a, c2a = c0a,
 	       c2b = c0a, c3a = c0a, c3b = c0a, c4a = c0a, c4b = c0a, c5a = c0a, c5b = c0a,
@@ -189,14 +190,14 @@ AVX512 static void kern(int64_t kc, const float *restrict a, const float *restri
 	       c9b = c0a, cAa = c0a, cAb = c0a, cBa = c0a, cBb = c0a;
 	__mmask16 m0 = nr >= 16 ? 0xffff : (__mmask16)((1u << nr) - 1);
 	__mmask16 m1 = nr >= 32 ? 0xffff : nr <= 16 ? 0 : (__mmask16)((1u << (nr - 16)) - 1);
-	__m512 vb = _mm512_set1_ps(beta);
+	__m512 vb = _mm512_set1_ps(beta), va = _mm512_set1_ps(alpha);
 	int64_t k;
 
-	for (k = 0; k < kc; k++, a += MR, b += ldb) {
+	for (k = 0; k < kc; k++, a += acs, b += ldb) {
 		__m512 b0 = _mm512_maskz_loadu_ps(m0, b), b1 = _mm512_maskz_loadu_ps(m1, b + 16), av;
 
 #define STEP(i, x, y) \
-		av = _mm512_set1_ps(a[i]); \
+		av = _mm512_set1_ps(a[(i) * ars]); \
 		x = _mm512_fmadd_ps(av, b0, x); \
 		y = _mm512_fmadd_ps(av, b1, y);
 		STEP(0, c0a, c0b) STEP(1, c1a, c1b) STEP(2, c2a, c2b) STEP(3, c3a, c3b)
@@ -207,6 +208,10 @@ AVX512 static void kern(int64_t kc, const float *restrict a, const float *restri
 #define OUT(i, x, y) \
 	if (i < mr) { \
 		float *r = c + (i) * ldc; \
+		if (alpha != 1.0f) { \
+			x = _mm512_mul_ps(va, x); \
+			y = _mm512_mul_ps(va, y); \
+		} \
 		if (load) { \
 			x = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m0, r), x); \
 			y = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m1, r + 16), y); \
@@ -265,15 +270,26 @@ static int gemm_avx512(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float 
 			for (ic = 0; ic < M; ic += XMC) {
 				int64_t mc = M - ic < XMC ? M - ic : XMC;
 
-				pack_a(ta, A, lda, ic, pc, mc, kc, alpha, ap);
+				/* a plain op(A) is read in place too, except a
+				 * short last sliver (its rows past M are padded) */
+				if (ta)
+					pack_a(ta, A, lda, ic, pc, mc, kc, alpha, ap);
+				else if (mc % MR)
+					pack_a(ta, A, lda, ic + mc / MR * MR, pc, mc % MR, kc,
+					       alpha, ap + mc / MR * MR * kc);
 				for (jr = 0; jr < nc; jr += NR) {
 					int nr = nc - jr < NR ? (int)(nc - jr) : NR;
 
-					for (ir = 0; ir < mc; ir += MR)
-						kern(kc, ap + ir * kc,
+					for (ir = 0; ir < mc; ir += MR) {
+						int mr = mc - ir < MR ? (int)(mc - ir) : MR;
+						bool packed = ta || mr < MR;
+
+						kern(kc, packed ? ap + ir * kc : A + (ic + ir) * lda + pc,
+						     packed ? 1 : lda, packed ? MR : 1,
 						     tb ? bp + jr * kc : B + pc * ldb + jc + jr,
 						     tb ? NR : ldb, C + (ic + ir) * ldc + jc + jr, ldc,
-						     mc - ir < MR ? (int)(mc - ir) : MR, nr, load, bt);
+						     mr, nr, packed ? 1.0f : alpha, load, bt);
+					}
 				}
 			}
 		}

@@ -333,7 +333,7 @@ void tui_console_draw(struct tui *t)
 	clrtoeol();
 	if (t->focus != FOCUS_CONSOLE || !t->con.rl_active) {
 		snprintf(hint, sizeof(hint), "%s", t->status ? t->status :
-			 ": console  / search  n/N mismatch  Enter detail  f filter  ? keys  q quit");
+			 ": console  / search  n/N mismatch  Enter detail  f filter  c compare  ? keys  q quit");
 		tui_put(t->lines - 1, 0, t->cols, hint, tui_attr(t, ROLE_DIM));
 		return;
 	}

@@ -351,7 +351,9 @@ static void index_pairs(struct tui *t)
 	t->cmp_valid = true;
 }
 
-const struct gs_compare_pair *tui_row_pair(struct tui *t, const struct gs_row *r, bool *first)
+/* The pair a row shows, or NULL; *first: its entry holds the first
+ * divergence. */
+static const struct gs_compare_pair *row_pair(struct tui *t, const struct gs_row *r, bool *first)
 {
 	const struct gs_compare *c = t->ws->compare;
 	int i;
@@ -406,7 +408,7 @@ static void draw_pair_cell(struct tui *t, int y, int x, int vi)
 
 	if (r->status == GS_ROW_LABEL)
 		return;
-	if (!(p = tui_row_pair(t, r, &first))) {
+	if (!(p = row_pair(t, r, &first))) {
 		tui_put(y, x, CMP_W, "     - ", tui_attr(t, ROLE_DIM));
 		return;
 	}

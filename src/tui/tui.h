@@ -142,9 +142,6 @@ bool tui_is_mismatch(int status);
 /* Pane A's width and the width of the divergence column plus its
  * separator (0: no comparison, or no room); B starts at wa + 1 + cw. */
 void tui_pane_split(const struct tui *t, int *wa, int *cw);
-/* The pair of ws->compare a row shows, or NULL; *first: it is (or its
- * entry holds) the first divergence. */
-const struct gs_compare_pair *tui_row_pair(struct tui *t, const struct gs_row *r, bool *first);
 /* A pair's SQNR in at most 6 cells ("48.1dB", "exact", "shape"); returns
  * the role of its severity. */
 int tui_pair_cell(const struct gs_compare_pair *p, char *buf, size_t len);
