@@ -464,7 +464,7 @@ void gs_history_format_output_error(const struct gs_history *h, int i, char *buf
 			snprintf(db, sizeof(db), "exact");
 		else
 			snprintf(db, sizeof(db), "%.1f dB", s->out.sqnr_db[k]);
-		char name[16] = "out";
+		char name[24] = "out";
 
 		if (s->out.n > 1)
 			snprintf(name, sizeof(name), "out[%d]", k);

@@ -793,6 +793,86 @@ static void unary_f32(enum uop op, const float *x, float *y, int64_t n, float al
 #undef MAP
 }
 
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+/*
+ * Erf 16 lanes at a time on AVX-512 CPUs (glibc's erff is scalar): for
+ * |x| < 0.7 the Maclaurin series to x^13, beyond it Abramowitz & Stegun
+ * 7.1.26, 1 - t*P(t)*exp(-x^2) with t = 1/(1 + 0.3275911|x|) (absolute
+ * error 1.5e-7, so relative error stays under 4e-7 of erff for all x).
+ */
+#include <immintrin.h>
+#define ERF_AVX512 1
+
+#define AVX512 __attribute__((target("avx512f")))
+
+/* e^x for x <= 0 (see reduce.c's exp_neg): 0 below -87.3 */
+AVX512 static __m512 exp_neg16(__m512 x)
+{
+	const __m512 magic = _mm512_set1_ps(12582912.0f);
+	__m512 t = _mm512_fmadd_ps(x, _mm512_set1_ps(1.44269504088896341f), magic);
+	__m512 n = _mm512_sub_ps(t, magic), r, p;
+	__m512i e;
+
+	r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
+	r = _mm512_fmadd_ps(n, _mm512_set1_ps(2.12194440e-4f), r);
+	p = _mm512_set1_ps(1.9875691500e-4f);
+	p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
+	p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+	p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+	p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+	p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+	p = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), r);
+	p = _mm512_add_ps(p, _mm512_set1_ps(1.0f));
+	e = _mm512_sub_epi32(_mm512_castps_si512(t), _mm512_set1_epi32(0x4b400000 - 127));
+	p = _mm512_mul_ps(p, _mm512_castsi512_ps(_mm512_slli_epi32(e, 23)));
+	return _mm512_mask_mov_ps(p, _mm512_cmp_ps_mask(x, _mm512_set1_ps(-87.3f), _CMP_LT_OQ),
+				  _mm512_setzero_ps());
+}
+
+AVX512 static __m512 erf16(__m512 x)
+{
+	const __m512i sign = _mm512_set1_epi32((int)0x80000000u);
+	__m512 a = _mm512_castsi512_ps(_mm512_andnot_si512(sign, _mm512_castps_si512(x)));
+	__m512 z = _mm512_mul_ps(a, a), p, t, small, big;
+
+	p = _mm512_set1_ps(1.0f / 9360);
+	p = _mm512_fmadd_ps(p, z, _mm512_set1_ps(-1.0f / 1320));
+	p = _mm512_fmadd_ps(p, z, _mm512_set1_ps(1.0f / 216));
+	p = _mm512_fmadd_ps(p, z, _mm512_set1_ps(-1.0f / 42));
+	p = _mm512_fmadd_ps(p, z, _mm512_set1_ps(1.0f / 10));
+	p = _mm512_fmadd_ps(p, z, _mm512_set1_ps(-1.0f / 3));
+	p = _mm512_fmadd_ps(p, z, _mm512_set1_ps(1.0f));
+	small = _mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(1.12837916709551257f), a), p);
+	t = _mm512_div_ps(_mm512_set1_ps(1.0f),
+			  _mm512_fmadd_ps(a, _mm512_set1_ps(0.3275911f), _mm512_set1_ps(1.0f)));
+	p = _mm512_set1_ps(1.061405429f);
+	p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(-1.453152027f));
+	p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(1.421413741f));
+	p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(-0.284496736f));
+	p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(0.254829592f));
+	big = _mm512_fnmadd_ps(_mm512_mul_ps(p, t), exp_neg16(_mm512_sub_ps(_mm512_setzero_ps(), z)),
+			       _mm512_set1_ps(1.0f));
+	/* NaN fails the compare and takes `big`, which is NaN too */
+	p = _mm512_mask_mov_ps(big, _mm512_cmp_ps_mask(a, _mm512_set1_ps(0.7f), _CMP_LT_OQ), small);
+	return _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(p),
+			_mm512_and_si512(sign, _mm512_castps_si512(x))));
+}
+
+AVX512 static void erf_f32_16(const float *x, float *y, int64_t n)
+{
+	int64_t i;
+
+	for (i = 0; i + 16 <= n; i += 16)
+		_mm512_storeu_ps(y + i, erf16(_mm512_loadu_ps(x + i)));
+	if (i < n) {
+		__mmask16 m = (__mmask16)((1u << (n - i)) - 1);
+
+		_mm512_mask_storeu_ps(y + i, m, erf16(_mm512_maskz_loadu_ps(m, x + i)));
+	}
+}
+#undef AVX512
+#endif
+
 /* the integer ops of the unary set; lo/hi bound Clip */
 static void unary_int(enum uop op, const struct gs_etensor *x, struct gs_etensor *y,
 		      int64_t lo, int64_t hi)
@@ -906,6 +986,13 @@ static int unary(struct gs_kernel_ctx *k, enum uop op)
 	y = gs_kernel_out(k, 0, x->dtype, x->rank, x->dims);
 	if (!y)
 		return -1;
+#ifdef ERF_AVX512
+	__builtin_cpu_init();
+	if (op == U_ERF && x->dtype == GS_DTYPE_FLOAT && __builtin_cpu_supports("avx512f")) {
+		erf_f32_16(x->data, y->data, x->numel);
+		return 0;
+	}
+#endif
 	if (x->dtype == GS_DTYPE_FLOAT)
 		unary_f32(op, x->data, y->data, x->numel, al, be, ga);
 	else
