@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 struct gs_arena {
 	struct gs_arena_block *blocks;
@@ -86,6 +87,15 @@ struct gs_atomic_file {
 	char *tmp, *path;
 };
 struct gs_error;
+/* Opens path for reading only if it is a regular file (a FIFO or device
+ * would block or never end): the fd, or -1 with err set to the reason
+ * alone ("not a regular file", strerror), for the caller to prefix.
+ * size receives the file's size when not NULL. */
+int gs_open_regular(const char *path, off_t *size, struct gs_error *err);
+FILE *gs_fopen_regular(const char *path, off_t *size, struct gs_error *err);
+/* Replaces path atomically.  An existing path must be a regular file, or a
+ * symlink to one (the target is replaced, never the link); its mode is
+ * kept.  Anything else (a device, a FIFO, a directory) is refused. */
 int gs_atomic_open(struct gs_atomic_file *af, const char *path, struct gs_error *err);
 int gs_atomic_commit(struct gs_atomic_file *af, struct gs_error *err);
 void gs_atomic_abort(struct gs_atomic_file *af);

@@ -17,10 +17,15 @@ static const char usage_line[] =
 /* --inputs / --labels: the sample inputs steps are measured on */
 static const char *inputs_opt, *labels_opt;
 
-/* Reads a script, "-" being stdin; NULL with errno set on failure. */
-static char *read_script(const char *path)
+/* Scripts are text typed by people: anything bigger is not a script. */
+#define SCRIPT_MAX ((size_t)16 << 20)
+
+/* Reads a script, "-" being stdin; NULL with err set on failure.  A file
+ * must be regular (a FIFO or /dev/zero would be read forever), and a NUL
+ * byte is refused rather than silently ending the script there. */
+static char *read_script(const char *path, struct gs_error *err)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	FILE *f = strcmp(path, "-") ? gs_fopen_regular(path, NULL, err) : stdin;
 	char *buf = NULL;
 	size_t len = 0, got;
 
@@ -30,14 +35,22 @@ static char *read_script(const char *path)
 		buf = gs_xrealloc(buf, len + 65536 + 1);
 		got = fread(buf + len, 1, 65536, f);
 		len += got;
-		if (got < 65536)
+		if (got < 65536 || len > SCRIPT_MAX)
 			break;
 	}
 	buf[len] = 0;
-	if (ferror(f)) {
-		free(buf);
-		buf = NULL;
-	}
+	if (ferror(f))
+		gs_error_set(err, "%s", strerror(errno));
+	else if (len > SCRIPT_MAX)
+		gs_error_set(err, "longer than %zu MiB: not a script", SCRIPT_MAX >> 20);
+	else if (memchr(buf, 0, len))
+		gs_error_set(err, "holds a NUL byte at offset %zu: not a text script",
+			     (size_t)((char *)memchr(buf, 0, len) - buf));
+	else
+		goto out;
+	free(buf);
+	buf = NULL;
+out:
 	if (f != stdin)
 		fclose(f);
 	return buf;
@@ -75,8 +88,11 @@ static int apply_commands(const char *model, const char *commands, const char *s
 	char *text;
 	int rc = 2;
 
-	if (script && !(text = read_script(script))) {
-		fprintf(stderr, "graphsmith: apply: cannot read '%s': %s\n", script, strerror(errno));
+	if (script && !(text = read_script(script, &err))) {
+		char pb[512];
+
+		fprintf(stderr, "graphsmith: apply: cannot read '%s': %s\n",
+			gs_escape(script, pb, sizeof(pb)), err.msg);
 		return 2;
 	}
 	if (!script)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "match/internal.h"
@@ -276,7 +277,7 @@ static void pin_user(struct mctx *c, const char *path)
 {
 	struct gs_strmap na, nb;
 	char line[2048], x[1024], y[1024];
-	FILE *f = fopen(path, "r");
+	FILE *f = gs_fopen_regular(path, NULL, NULL);
 	int i;
 
 	if (!f)
@@ -693,14 +694,16 @@ struct gs_match *gs_match_models(const struct gs_model *a, const struct gs_model
 		opts = &dflt;
 	}
 	if (opts->map_file) {
-		FILE *f = fopen(opts->map_file, "r");
+		/* a FIFO or device (--map /dev/zero) would be read forever */
+		int fd = gs_open_regular(opts->map_file, NULL, err);
+		char pb[512];
 
-		if (!f) {
-			gs_error_set(err, "cannot read '%s': no such file or not readable",
-				     opts->map_file);
+		if (fd < 0) {
+			gs_error_prefix(err, "cannot read '%s'",
+					gs_escape(opts->map_file, pb, sizeof(pb)));
 			return NULL;
 		}
-		fclose(f);
+		close(fd);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	m = gs_xcalloc(1, sizeof(*m));

@@ -58,20 +58,22 @@ static struct gs_external_file *open_external(struct gs_source *src, const char 
 {
 	struct gs_external_file *f;
 	struct stat st;
+	char pb[512];
 	size_t i;
 	int fd;
 
 	for (i = 0; i < src->n_external; i++)
 		if (!strcmp(src->external[i].path, real))
 			return &src->external[i];
-	fd = open(real, O_RDONLY | O_CLOEXEC);
+	fd = gs_open_regular(real, NULL, err);
 	if (fd < 0) {
-		gs_error_set(err, "external data '%s': %s", real, strerror(errno));
+		gs_error_prefix(err, "external data '%s'", gs_escape(real, pb, sizeof(pb)));
 		return NULL;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		gs_error_set(err, "external data '%s' is not a regular file", real);
+		gs_error_set(err, "external data '%s' is not a regular file",
+			     gs_escape(real, pb, sizeof(pb)));
 		return NULL;
 	}
 	GS_GROW(src->external, src->n_external + 1, src->external_alloc);

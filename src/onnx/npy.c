@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <zip.h>
 
@@ -349,13 +350,11 @@ int gs_npy_read(const char *path, struct gs_etensor **out, struct gs_error *err)
 	char pb[512];
 
 	*out = NULL;
-	in.ctx = fopen(path, "rb");
-	if (!in.ctx) {
-		gs_error_set(err, "%s", strerror(errno));
+	in.ctx = gs_fopen_regular(path, NULL, err);
+	if (!in.ctx)
 		goto fail;
-	}
-	if (fstat(fileno(in.ctx), &st) || !S_ISREG(st.st_mode)) {
-		gs_error_set(err, "not a regular file");
+	if (fstat(fileno(in.ctx), &st)) {
+		gs_error_set(err, "%s", strerror(errno));
 		fclose(in.ctx);
 		goto fail;
 	}
@@ -511,11 +510,15 @@ int gs_npz_read(const char *path, struct gs_npz *out, struct gs_error *err)
 	zip_error_t ze;
 	zip_int64_t n, i;
 	zip_t *za;
-	int zerr = 0, alloc = 0, k;
+	int zerr = 0, alloc = 0, k, fd;
 
 	memset(out, 0, sizeof(*out));
-	za = zip_open(path, ZIP_RDONLY, &zerr);
+	/* libzip would open a FIFO and wait on it: open and check it first */
+	if ((fd = gs_open_regular(path, NULL, err)) < 0)
+		return gs_error_prefix(err, "cannot read '%s'", gs_escape(path, pb, sizeof(pb)));
+	za = zip_fdopen(fd, ZIP_RDONLY, &zerr);
 	if (!za) {
+		close(fd);
 		zip_error_init_with_code(&ze, zerr);
 		gs_error_set(err, "cannot read '%s': %s", gs_escape(path, pb, sizeof(pb)),
 			     zip_error_strerror(&ze));

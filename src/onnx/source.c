@@ -317,16 +317,12 @@ int gs_source_open(struct gs_source *src, const char *path, struct gs_error *err
 
 	memset(src, 0, sizeof(*src));
 	src->fd = -1;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = gs_open_regular(path, NULL, err);
 	if (fd < 0)
-		return gs_error_set(err, "%s", strerror(errno));
+		return -1;
 	if (fstat(fd, &st) < 0) {
 		close(fd);
 		return gs_error_set(err, "%s", strerror(errno));
-	}
-	if (S_ISDIR(st.st_mode)) {
-		close(fd);
-		return gs_error_set(err, "is a directory");
 	}
 	if (st.st_size == 0) {
 		close(fd);

@@ -40,16 +40,14 @@ static void swap_elems(void *data, size_t n, size_t width)
 /* The whole file in a malloc'd buffer. */
 static uint8_t *slurp(const char *path, size_t *len, struct gs_error *err)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = gs_fopen_regular(path, NULL, err);
 	struct stat st;
 	uint8_t *buf;
 
-	if (!f) {
-		gs_error_set(err, "%s", strerror(errno));
+	if (!f)
 		return NULL;
-	}
-	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
-		gs_error_set(err, "not a regular file");
+	if (fstat(fileno(f), &st)) {
+		gs_error_set(err, "%s", strerror(errno));
 		fclose(f);
 		return NULL;
 	}

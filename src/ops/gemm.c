@@ -181,8 +181,8 @@ static void pack_b(bool tb, const float *B, int64_t ldb, int64_t k0, int64_t j0,
  * either a packed sliver (ldb NR) or op(B) itself (rows ldb apart: the
  * masked loads stay inside a short last sliver) */
 AVX512 static void kern(int64_t kc, const float *restrict a, int64_t ars, int64_t acs,
-			const float *restrict b, int64_t ldb, float *c, int64_t ldc, int mr, int nr,
-			float alpha, bool load, float beta)
+			const float *restrict b, int64_t ldb, int64_t pf, float *c, int64_t ldc,
+			int mr, int nr, float alpha, bool load, float beta)
 {
 	__m512 c0a = _mm512_setzero_ps(), c0b = c0a, c1a = c0a, c1b = c0a, c2a = c0a,
 	       c2b = c0a, c3a = c0a, c3b = c0a, c4a = c0a, c4b = c0a, c5a = c0a, c5b = c0a,
@@ -195,6 +195,11 @@ AVX512 static void kern(int64_t kc, const float *restrict a, int64_t ars, int64_
 
 	for (k = 0; k < kc; k++, a += acs, b += ldb) {
 		__m512 b0 = _mm512_maskz_loadu_ps(m0, b), b1 = _mm512_maskz_loadu_ps(m1, b + 16), av;
+
+		if (pf) {
+			_mm_prefetch((const char *)(b + pf), _MM_HINT_T0);
+			_mm_prefetch((const char *)(b + pf + 16), _MM_HINT_T0);
+		}
 
 #define STEP(i, x, y) \
 		av = _mm512_set1_ps(a[(i) * ars]); \
@@ -287,7 +292,11 @@ static int gemm_avx512(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float 
 						kern(kc, packed ? ap + ir * kc : A + (ic + ir) * lda + pc,
 						     packed ? 1 : lda, packed ? MR : 1,
 						     tb ? bp + jr * kc : B + pc * ldb + jc + jr,
-						     tb ? NR : ldb, C + (ic + ir) * ldc + jc + jr, ldc,
+						     tb ? NR : ldb,
+						     /* the first pass over a B sliver
+						      * fetches the next one */
+						     ir ? 0 : tb ? kc * NR : NR,
+						     C + (ic + ir) * ldc + jc + jr, ldc,
 						     mr, nr, packed ? 1.0f : alpha, load, bt);
 					}
 				}

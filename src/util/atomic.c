@@ -14,35 +14,80 @@
 #include "graphsmith/util.h"
 #include "graphsmith/error.h"
 
+/* What a save replaces: path itself, or the regular file a symlink at
+ * path leads to; *mode its permission bits (-1: path does not exist).
+ * NULL with err set for anything that is not a regular file. */
+static char *resolve_target(const char *path, int *mode, struct gs_error *err)
+{
+	struct stat st;
+	char pb[512], *real;
+
+	*mode = -1;
+	if (lstat(path, &st) < 0) {
+		if (errno == ENOENT)
+			return gs_xstrdup(path);
+		gs_error_set(err, "cannot write '%s': %s", gs_escape(path, pb, sizeof(pb)),
+			     strerror(errno));
+		return NULL;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		/* replace the file the link names, never the link */
+		if (!(real = realpath(path, NULL)) || stat(real, &st) < 0) {
+			gs_error_set(err, "cannot write '%s': a symlink to nothing",
+				     gs_escape(path, pb, sizeof(pb)));
+			free(real);
+			return NULL;
+		}
+	} else {
+		real = gs_xstrdup(path);
+	}
+	if (!S_ISREG(st.st_mode)) {
+		gs_error_set(err, "cannot write '%s': not a regular file (a device, FIFO or "
+			     "directory is never replaced)", gs_escape(path, pb, sizeof(pb)));
+		free(real);
+		return NULL;
+	}
+	*mode = (int)(st.st_mode & 07777);
+	return real;
+}
+
 int gs_atomic_open(struct gs_atomic_file *af, const char *path, struct gs_error *err)
 {
-	char *copy = gs_xstrdup(path), pb[512];
-	const char *base = strrchr(path, '/');
-	size_t len = strlen(path) + 32;
+	char *target, *copy, pb[512];
+	const char *base;
+	size_t len;
 	mode_t mask;
-	int fd;
+	int fd, mode;
 
 	memset(af, 0, sizeof(*af));
+	if (!(target = resolve_target(path, &mode, err)))
+		return -1;
+	copy = gs_xstrdup(target);
+	base = strrchr(target, '/');
+	len = strlen(target) + 32;
 	af->tmp = gs_xmalloc(len);
-	snprintf(af->tmp, len, "%s/.%s.tmp.XXXXXX", dirname(copy), base ? base + 1 : path);
+	snprintf(af->tmp, len, "%s/.%s.tmp.XXXXXX", dirname(copy), base ? base + 1 : target);
 	free(copy);
 	fd = mkstemp(af->tmp);
 	if (fd < 0)
 		goto fail;
-	/* mkstemp makes 0600; a saved model gets the mode any new file gets */
+	/* mkstemp makes 0600: a new file gets the mode any new file gets, a
+	 * replaced one keeps its own */
 	mask = umask(0);
 	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) < 0 || !(af->f = fdopen(fd, "wb"))) {
+	if (fchmod(fd, mode >= 0 ? (mode_t)mode : 0666 & ~mask) < 0 ||
+	    !(af->f = fdopen(fd, "wb"))) {
 		close(fd);
 		unlink(af->tmp);
 		goto fail;
 	}
-	af->path = gs_xstrdup(path);
+	af->path = target;
 	return 0;
 fail:
 	gs_error_set(err, "cannot write '%s': %s", gs_escape(path, pb, sizeof(pb)), strerror(errno));
 	free(af->tmp);
 	af->tmp = NULL;
+	free(target);
 	return -1;
 }
 

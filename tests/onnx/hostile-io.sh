@@ -1,0 +1,79 @@
+#!/bin/sh
+# Files that are not what they claim: a FIFO or a device where a model, its
+# external data, a script, a --map file or an input array should be is
+# refused at once (one line, exit 2) instead of blocking or reading forever;
+# a save never replaces a FIFO, keeps an existing file's mode, and replaces
+# the file a symlink names, never the link.
+. "$top_srcdir/tests/lib.sh"
+have_python_onnx || skip_all "python3-onnx is not installed"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
+model="$top_srcdir/data/cnn.onnx"
+
+one_line_exit2() {	# one_line_exit2 WHAT EXPECTED-SUBSTRING CMD...
+	what=$1 want=$2
+	shift 2
+	timeout 20 "$@" >out 2>err
+	rc=$?
+	if [ $rc -eq 2 ] && [ "$(wc -l <err)" -eq 1 ] && grep -qF -- "$want" err; then
+		pass "$what: $(cat err)"
+	else
+		fail "$what: exit $rc (124 = hung), stderr: $(head -c 300 err)"
+	fi
+}
+
+mkfifo fifo.onnx fifo.npy fifo.script fifo.map
+one_line_exit2 "a FIFO as the model" "cannot read 'fifo.onnx': not a regular file" \
+	"$GS_BIN" info fifo.onnx
+one_line_exit2 "apply -f /dev/zero" "not a regular file" \
+	"$GS_BIN" apply -f /dev/zero -o x.onnx "$model"
+one_line_exit2 "apply -f on a FIFO" "not a regular file" \
+	"$GS_BIN" apply -f fifo.script -o x.onnx "$model"
+one_line_exit2 "diff --map /dev/zero" "not a regular file" \
+	"$GS_BIN" diff --map /dev/zero "$model" "$model"
+one_line_exit2 "run --input on a FIFO" "not a regular file" \
+	"$GS_BIN" run --input input=fifo.npy "$model"
+printf 'fuse all\n\000quantize fp16\n' >nul.script
+one_line_exit2 "a script with a NUL byte" "NUL byte" \
+	"$GS_BIN" apply -f nul.script -o x.onnx "$model"
+
+# external data that is a FIFO
+"$GS_PYTHON" - <<'PY'
+import numpy as np, onnx
+from onnx import helper, numpy_helper, TensorProto
+w = numpy_helper.from_array(np.ones((4, 4), np.float32), "w")
+g = helper.make_graph([helper.make_node("MatMul", ["x", "w"], ["y"])], "g",
+                      [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])],
+                      [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])], [w])
+m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+onnx.save(m, "ext.onnx", save_as_external_data=True, all_tensors_to_one_file=True,
+          location="ext.bin", size_threshold=0)
+PY
+rm -f ext.bin && mkfifo ext.bin
+one_line_exit2 "external data on a FIFO" "not a regular file" "$GS_BIN" info ext.onnx
+
+# saves
+one_line_exit2 "-o onto a FIFO" "not a regular file" \
+	"$GS_BIN" apply -c "fuse all" -o fifo.onnx "$model"
+[ -p fifo.onnx ] && pass "the FIFO is still a FIFO" || fail "the FIFO was replaced"
+cp "$model" kept.onnx && chmod 0640 kept.onnx
+if "$GS_BIN" apply -c "fuse all" -o kept.onnx "$model" >/dev/null 2>&1 &&
+	[ "$(stat -c %a kept.onnx)" = 640 ]; then
+	pass "a replaced file keeps its mode (640)"
+else
+	fail "mode after save: $(stat -c %a kept.onnx)"
+fi
+cp "$model" target.onnx && ln -s target.onnx link.onnx
+if "$GS_BIN" apply -c "fuse all" -o link.onnx "$model" >/dev/null 2>&1 && [ -L link.onnx ] &&
+	! cmp -s target.onnx "$model"; then
+	pass "saving through a symlink replaces its target, the link stays"
+else
+	fail "symlink save: $(ls -l link.onnx target.onnx)"
+fi
+ln -s nowhere.onnx dangling.onnx
+one_line_exit2 "a dangling symlink as -o" "a symlink to nothing" \
+	"$GS_BIN" apply -c "fuse all" -o dangling.onnx "$model"
+ls -A | grep -q '^\..*\.tmp\.' && fail "temporaries left behind: $(ls -A)" ||
+	pass "no temporaries left behind"
+finish
