@@ -110,12 +110,17 @@ int gs_graph_toposort(struct gs_graph *g, struct gs_error *err)
 		}
 	}
 	if (tail < live) {
+		char b1[128], b2[128], b3[64];
+
 		for (i = 0; i < g->n_nodes && (g->nodes[i]->removed || !pending[i]); i++)
 			;
 		free(pending);
 		free(queue);
+		/* names come from the file: never raw to a terminal */
 		return gs_error_set(err, "graph '%s' has a cycle through node '%s' (%s)",
-				    g->name, g->nodes[i]->name, g->nodes[i]->op_type);
+				    gs_escape(g->name ? g->name : "", b1, sizeof(b1)),
+				    gs_escape(g->nodes[i]->name ? g->nodes[i]->name : "", b2, sizeof(b2)),
+				    gs_escape(g->nodes[i]->op_type, b3, sizeof(b3)));
 	}
 	free(pending);
 	free(g->topo);

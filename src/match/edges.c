@@ -89,8 +89,8 @@ void edges_diff(struct gs_match_build *mb, struct mctx *c, const int *eob)
 						ok = true;
 					}
 				}
-			} else if (ok) {
-				used[i] = true;
+			} else if (ok && comm) {
+				used[i] = true;	/* comm implies n <= 64 */
 			}
 			if (!ok && n_bad < 64) {
 				if (n_bad < 2) {

@@ -53,6 +53,33 @@ PY
 rm -f ext.bin && mkfifo ext.bin
 one_line_exit2 "external data on a FIFO" "not a regular file" "$GS_BIN" info ext.onnx
 
+# a diff of a node with 5,000 inputs (a fixed 64-entry array overflowed)
+"$GS_PYTHON" - <<'PY'
+import onnx
+from onnx import helper, TensorProto
+n = 5000
+nodes = [helper.make_node("Relu", ["x"], ["r%d" % i]) for i in range(n)]
+nodes.append(helper.make_node("Concat", ["r%d" % i for i in range(n)], ["y"], axis=0))
+g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 2])],
+                      [helper.make_tensor_value_info("y", TensorProto.FLOAT, [n, 2])])
+onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), "concat.onnx")
+# a cycle through a node whose name sets the terminal title (OSC)
+g = helper.make_graph([helper.make_node("Relu", ["b"], ["a"], name="\x1b]0;pwned\x07"),
+                       helper.make_node("Relu", ["a"], ["b"], name="n2")], "g",
+                      [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1])],
+                      [helper.make_tensor_value_info("a", TensorProto.FLOAT, [1])])
+onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), "cycle.onnx")
+PY
+timeout 60 "$GS_BIN" diff concat.onnx concat.onnx >/dev/null 2>err
+rc=$?
+[ $rc -eq 0 ] && pass "diff of a Concat of 5,000 inputs" || fail "diff of a Concat of 5,000 inputs: exit $rc"
+"$GS_BIN" info cycle.onnx >/dev/null 2>err
+if [ $? -eq 2 ] && grep -q cycle err && ! grep -q "$(printf '\033')" err; then
+	pass "a cycle's node name is escaped: $(cat err)"
+else
+	fail "cycle error: $(od -c err | head -3)"
+fi
+
 # saves
 one_line_exit2 "-o onto a FIFO" "not a regular file" \
 	"$GS_BIN" apply -c "fuse all" -o fifo.onnx "$model"
