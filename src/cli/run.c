@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "graphsmith/cli.h"
+#include "graphsmith/json.h"
 #include "graphsmith/samples.h"
 #include "graphsmith/tensorio.h"
 
@@ -152,7 +153,7 @@ static json_t *json_report(const struct gs_eval *ev, struct gs_etensor **outs)
 		int64_t idx[5];
 
 		stats_of(t, &s);
-		json_object_set_new(obj, "name", json_string(gs_eval_output(ev, o)->name));
+		json_object_set_new(obj, "name", gs_json_str(gs_eval_output(ev, o)->name));
 		json_object_set_new(obj, "dtype", json_string(gs_dtype_name(t->dtype)));
 		for (d = 0; d < t->rank; d++)
 			json_array_append_new(shape, json_integer(t->dims[d]));

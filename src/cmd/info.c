@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "graphsmith/info.h"
+#include "graphsmith/json.h"
 
 struct op_count {
 	const char *op;
@@ -154,7 +155,7 @@ static json_t *shape_json(const struct gs_value *v)
 	a = json_array();
 	for (i = 0; i < v->rank; i++) {
 		if (v->dims[i].param)
-			json_array_append_new(a, json_string(v->dims[i].param));
+			json_array_append_new(a, gs_json_str(v->dims[i].param));
 		else if (v->dims[i].value >= 0)
 			json_array_append_new(a, json_integer(v->dims[i].value));
 		else
@@ -163,13 +164,10 @@ static json_t *shape_json(const struct gs_value *v)
 	return a;
 }
 
-/* jansson wants UTF-8; model strings may not be. */
+/* model strings may not be UTF-8: escaped, never dropped */
 static json_t *jstr(const char *s)
 {
-	json_t *j = json_string(s ? s : "");
-	char buf[1024];
-
-	return j ? j : json_string(gs_escape_ascii(s, buf, sizeof(buf)));
+	return gs_json_str(s ? s : "");
 }
 
 static json_t *io_json(const struct gs_graph *g, const int *ids, int n, bool skip_params)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "graphsmith/compare.h"
+#include "graphsmith/json.h"
 
 void gs_compare_opts_init(struct gs_compare_opts *o)
 {
@@ -734,12 +735,12 @@ json_t *gs_compare_json(const struct gs_compare *c)
 		const struct gs_compare_pair *p = &c->pairs[i];
 		json_t *o = json_object();
 
-		json_object_set_new(o, "tensor_a", json_stringn_nocheck(p->tensor_a, strlen(p->tensor_a)));
-		json_object_set_new(o, "tensor_b", json_stringn_nocheck(p->tensor_b, strlen(p->tensor_b)));
-		json_object_set_new(o, "node_a", json_stringn_nocheck(p->node_a, strlen(p->node_a)));
-		json_object_set_new(o, "node_b", json_stringn_nocheck(p->node_b, strlen(p->node_b)));
-		json_object_set_new(o, "op_a", json_string(p->op_a));
-		json_object_set_new(o, "op_b", json_string(p->op_b));
+		json_object_set_new(o, "tensor_a", gs_json_str(p->tensor_a));
+		json_object_set_new(o, "tensor_b", gs_json_str(p->tensor_b));
+		json_object_set_new(o, "node_a", gs_json_str(p->node_a));
+		json_object_set_new(o, "node_b", gs_json_str(p->node_b));
+		json_object_set_new(o, "op_a", gs_json_str(p->op_a));
+		json_object_set_new(o, "op_b", gs_json_str(p->op_b));
 		json_object_set_new(o, "output", json_boolean(p->is_output));
 		json_object_set_new(o, "shape_a", json_string(p->shape_a));
 		json_object_set_new(o, "shape_b", json_string(p->shape_b));

@@ -7,20 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "graphsmith/json.h"
 #include "match/internal.h"
 
-/* jansson refuses invalid UTF-8: fall back to the escaped form. */
-static json_t *jstr(const char *s)
-{
-	char buf[1024];
-	json_t *j;
-
-	if (!s)
-		return json_null();
-	if ((j = json_string(s)))
-		return j;
-	return json_string(gs_escape_ascii(s, buf, sizeof(buf)));
-}
+#define jstr gs_json_str
 
 static json_t *jnum(double x)
 {

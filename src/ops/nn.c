@@ -201,44 +201,56 @@ static void win_out_dims(const struct win *w, int64_t n, int64_t c, int64_t *dim
 
 /* ---- Conv ---- */
 
-/* Unfolds one group's cg input channels into col [cg*kvol, outvol]. */
-static void im2col(const float *x, int64_t cg, const struct win *w, float *col)
+/* Columns [n0, n0 + nb) of im2col's matrix into col [cg*kvol, nb]: the
+ * conv runs in column blocks whose unfolded input stays in L2. */
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__linux__) && !defined(__clang__)
+/* wide copies, and gathers of strided rows, where the CPU has them */
+__attribute__((target_clones("avx512f", "default"), noinline))
+#endif
+static void im2col_cols(const float *x, int64_t cg, const struct win *w, int64_t n0,
+			int64_t nb, float *col)
 {
-	int64_t c, kd, kh, kw, od, oh, ow, lo, hi;
-	int64_t ID = w->in[0], IH = w->in[1], IW = w->in[2];
-	int64_t OD = w->out[0], OH = w->out[1], OW = w->out[2];
+	int64_t c, kd, kh, kw, ID = w->in[0], IH = w->in[1], IW = w->in[2];
+	int64_t OH = w->out[1], OW = w->out[2], s = w->s[2];
 	float *p = col;
 
 	for (c = 0; c < cg; c++)
 		for (kd = 0; kd < w->k[0]; kd++)
 			for (kh = 0; kh < w->k[1]; kh++)
 				for (kw = 0; kw < w->k[2]; kw++) {
-					int64_t off = kw * w->d[2] - w->pb[2];
+					int64_t off = kw * w->d[2] - w->pb[2], lo, hi, left = nb;
+					int64_t od = n0 / (OH * OW), oh = n0 / OW % OH, ow = n0 % OW;
 
-					valid_range(off, w->s[2], IW, OW, &lo, &hi);
-					for (od = 0; od < OD; od++) {
+					valid_range(off, s, IW, OW, &lo, &hi);
+					while (left > 0) {
+						int64_t seg = OW - ow < left ? OW - ow : left, e = ow + seg;
 						int64_t id = od * w->s[0] - w->pb[0] + kd * w->d[0];
+						int64_t ih = oh * w->s[1] - w->pb[1] + kh * w->d[1];
+						int64_t a = lo > ow ? (lo < e ? lo : e) : ow;
+						int64_t b = hi < e ? (hi > a ? hi : a) : e, o;
+						const float *row;
 
-						for (oh = 0; oh < OH; oh++, p += OW) {
-							int64_t ih = oh * w->s[1] - w->pb[1] +
-								     kh * w->d[1];
-							const float *row;
-
-							if (id < 0 || id >= ID || ih < 0 || ih >= IH) {
-								memset(p, 0, (size_t)OW * sizeof(*p));
-								continue;
-							}
-							row = x + ((c * ID + id) * IH + ih) * IW;
-							for (ow = 0; ow < lo; ow++)
-								p[ow] = 0;
-							if (w->s[2] == 1)
-								memcpy(p + lo, row + lo + off,
-								       (size_t)(hi - lo) * sizeof(*p));
-							else
-								for (ow = lo; ow < hi; ow++)
-									p[ow] = row[ow * w->s[2] + off];
-							for (ow = hi; ow < OW; ow++)
-								p[ow] = 0;
+						if (id < 0 || id >= ID || ih < 0 || ih >= IH) {
+							a = b = e;
+							row = x;
+						} else {
+							row = x + ((c * ID + id) * IH + ih) * IW + off;
+						}
+						for (o = ow; o < a; o++)
+							*p++ = 0.0f;
+						if (s == 1)
+							for (; o < b; o++)
+								*p++ = row[o];
+						else
+							for (; o < b; o++)
+								*p++ = row[o * s];
+						for (; o < e; o++)
+							*p++ = 0.0f;
+						left -= seg;
+						ow = 0;
+						if (++oh == OH) {
+							oh = 0;
+							od++;
 						}
 					}
 				}
@@ -337,6 +349,7 @@ static int k_conv(struct gs_kernel_ctx *k)
 	struct gs_etensor *X = gs_kernel_in(k, 0), *W = gs_kernel_in(k, 1);
 	struct gs_etensor *B = gs_kernel_in(k, 2), *Y, *col = NULL;
 	int64_t ks[MAX_SP], dims[2 + MAX_SP], N, C, M, G, Cg, Mg, kvol, invol, outvol, n, g;
+	int64_t nbk, n0;
 	const float *x, *wt, *bias;
 	float *y;
 	struct win w;
@@ -401,19 +414,33 @@ static int k_conv(struct gs_kernel_ctx *k)
 			}
 		return 0;
 	}
-	if (!pointwise && !(col = scratch(k, Cg * kvol, outvol, 1)))
+	/* column blocks of ~1 MiB of unfolded input (at least 256 columns,
+	 * so a big weight matrix is not reread too often) */
+	nbk = ((int64_t)1 << 18) / (Cg * kvol) / 32 * 32;
+	if (nbk < 256)
+		nbk = 256;
+	if (nbk > outvol)
+		nbk = outvol;
+	if (!pointwise && !(col = scratch(k, Cg * kvol, nbk, 1)))
 		return -1;
 	for (n = 0; n < N; n++)
 		for (g = 0; g < G; g++) {
 			const float *xg = x + (n * C + g * Cg) * invol;
 			float *yg = y + (n * M + g * Mg) * outvol;
 
-			if (!pointwise) {
-				im2col(xg, Cg, &w, col->data);
-				xg = col->data;
+			if (pointwise) {
+				gs_sgemm(false, false, Mg, outvol, Cg, 1.0f, wt + g * Mg * Cg, Cg, xg,
+					 outvol, 0.0f, yg, outvol);
+			} else {
+				for (n0 = 0; n0 < outvol; n0 += nbk) {
+					int64_t nb = outvol - n0 < nbk ? outvol - n0 : nbk;
+
+					im2col_cols(xg, Cg, &w, n0, nb, col->data);
+					gs_sgemm(false, false, Mg, nb, Cg * kvol, 1.0f,
+						 wt + g * Mg * Cg * kvol, Cg * kvol, col->data, nb,
+						 0.0f, yg + n0, outvol);
+				}
 			}
-			gs_sgemm(false, false, Mg, outvol, Cg * kvol, 1.0f, wt + g * Mg * Cg * kvol,
-				 Cg * kvol, xg, outvol, 0.0f, yg, outvol);
 			finish_rows(yg, Mg, outvol, bias ? bias + g * Mg : NULL, relu);
 		}
 	gs_et_unref(col);

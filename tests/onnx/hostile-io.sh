@@ -80,6 +80,26 @@ else
 	fail "cycle error: $(od -c err | head -3)"
 fi
 
+# a dim name that is not UTF-8: --json escapes it, never drops it
+"$GS_PYTHON" - <<'PY'
+import onnx
+from onnx import helper, TensorProto
+g = helper.make_graph([helper.make_node("Relu", ["x"], ["y"])], "g",
+                      [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 3, "H", 4])],
+                      [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])])
+onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), "u8.onnx")
+d = open("u8.onnx", "rb").read().replace(b"\x01H", b"\x01\xff")
+open("u8.onnx", "wb").write(d)
+PY
+if "$GS_BIN" info --json u8.onnx | "$GS_PYTHON" -c '
+import json, sys
+shape = json.load(sys.stdin)["inputs"][0]["shape"]
+sys.exit(0 if shape == ["N", 3, "\\xff", 4] else 1)'; then
+	pass "--json escapes a non-UTF-8 dim name (rank 4 stays 4)"
+else
+	fail "--json with a non-UTF-8 dim name: $("$GS_BIN" info --json u8.onnx | head -c 400)"
+fi
+
 # saves
 one_line_exit2 "-o onto a FIFO" "not a regular file" \
 	"$GS_BIN" apply -c "fuse all" -o fifo.onnx "$model"
