@@ -66,6 +66,7 @@ int main(int argc, char **argv)
 {
 	size_t i;
 
+	gs_atomic_cleanup_on_signals();
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		fputs(usage_text, stdout);
 		return 0;

@@ -2,6 +2,7 @@
 FOUNDATION_UNIT = tests/unit/test_numeric tests/unit/test_metrics \
 	tests/unit/test_opdoc tests/unit/test_util tests/unit/test_ir
 FOUNDATION_SHELL_TESTS = tests/onnx/roundtrip.sh tests/onnx/malformed.sh tests/onnx/hostile-io.sh \
+	tests/onnx/save-signals.sh \
 	tests/onnx/info.sh tests/onnx/layering.sh tests/onnx/save.sh \
 	tests/onnx/testdata.sh
 

@@ -99,6 +99,13 @@ FILE *gs_fopen_regular(const char *path, off_t *size, struct gs_error *err);
 int gs_atomic_open(struct gs_atomic_file *af, const char *path, struct gs_error *err);
 int gs_atomic_commit(struct gs_atomic_file *af, struct gs_error *err);
 void gs_atomic_abort(struct gs_atomic_file *af);
+/* SIGTERM, SIGHUP, SIGINT (where nothing else handles them) remove the
+ * temporaries of saves in progress, then end the process as the signal
+ * would.  The next save of a file also removes the temporaries an earlier,
+ * killed process left beside it. */
+void gs_atomic_cleanup_on_signals(void);
+/* Unlinks the temporaries in progress (async-signal-safe). */
+void gs_atomic_unlink_all(void);
 
 /*
  * Runs fn(ctx, task, worker) for every task in [0, n_tasks) on up to

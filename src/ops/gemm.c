@@ -180,9 +180,14 @@ static void pack_b(bool tb, const float *B, int64_t ldb, int64_t k0, int64_t j0,
 /* C[mr x nr] = acc (+ beta * C when `load`); a is a packed sliver, b
  * either a packed sliver (ldb NR) or op(B) itself (rows ldb apart: the
  * masked loads stay inside a short last sliver) */
-AVX512 static void kern(int64_t kc, const float *restrict a, int64_t ars, int64_t acs,
-			const float *restrict b, int64_t ldb, int64_t pf, float *c, int64_t ldc,
-			int mr, int nr, float alpha, bool load, float beta)
+#define KERN_ARGS int64_t kc, const float *restrict a, int64_t ars, int64_t acs, \
+	const float *restrict b, int64_t ldb, int64_t pf, float *c, int64_t ldc, int mr, int nr, \
+	float alpha, bool load, float beta
+#define KERN_PASS kc, a, ars, acs, b, ldb, pf, c, ldc, mr, nr, alpha, load, beta
+
+/* `rows` (a constant after inlining) of the 12 are computed: short last
+ * slivers take a narrower tile instead of multiplying padding */
+AVX512 static inline __attribute__((always_inline)) void kern_rows(const int rows, KERN_ARGS)
 {
 	__m512 c0a = _mm512_setzero_ps(), c0b = c0a, c1a = c0a, c1b = c0a, c2a = c0a,
 	       c2b = c0a, c3a = c0a, c3b = c0a, c4a = c0a, c4b = c0a, c5a = c0a, c5b = c0a,
@@ -202,16 +207,18 @@ AVX512 static void kern(int64_t kc, const float *restrict a, int64_t ars, int64_
 		}
 
 #define STEP(i, x, y) \
-		av = _mm512_set1_ps(a[(i) * ars]); \
-		x = _mm512_fmadd_ps(av, b0, x); \
-		y = _mm512_fmadd_ps(av, b1, y);
+		if ((i) < rows) { \
+			av = _mm512_set1_ps(a[(i) * ars]); \
+			x = _mm512_fmadd_ps(av, b0, x); \
+			y = _mm512_fmadd_ps(av, b1, y); \
+		}
 		STEP(0, c0a, c0b) STEP(1, c1a, c1b) STEP(2, c2a, c2b) STEP(3, c3a, c3b)
 		STEP(4, c4a, c4b) STEP(5, c5a, c5b) STEP(6, c6a, c6b) STEP(7, c7a, c7b)
 		STEP(8, c8a, c8b) STEP(9, c9a, c9b) STEP(10, cAa, cAb) STEP(11, cBa, cBb)
 #undef STEP
 	}
 #define OUT(i, x, y) \
-	if (i < mr) { \
+	if ((i) < rows && (i) < mr) { \
 		float *r = c + (i) * ldc; \
 		if (alpha != 1.0f) { \
 			x = _mm512_mul_ps(va, x); \
@@ -228,6 +235,21 @@ AVX512 static void kern(int64_t kc, const float *restrict a, int64_t ars, int64_
 	OUT(4, c4a, c4b) OUT(5, c5a, c5b) OUT(6, c6a, c6b) OUT(7, c7a, c7b)
 	OUT(8, c8a, c8b) OUT(9, c9a, c9b) OUT(10, cAa, cAb) OUT(11, cBa, cBb)
 #undef OUT
+}
+
+AVX512 static void kern12(KERN_ARGS)
+{
+	kern_rows(12, KERN_PASS);
+}
+
+AVX512 static void kern8(KERN_ARGS)
+{
+	kern_rows(8, KERN_PASS);
+}
+
+AVX512 static void kern4(KERN_ARGS)
+{
+	kern_rows(4, KERN_PASS);
 }
 
 static bool have_avx512(void)
@@ -288,6 +310,9 @@ static int gemm_avx512(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float 
 					for (ir = 0; ir < mc; ir += MR) {
 						int mr = mc - ir < MR ? (int)(mc - ir) : MR;
 						bool packed = ta || mr < MR;
+
+						void (*kern)(KERN_ARGS) =
+							mr <= 4 ? kern4 : mr <= 8 ? kern8 : kern12;
 
 						kern(kc, packed ? ap + ir * kc : A + (ic + ir) * lda + pc,
 						     packed ? 1 : lda, packed ? MR : 1,

@@ -241,6 +241,9 @@ static void im2col_cols(const float *x, int64_t cg, const struct win *w, int64_t
 						if (s == 1)
 							for (; o < b; o++)
 								*p++ = row[o];
+						else if (s == 2)	/* a known stride vectorises */
+							for (; o < b; o++)
+								*p++ = row[o * 2];
 						else
 							for (; o < b; o++)
 								*p++ = row[o * s];

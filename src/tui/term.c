@@ -164,6 +164,7 @@ static void on_signal(int sig)
 	static const char reset[] = "\033[?1049l\033[?25h\033[0m\r\n";
 
 	if (signalled) {
+		gs_atomic_unlink_all();	/* a save in progress leaves nothing */
 		if (have_saved_tty)
 			tcsetattr(STDIN_FILENO, TCSANOW, &saved_tty);
 		if (write(STDOUT_FILENO, reset, sizeof(reset) - 1) < 0)
