@@ -11,7 +11,7 @@ need="build-essential autoconf automake libtool pkg-config protobuf-c-compiler
       libprotobuf-c-dev libzstd-dev libjansson-dev libncurses-dev libreadline-dev
       libzip-dev libopenblas-dev"
 [ "$mode" = --test ] && need="$need libcmocka-dev python3-onnx python3-numpy python3-torch
-      python3-sklearn tmux valgrind nodejs npm"
+      python3-sklearn tmux valgrind zstd nodejs npm"
 
 missing=""
 for p in $need; do

@@ -265,6 +265,12 @@ static bool have_avx512(void)
 
 /* 0 when done; -1 when the caller should take another path (no AVX-512,
  * shapes it would waste its tile on, or no memory for the packs) */
+/* n floats, 64-byte aligned (aligned_alloc wants a multiple of 64) */
+static float *buf(int64_t n)
+{
+	return aligned_alloc(64, ((size_t)n * sizeof(float) + 63) / 64 * 64);
+}
+
 static int gemm_avx512(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha,
 		       const float *A, int64_t lda, const float *B, int64_t ldb, float beta,
 		       float *C, int64_t ldc)
@@ -274,8 +280,9 @@ static int gemm_avx512(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float 
 
 	if (!have_avx512() || M < 4 || N < 8 || K < 1 || alpha == 0.0f)
 		return -1;
-	bp = tb ? aligned_alloc(64, (size_t)((nc0 + NR - 1) / NR * NR * kc0 * sizeof(float))) : NULL;
-	ap = aligned_alloc(64, (size_t)(XMC * kc0 * sizeof(float)));
+	bp = tb ? buf((nc0 + NR - 1) / NR * NR * kc0) : NULL;
+	/* sized to the block actually used (small products are common) */
+	ap = buf((M < XMC ? (M + MR - 1) / MR * MR : XMC) * kc0);
 	if ((tb && !bp) || !ap) {
 		free(bp);
 		free(ap);
@@ -310,7 +317,6 @@ static int gemm_avx512(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float 
 					for (ir = 0; ir < mc; ir += MR) {
 						int mr = mc - ir < MR ? (int)(mc - ir) : MR;
 						bool packed = ta || mr < MR;
-
 						void (*kern)(KERN_ARGS) =
 							mr <= 4 ? kern4 : mr <= 8 ? kern8 : kern12;
 

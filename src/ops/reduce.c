@@ -664,7 +664,7 @@ static int softmax(struct gs_kernel_ctx *k, enum smop op)
 	const float *xs;
 	float *ys;
 	double *mx, *sum;
-	int axis, d;
+	int axis = 0, d;
 
 	if (!x)
 		return gs_kernel_fail(k, "needs an input");

@@ -100,6 +100,14 @@ else
 	fail "--json with a non-UTF-8 dim name: $("$GS_BIN" info --json u8.onnx | head -c 400)"
 fi
 
+# zstd bombs: 2 GB of zeros in 60 KB, with and without a declared size
+if command -v zstd >/dev/null; then
+	head -c 2000000000 /dev/zero | zstd -q --stream-size=2000000000 -o bomb.onnx.zst
+	head -c 2000000000 /dev/zero | zstd -q --no-content-size -o bomb2.onnx.zst
+	one_line_exit2 "a zstd bomb (declared size)" "over the limit" "$GS_BIN" info bomb.onnx.zst
+	one_line_exit2 "a zstd bomb (streamed)" "inflates past the limit" "$GS_BIN" info bomb2.onnx.zst
+fi
+
 # saves
 one_line_exit2 "-o onto a FIFO" "not a regular file" \
 	"$GS_BIN" apply -c "fuse all" -o fifo.onnx "$model"
