@@ -113,6 +113,8 @@ static bool is_big_raw_data(const ProtobufCMessageDescriptor *desc, uint32_t num
 static int walk(struct skeleton *s, const ProtobufCMessageDescriptor *desc,
 		const uint8_t *p, const uint8_t *end, int depth, uint8_t **out)
 {
+	uint64_t seen_singular = 0;
+
 	if (depth > MAX_MESSAGE_DEPTH)
 		return corrupt(s, p, "messages nested too deeply");
 	while (p < end) {
@@ -167,6 +169,20 @@ static int walk(struct skeleton *s, const ProtobufCMessageDescriptor *desc,
 			sub = sub_descriptor(desc, number);
 			if (!sub)
 				break;
+			{
+				/* protobuf merges a repeated singular message: 50,000
+				 * copies of ModelProto.graph cost quadratic time and
+				 * memory; no ONNX writer repeats one */
+				const ProtobufCFieldDescriptor *fd =
+					protobuf_c_message_descriptor_get_field(desc, number);
+
+				if (fd && fd->label != PROTOBUF_C_LABEL_REPEATED && number < 64) {
+					if (seen_singular & ((uint64_t)1 << number))
+						return corrupt(s, field, "a single message field appears "
+							       "more than once");
+					seen_singular |= (uint64_t)1 << number;
+				}
+			}
 			memcpy(*out, field, key_len);
 			*out += key_len;
 			start = *out + room;

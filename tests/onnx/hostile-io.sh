@@ -108,6 +108,23 @@ if command -v zstd >/dev/null; then
 	one_line_exit2 "a zstd bomb (streamed)" "inflates past the limit" "$GS_BIN" info bomb2.onnx.zst
 fi
 
+# ModelProto.graph repeated 2,000 times (protobuf would merge them all)
+"$GS_PYTHON" - "$top_srcdir/data/cnn.onnx" <<'PY'
+import sys, onnx
+m = onnx.load(sys.argv[1])
+g = m.graph.SerializeToString()
+def varint(v):
+    out = b""
+    while True:
+        b, v = v & 0x7f, v >> 7
+        out += bytes([b | (0x80 if v else 0)])
+        if not v:
+            return out
+m.ClearField("graph")
+open("repeat.onnx", "wb").write(m.SerializeToString() + (b"\x3a" + varint(len(g)) + g) * 2000)
+PY
+one_line_exit2 "a graph field repeated 2,000 times" "appears more than once" "$GS_BIN" info repeat.onnx
+
 # saves
 one_line_exit2 "-o onto a FIFO" "not a regular file" \
 	"$GS_BIN" apply -c "fuse all" -o fifo.onnx "$model"
