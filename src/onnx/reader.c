@@ -450,6 +450,11 @@ static struct gs_graph *read_graph(struct reader *r, const Onnx__GraphProto *gp,
 		struct gs_node *n = gs_arena_alloc(&m->arena, sizeof(*n));
 		size_t o;
 
+		if (!np->op_type || !np->op_type[0]) {
+			gs_error_set(r->err, "graph '%s' node %zu has no op_type",
+				     esc(g->name, nb, 128), k);
+			return NULL;
+		}
 		n->id = g->n_nodes;
 		n->name = np->name ? np->name : "";
 		n->op_type = np->op_type ? np->op_type : "";

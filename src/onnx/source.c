@@ -169,6 +169,10 @@ static int walk(struct skeleton *s, const ProtobufCMessageDescriptor *desc,
 			sub = sub_descriptor(desc, number);
 			if (!sub)
 				break;
+			/* a node is at least its op_type: millions of empty ones are
+			 * a memory bomb, not a model */
+			if (sub == &onnx__node_proto__descriptor && len == 0)
+				return corrupt(s, field, "a node without an op_type");
 			{
 				/* protobuf merges a repeated singular message: 50,000
 				 * copies of ModelProto.graph cost quadratic time and

@@ -1,4 +1,5 @@
-/* The shared sgemm (gemm.h): CBLAS when available, else a blocked loop. */
+/* The shared sgemm (gemm.h): our AVX-512 kernel on CPUs that have it,
+ * else CBLAS when available, else a blocked loop. */
 #include <stdlib.h>
 #include <string.h>
 

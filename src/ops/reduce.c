@@ -421,7 +421,7 @@ static int arg_extreme(struct gs_kernel_ctx *k, bool max)
 	bool keep = gs_node_attr_int(k->node, "keepdims", 1) != 0;
 	bool last = gs_node_attr_int(k->node, "select_last_index", 0) != 0;
 	int64_t dims[GS_EVAL_MAX_RANK], outer, n, inner, o, i, j, best, *ys;
-	int axis, rank = 0, d;
+	int axis = 0, rank = 0, d;
 	bool fl, wide, uns;
 
 	if (!x)
@@ -771,7 +771,7 @@ static int cumulate(struct gs_kernel_ctx *k, bool prod)
 	bool excl = gs_node_attr_int(k->node, "exclusive", 0) != 0;
 	bool rev = gs_node_attr_int(k->node, "reverse", 0) != 0;
 	int64_t outer, n, inner, o, i, j, av;
-	int axis;
+	int axis = 0;
 	bool fl;
 
 	if (!x || !at)
@@ -878,7 +878,7 @@ static int k_topk(struct gs_kernel_ctx *k)
 	int64_t dims[GS_EVAL_MAX_RANK], outer, n, inner, o, i, j, kk, *pos, *tmp;
 	struct topk t;
 	size_t es;
-	int axis;
+	int axis = 0;
 
 	if (!x)
 		return gs_kernel_fail(k, "needs an input");
