@@ -40,15 +40,28 @@ static int fold_constant(struct gs_graph *g, struct gs_node *n, struct gs_fuse_l
 	return 1;
 }
 
+/* What folding may add to a model in one pass: a 3.7 KB file whose
+ * ConstantOfShapes unfold to gigabytes is a bomb, not a model.  Four
+ * times the model's size, at least 64 MiB. */
+static size_t fold_budget;
+
 static int fold_node(struct gs_graph *g, struct gs_node *n, struct gs_fuse_log *log)
 {
 	int out = n->n_outputs == 1 ? n->outputs[0] : -1;
 	struct fuse_value v;
+	int rc;
 
 	if (out < 0 || g->values[out]->is_graph_output || fuse_has_subgraphs(n))
 		return 0;
-	if (fuse_eval(g, n, &v))
+	rc = fuse_eval(g, n, fold_budget, &v);
+	if (rc == -2) {
+		fuse_log(log, true, "left %s (%s) alone: its value would add more than %zu MiB "
+			 "to the model", fuse_label(g, n), n->op_type, fold_budget >> 20);
 		return 0;
+	}
+	if (rc)
+		return 0;
+	fold_budget -= v.nbytes < fold_budget ? v.nbytes : fold_budget;
 	fuse_log(log, false, "%s (%s) -> initializer '%s'", fuse_label(g, n), n->op_type,
 		 g->values[out]->name);
 	become_initializer(g, n, out, v.dtype, v.rank, v.dims, v.data, v.nbytes);
@@ -68,5 +81,6 @@ static int try_constant(struct gs_graph *g, struct gs_node *n, struct gs_fuse_lo
 
 int gs_fuse_constants(struct gs_model *m, struct gs_fuse_log *log, struct gs_error *err)
 {
+	fold_budget = m->file_size * 4 > ((size_t)64 << 20) ? m->file_size * 4 : (size_t)64 << 20;
 	return fuse_each_node(m, try_constant, log, err);
 }

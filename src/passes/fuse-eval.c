@@ -83,7 +83,8 @@ static void *to_onnx_bytes(const struct gs_etensor *t, size_t *nbytes)
 	return p;
 }
 
-int fuse_eval(const struct gs_graph *g, const struct gs_node *n, struct fuse_value *out)
+int fuse_eval(const struct gs_graph *g, const struct gs_node *n, size_t max_bytes,
+	      struct fuse_value *out)
 {
 	struct gs_etensor *in[16] = { 0 }, *res[1] = { NULL };
 	size_t limit = gs_eval_mem_limit(), live = gs_eval_mem_live();
@@ -106,13 +107,19 @@ int fuse_eval(const struct gs_graph *g, const struct gs_node *n, struct fuse_val
 		if (!in[i])
 			goto out;
 	}
-	/* a folded constant is materialised in the model: bound it */
-	if (live + FUSE_FOLD_MAX_BYTES < limit)
-		gs_eval_set_mem_limit(live + FUSE_FOLD_MAX_BYTES);
+	/* a folded constant is materialised in the model: bound it before
+	 * anything is allocated (the kernel's allocation is refused) */
+	if (max_bytes > FUSE_FOLD_MAX_BYTES)
+		max_bytes = FUSE_FOLD_MAX_BYTES;
+	if (live + max_bytes < limit)
+		gs_eval_set_mem_limit(live + max_bytes);
 	rc = gs_eval_node(g->model, g, n, in, res, &err);
 	gs_eval_set_mem_limit(limit);
-	if (rc || !res[0] || res[0]->nbytes > FUSE_FOLD_MAX_BYTES ||
-	    !(out->data = to_onnx_bytes(res[0], &out->nbytes))) {
+	if ((rc && strstr(err.msg, "memory limit")) || (!rc && res[0] && res[0]->nbytes > max_bytes)) {
+		rc = -2;
+		goto out;
+	}
+	if (rc || !res[0] || !(out->data = to_onnx_bytes(res[0], &out->nbytes))) {
 		rc = -1;
 		goto out;
 	}

@@ -104,8 +104,10 @@ struct fuse_value {
 #define FUSE_FOLD_MAX_BYTES ((size_t)256 << 20)
 
 /* Evaluates node n of g whose inputs are constants (Shape: a value of
- * static shape).  0 and *out filled, or -1 when it cannot. */
-int fuse_eval(const struct gs_graph *g, const struct gs_node *n, struct fuse_value *out);
+ * static shape).  0 and *out filled; -2 when the result would pass
+ * max_bytes (nothing allocated); -1 when it cannot. */
+int fuse_eval(const struct gs_graph *g, const struct gs_node *n, size_t max_bytes,
+	      struct fuse_value *out);
 void fuse_value_release(struct fuse_value *v);
 
 #endif

@@ -142,6 +142,27 @@ open("empty.onnx", "wb").write(m.SerializeToString() + b"\x3a" + varint(len(gb))
 PY
 one_line_exit2 "5 million empty nodes" "a node without an op_type" "$GS_BIN" info empty.onnx
 
+# constant folding that would unfold a 2 KB file to 7.5 GB: skipped, said
+"$GS_PYTHON" - <<'PY'
+import numpy as np, onnx
+from onnx import helper, numpy_helper, TensorProto
+s = numpy_helper.from_array(np.array([64, 1024, 1024], np.int64), "s")
+nodes = [helper.make_node("ConstantOfShape", ["s"], ["c%d" % i],
+                          value=numpy_helper.from_array(np.array([1.0], np.float32)))
+         for i in range(30)]
+nodes.append(helper.make_node("Sum", ["c%d" % i for i in range(30)], ["y"]))
+g = helper.make_graph(nodes, "g", [], [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], [s])
+onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), "foldbomb.onnx")
+PY
+timeout 20 "$GS_BIN" apply -c "inputs off; fuse all" -o fb.onnx foldbomb.onnx >out 2>&1
+rc=$?
+if [ $rc -eq 0 ] && grep -q "alone: its value would add more than 64 MiB" out &&
+	[ "$(stat -c %s fb.onnx)" -lt 100000 ]; then
+	pass "folding a 7.5 GB constant is skipped and said"
+else
+	fail "fold bomb: exit $rc: $(tail -3 out)"
+fi
+
 # saves
 one_line_exit2 "-o onto a FIFO" "not a regular file" \
 	"$GS_BIN" apply -c "fuse all" -o fifo.onnx "$model"
