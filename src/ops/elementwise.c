@@ -517,6 +517,19 @@ static int binary(struct gs_kernel_ctx *k, enum bop op)
 		gs_et_unref(conv);
 		return gs_kernel_fail(k, "legacy broadcast with 'axis' not supported");
 	}
+	if (op == B_PRELU && k->opset < 7 && b->rank == 1 && a->rank >= 2 && b->dims[0] > 1 &&
+	    b->dims[0] == a->dims[1]) {
+		/* before opset 7 a slope of size C is per channel (axis 1): as
+		 * [C, 1, ..., 1] it broadcasts the modern way */
+		int64_t sd[GS_EVAL_MAX_RANK];
+		int d;
+
+		sd[0] = b->dims[0];
+		for (d = 1; d < a->rank - 1; d++)
+			sd[d] = 1;
+		gs_et_unref(conv);
+		b = conv = gs_et_alias(b, a->rank - 1, sd);
+	}
 	ts[0] = a;
 	ts[1] = b;
 	ret = -1;

@@ -3,7 +3,10 @@
  *
  * C = alpha * op(A) * op(B) + beta * C, row-major, op(X) = X or X^T.
  * op(A) is M x K, op(B) is K x N, C is M x N; lda/ldb/ldc are the row
- * strides of A, B and C as stored.  Uses cblas_sgemm when graphsmith is
+ * strides of A, B and C as stored.  On a CPU with AVX-512 (checked at
+ * run time) our own register-tiled kernel runs it: Debian's OpenBLAS
+ * 0.3.21 misdetects such CPUs, and the core type forced to avoid that
+ * (Haswell) has AVX2 kernels only.  Else cblas_sgemm when graphsmith is
  * built with a CBLAS (GS_HAVE_CBLAS), else a blocked portable loop.
  * beta == 0 ignores C's previous contents (NaN included).
  */
