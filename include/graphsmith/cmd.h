@@ -88,6 +88,9 @@ int gs_workspace_inputs_info(struct gs_workspace *ws, char *buf, size_t len);
 void gs_workspace_probe_before(struct gs_workspace *ws);
 void gs_workspace_probe_after(struct gs_workspace *ws);
 void gs_workspace_probe_forget(struct gs_workspace *ws);	/* B is replaced */
+/* Runs A and B once on the sample inputs (models up to 256 MB) so that
+ * views show the shapes of values the files do not annotate. */
+void gs_workspace_infer_shapes(struct gs_workspace *ws);
 void gs_probe_free(struct gs_probe *p);
 
 /* Runs A and B on the sample inputs and compares every pair of

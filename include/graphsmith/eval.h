@@ -150,6 +150,9 @@ const struct gs_value *gs_eval_input(const struct gs_eval *ev, int i);
 int gs_eval_n_outputs(const struct gs_eval *ev);
 const struct gs_value *gs_eval_output(const struct gs_eval *ev, int i);
 void gs_eval_set_observer(struct gs_eval *ev, const struct gs_eval_observer *obs);
+/* Runs from now on record every value's shape in the model's IR
+ * (gs_value.inferred_*), so views can show shapes the file lacks. */
+void gs_eval_record_shapes(struct gs_eval *ev, bool on);
 /* One run.  inputs[i] for gs_eval_input(ev, i) (checked against the
  * declared dtype and static dims); outputs[i] receives a new reference. */
 int gs_eval_run(struct gs_eval *ev, struct gs_etensor *const *inputs,

@@ -137,6 +137,12 @@ struct gs_value {
 	bool is_initializer;		/* PARAM stored as graph initializer */
 	bool is_graph_output;
 	bool shape_dirty;		/* dtype/shape edited: rewrite value_info */
+	/* the shape the evaluator saw on the last run that recorded shapes
+	 * (gs_eval_record_shapes): shown where the file declares none, never
+	 * written back */
+	bool has_inferred;
+	int inferred_rank;
+	int64_t *inferred_dims;		/* model arena */
 };
 
 struct gs_graph {

@@ -126,6 +126,16 @@ const char *gs_format_shape(const struct gs_value *v, char *buf, size_t len)
 	size_t o = 0;
 	int i;
 
+	if (v->rank < 0 && v->has_inferred) {
+		/* not in the file: what a run of the evaluator produced */
+		o += (size_t)snprintf(buf + o, len - o, "[");
+		for (i = 0; i < v->inferred_rank && o < len; i++)
+			o += (size_t)snprintf(buf + o, len - o, "%s%lld", i ? "," : "",
+					      (long long)v->inferred_dims[i]);
+		if (o < len)
+			snprintf(buf + o, len - o, "]");
+		return buf;
+	}
 	if (v->rank < 0)
 		return snprintf(buf, len, "?"), buf;
 	o += (size_t)snprintf(buf + o, len - o, "[");

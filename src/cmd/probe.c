@@ -84,6 +84,7 @@ static int run_model(struct gs_probe *p, const struct gs_model *m, struct gs_ete
 	probe_spec(p, &spec);
 	if (!(ev = gs_eval_new(m, err)))
 		return -1;
+	gs_eval_record_shapes(ev, true);	/* the panes show what the run saw */
 	if (gs_samples_load(ev, &spec, &s, err))
 		goto out;
 	*n = gs_eval_n_outputs(ev);
@@ -264,4 +265,30 @@ int gs_workspace_compare(struct gs_workspace *ws, double threshold_db, struct gs
 	}
 	ws->compare = c;
 	return 0;
+}
+
+/* Models bigger than this are not run just to show shapes. */
+#define INFER_MAX_FILE ((uint64_t)256 << 20)
+
+void gs_workspace_infer_shapes(struct gs_workspace *ws)
+{
+	struct gs_probe *p = probe_of(ws);
+	struct gs_etensor **outs = NULL;
+	struct gs_model *ms[2] = { ws->a, ws->b };
+	struct gs_error err;
+	int64_t n_samples;
+	int i, k, n;
+
+	if (p->off)
+		return;
+	for (i = 0; i < 2; i++) {
+		if (!ms[i] || ms[i]->file_size > INFER_MAX_FILE || (i == 1 && ms[1] == ms[0]))
+			continue;
+		if (run_model(p, ms[i], &outs, &n, &n_samples, &err))
+			continue;	/* a model we cannot run shows declared shapes */
+		for (k = 0; k < n; k++)
+			gs_et_unref(outs[k]);
+		free(outs);
+		outs = NULL;
+	}
 }

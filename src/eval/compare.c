@@ -538,6 +538,8 @@ int gs_compare_models(const struct gs_model *a, const struct gs_model *b,
 		gs_error_prefix(err, "model B");
 		goto out;
 	}
+	gs_eval_record_shapes(ea, true);
+	gs_eval_record_shapes(eb, true);
 	if (gs_samples_load(ea, spec, &sa, err) || inputs_for_b(ea, eb, &sa, &sb, err))
 		goto out;
 	c->n_samples = sa.n_samples;

@@ -33,6 +33,7 @@ struct gs_eval {
 	int *inputs;			/* main-graph value ids a run must be given */
 	struct gs_eval_observer obs;
 	bool has_obs;
+	bool record_shapes;		/* gs_eval_record_shapes */
 };
 
 /* The plan of graph g (built with the others by gs_eval_new). */

@@ -345,6 +345,11 @@ const struct gs_value *gs_eval_output(const struct gs_eval *ev, int i)
 	return ev->m->graph->values[ev->m->graph->outputs[i]];
 }
 
+void gs_eval_record_shapes(struct gs_eval *ev, bool on)
+{
+	ev->record_shapes = on;
+}
+
 void gs_eval_set_observer(struct gs_eval *ev, const struct gs_eval_observer *obs)
 {
 	ev->has_obs = obs != NULL;

@@ -122,6 +122,20 @@ static bool wants_float32(int dtype)
 	return dtype == GS_DTYPE_FLOAT16 || dtype == GS_DTYPE_BFLOAT16 || dtype == GS_DTYPE_DOUBLE;
 }
 
+/* The shape a run produced for value v, kept in the IR for the views. */
+static void record_shape(struct gs_eval *ev, struct gs_value *v, const struct gs_etensor *t)
+{
+	if (!ev->record_shapes || !t)
+		return;
+	if (!v->has_inferred || v->inferred_rank < t->rank)
+		v->inferred_dims = gs_arena_alloc(&ev->m->arena,
+						  sizeof(int64_t) * ((size_t)t->rank + 1));
+	v->inferred_rank = t->rank;
+	if (t->rank)
+		memcpy(v->inferred_dims, t->dims, sizeof(int64_t) * (size_t)t->rank);
+	v->has_inferred = true;
+}
+
 /* An absorbed node: its output is its input, already transformed. */
 static int pass_through(struct frame *f, int node_id, struct gs_error *err)
 {
@@ -133,6 +147,7 @@ static int pass_through(struct frame *f, int node_id, struct gs_error *err)
 		return -1;
 	gs_et_unref(f->vals[out]);
 	f->vals[out] = gs_et_ref(t);
+	record_shape(f->ev, f->plan->g->values[out], t);
 	drop_read(f, in);
 	if (f->left[out] <= 0 && !f->plan->is_output[out]) {
 		gs_et_unref(f->vals[out]);
@@ -306,6 +321,7 @@ static int run_node(struct frame *f, int node_id, struct gs_error *err)
 
 		if (v < 0)
 			continue;
+		record_shape(f->ev, g->values[v], out[i]);
 		gs_et_unref(f->vals[v]);
 		f->vals[v] = out[i];
 		out[i] = NULL;

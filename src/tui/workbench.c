@@ -191,6 +191,7 @@ int gs_cli_workbench(int argc, char **argv)
 		gs_workspace_release(&ws);
 		return 2;
 	}
+	gs_workspace_infer_shapes(&ws);	/* shapes the files leave out */
 	if (tui_keys_load(&err) < 0) {
 		fprintf(stderr, "graphsmith: %s\n", err.msg);
 		gs_workspace_release(&ws);
