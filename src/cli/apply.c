@@ -6,16 +6,28 @@
 #include <stdlib.h>
 
 #include <string.h>
+#include <sys/stat.h>
 
 #include "graphsmith/cli.h"
 #include "graphsmith/cmd.h"
 
 static const char usage_line[] =
 	"usage: graphsmith apply [-c COMMANDS | -f SCRIPT] [--external-data]\n"
-	"                        [--inputs FILE.npz|DIR] [--labels FILE.npy] -o OUT MODEL\n";
+	"                        [--inputs FILE.npz|DIR] [--labels FILE.npy] [--in-place]\n"
+	"                        -o OUT MODEL\n";
 
 /* --inputs / --labels: the sample inputs steps are measured on */
 static const char *inputs_opt, *labels_opt;
+/* --in-place: -o may name the model being read */
+static bool in_place;
+
+/* Whether a and b name the same file (b need not exist). */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return !stat(a, &sa) && !stat(b, &sb) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
 
 /* Scripts are text typed by people: anything bigger is not a script. */
 #define SCRIPT_MAX ((size_t)16 << 20)
@@ -85,9 +97,14 @@ static int apply_commands(const char *model, const char *commands, const char *s
 {
 	struct gs_workspace ws;
 	struct gs_error err;
-	char *text;
+	char *text, eb[512];
 	int rc = 2;
 
+	if (!in_place && same_file(model, out)) {
+		fprintf(stderr, "graphsmith: apply: '%s' is the model being read: give another -o, "
+			"or --in-place to replace it\n", gs_escape(out, eb, sizeof(eb)));
+		return 2;
+	}
 	if (script && !(text = read_script(script, &err))) {
 		char pb[512];
 
@@ -106,6 +123,11 @@ static int apply_commands(const char *model, const char *commands, const char *s
 		fprintf(stderr, "graphsmith: apply: %s\n", err.msg);
 	else if (run_commands(&ws, script ? (strcmp(script, "-") ? script : "stdin") : "-c", text) < 0)
 		;
+	else if (ws.quit)
+		/* the rest of the script was skipped: saving half of it would
+		 * pass for the whole */
+		fprintf(stderr, "graphsmith: apply: 'quit' ends a console session, not a script: "
+			"the commands after it did not run and nothing was saved\n");
 	else if (gs_onnx_save(ws.b, out, save, &err) < 0)
 		fprintf(stderr, "graphsmith: %s\n", err.msg);
 	else
@@ -125,6 +147,7 @@ int gs_cli_apply(int argc, char **argv)
 		{ "allow-external-outside", no_argument, NULL, 'X' },
 		{ "inputs", required_argument, NULL, 'i' },
 		{ "labels", required_argument, NULL, 'l' },
+		{ "in-place", no_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -143,6 +166,7 @@ int gs_cli_apply(int argc, char **argv)
 		case 'X': gs_cli_load_opts.allow_external_outside = true; break;
 		case 'i': inputs_opt = optarg; break;
 		case 'l': labels_opt = optarg; break;
+		case 'I': in_place = true; break;
 		case 'h': fputs(usage_line, stdout); return 0;
 		default: fputs(usage_line, stderr); return 2;
 		}
@@ -153,6 +177,13 @@ int gs_cli_apply(int argc, char **argv)
 	}
 	if (commands || script)
 		return apply_commands(argv[optind], commands, script, out, &save);
+	if (!in_place && same_file(argv[optind], out)) {
+		char eb[512];
+
+		fprintf(stderr, "graphsmith: apply: '%s' is the model being read: give another -o, "
+			"or --in-place to replace it\n", gs_escape(out, eb, sizeof(eb)));
+		return 2;
+	}
 	if (!(m = gs_cli_load(argv[optind])))
 		return 2;
 	if (gs_onnx_save(m, out, &save, &err)) {

@@ -163,6 +163,17 @@ else
 	fail "fold bomb: exit $rc: $(tail -3 out)"
 fi
 
+# apply: -o onto the model being read needs --in-place; quit in a script
+cp "$model" self.onnx
+one_line_exit2 "-o onto the input" "is the model being read" \
+	"$GS_BIN" apply -c "fuse all" -o self.onnx self.onnx
+cmp -s self.onnx "$model" && pass "the input is untouched" || fail "the input changed"
+"$GS_BIN" apply --in-place -c "inputs off; fuse all" -o self.onnx self.onnx >/dev/null 2>&1 &&
+	! cmp -s self.onnx "$model" && pass "--in-place replaces it" || fail "--in-place"
+one_line_exit2 "quit inside -c" "nothing was saved" \
+	"$GS_BIN" apply -c "inputs off; quit; quantize fp16" -o quit.onnx "$model"
+[ ! -e quit.onnx ] && pass "quit: nothing saved" || fail "quit: a file was saved"
+
 # saves
 one_line_exit2 "-o onto a FIFO" "not a regular file" \
 	"$GS_BIN" apply -c "fuse all" -o fifo.onnx "$model"
