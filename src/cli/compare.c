@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/sample-args.h"
 #include "graphsmith/cli.h"
 #include "graphsmith/compare.h"
 
@@ -13,19 +14,6 @@ static const char compare_usage[] =
 	"usage: graphsmith compare [--json] [--inputs FILE.npz|DIR] [--input NAME=FILE.npy]...\n"
 	"                          [--random SEED] [--dim NAME=N]... [--labels FILE.npy]\n"
 	"                          [--rtol R] [--atol A] [--threshold DB] A B\n";
-
-static bool parse_pair(const char *arg, char **copy, const char **name, const char **value)
-{
-	char *eq;
-
-	*copy = gs_xstrdup(arg);
-	if (!(eq = strchr(*copy, '=')) || eq == *copy)
-		return false;
-	*eq = 0;
-	*name = *copy;
-	*value = eq + 1;
-	return true;
-}
 
 static bool parse_double(const char *s, double *out)
 {
@@ -37,58 +25,32 @@ static bool parse_double(const char *s, double *out)
 
 int gs_cli_compare(int argc, char **argv)
 {
-	struct gs_sample_spec spec = { 0 };
+	struct gs_sample_args sa;
 	struct gs_compare_opts opts;
 	struct gs_match_opts mopts = { 0 };
 	struct gs_model *a = NULL, *b = NULL;
 	struct gs_match *match = NULL;
 	struct gs_compare c = { 0 };
 	const char *paths[2] = { NULL, NULL };
-	char **copies = gs_xcalloc((size_t)argc + 1, sizeof(char *));
 	struct gs_error err;
-	int i, n_paths = 0, n_copies = 0, rc = 2;
+	int i, n_paths = 0, rc = 2, taken;
 	bool json = false, have_c = false;
 
 	gs_compare_opts_init(&opts);
 	gs_metrics_opts_init(&mopts.metrics);
-	spec.file_names = gs_xcalloc((size_t)argc + 1, sizeof(char *));
-	spec.file_paths = gs_xcalloc((size_t)argc + 1, sizeof(char *));
-	spec.dim_names = gs_xcalloc((size_t)argc + 1, sizeof(char *));
-	spec.dim_values = gs_xcalloc((size_t)argc + 1, sizeof(int64_t));
+	gs_sample_args_init(&sa, argc);
 	for (i = 1; i < argc; i++) {
-		const char *arg = argv[i], *name, *value;
+		const char *arg = argv[i];
 		bool has = i + 1 < argc;
 
+		if ((taken = gs_sample_args_parse(&sa, argc, argv, &i)) < 0)
+			goto bad;
+		if (taken)
+			continue;
 		if (!strcmp(arg, "--json")) {
 			json = true;
 		} else if (!strcmp(arg, "--allow-external-outside")) {
 			gs_cli_load_opts.allow_external_outside = true;
-		} else if (!strcmp(arg, "--inputs") && has) {
-			const char *p = argv[++i];
-			size_t len = strlen(p);
-
-			if (len > 4 && !strcmp(p + len - 4, ".npz"))
-				spec.npz = p;
-			else
-				spec.dir = p;
-		} else if (!strcmp(arg, "--input") && has) {
-			if (!parse_pair(argv[++i], &copies[n_copies++], &name, &value))
-				goto bad;
-			spec.file_names[spec.n_files] = name;
-			spec.file_paths[spec.n_files++] = value;
-		} else if (!strcmp(arg, "--random") && has) {
-			spec.random = true;
-			spec.seed = strtoull(argv[++i], NULL, 10);
-		} else if (!strcmp(arg, "--dim") && has) {
-			char *end;
-
-			if (!parse_pair(argv[++i], &copies[n_copies++], &name, &value))
-				goto bad;
-			spec.dim_names[spec.n_dims] = name;
-			spec.dim_values[spec.n_dims] = strtoll(value, &end, 10);
-			if (*end || spec.dim_values[spec.n_dims] < 0)
-				goto bad;
-			spec.n_dims++;
 		} else if (!strcmp(arg, "--labels") && has) {
 			opts.labels = argv[++i];
 		} else if (!strcmp(arg, "--rtol") && has) {
@@ -118,12 +80,11 @@ bad:
 		fputs(compare_usage, stderr);
 		goto out;
 	}
-	if (!spec.npz && !spec.dir && !spec.n_files)
-		spec.random = true;
+	gs_sample_args_finish(&sa);
 	if (gs_cli_load_pair(paths[0], paths[1], &a, &b))
 		goto out;
 	if (!(match = gs_match_models(a, b, &mopts, &err)) ||
-	    gs_compare_models(a, b, match, &spec, &opts, &c, &err)) {
+	    gs_compare_models(a, b, match, &sa.spec, &opts, &c, &err)) {
 		fprintf(stderr, "graphsmith: cannot compare '%s' and '%s': %s\n", paths[0], paths[1],
 			err.msg);
 		goto out;
@@ -145,12 +106,6 @@ out:
 	gs_match_free(match);
 	gs_model_free(a);
 	gs_model_free(b);
-	for (i = 0; i < n_copies; i++)
-		free(copies[i]);
-	free(copies);
-	free(spec.file_names);
-	free(spec.file_paths);
-	free(spec.dim_names);
-	free(spec.dim_values);
+	gs_sample_args_release(&sa);
 	return rc;
 }

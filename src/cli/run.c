@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli/sample-args.h"
 #include "graphsmith/cli.h"
 #include "graphsmith/json.h"
 #include "graphsmith/samples.h"
@@ -100,20 +101,6 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static bool parse_pair(const char *arg, const char **name, const char **value, char **copy)
-{
-	char *eq;
-
-	*copy = gs_xstrdup(arg);
-	eq = strchr(*copy, '=');
-	if (!eq || eq == *copy)
-		return false;
-	*eq = 0;
-	*name = *copy;
-	*value = eq + 1;
-	return true;
-}
-
 static void print_text(const struct gs_eval *ev, struct gs_etensor **outs)
 {
 	char b[256], sh[256];
@@ -178,56 +165,30 @@ static json_t *json_report(const struct gs_eval *ev, struct gs_etensor **outs)
 
 int gs_cli_run(int argc, char **argv)
 {
-	struct gs_sample_spec spec = { 0 };
+	struct gs_sample_args sa;
 	const char *model_path = NULL, *labels_path = NULL, *out_path = NULL;
 	struct gs_etensor **outs = NULL, *labels = NULL;
 	struct gs_samples samples = { 0 };
 	struct gs_model *m = NULL;
 	struct gs_eval *ev = NULL;
 	struct gs_error err;
-	char **copies = gs_xcalloc((size_t)argc + 1, sizeof(char *));
-	int i, o, n_copies = 0, rc = 2, bench = 0;
+	int i, o, rc = 2, bench = 0, taken;
 	bool json = false;
 	json_t *report = NULL;
 
-	spec.file_names = gs_xcalloc((size_t)argc + 1, sizeof(char *));
-	spec.file_paths = gs_xcalloc((size_t)argc + 1, sizeof(char *));
-	spec.dim_names = gs_xcalloc((size_t)argc + 1, sizeof(char *));
-	spec.dim_values = gs_xcalloc((size_t)argc + 1, sizeof(int64_t));
+	gs_sample_args_init(&sa, argc);
 	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *name, *value;
+		const char *a = argv[i];
 		bool has_arg = i + 1 < argc;
 
+		if ((taken = gs_sample_args_parse(&sa, argc, argv, &i)) < 0)
+			goto bad_arg;
+		if (taken)
+			continue;
 		if (!strcmp(a, "--json")) {
 			json = true;
 		} else if (!strcmp(a, "--allow-external-outside")) {
 			gs_cli_load_opts.allow_external_outside = true;
-		} else if (!strcmp(a, "--inputs") && has_arg) {
-			const char *p = argv[++i];
-			size_t len = strlen(p);
-
-			if (len > 4 && !strcmp(p + len - 4, ".npz"))
-				spec.npz = p;
-			else
-				spec.dir = p;
-		} else if (!strcmp(a, "--input") && has_arg) {
-			if (!parse_pair(argv[++i], &name, &value, &copies[n_copies++]))
-				goto bad_arg;
-			spec.file_names[spec.n_files] = name;
-			spec.file_paths[spec.n_files++] = value;
-		} else if (!strcmp(a, "--random") && has_arg) {
-			spec.random = true;
-			spec.seed = strtoull(argv[++i], NULL, 10);
-		} else if (!strcmp(a, "--dim") && has_arg) {
-			char *end;
-
-			if (!parse_pair(argv[++i], &name, &value, &copies[n_copies++]))
-				goto bad_arg;
-			spec.dim_names[spec.n_dims] = name;
-			spec.dim_values[spec.n_dims] = strtoll(value, &end, 10);
-			if (*end || spec.dim_values[spec.n_dims] < 0)
-				goto bad_arg;
-			spec.n_dims++;
 		} else if (!strcmp(a, "--labels") && has_arg) {
 			labels_path = argv[++i];
 		} else if (!strcmp(a, "-o") && has_arg) {
@@ -251,11 +212,10 @@ bad_arg:
 		fputs(run_usage, stderr);
 		goto out;
 	}
-	if (!spec.npz && !spec.dir && !spec.n_files)
-		spec.random = true;	/* nothing given: random inputs, seed 0 */
+	gs_sample_args_finish(&sa);
 	if (!(m = gs_cli_load(model_path)))
 		goto out;
-	if (!(ev = gs_eval_new(m, &err)) || gs_samples_load(ev, &spec, &samples, &err)) {
+	if (!(ev = gs_eval_new(m, &err)) || gs_samples_load(ev, &sa.spec, &samples, &err)) {
 		fprintf(stderr, "graphsmith: cannot run '%s': %s\n", model_path, err.msg);
 		goto out;
 	}
@@ -345,12 +305,6 @@ out:
 	gs_samples_release(&samples);
 	gs_eval_free(ev);
 	gs_model_free(m);
-	for (i = 0; i < n_copies; i++)
-		free(copies[i]);
-	free(copies);
-	free(spec.file_names);
-	free(spec.file_paths);
-	free(spec.dim_names);
-	free(spec.dim_values);
+	gs_sample_args_release(&sa);
 	return rc;
 }

@@ -172,10 +172,11 @@ static int observe_a(void *ctx, const struct gs_graph *g, const struct gs_node *
 	if (g != rs->ga)
 		return 0;
 	for (j = 0; j < n->n_outputs; j++) {
+		int seq;
+
 		if (n->outputs[j] < 0 || !outs[j] || (p = rs->pair_of_a[n->outputs[j]]) < 0)
 			continue;
-		int seq = rs->seq++;
-
+		seq = rs->seq++;
 		if (rs->c->pairs[p].order < 0)
 			rs->c->pairs[p].order = seq;
 		if (seq < rs->lo || rs->stop >= 0 || rs->c->pairs[p].is_output)
@@ -195,6 +196,23 @@ static int observe_a(void *ctx, const struct gs_graph *g, const struct gs_node *
 static void fmt_shape(const struct gs_etensor *t, char *buf, size_t len)
 {
 	gs_et_shape_str(t->rank, t->dims, buf, len);
+}
+
+/* Both tensors' elements into the accumulator, decoded in chunks. */
+static void feed(struct gs_metrics_acc *acc, const struct gs_etensor *a,
+		 const struct gs_etensor *b)
+{
+	double abuf[1024], bbuf[1024];
+	int64_t at, i, n, numel = a->numel < b->numel ? a->numel : b->numel;
+
+	for (at = 0; at < numel; at += 1024) {
+		n = numel - at < 1024 ? numel - at : 1024;
+		for (i = 0; i < n; i++) {
+			abuf[i] = gs_et_get(a, at + i);
+			bbuf[i] = gs_et_get(b, at + i);
+		}
+		gs_metrics_acc_add(acc, abuf, bbuf, (size_t)n);
+	}
 }
 
 static int bin_of(const struct gs_compare_pair *p, double v)
@@ -245,8 +263,7 @@ static void histogram(struct gs_compare_pair *p, const struct gs_etensor *a,
 static void accumulate(struct gs_compare_pair *p, const struct gs_etensor *a,
 		       const struct gs_etensor *b)
 {
-	double abuf[1024], bbuf[1024];
-	int64_t i, at, cols, r, c;
+	int64_t cols, r, c;
 
 	if (a->numel != b->numel || a->rank != b->rank ||
 	    memcmp(a->dims, b->dims, sizeof(int64_t) * (size_t)a->rank)) {
@@ -259,15 +276,7 @@ static void accumulate(struct gs_compare_pair *p, const struct gs_etensor *a,
 	fmt_shape(b, p->shape_b, sizeof(p->shape_b));
 	p->compared = true;
 	histogram(p, a, b);
-	for (at = 0; at < a->numel; at += 1024) {
-		int64_t n = a->numel - at < 1024 ? a->numel - at : 1024;
-
-		for (i = 0; i < n; i++) {
-			abuf[i] = gs_et_get(a, at + i);
-			bbuf[i] = gs_et_get(b, at + i);
-		}
-		gs_metrics_acc_add(&p->acc, abuf, bbuf, (size_t)n);
-	}
+	feed(&p->acc, a, b);
 	/* class scores: rows along the last axis */
 	cols = a->rank ? a->dims[a->rank - 1] : 0;
 	if (p->is_output && gs_dtype_is_float(a->dtype) && cols > 1 && a->rank <= 2) {
@@ -291,18 +300,9 @@ void gs_compare_tensors(const struct gs_etensor *a, const struct gs_etensor *b,
 			const struct gs_metrics_opts *opts, struct gs_metrics *out)
 {
 	struct gs_metrics_acc acc;
-	double abuf[1024], bbuf[1024];
-	int64_t at, i, n;
 
 	gs_metrics_acc_init(&acc, opts);
-	for (at = 0; at < a->numel && at < b->numel; at += 1024) {
-		n = a->numel - at < 1024 ? a->numel - at : 1024;
-		for (i = 0; i < n; i++) {
-			abuf[i] = gs_et_get(a, at + i);
-			bbuf[i] = gs_et_get(b, at + i);
-		}
-		gs_metrics_acc_add(&acc, abuf, bbuf, (size_t)n);
-	}
+	feed(&acc, a, b);
 	gs_metrics_finish(&acc, out);
 }
 
@@ -357,20 +357,6 @@ static int inputs_for_b(const struct gs_eval *ea, const struct gs_eval *eb,
 	return 0;
 }
 
-static struct gs_etensor *batch_view(struct gs_etensor *t, int64_t at, int64_t count)
-{
-	int64_t dims[GS_EVAL_MAX_RANK];
-	size_t row = t->dims[0] ? t->nbytes / (size_t)t->dims[0] : 0;
-	struct gs_etensor *v;
-
-	memcpy(dims, t->dims, sizeof(int64_t) * (size_t)t->rank);
-	dims[0] = count;
-	v = gs_et_alias(t, t->rank, dims);
-	v->numel = t->dims[0] ? t->numel / t->dims[0] * count : 0;
-	v->nbytes = row * (size_t)count;
-	v->data = (char *)t->data + row * (size_t)at;
-	return v;
-}
 
 /* A alone on the first batch: its peak is the window budget. */
 static int measure_budget(struct gs_eval *ea, struct gs_etensor **ia, struct gs_etensor **oa,
@@ -418,7 +404,7 @@ static void compare_outputs(struct run_state *rs, struct gs_etensor **oa, int na
 			continue;
 		accumulate(p, oa[ja], ob[jb]);
 		if (labels && p->has_top1 && ja == 0 && oa[ja]->dims[0] == sa->batch) {
-			struct gs_etensor *lv = batch_view((struct gs_etensor *)labels,
+			struct gs_etensor *lv = gs_et_rows((struct gs_etensor *)labels,
 							   runs > 1 ? at * sa->batch : 0,
 							   runs > 1 ? sa->batch : labels->numel);
 			int64_t ca = 0, cb = 0;
@@ -448,10 +434,10 @@ static int run_batches(struct gs_eval *ea, struct gs_eval *eb, const struct gs_s
 
 	for (at = 0; at < runs; at++) {
 		for (i = 0; i < sa->n; i++)
-			ia[i] = runs > 1 ? batch_view(sa->inputs[i], at * sa->batch, sa->batch) :
+			ia[i] = runs > 1 ? gs_et_rows(sa->inputs[i], at * sa->batch, sa->batch) :
 				gs_et_ref(sa->inputs[i]);
 		for (i = 0; i < sb->n; i++)
-			ib[i] = runs > 1 ? batch_view(sb->inputs[i], at * sb->batch, sb->batch) :
+			ib[i] = runs > 1 ? gs_et_rows(sb->inputs[i], at * sb->batch, sb->batch) :
 				gs_et_ref(sb->inputs[i]);
 		if (at == 0 && measure_budget(ea, ia, oa, rs, err))
 			goto out;

@@ -239,22 +239,6 @@ void gs_samples_release(struct gs_samples *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* Rows [at, at + count) of t along axis 0, as a view. */
-static struct gs_etensor *rows_view(struct gs_etensor *t, int64_t at, int64_t count)
-{
-	struct gs_etensor *v;
-	int64_t dims[GS_EVAL_MAX_RANK];
-	size_t row_bytes = t->dims[0] ? t->nbytes / (size_t)t->dims[0] : 0;
-
-	memcpy(dims, t->dims, sizeof(int64_t) * (size_t)t->rank);
-	dims[0] = count;
-	v = gs_et_alias(t, t->rank, dims);
-	v->numel = t->dims[0] ? t->numel / t->dims[0] * count : 0;
-	v->nbytes = row_bytes * (size_t)count;
-	v->data = (char *)t->data + row_bytes * (size_t)at;
-	return v;
-}
-
 int gs_samples_run(struct gs_eval *ev, const struct gs_samples *s,
 		   struct gs_etensor **outputs, struct gs_error *err)
 {
@@ -272,7 +256,7 @@ int gs_samples_run(struct gs_eval *ev, const struct gs_samples *s,
 		outputs[o] = NULL;
 	for (at = 0; at < runs; at++) {
 		for (i = 0; i < s->n; i++)
-			in[i] = rows_view(s->inputs[i], at * s->batch, s->batch);
+			in[i] = gs_et_rows(s->inputs[i], at * s->batch, s->batch);
 		rc = gs_eval_run(ev, in, part, err);
 		for (i = 0; i < s->n; i++)
 			gs_et_unref(in[i]);

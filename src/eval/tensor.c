@@ -250,6 +250,21 @@ struct gs_etensor *gs_et_alias(struct gs_etensor *base, int rank, const int64_t 
 	return t;
 }
 
+struct gs_etensor *gs_et_rows(struct gs_etensor *t, int64_t at, int64_t count)
+{
+	int64_t dims[GS_EVAL_MAX_RANK];
+	size_t row_bytes = t->dims[0] ? t->nbytes / (size_t)t->dims[0] : 0;
+	struct gs_etensor *v;
+
+	memcpy(dims, t->dims, sizeof(int64_t) * (size_t)t->rank);
+	dims[0] = count;
+	v = gs_et_alias(t, t->rank, dims);
+	v->numel = t->dims[0] ? t->numel / t->dims[0] * count : 0;
+	v->nbytes = row_bytes * (size_t)count;
+	v->data = (char *)t->data + row_bytes * (size_t)at;
+	return v;
+}
+
 struct gs_etensor *gs_et_copy(const struct gs_etensor *src, struct gs_error *err)
 {
 	struct gs_etensor *t = gs_et_new(src->dtype, src->rank, src->dims, err);
