@@ -33,3 +33,10 @@ for m in resnet encoder; do
 	farm-bench -n 5 --timeout 300 --vs "node $ort_dir/ort_run.js --threads 1 $models/$m.onnx $out/ort input=$models/$m.input.npy" \
 		-- "$bin" run --input "input=$models/$m.input.npy" "$models/$m.onnx" 2>&1 | sed -n '1,40p'
 done
+
+# What measuring a step's outputs costs (the pass's own benches turn it
+# off with `inputs off`): prune on the 400 MB model, measured vs not.
+big=$(bench_big_model)
+echo "--- apply 'prune magnitude 0.5' on the 400 MB model: with the output measurement (A) vs 'inputs off' (B)"
+farm-bench -n 3 --timeout 300 --vs "$bin apply -c 'inputs off; prune magnitude 0.5' -o $out/p.onnx $big" \
+	-- "$bin" apply -c "prune magnitude 0.5" -o "$out/p.onnx" "$big" 2>&1 | grep -E '^(A|B|A/B) (wall|peak|cpu)'

@@ -11,7 +11,7 @@ big=$(bench_big_model) || exit 1
 size=$(stat -c %s "$big")
 run() {
 	start=$(date +%s.%N)
-	"$bin" apply -c "$1; history" -o "$dir/out.onnx" "$big" >"$dir/log" 2>&1 || { cat "$dir/log"; exit 1; }
+	"$bin" apply -c "inputs off; $1; history" -o "$dir/out.onnx" "$big" >"$dir/log" 2>&1 || { cat "$dir/log"; exit 1; }
 	end=$(date +%s.%N)
 	mem=$(sed -n 's/^undo memory: //p' "$dir/log")
 	echo "$1: model $(numfmt --to=iec-i --suffix=B "$size"), undo memory $mem," \
