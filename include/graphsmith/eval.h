@@ -53,6 +53,8 @@ struct gs_etensor *gs_et_new(int dtype, int rank, const int64_t *dims, struct gs
 struct gs_etensor *gs_et_zeros(int dtype, int rank, const int64_t *dims, struct gs_error *err);
 /* A tensor viewing base's data with another shape (same numel). */
 struct gs_etensor *gs_et_alias(struct gs_etensor *base, int rank, const int64_t *dims);
+/* Rows [at, at + count) of t along axis 0, as a view (t->rank >= 1). */
+struct gs_etensor *gs_et_rows(struct gs_etensor *t, int64_t at, int64_t count);
 /* A deep copy (owning its data). */
 struct gs_etensor *gs_et_copy(const struct gs_etensor *t, struct gs_error *err);
 /* A tensor of a model's parameter: borrows the mapping when the layout
