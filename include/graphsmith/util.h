@@ -78,6 +78,12 @@ const char *gs_escape(const char *s, char *buf, size_t len);
 const char *gs_escape_ascii(const char *s, char *buf, size_t len);
 /* True when s needs no escaping at all. */
 bool gs_is_printable(const char *s);
+/* Escapes, in place, what must never reach a terminal raw (C0 and C1
+ * controls, DEL, invalid UTF-8) and leaves the rest, backslashes
+ * included, as it is: every error message goes through it, so text from
+ * a file or a command line that was formatted without gs_escape is still
+ * harmless. */
+void gs_defang(char *s, size_t size);
 
 /* Atomic replacement of a file: write to f, then commit (fsync, rename)
  * or abort (remove the temporary file).  Either way the old file survives

@@ -12,6 +12,7 @@
 
 #include "graphsmith/history.h"
 #include "graphsmith/onnx.h"
+#include "graphsmith/ops.h"
 #include "history/internal.h"
 
 enum { STATS_ZSTD_LEVEL = 1 };
@@ -23,10 +24,11 @@ struct census {
 	int n_weights, weights_alloc;
 };
 
+/* Conv, ConvTranspose, Gemm, MatMul: the registry's float weight ops
+ * (their weight is input 1). */
 bool gs_is_weight_op(const struct gs_node *n)
 {
-	return !n->domain[0] && (!strcmp(n->op_type, "Conv") || !strcmp(n->op_type, "ConvTranspose") ||
-				 !strcmp(n->op_type, "Gemm") || !strcmp(n->op_type, "MatMul"));
+	return !n->domain[0] && gs_op_weight_slot("", n->op_type, NULL, NULL) == 1;
 }
 
 static int count_graph(struct gs_graph *g, void *ctx)

@@ -2,7 +2,8 @@
  * Canonical attributes: defaults dropped (a missing attribute equals its
  * default), floats hashed as float32 bits, and attribute-like constant
  * inputs (Reshape shape, axes from opset 13, Clip min/max, ...) hashed as
- * attributes so both opset forms agree.
+ * attributes so both opset forms agree.  Defaults and attribute-like inputs
+ * are the op registry's (graphsmith/ops.h), for default-domain ops only.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -11,90 +12,6 @@
 #include <string.h>
 
 #include "match/internal.h"
-
-enum { D_ALL_INT, D_INT, D_FLOAT, D_STR };
-
-struct attr_default {
-	int op;			/* ops.h id, OP_NONE: any op */
-	const char *name;
-	int kind;
-	double num;
-	const char *str;
-	int min_opset, max_opset;	/* inclusive; 0 = unbounded */
-};
-
-static const struct attr_default defaults[] = {
-	{ OP_Conv, "strides", D_ALL_INT, 1, NULL, 0, 0 },
-	{ OP_Conv, "dilations", D_ALL_INT, 1, NULL, 0, 0 },
-	{ OP_Conv, "pads", D_ALL_INT, 0, NULL, 0, 0 },
-	{ OP_Conv, "group", D_INT, 1, NULL, 0, 0 },
-	{ OP_Conv, "auto_pad", D_STR, 0, "NOTSET", 0, 0 },
-	{ OP_ConvTranspose, "strides", D_ALL_INT, 1, NULL, 0, 0 },
-	{ OP_ConvTranspose, "dilations", D_ALL_INT, 1, NULL, 0, 0 },
-	{ OP_ConvTranspose, "pads", D_ALL_INT, 0, NULL, 0, 0 },
-	{ OP_ConvTranspose, "output_padding", D_ALL_INT, 0, NULL, 0, 0 },
-	{ OP_ConvTranspose, "group", D_INT, 1, NULL, 0, 0 },
-	{ OP_ConvTranspose, "auto_pad", D_STR, 0, "NOTSET", 0, 0 },
-	{ OP_MaxPool, "strides", D_ALL_INT, 1, NULL, 0, 0 },
-	{ OP_MaxPool, "dilations", D_ALL_INT, 1, NULL, 0, 0 },
-	{ OP_MaxPool, "pads", D_ALL_INT, 0, NULL, 0, 0 },
-	{ OP_MaxPool, "ceil_mode", D_INT, 0, NULL, 0, 0 },
-	{ OP_MaxPool, "storage_order", D_INT, 0, NULL, 0, 0 },
-	{ OP_MaxPool, "auto_pad", D_STR, 0, "NOTSET", 0, 0 },
-	{ OP_AveragePool, "strides", D_ALL_INT, 1, NULL, 0, 0 },
-	{ OP_AveragePool, "pads", D_ALL_INT, 0, NULL, 0, 0 },
-	{ OP_AveragePool, "ceil_mode", D_INT, 0, NULL, 0, 0 },
-	{ OP_AveragePool, "count_include_pad", D_INT, 0, NULL, 0, 0 },
-	{ OP_AveragePool, "auto_pad", D_STR, 0, "NOTSET", 0, 0 },
-	{ OP_Gemm, "alpha", D_FLOAT, 1, NULL, 0, 0 },
-	{ OP_Gemm, "beta", D_FLOAT, 1, NULL, 0, 0 },
-	{ OP_Gemm, "transA", D_INT, 0, NULL, 0, 0 },
-	{ OP_BatchNormalization, "epsilon", D_FLOAT, 1e-5, NULL, 0, 0 },
-	{ OP_BatchNormalization, "momentum", D_FLOAT, 0.9, NULL, 0, 0 },
-	{ OP_BatchNormalization, "training_mode", D_INT, 0, NULL, 0, 0 },
-	{ OP_LayerNormalization, "axis", D_INT, -1, NULL, 0, 0 },
-	{ OP_LayerNormalization, "epsilon", D_FLOAT, 1e-5, NULL, 0, 0 },
-	{ OP_LayerNormalization, "stash_type", D_INT, 1, NULL, 0, 0 },
-	{ OP_Softmax, "axis", D_INT, 1, NULL, 0, 12 },
-	{ OP_Softmax, "axis", D_INT, -1, NULL, 13, 0 },
-	{ OP_LogSoftmax, "axis", D_INT, 1, NULL, 0, 12 },
-	{ OP_LogSoftmax, "axis", D_INT, -1, NULL, 13, 0 },
-	{ OP_Flatten, "axis", D_INT, 1, NULL, 0, 0 },
-	{ OP_Gather, "axis", D_INT, 0, NULL, 0, 0 },
-	{ OP_Concat, "axis", D_INT, 0, NULL, -1, -1 },
-	{ OP_LeakyRelu, "alpha", D_FLOAT, 0.01, NULL, 0, 0 },
-	{ OP_Elu, "alpha", D_FLOAT, 1, NULL, 0, 0 },
-	{ OP_HardSigmoid, "alpha", D_FLOAT, 0.2, NULL, 0, 0 },
-	{ OP_HardSigmoid, "beta", D_FLOAT, 0.5, NULL, 0, 0 },
-	{ OP_Gelu, "approximate", D_STR, 0, "none", 0, 0 },
-	{ OP_Dropout, "seed", D_INT, 0, NULL, -1, -1 },
-	{ OP_NONE, "keepdims", D_INT, 1, NULL, 0, 0 },
-	{ OP_NONE, "noop_with_empty_axes", D_INT, 0, NULL, 0, 0 },
-	{ OP_DequantizeLinear, "axis", D_INT, 1, NULL, 0, 0 },
-	{ OP_QuantizeLinear, "axis", D_INT, 1, NULL, 0, 0 },
-	{ OP_QuantizeLinear, "saturate", D_INT, 1, NULL, 0, 0 },
-	{ OP_NONE, NULL, 0, 0, NULL, 0, 0 },
-};
-
-/* ops whose constant inputs act as attributes: slot -> name */
-struct attr_slot {
-	int op;
-	int slot;
-	const char *name;
-};
-
-static const struct attr_slot attr_slots[] = {
-	{ OP_Reshape, 1, "shape" }, { OP_Expand, 1, "shape" }, { OP_Tile, 1, "repeats" },
-	{ OP_Squeeze, 1, "axes" }, { OP_Unsqueeze, 1, "axes" },
-	{ OP_ReduceMean, 1, "axes" }, { OP_ReduceSum, 1, "axes" }, { OP_ReduceMax, 1, "axes" },
-	{ OP_ReduceMin, 1, "axes" }, { OP_ReduceProd, 1, "axes" }, { OP_ReduceL2, 1, "axes" },
-	{ OP_Split, 1, "split" }, { OP_Pad, 1, "pads" }, { OP_Pad, 2, "constant_value" },
-	{ OP_Slice, 1, "starts" }, { OP_Slice, 2, "ends" }, { OP_Slice, 3, "axes" },
-	{ OP_Slice, 4, "steps" }, { OP_Clip, 1, "min" }, { OP_Clip, 2, "max" },
-	{ OP_Resize, 1, "roi" }, { OP_Resize, 2, "scales" }, { OP_Resize, 3, "sizes" },
-	{ OP_TopK, 1, "K" }, { OP_Upsample, 1, "scales" }, { OP_ConstantOfShape, 0, "shape" },
-	{ OP_NONE, 0, NULL },
-};
 
 uint64_t hash_ints(const int64_t *v, int n)
 {
@@ -186,51 +103,28 @@ static uint64_t tensor_hash(const struct gs_tensor *t)
 
 static bool is_default(const struct mview *v, const struct gs_node *n, const struct gs_attr *a)
 {
-	int64_t opset = v->opset;
-	int i, k;
-
-	for (k = 0; defaults[k].name; k++) {
-		const struct attr_default *d = &defaults[k];
-
-		if ((d->op && d->op != v->op[n->id]) || d->name[0] != a->name[0] ||
-		    strcmp(d->name, a->name))
-			continue;
-		if (d->min_opset < 0 || (d->min_opset && opset < d->min_opset) ||
-		    (d->max_opset && opset > d->max_opset))
-			continue;
-		switch (d->kind) {
-		case D_ALL_INT:
-			if (a->type != GS_ATTR_INTS)
-				return false;
-			for (i = 0; i < a->n; i++)
-				if (a->ints[i] != (int64_t)d->num)
-					return false;
-			return true;
-		case D_INT:
-			return a->type == GS_ATTR_INT && a->i == (int64_t)d->num;
-		case D_FLOAT:
-			return a->type == GS_ATTR_FLOAT && a->f == (float)d->num;
-		case D_STR:
-			return a->type == GS_ATTR_STRING && !strcmp(a->s, d->str);
-		}
-	}
-	return false;
+	return gs_op_attr_is_default(op_default_entry(v->op[n->id]), a, v->opset);
 }
 
 bool canon_attr_slot(const struct mview *v, const struct gs_node *n, int slot,
 		     const char **name)
 {
-	int k, op = v->op[n->id];
+	const struct gs_op_input *in;
 
-	if (op == OP_NONE)
-		return false;
-	for (k = 0; attr_slots[k].op; k++)
-		if (attr_slots[k].slot == slot && attr_slots[k].op == op) {
-			if (name)
-				*name = attr_slots[k].name;
-			return true;
-		}
-	return false;
+	/* whatever the opset: an input only exists from the version it came in */
+	in = gs_op_attr_input(op_default_entry(v->op[n->id]), slot, 0);
+	if (in && name)
+		*name = in->name;
+	return in != NULL;
+}
+
+/* LayerNormalization's default epsilon, for the chain that spells it out */
+static double ln_epsilon(const struct mview *v)
+{
+	const struct gs_op_attr *d;
+
+	d = gs_op_attr_default(op_default_entry(OP_LayerNormalization), "epsilon", v->opset);
+	return d ? d->num : 1e-5;
 }
 
 int canon_node_attrs(struct mview *v, const struct gs_node *n, struct cattr *out, int max,
@@ -359,14 +253,14 @@ void canon_attrs(struct mview *v)
 		    v->op[i] != OP_LayerNormalization) {
 			/* the chain: epsilon from its Add constant */
 			const struct gs_tensor *t = NULL;
-			double eps = 1e-5;
+			double eps = ln_epsilon(v), dflt = eps;
 
 			cnt = 0;
 			if (v->in_cnt[i] > 3)
 				t = view_param(v, v->ins[v->in_off[i] + 3]);
 			if (t && t->data && t->numel == 1)
 				gs_decode_to_double(t->dtype, t->data, 0, 1, &eps);
-			if ((float)eps != (float)1e-5) {
+			if ((float)eps != (float)dflt) {
 				tmp[0].name = "epsilon";
 				tmp[0].attr = NULL;
 				tmp[0].tensor = NULL;
@@ -423,39 +317,35 @@ void canon_attrs(struct mview *v)
 void canon_default_text(const struct mview *v, const struct gs_node *n, const char *name,
 			const struct cattr *like, char *buf, size_t len)
 {
-	int64_t opset = v->opset;
-	int k, i, cnt = 1;
+	const struct gs_op_attr *d = gs_op_attr_default(op_default_entry(v->op[n->id]), name,
+							v->opset);
+	int i, cnt = 1;
 	size_t at;
 
-	for (k = 0; defaults[k].name; k++) {
-		const struct attr_default *d = &defaults[k];
-
-		if ((d->op && d->op != v->op[n->id]) || strcmp(d->name, name))
-			continue;
-		if (d->min_opset < 0 || (d->min_opset && opset < d->min_opset) ||
-		    (d->max_opset && opset > d->max_opset))
-			continue;
-		switch (d->kind) {
-		case D_ALL_INT:
-			if (like && like->attr && like->attr->type == GS_ATTR_INTS)
-				cnt = like->attr->n;
-			at = (size_t)snprintf(buf, len, "[");
-			for (i = 0; i < cnt && i < 32 && at < len; i++)
-				at += (size_t)snprintf(buf + at, len - at, "%s%lld", i ? "," : "",
-						       (long long)d->num);
-			if (at < len)
-				snprintf(buf + at, len - at, "]");
-			return;
-		case D_INT:
-			snprintf(buf, len, "%lld", (long long)d->num);
-			return;
-		case D_FLOAT:
-			snprintf(buf, len, "%.9g", (double)(float)d->num);
-			return;
-		case D_STR:
-			snprintf(buf, len, "\"%s\"", d->str);
-			return;
-		}
+	if (!d) {
+		snprintf(buf, len, "absent");
+		return;
+	}
+	switch (d->kind) {
+	case GS_OP_ATTR_INTS:
+		if (like && like->attr && like->attr->type == GS_ATTR_INTS)
+			cnt = like->attr->n;
+		at = (size_t)snprintf(buf, len, "[");
+		for (i = 0; i < cnt && i < 32 && at < len; i++)
+			at += (size_t)snprintf(buf + at, len - at, "%s%lld", i ? "," : "",
+					       (long long)d->num);
+		if (at < len)
+			snprintf(buf + at, len - at, "]");
+		return;
+	case GS_OP_ATTR_INT:
+		snprintf(buf, len, "%lld", (long long)d->num);
+		return;
+	case GS_OP_ATTR_FLOAT:
+		snprintf(buf, len, "%.9g", (double)(float)d->num);
+		return;
+	case GS_OP_ATTR_STRING:
+		snprintf(buf, len, "\"%s\"", d->str);
+		return;
 	}
 	snprintf(buf, len, "absent");
 }

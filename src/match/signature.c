@@ -11,28 +11,14 @@
 
 #include "match/internal.h"
 
-static const int families[][8] = {
-	{ OP_Conv, OP_ConvInteger, OP_QLinearConv, OP_FusedConv },
-	{ OP_MatMul, OP_Gemm, OP_MatMulInteger, OP_QLinearMatMul, OP_FusedMatMul, OP_MatMulNBits },
-	{ OP_Add, OP_Sum, OP_QLinearAdd, OP_BiasAdd },
-	{ OP_Relu, OP_Clip, OP_LeakyRelu, OP_HardSwish, OP_PRelu, OP_Elu, OP_Selu },
-	{ OP_Gelu, OP_FastGelu, OP_BiasGelu },
-	{ OP_LayerNormalization, OP_SkipLayerNormalization, OP_SimplifiedLayerNormalization },
-	{ OP_MaxPool, OP_AveragePool, OP_LpPool },
-	{ OP_GlobalMaxPool, OP_GlobalAveragePool },
-	{ OP_Attention, OP_MultiHeadAttention, OP_GroupQueryAttention },
-	{ OP_NONE },
-};
-
-/* The family of op (ops.h id of its name), else the op itself. */
+/* The family of op (ops.h id of its name), else the op itself: the
+ * registry's family, e.g. Conv, ConvInteger, QLinearConv and FusedConv. */
 uint64_t family_of_id(int id, const char *op)
 {
-	int f, k;
+	const struct gs_op *e = op_entry(id);
 
-	for (f = 0; id != OP_NONE && families[f][0]; f++)
-		for (k = 0; k < 8 && families[f][k]; k++)
-			if (families[f][k] == id)
-				return gs_mix64(0xfa0000 + (uint64_t)f);
+	if (e && e->family)
+		return gs_mix64(0xfa0000 + gs_hash_str(e->family));
 	return gs_hash_str(op);
 }
 
@@ -41,12 +27,13 @@ uint64_t family_of(const char *op)
 	return family_of_id(op_id(op), op);
 }
 
-/* Ops whose extra inputs (bias, optional statistics) don't define them. */
+/* The inputs that define an op: those before its bias (Conv, Gemm,
+ * LayerNormalization), whose absence or optional statistics don't. */
 static int key_slots(int op)
 {
-	if (op == OP_Conv || op == OP_ConvTranspose || op == OP_Gemm || op == OP_LayerNormalization)
-		return 2;
-	return 1 << 20;
+	const struct gs_op *e = op_entry(op);
+
+	return e && e->bias_slot > 0 ? e->bias_slot : 1 << 20;
 }
 
 static uint64_t param_shape_hash(const struct mview *v, int base, int slot, int val)
@@ -84,8 +71,8 @@ static uint64_t param_shape_hash(const struct mview *v, int base, int slot, int 
 
 /* The op's part of sigma0 and its family, hashed once per known op. */
 struct op_hashes {
-	bool have[OP_COUNT_];
-	uint64_t head[OP_COUNT_], fam[OP_COUNT_];
+	bool have[OP_MAX_];
+	uint64_t head[OP_MAX_], fam[OP_MAX_];
 };
 
 static void sigma0(struct mview *v, int b, struct op_hashes *oh)

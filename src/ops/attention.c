@@ -592,6 +592,7 @@ static int k_mvn(struct gs_kernel_ctx *k)
 
 const struct gs_op gs_ops_attention[] = {
 	{ .name = "Attention", .since = 23, .flags = GS_OP_FLOAT32, .kernel = k_attention,
+	  .family = "attention",
 	  .changed = { 23, 24 },
 	  .note = "softmax(Q K^T * scale + mask) V over heads; GQA, causal, KV cache, softcap" },
 	{ .name = "RotaryEmbedding", .since = 23, .flags = GS_OP_FLOAT32, .kernel = k_rotary,

@@ -13,11 +13,12 @@ extern const struct gs_op gs_ops_shape[];	/* shape.c: Reshape, Transpose, Concat
 extern const struct gs_op gs_ops_index[];	/* index.c: Gather*, Slice, Scatter*, Pad, Tile, Trilu, ... */
 extern const struct gs_op gs_ops_quant[];	/* quant.c: QuantizeLinear, DequantizeLinear, Cast-like */
 extern const struct gs_op gs_ops_resize[];	/* resize.c: Resize, Upsample */
-extern const struct gs_op gs_ops_control[];
+extern const struct gs_op gs_ops_control[];	/* control.c: If, Loop, Scan, Constant, Identity */
 extern const struct gs_op gs_ops_loss[];	/* loss.c: SoftmaxCrossEntropyLoss, NegativeLogLikelihoodLoss */
 extern const struct gs_op gs_ops_attention[];	/* attention.c: Attention, RotaryEmbedding, RMSNormalization, ... */
 extern const struct gs_op gs_ops_signal[];	/* signal.c: DFT, STFT, windows, MelWeightMatrix */
 extern const struct gs_op gs_ops_integer[];	/* integer.c: ConvInteger, MatMulInteger, QLinear*, BitCast */
-extern const struct gs_op gs_ops_vision[];	/* vision.c: GridSample, NonMaxSuppression, RoiAlign, Col2Im, ... */	/* control.c: If, Loop, Scan, Constant, Identity */
+extern const struct gs_op gs_ops_vision[];	/* vision.c: GridSample, NonMaxSuppression, RoiAlign, Col2Im, ... */
+extern const struct gs_op gs_ops_contrib[];	/* contrib.c: com.microsoft ops the matcher knows (no kernels) */
 
 #endif

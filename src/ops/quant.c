@@ -383,6 +383,7 @@ static int k_dynamic_quantize(struct gs_kernel_ctx *k)
 
 const struct gs_op gs_ops_quant[] = {
 	{ .domain = "", .name = "Cast", .since = 1, .kernel = k_cast,
+	  .pointwise = true, .rank_rule = GS_RANK_SAME,
 	  .changed = { 6, 9, 13, 19, 21, 23, 24 },	/* and 25 (int2), no room */
 	  .note = "convert to dtype 'to' (float->int saturates here, NaN -> 0; ints wrap; "
 		  "e8m0 rounds per round_mode)" },
@@ -390,9 +391,11 @@ const struct gs_op gs_ops_quant[] = {
 	  .changed = { 19, 21, 23, 24, 25 },
 	  .note = "Cast to the dtype of the second input" },
 	{ .domain = "", .name = "QuantizeLinear", .since = 10, .kernel = k_quantize,
+	  .attrs = GS_OP_ATTRS(GS_DFLT_INT("axis", 1), GS_DFLT_INT("saturate", 1)),
 	  .changed = { 13, 19, 21, 23, 24, 25 },
 	  .note = "y = saturate(round_half_even(x / scale) + zero_point); per tensor, axis or block" },
 	{ .domain = "", .name = "DequantizeLinear", .since = 10, .kernel = k_dequantize,
+	  .attrs = GS_OP_ATTRS(GS_DFLT_INT("axis", 1)),
 	  .changed = { 13, 19, 21, 23, 24, 25 },
 	  .note = "y = (x - zero_point) * scale; per tensor, axis or block" },
 	{ .domain = "", .name = "DynamicQuantizeLinear", .since = 11, .kernel = k_dynamic_quantize,

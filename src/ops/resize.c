@@ -533,9 +533,14 @@ static int k_upsample(struct gs_kernel_ctx *k)
 
 const struct gs_op gs_ops_resize[] = {
 	{ .domain = "", .name = "Resize", .since = 10, .flags = GS_OP_FLOAT32, .kernel = k_resize,
+	  .breaks = { 11 },
+	  .attr_inputs = GS_OP_INPUTS(
+		{ "roi", 1, 11 }, { "scales", 2, 11 }, { "sizes", 3, 11 }, { "scales", 1, 10 }),
+	  .f32_input = 2, .rank_rule = GS_RANK_SAME,
 	  .changed = { 11, 13, 18, 19 },
 	  .note = "interpolate (nearest/linear/cubic) to 'scales' or 'sizes' per coordinate mode" },
 	{ .domain = "", .name = "Upsample", .since = 7, .flags = GS_OP_FLOAT32, .kernel = k_upsample,
+	  .breaks = { 9, 10 }, .attr_inputs = GS_OP_INPUTS({ "scales", 1, 9 }), .f32_input = 1,
 	  .changed = { 9, 10 },
 	  .note = "deprecated Resize: asymmetric nearest or linear by integer-ish 'scales'" },
 	{ .name = NULL },

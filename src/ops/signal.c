@@ -485,6 +485,7 @@ out:
 
 const struct gs_op gs_ops_signal[] = {
 	{ .domain = "", .name = "DFT", .since = 17, .flags = GS_OP_FLOAT32, .kernel = k_dft,
+	  .breaks = { 20 },
 	  .changed = { 17, 20 },
 	  .note = "discrete Fourier transform along one axis; [..., 2] holds (re, im); onesided, inverse" },
 	{ .domain = "", .name = "STFT", .since = 17, .flags = GS_OP_FLOAT32, .kernel = k_stft,

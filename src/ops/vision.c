@@ -950,6 +950,7 @@ static int k_center_crop_pad(struct gs_kernel_ctx *k)
 
 const struct gs_op gs_ops_vision[] = {
 	{ .domain = "", .name = "GridSample", .since = 16, .flags = GS_OP_FLOAT32,
+	  .breaks = { 20 },
 	  .kernel = k_grid_sample, .changed = { 16, 20, 22 },
 	  .note = "samples X at normalised grid positions: linear/nearest/cubic, zeros/border/reflection padding" },
 	{ .domain = "", .name = "AffineGrid", .since = 20, .flags = GS_OP_FLOAT32,
@@ -959,6 +960,7 @@ const struct gs_op gs_ops_vision[] = {
 	  .changed = { 10, 11 },
 	  .note = "per batch and class, keeps the best boxes greedily, dropping those overlapping a kept one by IoU > threshold" },
 	{ .domain = "", .name = "RoiAlign", .since = 10, .flags = GS_OP_FLOAT32,
+	  .breaks = { 16 },
 	  .kernel = k_roi_align, .changed = { 10, 16, 22 },
 	  .note = "pools each region of interest to a fixed grid by averaging (or maxing) bilinear samples" },
 	{ .domain = "", .name = "MaxUnpool", .since = 9, .kernel = k_max_unpool,

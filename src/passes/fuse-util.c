@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "graphsmith/ops.h"
 #include "passes/fuse-internal.h"
 
 void gs_fuse_log_init(struct gs_fuse_log *log)
@@ -394,31 +395,11 @@ struct gs_node *fuse_add_like(struct gs_graph *g, const struct gs_node *tmpl,
 	return n;
 }
 
-static bool op_in(const char *op, const char *const *list)
-{
-	for (; *list; list++)
-		if (!strcmp(op, *list))
-			return true;
-	return false;
-}
-
 int *fuse_ranks(struct gs_graph *g, const int *order, int n_order)
 {
-	static const char *const same[] = {
-		"Relu", "Sigmoid", "Tanh", "Erf", "Gelu", "Sqrt", "Neg", "Abs", "Exp",
-		"Log", "Identity", "Dropout", "Cast", "LeakyRelu", "Elu", "Selu",
-		"Softplus", "Clip", "HardSigmoid", "HardSwish", "Softmax", "LogSoftmax",
-		"BatchNormalization", "LayerNormalization", "Reciprocal", "Floor",
-		"Ceil", "Round", "Sign", "Not", "PRelu", "Mish", "Sin", "Cos",
-		"Transpose", "InstanceNormalization", "Conv", "ConvTranspose",
-		"MaxPool", "AveragePool", "Pad", "Slice", "Resize", NULL
-	};
-	static const char *const bcast[] = {
-		"Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Where", "Equal",
-		"Less", "Greater", "And", "Or", "Mod", NULL
-	};
 	int *rank = gs_xmalloc(sizeof(int) * ((size_t)g->n_values + 1));
-	int i, j, r;
+	const struct gs_op *op;
+	int i, shape_len;
 
 	for (i = 0; i < g->n_values; i++) {
 		const struct gs_value *v = g->values[i];
@@ -434,54 +415,25 @@ int *fuse_ranks(struct gs_graph *g, const int *order, int n_order)
 		if (n->removed || out < 0 || rank[out] >= 0 || n->domain[0] || n->n_inputs < 1 ||
 		    n->inputs[0] < 0)
 			continue;
-		if (op_in(n->op_type, same)) {
-			rank[out] = rank[n->inputs[0]];
-		} else if (!strcmp(n->op_type, "Gemm") || !strcmp(n->op_type, "Flatten")) {
-			rank[out] = 2;
-		} else if (!strcmp(n->op_type, "Reshape") && n->n_inputs == 2) {
+		/* the registry's rank rule of the op: same as input 0, broadcast, ... */
+		op = gs_op_facts("", n->op_type);
+		shape_len = -1;
+		if (op && op->rank_rule == GS_RANK_SHAPE && n->n_inputs == 2) {
 			const struct gs_tensor *shape = gs_graph_param_of(g, n->inputs[1]);
 
-			rank[out] = shape && shape->rank == 1 ? (int)shape->numel : -1;
-		} else if (!strncmp(n->op_type, "Reduce", 6) && gs_node_attr_int(n, "keepdims", 1)) {
-			rank[out] = rank[n->inputs[0]];
-		} else if (op_in(n->op_type, bcast) || !strcmp(n->op_type, "MatMul")) {
-			r = 0;
-			for (j = 0; j < n->n_inputs && r >= 0; j++)
-				if (n->inputs[j] < 0 || rank[n->inputs[j]] < 0)
-					r = -1;
-				else if (rank[n->inputs[j]] > r)
-					r = rank[n->inputs[j]];
-			/* MatMul of 1-D operands drops an axis: only trust rank >= 2 */
-			if (!strcmp(n->op_type, "MatMul") && n->n_inputs == 2 && r >= 0 &&
-			    (rank[n->inputs[0]] < 2 || rank[n->inputs[1]] < 2))
-				r = -1;
-			rank[out] = r;
+			shape_len = shape && shape->rank == 1 ? (int)shape->numel : -1;
 		}
+		if (op && op->rank_rule != GS_RANK_UNKNOWN)
+			rank[out] = gs_op_out_rank(op, n, rank, shape_len);
 	}
 	return rank;
 }
-
-/* Default-domain ops whose meaning (not just their type list) changed at
- * `since`: raising the opset across that version would reinterpret them. */
-static const struct { const char *op; int since; } changed_ops[] = {
-	{ "Upsample", 9 }, { "Upsample", 10 }, { "BatchNormalization", 9 },
-	{ "Slice", 10 }, { "TopK", 10 }, { "Dropout", 10 }, { "MaxPool", 10 },
-	{ "AveragePool", 10 }, { "Resize", 11 }, { "Pad", 11 }, { "Clip", 11 },
-	{ "TopK", 11 }, { "MaxPool", 11 }, { "AveragePool", 11 }, { "Scatter", 11 },
-	{ "Dropout", 12 }, { "Softmax", 13 }, { "LogSoftmax", 13 }, { "Hardmax", 13 },
-	{ "Squeeze", 13 }, { "Unsqueeze", 13 }, { "ReduceSum", 13 }, { "Split", 13 },
-	{ "RoiAlign", 16 }, { "ReduceMean", 18 }, { "ReduceMax", 18 },
-	{ "ReduceMin", 18 }, { "ReduceProd", 18 }, { "ReduceL1", 18 },
-	{ "ReduceL2", 18 }, { "ReduceLogSum", 18 }, { "ReduceLogSumExp", 18 },
-	{ "ReduceSumSquare", 18 }, { "DFT", 20 }, { "GridSample", 20 },
-};
 
 int fuse_need_opset(struct gs_model *m, int64_t want, const char **why)
 {
 	int64_t cur = gs_model_opset(m, "");
 	struct gs_graph **gs;
 	int count, i, j;
-	size_t k;
 
 	if (cur >= want)
 		return 0;
@@ -494,16 +446,13 @@ int fuse_need_opset(struct gs_model *m, int64_t want, const char **why)
 		for (j = 0; j < gs[i]->n_nodes; j++) {
 			const struct gs_node *n = gs[i]->nodes[j];
 
-			if (n->removed || n->domain[0])
+			/* the registry's breaks: raising across one reinterprets the op */
+			if (n->removed || (n->domain[0] && strcmp(n->domain, "ai.onnx")) ||
+			    !gs_op_breaking_version("", n->op_type, cur, want))
 				continue;
-			for (k = 0; k < sizeof(changed_ops) / sizeof(changed_ops[0]); k++) {
-				if (strcmp(n->op_type, changed_ops[k].op) ||
-				    changed_ops[k].since <= cur || changed_ops[k].since > want)
-					continue;
-				*why = changed_ops[k].op;
-				free(gs);
-				return -1;
-			}
+			*why = n->op_type;
+			free(gs);
+			return -1;
 		}
 	}
 	free(gs);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "graphsmith/ops.h"
 #include "graphsmith/prune.h"
 
 struct slice {
@@ -45,23 +46,18 @@ struct plan {
 	char why[512];			/* non-empty: the layer is left alone */
 };
 
-static const char *const passthrough_ops[] = {
-	"Relu", "LeakyRelu", "Sigmoid", "Tanh", "Clip", "Elu", "Selu", "Celu",
-	"HardSigmoid", "HardSwish", "Softplus", "Softsign", "Gelu", "Mish",
-	"ThresholdedRelu", "Identity", "Dropout", "Abs", "Neg", "Exp", "Sqrt",
-	"Erf", "Cast", NULL,
-};
-
-static const char *const pool_ops[] = {
-	"MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "LpPool", NULL,
-};
-
-static bool in_list(const char *const *list, const char *s)
+/* Ops that carry channels through: pointwise ones (activations, Cast),
+ * and pools along axis 1.  Both are facts of the op registry. */
+static bool passes_channels(const char *op, int axis)
 {
-	for (; *list; list++)
-		if (!strcmp(*list, s))
-			return true;
-	return false;
+	const struct gs_op *e = gs_op_facts("", op);
+
+	if (!e)
+		return false;
+	if (e->pointwise)
+		return true;
+	return axis == 1 && e->family &&
+	       (!strcmp(e->family, "pool") || !strcmp(e->family, "globalpool"));
 }
 
 static const char *esc(const char *s, char *buf, size_t len)
@@ -194,7 +190,7 @@ static int follow(struct plan *p, int vid, int axis, int depth)
 					return -1;
 			if (only_first_output(p, c) || follow(p, c->outputs[0], axis, depth + 1))
 				return -1;
-		} else if (in_list(passthrough_ops, op) || (in_list(pool_ops, op) && axis == 1)) {
+		} else if (passes_channels(op, axis)) {
 			if (only_first_output(p, c) || follow(p, c->outputs[0], axis, depth + 1))
 				return -1;
 		} else if (!strcmp(op, "Conv") && axis == 1) {

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "graphsmith/ops.h"
 #include "passes/quantize-internal.h"
 
 struct cast {
@@ -93,10 +94,12 @@ static bool graph_is_float(const struct gs_graph *g)
 	return node_is_float(g->parent, owner);
 }
 
+/* An input that stays float32 whatever T (the registry's f32_input). */
 static bool float_only_slot(const struct gs_node *n, int slot)
 {
-	return (!strcmp(n->op_type, "Resize") && slot == 2) ||
-	       (!strcmp(n->op_type, "Upsample") && slot == 1);
+	const struct gs_op *op = gs_op_facts("", n->op_type);
+
+	return op && op->f32_input > 0 && op->f32_input == slot;
 }
 
 static int wants(const struct gs_graph *g, const struct gs_node *n, int slot)
@@ -108,13 +111,7 @@ static int wants(const struct gs_graph *g, const struct gs_node *n, int slot)
 /* Output dtype of a node whose value_info the file did not give. */
 static int infer(const struct gs_graph *g, const struct gs_node *n, const int *ty)
 {
-	static const char *const bools[] = {
-		"Equal", "Greater", "Less", "GreaterOrEqual", "LessOrEqual", "Not", "And",
-		"Or", "Xor", "IsNaN", "IsInf", NULL,
-	};
-	static const char *const int64s[] = {
-		"Shape", "Size", "NonZero", "ArgMax", "ArgMin", NULL,
-	};
+	const struct gs_op *op;
 	int i;
 
 	if (!strcmp(n->op_type, "Cast"))
@@ -124,12 +121,9 @@ static int infer(const struct gs_graph *g, const struct gs_node *n, const int *t
 
 		return a && a->t ? a->t->dtype : GS_DTYPE_FLOAT;
 	}
-	for (i = 0; bools[i]; i++)
-		if (!strcmp(n->op_type, bools[i]))
-			return GS_DTYPE_BOOL;
-	for (i = 0; int64s[i]; i++)
-		if (!strcmp(n->op_type, int64s[i]))
-			return GS_DTYPE_INT64;
+	/* comparisons give bool, Shape and ArgMax int64: the registry knows */
+	if ((op = gs_op_facts("", n->op_type)) && op->out_dtype)
+		return op->out_dtype;
 	for (i = 0; i < n->n_inputs; i++)
 		if (n->inputs[i] >= 0 && ty[n->inputs[i]])
 			return ty[n->inputs[i]];

@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "graphsmith/ops.h"
 #include "passes/quantize-internal.h"
 
 struct walk {
@@ -52,29 +53,27 @@ static int resolve(struct gs_graph *g, int vid, struct gs_graph **owner, int *ow
 	return v->kind == GS_VALUE_PARAM ? 0 : -1;
 }
 
+/* The float weight input of n (the registry's weight_slot), its output
+ * channel axis and, for a 2-D matmul weight, its reduction axis. */
 static int weight_slot(const struct gs_node *n, int *axis, int *k_axis, int rank)
 {
-	const char *op = n->op_type;
+	const char *fam;
+	int slot;
 
 	if (n->domain[0] || n->n_inputs < 2)
 		return -1;
 	*k_axis = -1;
-	if (!strcmp(op, "Conv")) {
-		*axis = 0;
-	} else if (!strcmp(op, "ConvTranspose")) {
-		*axis = 1;
-	} else if (!strcmp(op, "Gemm")) {
-		bool tb = gs_node_attr_int(n, "transB", 0) != 0;
-
-		*axis = tb ? 0 : 1;
-		*k_axis = tb ? 1 : 0;
-	} else if (!strcmp(op, "MatMul")) {
-		*axis = rank - 1;
-		*k_axis = rank == 2 ? 0 : -1;
-	} else {
+	if ((slot = gs_op_weight_slot("", n->op_type, axis, NULL)) < 0)
 		return -1;
-	}
-	return 1;
+	if (*axis < 0)
+		*axis += rank;
+	/* out_axis is Gemm's for transB = 0 */
+	if (!strcmp(n->op_type, "Gemm") && gs_node_attr_int(n, "transB", 0))
+		*axis = 1 - *axis;
+	fam = gs_op_family("", n->op_type);
+	if (fam && !strcmp(fam, "matmul") && rank == 2)
+		*k_axis = 1 - *axis;
+	return slot;
 }
 
 static int visit_graph(struct gs_graph *g, void *ctx)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "graphsmith/error.h"
+#include "graphsmith/util.h"
 
 static void (*oom_hook)(void);
 
@@ -16,6 +17,7 @@ int gs_error_set(struct gs_error *err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
+	gs_defang(err->msg, sizeof(err->msg));
 	return -1;
 }
 
@@ -33,6 +35,7 @@ int gs_error_prefix(struct gs_error *err, const char *fmt, ...)
 	/* truncation is fine: the message stays one readable line */
 	if (snprintf(err->msg, sizeof(err->msg), "%.500s: %.500s", prefix, old) < 0)
 		err->msg[0] = '\0';
+	gs_defang(err->msg, sizeof(err->msg));
 	return -1;
 }
 

@@ -124,3 +124,32 @@ const char *gs_format_bytes(uint64_t n, char *buf, size_t len)
 		snprintf(buf, len, "%.1f %s", v, units[u]);
 	return buf;
 }
+
+void gs_defang(char *s, size_t size)
+{
+	char out[2048];
+	const unsigned char *p = (const unsigned char *)s;
+	size_t o = 0, n;
+	unsigned cp;
+
+	if (size > sizeof(out))
+		size = sizeof(out);
+	while (*p && o + 8 < size) {
+		n = utf8_len(p, &cp);
+		if (n == 1 && (cp < 0x20 || cp == 0x7f)) {
+			o += (size_t)snprintf(out + o, size - o, cp == 0x1b ? "\\e" : "\\x%02x", cp);
+		} else if (n == 0) {
+			o += (size_t)snprintf(out + o, size - o, "\\x%02x", *p);
+			n = 1;
+		} else {
+			memcpy(out + o, p, n);
+			o += n;
+		}
+		p += n;
+	}
+	if (*p && size >= 4)
+		strcpy(out + (o < size - 4 ? o : size - 4), "...");
+	else
+		out[o] = '\0';
+	memcpy(s, out, strlen(out) + 1);
+}

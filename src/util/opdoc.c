@@ -4,8 +4,13 @@
  * The whole file is read into one buffer and cut up in place, so every
  * string handed out is a pointer into that buffer; only the per-op arrays
  * are separate allocations.
+ *
+ * The file is the long form.  An op it lacks falls back to the one-line
+ * note of the op registry (graphsmith/ops.h): a record with just a
+ * summary, found by gs_opdoc_find but not listed by gs_opdoc_at.
  */
 #include "graphsmith/opdoc.h"
+#include "graphsmith/ops.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -19,6 +24,9 @@ struct gs_opdoc_db {
 	struct gs_opdoc *ops;
 	size_t nops;
 	size_t cap;
+	struct gs_opdoc *notes;		/* the registry's ops the file lacks */
+	size_t nnotes, cap_notes;
+	bool oom;
 };
 
 struct parse {
@@ -391,6 +399,44 @@ static int parse_buf(struct parse *p, char *buf)
 	return 0;
 }
 
+struct find_key {
+	const char *domain;
+	const char *op;
+};
+
+static int cmp_find(const void *k, const void *e)
+{
+	const struct find_key *key = k;
+	const struct gs_opdoc *o = e;
+
+	return cmp_key(key->domain, key->op, o->domain, o->op);
+}
+
+static void add_note(const struct gs_op *op, void *ctx)
+{
+	struct gs_opdoc_db *db = ctx;
+	struct find_key key;
+	struct gs_opdoc *q;
+
+	key.domain = op->domain && *op->domain ? op->domain : GS_OPDOC_DEFAULT_DOMAIN;
+	key.op = op->name;
+	/* one record per op: its newest entry's note */
+	if (db->oom || !op->note || gs_op_facts(op->domain, op->name) != op ||
+	    bsearch(&key, db->ops, db->nops, sizeof(*db->ops), cmp_find))
+		return;
+	q = grow(db->notes, &db->cap_notes, db->nnotes, sizeof(*q));
+	if (!q) {
+		db->oom = true;
+		return;
+	}
+	db->notes = q;
+	q = &db->notes[db->nnotes++];
+	memset(q, 0, sizeof(*q));
+	q->op = op->name;
+	q->domain = key.domain;
+	q->summary = op->note;
+}
+
 struct gs_opdoc_db *gs_opdoc_load(const char *path, char *err, size_t errlen)
 {
 	struct gs_opdoc_db *db;
@@ -428,32 +474,32 @@ struct gs_opdoc_db *gs_opdoc_load(const char *path, char *err, size_t errlen)
 		gs_opdoc_free(db);
 		return NULL;
 	}
+	gs_op_each(add_note, db);
+	if (db->oom) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: out of memory", path);
+		gs_opdoc_free(db);
+		return NULL;
+	}
+	if (db->nnotes)
+		qsort(db->notes, db->nnotes, sizeof(*db->notes), cmp_op);
 	return db;
-}
-
-struct find_key {
-	const char *domain;
-	const char *op;
-};
-
-static int cmp_find(const void *k, const void *e)
-{
-	const struct find_key *key = k;
-	const struct gs_opdoc *o = e;
-
-	return cmp_key(key->domain, key->op, o->domain, o->op);
 }
 
 const struct gs_opdoc *gs_opdoc_find(const struct gs_opdoc_db *db,
 				     const char *domain, const char *op)
 {
+	const struct gs_opdoc *o;
 	struct find_key key;
 
-	if (!db || !op || !db->nops)
+	if (!db || !op)
 		return NULL;
 	key.domain = (domain && *domain) ? domain : GS_OPDOC_DEFAULT_DOMAIN;
 	key.op = op;
-	return bsearch(&key, db->ops, db->nops, sizeof(*db->ops), cmp_find);
+	o = db->nops ? bsearch(&key, db->ops, db->nops, sizeof(*db->ops), cmp_find) : NULL;
+	if (!o && db->nnotes)
+		o = bsearch(&key, db->notes, db->nnotes, sizeof(*db->notes), cmp_find);
+	return o;
 }
 
 size_t gs_opdoc_count(const struct gs_opdoc_db *db)
@@ -482,6 +528,7 @@ void gs_opdoc_free(struct gs_opdoc_db *db)
 		free(db->ops[i].attrs);
 	}
 	free(db->ops);
+	free(db->notes);
 	free(db->buf);
 	free(db);
 }

@@ -174,6 +174,14 @@ one_line_exit2 "quit inside -c" "nothing was saved" \
 	"$GS_BIN" apply -c "inputs off; quit; quantize fp16" -o quit.onnx "$model"
 [ ! -e quit.onnx ] && pass "quit: nothing saved" || fail "quit: a file was saved"
 
+# a command argument with an escape sequence is echoed escaped
+"$GS_BIN" apply -c "$(printf 'prune magnitude 0.5 --\033[2J')" -o x.onnx "$model" >/dev/null 2>err
+if [ $? -eq 2 ] && ! grep -q "$(printf '\033')" err && grep -qF '\e[2J' err; then
+	pass "an argument's escape sequence is shown escaped: $(cat err)"
+else
+	fail "argument echo: $(od -c err | head -3)"
+fi
+
 # saves
 one_line_exit2 "-o onto a FIFO" "not a regular file" \
 	"$GS_BIN" apply -c "fuse all" -o fifo.onnx "$model"
