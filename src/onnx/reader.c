@@ -197,6 +197,59 @@ static struct gs_tensor *gs_reader_tensor(struct reader *r, const Onnx__TensorPr
 	return t;
 }
 
+/*
+ * A sparse initializer gets the checks of a dense tensor: its values and
+ * indices decode (right sizes, known types), its dims are sane, there are
+ * as many indices as values, and every index lies inside the dense shape.
+ */
+static int check_sparse(struct reader *r, const Onnx__SparseTensorProto *sp, const char *name)
+{
+	const struct gs_tensor *vals, *idx;
+	char nb[256];
+	int64_t numel, nnz, i, d;
+	size_t k;
+
+	if (!sp->values || !sp->indices)
+		return gs_error_set(r->err, "sparse tensor '%s' lacks its values or indices",
+				    esc(name, nb, sizeof(nb)));
+	if (sp->n_dims > 64)
+		return gs_error_set(r->err, "sparse tensor '%s' has %zu dimensions",
+				    esc(name, nb, sizeof(nb)), sp->n_dims);
+	for (k = 0; k < sp->n_dims; k++)
+		if (sp->dims[k] < 0)
+			return gs_error_set(r->err, "sparse tensor '%s' has a negative dimension "
+					    "(%lld)", esc(name, nb, sizeof(nb)),
+					    (long long)sp->dims[k]);
+	numel = gs_dims_numel((int)sp->n_dims, sp->dims);
+	if (numel < 0 || gs_dtype_nbytes(sp->values->has_data_type ? sp->values->data_type : 0,
+					 numel) < 0)
+		return gs_error_set(r->err, "sparse tensor '%s' has dimensions whose product "
+				    "overflows", esc(name, nb, sizeof(nb)));
+	if (!(vals = gs_reader_tensor(r, sp->values, name)) ||
+	    !(idx = gs_reader_tensor(r, sp->indices, name)))
+		return gs_error_prefix(r->err, "sparse tensor '%s'", esc(name, nb, sizeof(nb)));
+	if (vals->dtype == GS_DTYPE_STRING || vals->rank != 1)
+		return gs_error_set(r->err, "sparse tensor '%s' values must be a 1-D numeric "
+				    "tensor", esc(name, nb, sizeof(nb)));
+	nnz = vals->dims[0];
+	if (idx->dtype != GS_DTYPE_INT64 || !(idx->rank == 1 || idx->rank == 2) ||
+	    idx->dims[0] != nnz || (idx->rank == 2 && idx->dims[1] != (int64_t)sp->n_dims) ||
+	    (idx->numel && !idx->data))
+		return gs_error_set(r->err, "sparse tensor '%s' indices must be int64 [%lld] or "
+				    "[%lld,%zu]", esc(name, nb, sizeof(nb)), (long long)nnz,
+				    (long long)nnz, sp->n_dims);
+	for (i = 0; i < idx->numel; i++) {
+		int64_t at;
+
+		memcpy(&at, (const char *)idx->data + 8 * i, 8);
+		d = idx->rank == 2 ? i % (int64_t)sp->n_dims : -1;
+		if (at < 0 || at >= (d >= 0 ? sp->dims[d] : numel))
+			return gs_error_set(r->err, "sparse tensor '%s' index %lld is out of range",
+					    esc(name, nb, sizeof(nb)), (long long)at);
+	}
+	return 0;
+}
+
 /* ---- types ---- */
 
 static void read_type(struct reader *r, struct gs_value *v, const Onnx__TypeProto *tp)
@@ -427,9 +480,12 @@ static struct gs_graph *read_graph(struct reader *r, const Onnx__GraphProto *gp,
 	for (k = 0; k < gp->n_sparse_initializer; k++) {
 		const Onnx__SparseTensorProto *sp = gp->sparse_initializer[k];
 		const char *name = sp->values && sp->values->name ? sp->values->name : "";
-		struct gs_tensor *t = gs_tensor_new(m, name, sp->values && sp->values->has_data_type ?
-						    sp->values->data_type : 0, 0, NULL);
+		struct gs_tensor *t;
 		struct gs_value *v;
+
+		if (check_sparse(r, sp, name))
+			return NULL;
+		t = gs_tensor_new(m, name, sp->values->data_type, 0, NULL);
 
 		t->rank = (int)sp->n_dims;
 		t->dims = sp->dims;

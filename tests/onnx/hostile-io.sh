@@ -182,6 +182,32 @@ else
 	fail "argument echo: $(od -c err | head -3)"
 fi
 
+# sparse initializers get the checks of dense ones
+"$GS_PYTHON" - <<'PY'
+import numpy as np, onnx
+from onnx import helper, numpy_helper, TensorProto
+def model(name, dims, idx, vals):
+    sp = helper.make_sparse_tensor(numpy_helper.from_array(np.array(vals, np.float32), "w"),
+                                   numpy_helper.from_array(np.array(idx, np.int64), "w_idx"), dims)
+    g = helper.make_graph([helper.make_node("Add", ["x", "w"], ["y"])], "g",
+                          [helper.make_tensor_value_info("x", TensorProto.FLOAT, [4])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, [4])],
+                          sparse_initializer=[sp])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+    open(name, "wb").write(m.SerializeToString())
+model("sparse_ok.onnx", [4], [1, 3], [1.0, 2.0])
+model("sparse_range.onnx", [4], [1, 9], [1.0, 2.0])
+model("sparse_neg.onnx", [-4], [1, 3], [1.0, 2.0])
+model("sparse_count.onnx", [4], [1, 2, 3], [1.0, 2.0])
+model("sparse_overflow.onnx", [2**40, 2**40], [1, 3], [1.0, 2.0])
+PY
+"$GS_BIN" info sparse_ok.onnx >/dev/null 2>err && pass "a valid sparse initializer loads" ||
+	fail "valid sparse: $(cat err)"
+one_line_exit2 "sparse index out of range" "index 9 is out of range" "$GS_BIN" info sparse_range.onnx
+one_line_exit2 "sparse negative dim" "negative dimension" "$GS_BIN" info sparse_neg.onnx
+one_line_exit2 "sparse index count" "indices must be int64" "$GS_BIN" info sparse_count.onnx
+one_line_exit2 "sparse dims overflow" "overflows" "$GS_BIN" info sparse_overflow.onnx
+
 # saves
 one_line_exit2 "-o onto a FIFO" "not a regular file" \
 	"$GS_BIN" apply -c "fuse all" -o fifo.onnx "$model"
