@@ -10,3 +10,12 @@ EXTRA_DIST += tests/match/scenarios.sh tests/match/selfdiff.sh tests/match/threa
 tests_unit_test_match_SOURCES = tests/unit/test_match.c
 tests_unit_test_match_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_match_LDADD = $(UNIT_LDADD)
+
+# The op registry (include/graphsmith/ops.h)
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_ops
+TESTS += tests/unit/test_ops
+endif
+tests_unit_test_ops_SOURCES = tests/unit/test_ops.c
+tests_unit_test_ops_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_ops_LDADD = $(UNIT_LDADD)

@@ -34,17 +34,20 @@ static int narrow_int32(struct reader *r, struct gs_tensor *t, const Onnx__Tenso
 	/* 4- and 2-bit types come one element per value, or already packed
 	 * one byte per value (as onnx's helper writes them) */
 	if (bits < 8 && (int64_t)n != t->numel && n == t->nbytes) {
-		out = gs_xcalloc(1, t->nbytes + 1);
+		out = gs_arena_alloc(&r->m->arena, t->nbytes + 1);
 		for (i = 0; i < n; i++)
 			out[i] = (uint8_t)tp->int32_data[i];
 		t->data = out;
-		t->store = GS_STORE_HEAP;
+		t->store = GS_STORE_BORROWED;
 		return 0;
 	}
 	if ((int64_t)n != t->numel)
 		return gs_error_set(r->err, "tensor '%s' has %zu values in int32_data, expected %lld",
 				    ename, n, (long long)t->numel);
-	out = gs_xcalloc(1, (size_t)t->nbytes + 1);
+	/* in the model's arena, like the source it decodes: a tensor the
+	 * load then drops (a duplicate name, a failed sparse check, a later
+	 * error) cannot leak it */
+	out = gs_arena_alloc(&r->m->arena, (size_t)t->nbytes + 1);
 	for (i = 0; i < n; i++) {
 		uint32_t v = (uint32_t)tp->int32_data[i];
 
@@ -67,7 +70,7 @@ static int narrow_int32(struct reader *r, struct gs_tensor *t, const Onnx__Tenso
 		}
 	}
 	t->data = out;
-	t->store = GS_STORE_HEAP;
+	t->store = GS_STORE_BORROWED;
 	return 0;
 }
 
@@ -102,11 +105,11 @@ static int typed_data(struct reader *r, struct gs_tensor *t, const Onnx__TensorP
 		if ((int64_t)tp->n_uint64_data != t->numel)
 			return gs_error_set(r->err, "tensor '%s' has %zu values in uint64_data, expected %lld",
 					    ename, tp->n_uint64_data, (long long)t->numel);
-		out = gs_xmalloc(t->nbytes + 1);
+		out = gs_arena_alloc(&r->m->arena, t->nbytes + 1);
 		for (i = 0; i < tp->n_uint64_data; i++)
 			out[i] = (uint32_t)tp->uint64_data[i];
 		t->data = out;
-		t->store = GS_STORE_HEAP;
+		t->store = GS_STORE_BORROWED;
 		return 0;
 	}
 	case GS_DTYPE_STRING:

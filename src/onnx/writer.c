@@ -13,6 +13,7 @@
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -540,9 +541,68 @@ static bool had_external(const struct gs_graph *g)
 	return false;
 }
 
+/* Whether the file at path mentions needle (a data file's location):
+ * external-data models are small, so the first 64 MiB are enough. */
+static bool file_mentions(const char *path, const char *needle)
+{
+	size_t cap = (size_t)64 << 20, len;
+	bool found = false;
+	off_t size;
+	char *buf;
+	FILE *f;
+
+	if (!(f = gs_fopen_regular(path, &size, NULL)))
+		return false;
+	if ((size_t)size < cap)
+		cap = (size_t)size;
+	buf = gs_xmalloc(cap + 1);
+	len = fread(buf, 1, cap, f);
+	found = memmem(buf, len, needle, strlen(needle)) != NULL;
+	free(buf);
+	fclose(f);
+	return found;
+}
+
+/*
+ * Where the weights of a save to path go.  Never into the file the model
+ * now at path reads: replacing the data before the model (or the model
+ * before the data) would leave, after a crash between the two renames, a
+ * model reading the other's weights.  So saves alternate between
+ * PATH.data and PATH.1.data; the model's rename switches from the old
+ * pair to the new one at once, and the old data is removed after it.
+ */
+static void choose_data_file(struct writer *w, const char *path, const char **stale)
+{
+	const char *base = strrchr(path, '/');
+	const char *names[2], *locs[2];
+	struct stat st;
+	int pick = 0;
+
+	base = base ? base + 1 : path;
+	names[0] = gs_arena_printf(&w->arena, "%s.data", path);
+	names[1] = gs_arena_printf(&w->arena, "%s.1.data", path);
+	locs[0] = gs_arena_printf(&w->arena, "%s.data", base);
+	locs[1] = gs_arena_printf(&w->arena, "%s.1.data", base);
+	*stale = NULL;
+	if (!lstat(path, &st)) {
+		/* write the one the model there does not read; remove the one
+		 * it reads once the new model has replaced it */
+		if (file_mentions(path, locs[1])) {
+			pick = 0;
+			*stale = names[1];
+		} else if (file_mentions(path, locs[0])) {
+			pick = 1;
+			*stale = names[0];
+		}
+	}
+	w->data_path = names[pick];
+	w->data_location = locs[pick];
+}
+
 int gs_onnx_save(struct gs_model *m, const char *path, const struct gs_save_opts *opts,
 		 struct gs_error *err)
 {
+	const char *stale_data = NULL;
 	static const struct gs_save_opts defaults;
 	struct gs_atomic_file out;
 	struct writer w;
@@ -563,12 +623,8 @@ int gs_onnx_save(struct gs_model *m, const char *path, const struct gs_save_opts
 		     (opts->external == GS_EXTERNAL_AUTO &&
 		      (param_bytes(m->graph) > PROTOBUF_LIMIT || had_external(m->graph)));
 	gs_escape(path, pb, sizeof(pb));
-	if (w.external) {
-		const char *base = strrchr(path, '/');
-
-		w.data_path = gs_arena_printf(&w.arena, "%s.data", path);
-		w.data_location = gs_arena_printf(&w.arena, "%s.data", base ? base + 1 : path);
-	}
+	if (w.external)
+		choose_data_file(&w, path, &stale_data);
 	if (gs_atomic_open(&out, path, err))
 		goto out_arena;
 	mp = build_model(&w);
@@ -597,10 +653,16 @@ int gs_onnx_save(struct gs_model *m, const char *path, const struct gs_save_opts
 		gs_error_set(err, "cannot write '%s': %s", pb, strerror(errno ? errno : EIO));
 		goto out;
 	}
-	/* the weights land before the model that points at them */
+	/* the weights land before the model that points at them, in a file
+	 * the old model does not read; the old weights go after the switch */
 	if (w.data.f && gs_atomic_commit(&w.data, err))
 		goto out;
+	/* fault injection for the kill tests: die between the two renames */
+	if (w.data_path && getenv("GS_FAULT_AFTER_DATA"))
+		raise(SIGKILL);
 	rc = gs_atomic_commit(&out, err);
+	if (!rc && stale_data && w.data_path && strcmp(stale_data, w.data_path))
+		unlink(stale_data);
 out:
 	if (rc)
 		gs_atomic_abort(&out);

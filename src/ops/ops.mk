@@ -3,4 +3,4 @@ OPS_SOURCES = include/graphsmith/ops.h src/ops/families.h src/ops/registry.c src
 	src/ops/elementwise.c src/ops/reduce.c src/ops/nn.c src/ops/rnn.c \
 	src/ops/shape.c src/ops/index.c src/ops/quant.c src/ops/resize.c \
 	src/ops/control.c src/ops/loss.c src/ops/attention.c src/ops/signal.c \
-	src/ops/integer.c src/ops/vision.c
+	src/ops/integer.c src/ops/vision.c src/ops/contrib.c

@@ -7,10 +7,6 @@
 #include "graphsmith/ops.h"
 #include "ops/families.h"
 
-/* weak only until ops.mk lists contrib.c: then drop the attribute, for a
- * weak reference alone does not pull contrib.o out of libgraphsmith.a */
-extern const struct gs_op gs_ops_contrib[] __attribute__((weak));
-
 static const struct gs_op *const families[] = {
 	gs_ops_elementwise, gs_ops_reduce, gs_ops_nn, gs_ops_rnn, gs_ops_shape,
 	gs_ops_index, gs_ops_quant, gs_ops_resize, gs_ops_control, gs_ops_loss,
