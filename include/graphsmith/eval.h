@@ -152,6 +152,12 @@ const struct gs_value *gs_eval_input(const struct gs_eval *ev, int i);
 int gs_eval_n_outputs(const struct gs_eval *ev);
 const struct gs_value *gs_eval_output(const struct gs_eval *ev, int i);
 void gs_eval_set_observer(struct gs_eval *ev, const struct gs_eval_observer *obs);
+/* Reuse for the main graph (NULL skip turns it off): a node with
+ * skip[node_id] set does not run; its outputs are cached[value_id]
+ * (borrowed, may be NULL when nothing reads them).  For measuring a step
+ * without re-running what it did not change.  Epilogue fusion is off
+ * while reuse is on, so cached and computed tensors are the same kind. */
+void gs_eval_set_reuse(struct gs_eval *ev, const bool *skip, struct gs_etensor *const *cached);
 /* Runs from now on record every value's shape in the model's IR
  * (gs_value.inferred_*), so views can show shapes the file lacks. */
 void gs_eval_record_shapes(struct gs_eval *ev, bool on);

@@ -16,20 +16,18 @@ static int diff_exec(struct gs_workspace *ws, int argc, char **argv, struct gs_e
 	gs_workspace_invalidate(ws);
 	if (!(m = gs_workspace_match(ws, err)))
 		return -1;
-	if (json) {
-		json_t *j = gs_match_json(m);
-
-		text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		json_decref(j);
-		if (!text)
-			return gs_error_set(err, "cannot format the match as JSON");
-	} else {
-		/* the report writes to a FILE; the console wants lines */
-		if (!(f = open_memstream(&text, &len)))
-			return gs_error_set(err, "out of memory");
-		gs_match_print(m, f);
+	/* the report writes to a FILE; the console wants lines.  JSON goes
+	 * through the same writer as `graphsmith diff --json`: same bytes */
+	if (!(f = open_memstream(&text, &len)))
+		return gs_error_set(err, "out of memory");
+	if (json && gs_match_write_json(m, f)) {
 		fclose(f);
+		free(text);
+		return gs_error_set(err, "cannot format the match as JSON");
 	}
+	if (!json)
+		gs_match_print(m, f);
+	fclose(f);
 	gs_printf(ws, "%s", text);
 	free(text);
 	return GS_CHANGED_VIEW;

@@ -179,7 +179,9 @@ int gs_complete(struct gs_workspace *ws, const char *line, int point, char ***ou
 		else if (!q && (*p == ';' || *p == '\n'))
 			start = p + 1;
 	}
-	while (*start == ' ' || *start == '\t')
+	/* not past the point: with the cursor before "; " + blanks, start
+	 * would pass it and the length below wrap around */
+	while (start < line + point && (*start == ' ' || *start == '\t'))
 		start++;
 	argc = words_before(start, (size_t)(line + point - start), &argv);
 	c.prefix = argv[argc - 1];

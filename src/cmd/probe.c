@@ -21,7 +21,16 @@ struct gs_probe {
 	int n_base;
 	struct gs_etensor **base;	/* NULL until measured */
 	int64_t n_samples;
+	/* the baseline run's activations of B's main graph, by value id, so
+	 * that a step's measurement re-runs only what the step changed */
+	struct gs_etensor **cache;
+	const struct gs_tensor **cache_param;	/* by value id: params then */
+	int cache_values, cache_nodes;	/* B's sizes then */
+	size_t cache_bytes;
 };
+
+/* At most this much of the baseline's activations is kept for reuse. */
+#define CACHE_BUDGET ((size_t)256 << 20)
 
 static void drop_base(struct gs_probe *p)
 {
@@ -33,6 +42,14 @@ static void drop_base(struct gs_probe *p)
 	p->base = NULL;
 	p->n_base = 0;
 	p->base_of = NULL;
+	for (i = 0; p->cache && i < p->cache_values; i++)
+		gs_et_unref(p->cache[i]);
+	free(p->cache);
+	free(p->cache_param);
+	p->cache = NULL;
+	p->cache_param = NULL;
+	p->cache_values = p->cache_nodes = 0;
+	p->cache_bytes = 0;
 }
 
 void gs_workspace_probe_forget(struct gs_workspace *ws)
@@ -72,13 +89,128 @@ static void probe_spec(const struct gs_probe *p, struct gs_sample_spec *spec)
 		spec->dir = p->source;
 }
 
-/* Runs m on the sample inputs: new references in *outs (n of them). */
-static int run_model(struct gs_probe *p, const struct gs_model *m, struct gs_etensor ***outs,
-		     int *n, int64_t *n_samples, struct gs_error *err)
+/* The baseline run's observer: keeps main-graph activations for reuse. */
+static int capture(void *ctx, const struct gs_graph *g, const struct gs_node *n,
+		   struct gs_etensor *const *outs, struct gs_error *err)
+{
+	struct gs_probe *p = ctx;
+	int i, v;
+
+	if (g != g->model->graph)
+		return 0;
+	for (i = 0; i < n->n_outputs; i++) {
+		if ((v = n->outputs[i]) < 0 || !outs[i] || v >= p->cache_values ||
+		    p->cache_bytes + outs[i]->nbytes > CACHE_BUDGET)
+			continue;
+		gs_et_unref(p->cache[v]);
+		p->cache[v] = gs_et_ref(outs[i]);
+		p->cache_bytes += outs[i]->nbytes;
+	}
+	(void)err;
+	return 0;
+}
+
+static void cache_start(struct gs_probe *p, const struct gs_model *m)
+{
+	const struct gs_graph *g = m->graph;
+	int i;
+
+	p->cache_values = g->n_values;
+	p->cache_nodes = g->n_nodes;
+	p->cache = gs_xcalloc((size_t)g->n_values + 1, sizeof(*p->cache));
+	p->cache_param = gs_xcalloc((size_t)g->n_values + 1, sizeof(*p->cache_param));
+	for (i = 0; i < g->n_values; i++)
+		p->cache_param[i] = g->values[i]->param;
+}
+
+/*
+ * Which of B's main-graph nodes need not run: those the steps since the
+ * baseline left alone (not edited, not added, reading only values that
+ * are unchanged), whose outputs the cache holds; and those whose outputs
+ * only such nodes read.  NULL when nothing can be reused.
+ */
+static bool *reusable(struct gs_probe *p, const struct gs_model *m)
+{
+	const struct gs_graph *g = m->graph;
+	bool *clean, *skip, *need;
+	struct gs_graph *subs[1];
+	int i, j, k, n_skip = 0;
+
+	if (!p->cache || m->opsets_dirty || g->n_values < p->cache_values)
+		return NULL;
+	if (!g->topo_valid && gs_graph_toposort((struct gs_graph *)g, NULL))
+		return NULL;	/* the order is a cache of the graph's, not a change */
+	clean = gs_xcalloc((size_t)g->n_nodes + 1, 1);
+	skip = gs_xcalloc((size_t)g->n_nodes + 1, 1);
+	need = gs_xcalloc((size_t)g->n_values + 1, 1);
+	for (k = 0; k < g->n_topo; k++) {
+		const struct gs_node *n = g->nodes[g->topo[k]];
+		bool ok = !n->removed && !n->dirty && n->id < p->cache_nodes &&
+			  gs_node_subgraphs(n, subs, 1) == 0;
+
+		for (j = 0; ok && j < n->n_inputs; j++) {
+			const struct gs_value *v;
+
+			if (n->inputs[j] < 0)
+				continue;
+			v = g->values[n->inputs[j]];
+			ok = v->id < p->cache_values && !v->shape_dirty &&
+			     v->param == p->cache_param[v->id] && (!v->param || !v->param->dirty) &&
+			     (v->kind != GS_VALUE_ACTIVATION ||
+			      (v->producer >= 0 && clean[v->producer]));
+		}
+		for (j = 0; ok && j < n->n_outputs; j++)
+			ok = n->outputs[j] < 0 || (n->outputs[j] < p->cache_values &&
+						   !g->values[n->outputs[j]]->shape_dirty);
+		clean[n->id] = ok;
+	}
+	/* backwards: what must be computed; a clean node with its outputs
+	 * cached answers from the cache, a node nobody needs is skipped */
+	for (i = 0; i < g->n_outputs; i++)
+		if (g->outputs[i] >= 0)
+			need[g->outputs[i]] = true;
+	for (k = g->n_topo - 1; k >= 0; k--) {
+		const struct gs_node *n = g->nodes[g->topo[k]];
+		bool needed = false, cached = clean[n->id];
+
+		for (j = 0; j < n->n_outputs; j++) {
+			int v = n->outputs[j];
+
+			if (v < 0)
+				continue;
+			needed |= need[v];
+			if (need[v] && !(v < p->cache_values && p->cache[v]))
+				cached = false;
+		}
+		if (!needed || cached) {
+			skip[n->id] = true;
+			n_skip++;
+			continue;
+		}
+		for (j = 0; j < n->n_inputs; j++)
+			if (n->inputs[j] >= 0)
+				need[n->inputs[j]] = true;
+	}
+	free(clean);
+	free(need);
+	if (!n_skip) {
+		free(skip);
+		return NULL;
+	}
+	return skip;
+}
+
+/* Runs m on the sample inputs: new references in *outs (n of them).
+ * capture_base: keep the run's activations (the baseline's); reuse:
+ * answer what the steps left alone from them. */
+static int run_model_with(struct gs_probe *p, const struct gs_model *m,
+			  struct gs_etensor ***outs, int *n, int64_t *n_samples, bool capture_base,
+			  bool reuse, struct gs_error *err)
 {
 	struct gs_sample_spec spec;
 	struct gs_samples s = { 0 };
 	struct gs_eval *ev;
+	bool *skip = NULL;
 	int rc = -1;
 
 	probe_spec(p, &spec);
@@ -87,6 +219,16 @@ static int run_model(struct gs_probe *p, const struct gs_model *m, struct gs_ete
 	gs_eval_record_shapes(ev, true);	/* the panes show what the run saw */
 	if (gs_samples_load(ev, &spec, &s, err))
 		goto out;
+	/* one run over all samples: a batched run's activations are not one */
+	if (s.batch >= s.n_samples) {
+		if (capture_base) {
+			cache_start(p, m);
+			gs_eval_set_observer(ev, &(struct gs_eval_observer){ capture, p });
+		} else if (reuse && !getenv("GS_PROBE_FULL") && (skip = reusable(p, m))) {
+			/* GS_PROBE_FULL: tests compare this with full runs */
+			gs_eval_set_reuse(ev, skip, p->cache);
+		}
+	}
 	*n = gs_eval_n_outputs(ev);
 	*outs = gs_xcalloc((size_t)*n + 1, sizeof(**outs));
 	*n_samples = s.n_samples;
@@ -99,7 +241,14 @@ static int run_model(struct gs_probe *p, const struct gs_model *m, struct gs_ete
 out:
 	gs_samples_release(&s);
 	gs_eval_free(ev);
+	free(skip);
 	return rc;
+}
+
+static int run_model(struct gs_probe *p, const struct gs_model *m, struct gs_etensor ***outs,
+		     int *n, int64_t *n_samples, struct gs_error *err)
+{
+	return run_model_with(p, m, outs, n, n_samples, false, false, err);
 }
 
 static double accuracy(struct gs_probe *p, const struct gs_etensor *scores, int64_t n_samples,
@@ -138,7 +287,8 @@ static int ensure_base(struct gs_workspace *ws, struct gs_error *err)
 					    "first step)");
 		if (run_model(p, ws->a, &p->base, &p->n_base, &p->n_samples, err))
 			return -1;
-	} else if (run_model(p, ws->b, &p->base, &p->n_base, &p->n_samples, err)) {
+	} else if (run_model_with(p, ws->b, &p->base, &p->n_base, &p->n_samples, true, false,
+				  err)) {
 		return -1;
 	}
 	p->base_of = ws->b;
@@ -173,7 +323,8 @@ void gs_workspace_probe_after(struct gs_workspace *ws)
 	if (!ws->b || !ws->history || (ws->probe && ws->probe->off))
 		return;
 	p = probe_of(ws);
-	if (ensure_base(ws, &err) || run_model(p, ws->b, &outs, &n, &n_samples, &err)) {
+	if (ensure_base(ws, &err) ||
+	    run_model_with(p, ws->b, &outs, &n, &n_samples, false, true, &err)) {
 		oe.state = -1;
 		snprintf(oe.why, sizeof(oe.why), "%.190s", err.msg);
 		gs_history_set_output_error(ws->history, gs_history_count(ws->history), &oe);

@@ -34,6 +34,8 @@ struct gs_eval {
 	struct gs_eval_observer obs;
 	bool has_obs;
 	bool record_shapes;		/* gs_eval_record_shapes */
+	const bool *reuse_skip;		/* gs_eval_set_reuse: by main-graph node id */
+	struct gs_etensor *const *reuse_cached;	/* by main-graph value id */
 };
 
 /* The plan of graph g (built with the others by gs_eval_new). */

@@ -345,6 +345,12 @@ const struct gs_value *gs_eval_output(const struct gs_eval *ev, int i)
 	return ev->m->graph->values[ev->m->graph->outputs[i]];
 }
 
+void gs_eval_set_reuse(struct gs_eval *ev, const bool *skip, struct gs_etensor *const *cached)
+{
+	ev->reuse_skip = skip;
+	ev->reuse_cached = cached;
+}
+
 void gs_eval_record_shapes(struct gs_eval *ev, bool on)
 {
 	ev->record_shapes = on;

@@ -136,6 +136,32 @@ static void record_shape(struct gs_eval *ev, struct gs_value *v, const struct gs
 	v->has_inferred = true;
 }
 
+/* A node the caller's cache answers (gs_eval_set_reuse). */
+static int reuse(struct frame *f, int node_id)
+{
+	struct gs_graph *g = f->plan->g;
+	struct gs_node *n = g->nodes[node_id];
+	int i, v;
+
+	for (i = 0; i < n->n_outputs; i++) {
+		if ((v = n->outputs[i]) < 0 || !f->ev->reuse_cached[v])
+			continue;
+		gs_et_unref(f->vals[v]);
+		f->vals[v] = gs_et_ref(f->ev->reuse_cached[v]);
+		record_shape(f->ev, g->values[v], f->vals[v]);
+		if (f->left[v] <= 0 && !f->plan->is_output[v]) {
+			gs_et_unref(f->vals[v]);
+			f->vals[v] = NULL;
+		}
+	}
+	for (i = 0; i < n->n_inputs; i++)
+		if (n->inputs[i] >= 0)
+			drop_read(f, n->inputs[i]);
+	for (i = 0; f->plan->implicit[node_id] && f->plan->implicit[node_id][i] >= 0; i++)
+		drop_read(f, f->plan->implicit[node_id][i]);
+	return 0;
+}
+
 /* An absorbed node: its output is its input, already transformed. */
 static int pass_through(struct frame *f, int node_id, struct gs_error *err)
 {
@@ -299,7 +325,9 @@ static int run_node(struct frame *f, int node_id, struct gs_error *err)
 			all_params = false;
 	if (all_params)
 		return 0;	/* a Constant the IR already holds as a parameter */
-	if (p->absorbed[node_id] && !f->ev->has_obs)
+	if (!f->parent && f->ev->reuse_skip && f->ev->reuse_skip[node_id])
+		return reuse(f, node_id);
+	if (p->absorbed[node_id] && !f->ev->has_obs && !f->ev->reuse_skip)
 		return pass_through(f, node_id, err);	/* its producer did the Relu */
 
 	in = n->n_inputs <= MAX_STACK_IO ? in_stack : gs_xcalloc((size_t)n->n_inputs, sizeof(*in));
@@ -312,7 +340,7 @@ static int run_node(struct frame *f, int node_id, struct gs_error *err)
 			goto out;
 	}
 	if (call_kernel(f->ev, g, n, op, p->opsets[node_id], in, out, f,
-			f->ev->has_obs ? 0 : p->epilogue[node_id], err))
+			f->ev->has_obs || f->ev->reuse_skip ? 0 : p->epilogue[node_id], err))
 		goto out;
 	if (f->ev->has_obs && f->ev->obs.node_done(f->ev->obs.ctx, g, n, out, err))
 		goto out;

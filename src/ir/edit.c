@@ -273,7 +273,7 @@ void gs_graph_remove_initializer(struct gs_graph *g, int value_id)
 {
 	struct gs_edit e = gs_edit_begin(GS_EDIT_INITIALIZER_REMOVE, g);
 	struct gs_value *v = g->values[value_id];
-	int i;
+	int i, j;
 
 	for (i = 0; i < g->n_initializers; i++)
 		if (g->initializers[i] == value_id)
@@ -283,7 +283,24 @@ void gs_graph_remove_initializer(struct gs_graph *g, int value_id)
 	e.value = value_id;
 	e.old_n = i;
 	e.old_kind = v->kind;
+	/* an input listing it (IR < 4 style) would become one the caller
+	 * must feed: it goes too, and undo puts the list back */
+	for (j = 0; j < g->n_inputs; j++)
+		if (g->inputs[j] == value_id)
+			break;
+	if (j < g->n_inputs) {
+		e.slot = g->n_inputs;
+		e.old_list = g->inputs;
+	}
 	gs_journal_note(g->model, &e);
+	if (j < g->n_inputs) {
+		int *in = gs_arena_alloc(&g->model->arena, sizeof(int) * (size_t)(g->n_inputs + 1));
+
+		memcpy(in, g->inputs, sizeof(int) * (size_t)j);
+		memcpy(in + j, g->inputs + j + 1, sizeof(int) * (size_t)(g->n_inputs - j - 1));
+		g->inputs = in;
+		g->n_inputs--;
+	}
 	memmove(&g->initializers[i], &g->initializers[i + 1],
 		sizeof(int) * (size_t)(g->n_initializers - i - 1));
 	g->n_initializers--;
@@ -435,6 +452,10 @@ void gs_edit_undo(struct gs_model *m, struct gs_edit *e)
 		v->dtype = e->old_dtype;
 		v->rank = e->old_rank;
 		v->dims = e->old_dims;
+		if (e->slot == 1) {	/* the IR < 4 input listing it */
+			g->inputs = e->old_list;
+			g->n_inputs = e->old_n;
+		}
 		break;
 	case GS_EDIT_INITIALIZER_REMOVE:
 		GS_GROW(g->initializers, g->n_initializers + 1, g->initializers_alloc);
@@ -444,6 +465,10 @@ void gs_edit_undo(struct gs_model *m, struct gs_edit *e)
 		g->n_initializers++;
 		v->kind = e->old_kind;
 		v->is_initializer = true;
+		if (e->slot >= 0) {	/* the input listing it */
+			g->inputs = e->old_list;
+			g->n_inputs = e->slot;
+		}
 		break;
 	case GS_EDIT_OUTPUTS:
 		for (i = 0; i < g->n_outputs; i++)

@@ -274,9 +274,30 @@ struct gs_node *gs_graph_add_node(struct gs_graph *g, const char *op_type,
 	return n;
 }
 
+/*
+ * IR < 4 requires every initializer of the main graph to be listed as a
+ * graph input too.  Only for a model already loaded (m->graph set): the
+ * reader adds a file's initializers as they are.  Bodies are left alone,
+ * an extra input would change their signature.
+ */
+static bool ir3_needs_input(const struct gs_graph *g, int value_id)
+{
+	const struct gs_model *m = g->model;
+	int i;
+
+	if (!m->graph || g != m->graph || m->ir_version < 1 || m->ir_version >= 4)
+		return false;
+	for (i = 0; i < g->n_inputs; i++)
+		if (g->inputs[i] == value_id)
+			return false;
+	return true;
+}
+
 void gs_graph_add_initializer(struct gs_graph *g, int value_id, struct gs_tensor *t)
 {
 	struct gs_value *v = g->values[value_id];
+
+	bool list = ir3_needs_input(g, value_id);
 
 	if (g->model->journal && !g->model->journal_muted) {
 		struct gs_edit e = gs_edit_begin(GS_EDIT_INITIALIZER_ADD, g);
@@ -287,7 +308,22 @@ void gs_graph_add_initializer(struct gs_graph *g, int value_id, struct gs_tensor
 		e.old_rank = v->rank;
 		e.old_dims = v->dims;
 		e.tensor = v->param;	/* a Constant's tensor, restored by undo */
+		if (list) {		/* undo puts the input list back */
+			e.slot = 1;
+			e.old_list = g->inputs;
+			e.old_n = g->n_inputs;
+		}
 		gs_journal_note(g->model, &e);
+	}
+	if (list) {
+		/* copy on write: the journal keeps the old array */
+		int *in = gs_arena_alloc(&g->model->arena, sizeof(int) * (size_t)(g->n_inputs + 2));
+
+		if (g->n_inputs)
+			memcpy(in, g->inputs, sizeof(int) * (size_t)g->n_inputs);
+		in[g->n_inputs] = value_id;
+		g->inputs = in;
+		g->n_inputs++;
 	}
 	v->kind = GS_VALUE_PARAM;
 	v->param = t;

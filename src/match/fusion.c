@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "graphsmith/fuse.h"
 #include "match/internal.h"
 
 static bool is_const(const struct mview *v, int val)
@@ -77,49 +78,175 @@ static void set_ins(struct mview *v, int base, const int *vals, int n, int out)
 	p->out[base] = out;
 }
 
-static void conv_bn(struct mview *v, const struct gs_node *n)
-{
-	const struct gs_node *bn = only_user(v, n, OP_BatchNormalization);
-	int vals[7], j;
+/* Pattern names of affine chains (static: entries keep the pointers). */
+static const char *const chain_names[] = {
+	"Conv+affine chain", "ConvTranspose+affine chain", "Gemm+affine chain",
+	"MatMul+affine chain", "Conv+BatchNormalization", "ConvTranspose+BatchNormalization",
+	"MatMul+Add",
+};
 
-	if (!bn || bn->n_inputs < 5 || n->n_inputs < 2)
-		return;
-	for (j = 1; j < 5; j++)
-		if (!is_const(v, bn->inputs[j]))
-			return;
-	vals[0] = n->inputs[0];
-	vals[1] = n->inputs[1];
-	vals[2] = n->n_inputs > 2 ? n->inputs[2] : -1;
-	for (j = 1; j < 5; j++)
-		vals[2 + j] = bn->inputs[j];
-	absorb(v, n->id, bn);
-	v->pattern[n->id] = v->op[n->id] == OP_Conv ? "Conv+BatchNormalization" :
-			    "ConvTranspose+BatchNormalization";
-	set_ins(v, n->id, vals, 7, bn->outputs[0]);
+bool fusion_is_chain(const struct mview *v, int base)
+{
+	size_t k;
+
+	for (k = 0; v->pattern[base] && k < sizeof(chain_names) / sizeof(*chain_names); k++)
+		if (v->pattern[base] == chain_names[k])
+			return true;
+	return false;
 }
 
-static void matmul_add(struct mview *v, const struct gs_node *n)
+/* The sole consumer of val, a base node of the default domain. */
+static const struct gs_node *next_link(const struct mview *v, int val, int *slot)
 {
-	const struct gs_node *add = only_user(v, n, OP_Add);
-	const struct gs_tensor *w;
-	int vals[3], bias;
+	const struct gs_value *gv = v->g->values[val];
+	const struct gs_node *u;
 
-	if (!add || n->n_inputs != 2 || !is_const(v, n->inputs[1]))
+	if (gv->n_uses != 1 || gv->is_graph_output)
+		return NULL;
+	u = v->g->nodes[gv->uses[0].node];
+	if (v->role[u->id] != ROLE_BASE)
+		return NULL;
+	switch (v->op[u->id]) {
+	case OP_BatchNormalization: case OP_Mul: case OP_Add: case OP_Sub: case OP_Div:
+		*slot = gv->uses[0].slot;
+		return u;
+	}
+	return NULL;
+}
+
+/* Where a base's output channels lie: rank of its output (-1 unknown),
+ * the channel axis and the count (-1 unknown). */
+struct chan {
+	int rank, axis;
+	int64_t count;
+};
+
+static bool base_channels(const struct mview *v, const struct gs_node *n, struct chan *ch)
+{
+	const struct gs_tensor *w = view_param(v, n->inputs[1]);
+	int64_t group;
+
+	ch->rank = v->g->values[n->outputs[0]]->rank;
+	ch->count = -1;
+	switch (v->op[n->id]) {
+	case OP_Conv:
+	case OP_ConvTranspose:
+		ch->axis = 1;
+		group = gs_node_attr_int(n, "group", 1);
+		if (w && w->rank >= 3) {
+			ch->rank = w->rank;
+			ch->count = v->op[n->id] == OP_Conv ? w->dims[0] : w->dims[1] * group;
+		}
+		return true;
+	case OP_Gemm:
+		ch->rank = 2;
+		ch->axis = 1;
+		if (w && w->rank == 2)
+			ch->count = w->dims[gs_node_attr_int(n, "transB", 0) ? 0 : 1];
+		return true;
+	case OP_MatMul:
+		if (n->n_inputs != 2 || !is_const(v, n->inputs[1]) || (w && w->rank != 2))
+			return false;
+		ch->axis = ch->rank < 0 ? -1 : ch->rank - 1;
+		if (w)
+			ch->count = w->dims[1];
+		return true;
+	}
+	return false;
+}
+
+/* A constant operand that scales or shifts whole channels. */
+static bool per_channel(const struct mview *v, int val, const struct chan *ch)
+{
+	const struct gs_tensor *t = view_param(v, val);
+	int64_t count = ch->count;
+	int at;
+
+	if (!t)
+		return false;
+	if (count < 0) {	/* unknown: whatever the operand holds there */
+		at = ch->rank < 0 ? t->rank - 1 : ch->axis - (ch->rank - t->rank);
+		count = at >= 0 && at < t->rank ? t->dims[at] : 1;
+	}
+	return gs_affine_per_channel(t, ch->rank, ch->axis, count);
+}
+
+#define CHAIN_MAX 16
+
+/*
+ * Conv, ConvTranspose, Gemm or MatMul and the affine links after it
+ * (graphsmith/fuse.h's description, the one `fuse affine` folds): one
+ * base whose inputs are the base's, then each link's constants.  A lone
+ * BatchNormalization keeps its "Conv+BatchNormalization" name, a MatMul
+ * with one Add of any constant becomes the virtual Gemm "MatMul+Add".
+ */
+static void affine_chain(struct mview *v, const struct gs_node *n)
+{
+	const struct gs_node *links[CHAIN_MAX], *u;
+	int vals[3 + 4 * CHAIN_MAX], nv = 0, n_links = 0, kinds[CHAIN_MAX];
+	int cur, slot, cslot, kind, op = v->op[n->id], j, k;
+	struct chan ch;
+	const char *name;
+
+	if (n->n_outputs < 1 || n->outputs[0] < 0 || n->n_inputs < 2 || !base_channels(v, n, &ch))
 		return;
-	w = gs_graph_param_of(v->g, n->inputs[1]);
-	if (w && w->rank != 2)
+	cur = n->outputs[0];
+	while (n_links < CHAIN_MAX && (u = next_link(v, cur, &slot))) {
+		cslot = -1;
+		kind = gs_affine_link_kind(u, slot, &cslot);
+		if (kind == GS_AFFINE_NONE || u->outputs[0] < 0)
+			break;
+		if (kind == GS_AFFINE_BN) {
+			if (!gs_affine_bn_ok(u) || ch.axis != 1 || (op == OP_MatMul && ch.rank != 2))
+				break;
+			for (j = 1; j < 5 && is_const(v, u->inputs[j]); j++)
+				;
+			if (j < 5)
+				break;
+		} else if (!is_const(v, u->inputs[cslot])) {
+			break;
+		} else if (!per_channel(v, u->inputs[cslot], &ch)) {
+			/* MatMul + Add of any constant: the virtual Gemm, as ever */
+			if (!(op == OP_MatMul && !n_links && kind == GS_AFFINE_ADD))
+				break;
+			links[n_links] = u;
+			kinds[n_links++] = kind;
+			break;
+		}
+		links[n_links] = u;
+		kinds[n_links++] = kind;
+		cur = u->outputs[0];
+	}
+	if (!n_links)
 		return;
-	bias = other_input(add, n->outputs[0]);
-	if (bias < 0 || !is_const(v, bias))
-		return;
-	vals[0] = n->inputs[0];
-	vals[1] = n->inputs[1];
-	vals[2] = bias;
-	absorb(v, n->id, add);
-	v->vop[n->id] = "Gemm";
-	v->vop_id[n->id] = OP_Gemm;
-	v->pattern[n->id] = "MatMul+Add";
-	set_ins(v, n->id, vals, 3, add->outputs[0]);
+	vals[nv++] = n->inputs[0];
+	vals[nv++] = n->inputs[1];
+	if (op != OP_MatMul)
+		vals[nv++] = n->n_inputs > 2 ? n->inputs[2] : -1;
+	for (k = 0; k < n_links; k++) {
+		u = links[k];
+		if (kinds[k] == GS_AFFINE_BN) {
+			for (j = 1; j < 5; j++)
+				vals[nv++] = u->inputs[j];
+		} else {
+			vals[nv++] = u->inputs[u->inputs[0] == (k ? links[k - 1]->outputs[0] :
+								    n->outputs[0])];
+		}
+		absorb(v, n->id, u);
+	}
+	if (n_links == 1 && kinds[0] == GS_AFFINE_BN && op != OP_Gemm && op != OP_MatMul)
+		name = chain_names[op == OP_Conv ? 4 : 5];
+	else if (n_links == 1 && kinds[0] == GS_AFFINE_ADD && op == OP_MatMul)
+		name = chain_names[6];
+	else
+		name = chain_names[op == OP_Conv ? 0 : op == OP_ConvTranspose ? 1 :
+				   op == OP_Gemm ? 2 : 3];
+	if (op == OP_MatMul) {
+		v->vop[n->id] = "Gemm";
+		v->vop_id[n->id] = OP_Gemm;
+	}
+	v->pattern[n->id] = name;
+	set_ins(v, n->id, vals, nv, links[n_links - 1]->outputs[0]);
 }
 
 /* Mul or Add with one constant operand following `val`: that operand. */
@@ -215,13 +342,12 @@ void fusion_patterns(struct mview *v)
 		switch (v->op[n->id]) {	/* OP_NONE off the default domain */
 		case OP_Conv:
 		case OP_ConvTranspose:
-			conv_bn(v, n);
-			break;
 		case OP_MatMul:
-			matmul_add(v, n);
+			affine_chain(v, n);
 			break;
 		case OP_Gemm:
 			v->wt[n->id] = gs_node_attr_int(n, "transB", 0) != 0;
+			affine_chain(v, n);
 			break;
 		case OP_ReduceMean:
 			layer_norm_chain(v, n);
@@ -248,54 +374,68 @@ static double *decode(const struct gs_tensor *t, int64_t want)
 }
 
 /*
- * Folds a Conv+BatchNormalization base into the weight and bias a fused
- * Conv would hold, in double, rounded to float32 at the end:
- * W' = W * s, b' = (b - mean) * s + beta, s = gamma / sqrt(var + eps).
+ * Folds the affine chain of a Conv or ConvTranspose base into the weight
+ * and bias a fused node would hold, in double, rounded to float32 at the
+ * end: W' = W * s per output channel, b' = b * s + t, where the chain
+ * composes to y = s * x + t (gs_affine_compose, as `fuse affine` does).
+ * *cout * *per is the weight's element count, in its own layout.
  */
-int fusion_fold_conv_bn(const struct mview *v, int base, float **w, float **b,
-			int64_t *cout, int64_t *per)
+int fusion_fold_chain(const struct mview *v, int base, float **w, float **b,
+		      int64_t *cout, int64_t *per)
 {
+	const struct gs_graph *g = v->g;
+	const struct gs_node *n = g->nodes[base], *u;
 	const int *in = &v->ins[v->in_off[base]];
-	const struct gs_tensor *tw = view_param(v, in[1]), *tb = view_param(v, in[2]);
-	const struct gs_value *out = v->g->values[v->outs[v->out_off[base]]];
-	const struct gs_node *bn = v->g->nodes[out->producer];
-	double *wd = NULL, *bd = NULL, *ga = NULL, *be = NULL, *mu = NULL, *va = NULL;
-	double eps = gs_node_attr_float(bn, "epsilon", 1e-5f);
-	int64_t c, i, n;
-	int ret = -1;
+	const struct gs_tensor *tw = view_param(v, in[1]), *tb = view_param(v, in[2]), *p[4];
+	int final = v->outs[v->out_off[base]], cur, slot, cslot, kind, j, hops, ret = -1;
+	bool transposed = v->op[base] == OP_ConvTranspose;
+	int64_t group = gs_node_attr_int(n, "group", 1), m, i;
+	double *wd = NULL, *bd = NULL, *s = NULL, *t = NULL;
 
-	if (!tw || tw->rank < 1 || v->op[base] != OP_Conv)
+	if (!tw || tw->rank < 3 || tw->numel <= 0 || (v->op[base] != OP_Conv && !transposed) ||
+	    group < 1 || (transposed && tw->dims[0] % group))
 		return -1;
-	n = tw->dims[0];
-	if (n <= 0)
-		return -1;
-	wd = decode(tw, tw->numel);
-	ga = decode(view_param(v, in[3]), n);
-	be = decode(view_param(v, in[4]), n);
-	mu = decode(view_param(v, in[5]), n);
-	va = decode(view_param(v, in[6]), n);
-	if (tb)
-		bd = decode(tb, n);
-	if (!wd || !ga || !be || !mu || !va || (tb && !bd))
+	m = transposed ? tw->dims[1] * group : tw->dims[0];
+	if (m <= 0 || !(wd = decode(tw, tw->numel)) || (tb && !(bd = decode(tb, m))))
 		goto out;
-	*cout = n;
-	*per = tw->numel / n;
-	*w = gs_xmalloc(sizeof(float) * (size_t)tw->numel);
-	*b = gs_xmalloc(sizeof(float) * (size_t)n);
-	for (c = 0; c < n; c++) {
-		double s = ga[c] / sqrt(va[c] + eps);
-
-		for (i = 0; i < *per; i++)
-			(*w)[c * *per + i] = (float)(wd[c * *per + i] * s);
-		(*b)[c] = (float)(((bd ? bd[c] : 0) - mu[c]) * s + be[c]);
+	s = gs_xmalloc(sizeof(double) * (size_t)m);
+	t = gs_xmalloc(sizeof(double) * (size_t)m);
+	for (i = 0; i < m; i++) {
+		s[i] = 1.0;
+		t[i] = 0.0;
 	}
+	/* the chain again, link by link, up to the pattern's output */
+	cur = n->outputs[0];
+	for (hops = 0; cur != final; hops++) {
+		const struct gs_value *gv = g->values[cur];
+
+		if (hops >= CHAIN_MAX || gv->n_uses != 1)
+			goto out;
+		u = g->nodes[gv->uses[0].node];
+		slot = gv->uses[0].slot;
+		cslot = -1;
+		if ((kind = gs_affine_link_kind(u, slot, &cslot)) == GS_AFFINE_NONE)
+			goto out;
+		for (j = 0; j < 4; j++)
+			p[j] = kind == GS_AFFINE_BN ? view_param(v, u->inputs[j + 1]) :
+			       j ? NULL : view_param(v, u->inputs[cslot]);
+		if (gs_affine_compose(kind, u, p, m, s, t))
+			goto out;
+		cur = u->outputs[0];
+	}
+	*cout = m;
+	*per = tw->numel / m;
+	*w = gs_xmalloc(sizeof(float) * (size_t)tw->numel);
+	*b = gs_xmalloc(sizeof(float) * (size_t)m);
+	for (i = 0; i < tw->numel; i++)
+		(*w)[i] = (float)(wd[i] * s[gs_affine_out_channel(transposed, tw, group, i)]);
+	for (i = 0; i < m; i++)
+		(*b)[i] = (float)((bd ? bd[i] : 0) * s[i] + t[i]);
 	ret = 0;
 out:
 	free(wd);
 	free(bd);
-	free(ga);
-	free(be);
-	free(mu);
-	free(va);
+	free(s);
+	free(t);
 	return ret;
 }

@@ -101,6 +101,7 @@ struct cand;
 
 struct mctx {
 	struct mview A, B;
+	const struct mctx *parent;	/* the enclosing graphs' match, or NULL */
 	const struct gs_match_opts *opts;
 	int *work, n_work, work_alloc;	/* worklist of A bases */
 	int *inputs_scratch;		/* propagate.c's, kept across its calls */
@@ -131,8 +132,10 @@ uint64_t hash_floats(const double *v, int n);
 
 /* fusion.c */
 void fusion_patterns(struct mview *v);
-int fusion_fold_conv_bn(const struct mview *v, int base, float **w, float **b,
-			int64_t *cout, int64_t *per);
+/* A base grouping an affine chain (Conv+BatchNormalization, ...). */
+bool fusion_is_chain(const struct mview *v, int base);
+int fusion_fold_chain(const struct mview *v, int base, float **w, float **b,
+		      int64_t *cout, int64_t *per);
 
 /* signature.c */
 void sig_compute(struct mview *v);
@@ -160,6 +163,7 @@ struct param_job;
 
 struct gs_match_build {
 	struct gs_match *m;
+	const struct mctx *cur;		/* innermost graph pair being matched */
 	int entries_alloc, params_alloc, edges_alloc, io_alloc, strings_alloc;
 	/* parameter pairs whose metrics params_pair computes on every core */
 	struct param_job *jobs;

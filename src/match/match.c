@@ -466,6 +466,7 @@ int match_graphs(struct gs_match_build *mb, const struct gs_graph *ga,
 
 	memset(&c, 0, sizeof(c));
 	c.opts = opts;
+	c.parent = mb->cur;
 	views_init(&c, ga, gb);
 	for (i = 0; i < n_seed; i++) {
 		c.A.vmatch[seed_a[i]] = seed_b[i];
@@ -530,7 +531,9 @@ int match_graphs(struct gs_match_build *mb, const struct gs_graph *ga,
 		memcpy(m->entry_of_a, eoa, sizeof(int) * (size_t)c.A.nn);
 		memcpy(m->entry_of_b, eob, sizeof(int) * (size_t)c.B.nn);
 	}
+	mb->cur = &c;
 	subgraph_pairs(mb, &c, opts, eoa);
+	mb->cur = c.parent;
 	free(offa);
 	free(lista);
 	free(offb);
@@ -545,20 +548,61 @@ int match_graphs(struct gs_match_build *mb, const struct gs_graph *ga,
 	return 0;
 }
 
-/* Outer-scope values of two bodies correspond when what they capture does. */
+/* What an outer-scope reference finally names, however many scopes out. */
+static const struct gs_value *outermost(const struct gs_value *v)
+{
+	int hops;
+
+	for (hops = 0; hops < GS_MAX_GRAPH_DEPTH && v->kind == GS_VALUE_OUTER && v->outer; hops++)
+		v = v->outer;
+	return v;
+}
+
+static bool owns(const struct gs_graph *g, const struct gs_value *v)
+{
+	return v->id >= 0 && v->id < g->n_values && g->values[v->id] == v;
+}
+
+/* Two captured weights with the same bytes (names may differ). */
+static bool same_param(const struct gs_value *a, const struct gs_value *b)
+{
+	const struct gs_tensor *ta = a->param, *tb = b->param;
+
+	if (a->kind != GS_VALUE_PARAM || b->kind != GS_VALUE_PARAM || !ta || !tb ||
+	    ta->dtype != tb->dtype || ta->rank != tb->rank || ta->nbytes != tb->nbytes ||
+	    !ta->data || !tb->data)
+		return false;
+	if (ta->rank && memcmp(ta->dims, tb->dims, sizeof(int64_t) * (size_t)ta->rank))
+		return false;
+	return !memcmp(ta->data, tb->data, ta->nbytes);
+}
+
+/*
+ * Outer-scope values of two bodies correspond when what they capture does:
+ * each resolved to the value it finally names, in whichever enclosing
+ * graph pair (c, its parent, ...) holds it, and compared there.
+ */
 static bool outer_pair(const struct mctx *c, const struct gs_value *oa, const struct gs_value *ob)
 {
-	int va = gs_graph_find_value(c->A.g, oa->name), vb = gs_graph_find_value(c->B.g, ob->name);
+	const struct mctx *k;
+	int va, vb;
 
-	if (va < 0 || vb < 0 || c->A.g->values[va] != oa || c->B.g->values[vb] != ob)
-		return !strcmp(oa->name, ob->name);
-	if (c->A.vmatch[c->A.eff[va]] == c->B.eff[vb])
-		return true;
-	va = c->A.eff[va];
-	vb = c->B.eff[vb];
-	if (c->A.src[va] >= 0 && c->B.src[vb] >= 0)
-		return c->A.match[c->A.src[va]] == c->B.src[vb] &&
-		       c->A.g->values[va]->producer_port == c->B.g->values[vb]->producer_port;
+	oa = outermost(oa);
+	ob = outermost(ob);
+	for (k = c; k; k = k->parent) {
+		if (!owns(k->A.g, oa))
+			continue;
+		if (!owns(k->B.g, ob))
+			return false;	/* captured from different depths */
+		va = k->A.eff[oa->id];
+		vb = k->B.eff[ob->id];
+		if (k->A.vmatch[va] == vb)
+			return true;
+		if (k->A.src[va] >= 0 && k->B.src[vb] >= 0)
+			return k->A.match[k->A.src[va]] == k->B.src[vb] &&
+			       k->A.g->values[va]->producer_port == k->B.g->values[vb]->producer_port;
+		return same_param(oa, ob) || !strcmp(oa->name, ob->name);
+	}
 	return !strcmp(oa->name, ob->name);
 }
 
@@ -676,6 +720,12 @@ static void summarize(struct gs_match *m)
 			m->verdict.identical = false;
 }
 
+static int count_live(struct gs_graph *g, void *ctx)
+{
+	*(int *)ctx += gs_graph_live_nodes(g);
+	return 0;
+}
+
 struct gs_match *gs_match_models(const struct gs_model *a, const struct gs_model *b,
 				 const struct gs_match_opts *opts, struct gs_error *err)
 {
@@ -713,8 +763,9 @@ struct gs_match *gs_match_models(const struct gs_model *a, const struct gs_model
 	m->b = b;
 	m->entry_of_a = gs_xmalloc(sizeof(int) * ((size_t)a->graph->n_nodes + 1));
 	m->entry_of_b = gs_xmalloc(sizeof(int) * ((size_t)b->graph->n_nodes + 1));
-	m->summary.nodes_a = gs_graph_live_nodes(a->graph);
-	m->summary.nodes_b = gs_graph_live_nodes(b->graph);
+	/* every graph's nodes, as the entries cover every graph */
+	gs_graph_walk(a->graph, count_live, &m->summary.nodes_a);
+	gs_graph_walk(b->graph, count_live, &m->summary.nodes_b);
 	if (match_graphs(&mb, a->graph, b->graph, opts, NULL, NULL, 0, err)) {
 		gs_match_free(m);
 		return NULL;

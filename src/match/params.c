@@ -408,12 +408,13 @@ static void const_entries(struct gs_match_build *mb, struct mctx *c, int va, int
 	}
 }
 
+/* A Conv or ConvTranspose with an affine chain (BN, Mul, Add, ...). */
 static bool is_conv_bn(const struct mview *v, int n)
 {
-	return v->pattern[n] && strstr(v->pattern[n], "BatchNormalization") && v->in_cnt[n] == 7;
+	return fusion_is_chain(v, n) && (v->op[n] == OP_Conv || v->op[n] == OP_ConvTranspose);
 }
 
-/* A{Conv,BN} against a plain Conv of B (or the reverse, swapped). */
+/* A{Conv,BN,...} against a plain Conv of B (or the reverse, swapped). */
 static void fold_pair(struct gs_match_build *mb, struct mctx *c, int entry, int a, int b,
 		      bool bn_on_a)
 {
@@ -425,8 +426,11 @@ static void fold_pair(struct gs_match_build *mb, struct mctx *c, int entry, int 
 	const struct gs_tensor *tw = view_param(F, F->ins[F->in_off[f] + 1]);
 	int pbias = P->in_cnt[p] > 2 ? P->ins[P->in_off[p] + 2] : -1;
 	bool had_bias = F->ins[F->in_off[f] + 2] >= 0;
+	bool bn = !strcmp(F->pattern[f], "Conv+BatchNormalization") ||
+		  !strcmp(F->pattern[f], "ConvTranspose+BatchNormalization");
+	const char *what = bn ? "folded BatchNormalization" : "folded affine chain";
 
-	if (fusion_fold_conv_bn(F, f, &w, &bias, &cout, &per) || pv_get(&pw, P, P->ins[P->in_off[p] + 1])) {
+	if (fusion_fold_chain(F, f, &w, &bias, &cout, &per) || pv_get(&pw, P, P->ins[P->in_off[p] + 1])) {
 		free(w);
 		free(bias);
 		return;
@@ -434,12 +438,12 @@ static void fold_pair(struct gs_match_build *mb, struct mctx *c, int entry, int 
 	pv_from_floats(&fw, w, cout * per, tw->rank, tw->dims, tw->name);
 	pv_from_floats(&fb, bias, cout, 1, &cout, "(folded bias)");
 	if (bn_on_a)
-		compare(mb, c, entry, &fw, &pw, false, "folded BatchNormalization");
+		compare(mb, c, entry, &fw, &pw, false, what);
 	else
-		compare(mb, c, entry, &pw, &fw, false, "folded BatchNormalization");
+		compare(mb, c, entry, &pw, &fw, false, what);
 	if (pbias >= 0 && !pv_get(&pb, P, pbias)) {
-		const char *note = had_bias ? "folded BatchNormalization" :
-				   "folded BatchNormalization; bias added";
+		const char *note = had_bias ? what : bn ? "folded BatchNormalization; bias added" :
+				   "folded affine chain; bias added";
 
 		if (bn_on_a)
 			compare(mb, c, entry, &fb, &pb, false, note);

@@ -16,26 +16,11 @@
 
 #include "ops/families.h"
 #include "ops/gemm.h"
-
-static int want_float(struct gs_kernel_ctx *k, const struct gs_etensor *t, const char *what)
-{
-	if (t->dtype != GS_DTYPE_FLOAT)
-		return gs_kernel_fail(k, "%s has dtype %s, expected a float type", what,
-				      gs_dtype_name(t->dtype));
-	return 0;
-}
+#include "ops/kernel-util.h"
 
 static bool is_int_index(int dtype)
 {
 	return dtype == GS_DTYPE_INT64 || dtype == GS_DTYPE_INT32;
-}
-
-/* Element i of an int32 or int64 tensor. */
-static int64_t index_at(const struct gs_etensor *t, int64_t i)
-{
-	if (t->dtype == GS_DTYPE_INT32)
-		return ((const int32_t *)t->data)[i];
-	return ((const int64_t *)t->data)[i];
 }
 
 /* a * b into *out; false when it would pass INT64_MAX (a, b >= 0). */
@@ -45,11 +30,6 @@ static bool mul_ok(int64_t a, int64_t b, int64_t *out)
 		return false;
 	*out = a * b;
 	return true;
-}
-
-static bool out_wanted(const struct gs_kernel_ctx *k, int i)
-{
-	return i < k->node->n_outputs && k->node->outputs[i] >= 0;
 }
 
 /* ---- Attention ---- */
@@ -119,7 +99,7 @@ static float *attn_present(struct gs_kernel_ctx *k, const struct attn_shape *s,
 	int64_t dims[4] = { s->B, s->kvh, s->total, size }, n, b, h, t;
 	float *p;
 
-	if (out_wanted(k, slot)) {
+	if (gs_k_out_wanted(k, slot)) {
 		struct gs_etensor *o = gs_kernel_out(k, slot, GS_DTYPE_FLOAT, 4, dims);
 
 		if (!o)
@@ -209,7 +189,7 @@ static void attn_bias_row(const struct attn_shape *s, const struct attn_mask *m,
 	int64_t j, limit = INT64_MAX, valid = INT64_MAX;
 
 	if (nonpad)
-		valid = index_at(nonpad, b);
+		valid = gs_k_int_at(nonpad, b);
 	if (causal)
 		limit = nonpad && !s->past ? i + valid - s->qs : i + s->past;
 	for (j = 0; j < s->total; j++) {
@@ -270,7 +250,7 @@ static int k_attention(struct gs_kernel_ctx *k)
 
 	if (!Q || !K || !V)
 		return gs_kernel_fail(k, "needs inputs Q, K and V");
-	if (want_float(k, Q, "Q") || want_float(k, K, "K") || want_float(k, V, "V"))
+	if (gs_k_want_float(k, Q, "Q") || gs_k_want_float(k, K, "K") || gs_k_want_float(k, V, "V"))
 		return -1;
 	if (attn_shapes(k, Q, K, V, &s))
 		return -1;
@@ -280,7 +260,7 @@ static int k_attention(struct gs_kernel_ctx *k)
 		return gs_kernel_fail(k, "past_key and past_value come together");
 	s.past = 0;
 	if (PK) {
-		if (want_float(k, PK, "past_key") || want_float(k, PV, "past_value"))
+		if (gs_k_want_float(k, PK, "past_key") || gs_k_want_float(k, PV, "past_value"))
 			return -1;
 		if (PK->rank != 4 || PV->rank != 4 || PK->dims[0] != s.B || PK->dims[1] != s.kvh ||
 		    PK->dims[3] != s.hd || PV->dims[0] != s.B || PV->dims[1] != s.kvh ||
@@ -314,7 +294,7 @@ static int k_attention(struct gs_kernel_ctx *k)
 	}
 	if (!(Y = gs_kernel_out(k, 0, GS_DTYPE_FLOAT, s.three_d ? 3 : 4, ydims)))
 		return -1;
-	if (out_wanted(k, 3)) {
+	if (gs_k_out_wanted(k, 3)) {
 		qkdims[0] = s.B, qkdims[1] = s.qh, qkdims[2] = s.qs, qkdims[3] = s.total;
 		if (!(QK = gs_kernel_out(k, 3, GS_DTYPE_FLOAT, 4, qkdims)))
 			return -1;
@@ -396,8 +376,8 @@ static int k_rotary(struct gs_kernel_ctx *k)
 
 	if (!X || !C || !Sn)
 		return gs_kernel_fail(k, "needs inputs X, cos_cache and sin_cache");
-	if (want_float(k, X, "X") || want_float(k, C, "cos_cache") ||
-	    want_float(k, Sn, "sin_cache"))
+	if (gs_k_want_float(k, X, "X") || gs_k_want_float(k, C, "cos_cache") ||
+	    gs_k_want_float(k, Sn, "sin_cache"))
 		return -1;
 	if (X->rank == 4) {
 		B = X->dims[0], H = X->dims[1], S = X->dims[2], hd = X->dims[3];
@@ -428,9 +408,9 @@ static int k_rotary(struct gs_kernel_ctx *k)
 			return gs_kernel_fail(k, "with position_ids the caches must be "
 					      "[max_position, %lld]", (long long)half);
 		for (i = 0; i < P->numel; i++)
-			if (index_at(P, i) < 0 || index_at(P, i) >= C->dims[0])
+			if (gs_k_int_at(P, i) < 0 || gs_k_int_at(P, i) >= C->dims[0])
 				return gs_kernel_fail(k, "position id %lld outside the %lld cached "
-						      "positions", (long long)index_at(P, i),
+						      "positions", (long long)gs_k_int_at(P, i),
 						      (long long)C->dims[0]);
 	} else if (C->rank != 3 || C->dims[0] != B || C->dims[1] != S || C->dims[2] != half) {
 		return gs_kernel_fail(k, "without position_ids the caches must be "
@@ -441,7 +421,7 @@ static int k_rotary(struct gs_kernel_ctx *k)
 		return -1;
 	for (b = 0; b < B; b++)
 		for (t = 0; t < S; t++) {
-			int64_t row = P ? index_at(P, b * S + t) : b * S + t;
+			int64_t row = P ? gs_k_int_at(P, b * S + t) : b * S + t;
 			const float *cs = (const float *)C->data + row * half;
 			const float *sn = (const float *)Sn->data + row * half;
 
@@ -470,25 +450,21 @@ static int k_rotary(struct gs_kernel_ctx *k)
 static int k_lpnorm(struct gs_kernel_ctx *k)
 {
 	struct gs_etensor *X = gs_kernel_in(k, 0), *Y;
-	int64_t axis = gs_node_attr_int(k->node, "axis", -1);
 	int64_t p = gs_node_attr_int(k->node, "p", 2), outer = 1, n, inner = 1, o, j, c;
-	int d;
+	int d, axis;
 
 	if (!X)
 		return gs_kernel_fail(k, "needs input X");
-	if (want_float(k, X, "X"))
+	if (gs_k_want_float(k, X, "X"))
 		return -1;
 	if (p != 1 && p != 2)
 		return gs_kernel_fail(k, "p = %lld not supported (only 1 and 2)", (long long)p);
-	if (axis < -(int64_t)X->rank || axis >= X->rank || X->rank == 0)
-		return gs_kernel_fail(k, "axis %lld out of range for rank %d", (long long)axis,
-				      X->rank);
-	if (axis < 0)
-		axis += X->rank;
+	if (gs_k_axis(k, gs_node_attr_int(k->node, "axis", -1), X->rank, &axis))
+		return -1;
 	for (d = 0; d < axis; d++)
 		outer *= X->dims[d];
 	n = X->dims[axis];
-	for (d = (int)axis + 1; d < X->rank; d++)
+	for (d = axis + 1; d < X->rank; d++)
 		inner *= X->dims[d];
 	if (!(Y = gs_kernel_out(k, 0, GS_DTYPE_FLOAT, X->rank, X->dims)))
 		return -1;
@@ -525,7 +501,7 @@ static int k_mvn(struct gs_kernel_ctx *k)
 
 	if (!X)
 		return gs_kernel_fail(k, "needs input X");
-	if (want_float(k, X, "X"))
+	if (gs_k_want_float(k, X, "X"))
 		return -1;
 	if (a) {
 		if (a->type != GS_ATTR_INTS)
@@ -533,12 +509,9 @@ static int k_mvn(struct gs_kernel_ctx *k)
 		axes = a->ints, n_axes = a->n;
 	}
 	for (i = 0; i < n_axes; i++) {
-		int64_t ax = axes[i];
-
-		if (ax < -(int64_t)X->rank || ax >= X->rank)
-			return gs_kernel_fail(k, "axis %lld out of range for rank %d",
-					      (long long)ax, X->rank);
-		red[ax < 0 ? ax + X->rank : ax] = true;
+		if (gs_k_axis(k, axes[i], X->rank, &d))
+			return -1;
+		red[d] = true;
 	}
 	for (d = X->rank - 1; d >= 0; d--) {
 		gstride[d] = red[d] ? 0 : groups;

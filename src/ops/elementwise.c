@@ -5,8 +5,8 @@
  * Float ops run on float32 only (the registry converts fp16/bf16/double).
  * Integer paths compute in 64 bits (unsigned where the dtype is) and wrap
  * to the output width like numpy; they go element by element through
- * iload/istore, which is plenty for the small shape and index tensors
- * models compute on.  Every binary, variadic and ternary op runs through
+ * gs_k_load_int/gs_k_store_int, which is plenty for the small shape and
+ * index tensors models compute on.  Every binary, variadic and ternary op runs through
  * one broadcast walker that hands out contiguous inner runs. */
 #include <float.h>
 #include <math.h>
@@ -14,76 +14,13 @@
 #include <string.h>
 
 #include "ops/families.h"
+#include "ops/kernel-util.h"
 
 /* The float loops below are the evaluator's hot spots: vectorise them
  * whatever -O level the build uses. */
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC optimize("O3")
 #endif
-
-/* ---- integer element access ---- */
-
-static bool is_int(int dt)
-{
-	switch (dt) {
-	case GS_DTYPE_INT8: case GS_DTYPE_UINT8: case GS_DTYPE_INT16:
-	case GS_DTYPE_UINT16: case GS_DTYPE_INT32: case GS_DTYPE_UINT32:
-	case GS_DTYPE_INT64: case GS_DTYPE_UINT64:
-		return true;
-	}
-	return false;
-}
-
-static bool is_unsigned(int dt)
-{
-	return dt == GS_DTYPE_UINT8 || dt == GS_DTYPE_UINT16 || dt == GS_DTYPE_UINT32 ||
-	       dt == GS_DTYPE_UINT64 || dt == GS_DTYPE_BOOL;
-}
-
-/* uint64 comes back as its bit pattern; smaller unsigned types zero-extend */
-static int64_t iload(const void *p, int dt, int64_t i)
-{
-	switch (dt) {
-	case GS_DTYPE_INT64: return ((const int64_t *)p)[i];
-	case GS_DTYPE_UINT64: return (int64_t)((const uint64_t *)p)[i];
-	case GS_DTYPE_INT32: return ((const int32_t *)p)[i];
-	case GS_DTYPE_UINT32: return ((const uint32_t *)p)[i];
-	case GS_DTYPE_INT16: return ((const int16_t *)p)[i];
-	case GS_DTYPE_UINT16: return ((const uint16_t *)p)[i];
-	case GS_DTYPE_INT8: return ((const int8_t *)p)[i];
-	case GS_DTYPE_UINT8: return ((const uint8_t *)p)[i];
-	case GS_DTYPE_BOOL: return ((const uint8_t *)p)[i] != 0;
-	}
-	return 0;
-}
-
-/* truncates to the width of dt (two's complement wrap, as numpy) */
-static void istore(void *p, int dt, int64_t i, int64_t v)
-{
-	switch (dt) {
-	case GS_DTYPE_INT64: ((int64_t *)p)[i] = v; break;
-	case GS_DTYPE_UINT64: ((uint64_t *)p)[i] = (uint64_t)v; break;
-	case GS_DTYPE_INT32: ((int32_t *)p)[i] = (int32_t)(uint32_t)(uint64_t)v; break;
-	case GS_DTYPE_UINT32: ((uint32_t *)p)[i] = (uint32_t)(uint64_t)v; break;
-	case GS_DTYPE_INT16: ((int16_t *)p)[i] = (int16_t)(uint16_t)(uint64_t)v; break;
-	case GS_DTYPE_UINT16: ((uint16_t *)p)[i] = (uint16_t)(uint64_t)v; break;
-	case GS_DTYPE_INT8: ((int8_t *)p)[i] = (int8_t)(uint8_t)(uint64_t)v; break;
-	case GS_DTYPE_UINT8: ((uint8_t *)p)[i] = (uint8_t)(uint64_t)v; break;
-	case GS_DTYPE_BOOL: ((uint8_t *)p)[i] = v != 0; break;
-	}
-}
-
-/* saturating, NaN -> 0: C leaves out-of-range conversions undefined */
-static int64_t d2i(double v)
-{
-	if (v != v)
-		return 0;
-	if (v >= 9223372036854775807.0)
-		return INT64_MAX;
-	if (v <= -9223372036854775808.0)
-		return INT64_MIN;
-	return (int64_t)v;
-}
 
 static int bits_of(int dt)
 {
@@ -332,7 +269,7 @@ static int iop(const struct bin *c, int64_t x, int64_t y, int64_t *r)
 		}
 		break;
 	case B_POW:
-		if (y < 0 && !is_unsigned(c->db))
+		if (y < 0 && !gs_k_is_unsigned(c->db))
 			return -2;
 		*r = ipow(x, uy);
 		break;
@@ -406,21 +343,21 @@ static int bin_run(void *ctx, const int64_t *off, int64_t n, const int64_t *inne
 		return 0;
 	}
 	for (i = 0; i < n; i++) {
-		int64_t x = iload(c->a, c->da, off[1] + i * inner[1]);
+		int64_t x = gs_k_load_int(c->a, c->da, off[1] + i * inner[1]);
 
 		if (c->db == GS_DTYPE_FLOAT) {
 			/* Pow with an integer base and a float exponent */
 			double y = ((const float *)c->b)[off[2] + i * inner[2]];
 
-			r = d2i(pow((double)x, y));
+			r = gs_k_d2i(pow((double)x, y));
 		} else {
-			int e = iop(c, x, iload(c->b, c->db, off[2] + i * inner[2]), &r);
+			int e = iop(c, x, gs_k_load_int(c->b, c->db, off[2] + i * inner[2]), &r);
 
 			if (e)
 				return gs_kernel_fail(c->k, e == -1 ? "integer division by zero"
 								    : "negative integer exponent");
 		}
-		istore(c->y, c->dy, off[0] + i, r);
+		gs_k_store_int(c->y, c->dy, off[0] + i, r);
 	}
 	return 0;
 }
@@ -428,7 +365,7 @@ static int bin_run(void *ctx, const int64_t *off, int64_t n, const int64_t *inne
 /* comparisons are not GS_OP_FLOAT32: doubles must not be rounded first */
 static bool cmp_takes(int dt)
 {
-	return is_int(dt) || dt == GS_DTYPE_FLOAT || dt == GS_DTYPE_DOUBLE ||
+	return gs_k_is_int(dt) || dt == GS_DTYPE_FLOAT || dt == GS_DTYPE_DOUBLE ||
 	       dt == GS_DTYPE_FLOAT16 || dt == GS_DTYPE_BFLOAT16;
 }
 
@@ -443,9 +380,9 @@ static bool bin_takes(enum bop op, int dt)
 	case B_LT: case B_LE: case B_GT: case B_GE:
 		return cmp_takes(dt);
 	case B_BAND: case B_BOR: case B_BXOR: case B_SHL: case B_SHR:
-		return is_int(dt);
+		return gs_k_is_int(dt);
 	default:
-		return dt == GS_DTYPE_FLOAT || is_int(dt);
+		return dt == GS_DTYPE_FLOAT || gs_k_is_int(dt);
 	}
 }
 
@@ -459,7 +396,7 @@ static int bin_apply(struct gs_kernel_ctx *k, enum bop op, struct gs_etensor *y,
 	struct bin c = {
 		.op = op, .y = y->data, .a = a->data, .b = b->data,
 		.dy = y->dtype, .da = a->dtype, .db = b->dtype,
-		.uns = is_unsigned(a->dtype), .ta = a, .tb = b, .k = k,
+		.uns = gs_k_is_unsigned(a->dtype), .ta = a, .tb = b, .k = k,
 	};
 
 	bcast_init(&bc, y->rank, y->dims, 3, ts);
@@ -478,11 +415,11 @@ static void relu_epilogue(struct gs_etensor *y)
 			f[i] = f[i] < 0 ? 0.0f : f[i];
 		return;
 	}
-	if (is_unsigned(y->dtype))
+	if (gs_k_is_unsigned(y->dtype))
 		return;
 	for (i = 0; i < y->numel; i++)
-		if (iload(y->data, y->dtype, i) < 0)
-			istore(y->data, y->dtype, i, 0);
+		if (gs_k_load_int(y->data, y->dtype, i) < 0)
+			gs_k_store_int(y->data, y->dtype, i, 0);
 }
 
 static int binary(struct gs_kernel_ctx *k, enum bop op)
@@ -497,7 +434,7 @@ static int binary(struct gs_kernel_ctx *k, enum bop op)
 	if (!bin_takes(op, a->dtype))
 		return gs_kernel_fail(k, "input dtype '%s' not supported", gs_dtype_name(a->dtype));
 	if (op == B_POW) {
-		if (b->dtype != GS_DTYPE_FLOAT && !is_int(b->dtype))
+		if (b->dtype != GS_DTYPE_FLOAT && !gs_k_is_int(b->dtype))
 			return gs_kernel_fail(k, "exponent dtype '%s' not supported",
 					      gs_dtype_name(b->dtype));
 		if (a->dtype == GS_DTYPE_FLOAT && b->dtype != GS_DTYPE_FLOAT) {
@@ -818,30 +755,6 @@ static void unary_f32(enum uop op, const float *x, float *y, int64_t n, float al
 
 #define AVX512 __attribute__((target("avx512f")))
 
-/* e^x for x <= 0 (see reduce.c's exp_neg): 0 below -87.3 */
-AVX512 static __m512 exp_neg16(__m512 x)
-{
-	const __m512 magic = _mm512_set1_ps(12582912.0f);
-	__m512 t = _mm512_fmadd_ps(x, _mm512_set1_ps(1.44269504088896341f), magic);
-	__m512 n = _mm512_sub_ps(t, magic), r, p;
-	__m512i e;
-
-	r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
-	r = _mm512_fmadd_ps(n, _mm512_set1_ps(2.12194440e-4f), r);
-	p = _mm512_set1_ps(1.9875691500e-4f);
-	p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
-	p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
-	p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
-	p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
-	p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
-	p = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), r);
-	p = _mm512_add_ps(p, _mm512_set1_ps(1.0f));
-	e = _mm512_sub_epi32(_mm512_castps_si512(t), _mm512_set1_epi32(0x4b400000 - 127));
-	p = _mm512_mul_ps(p, _mm512_castsi512_ps(_mm512_slli_epi32(e, 23)));
-	return _mm512_mask_mov_ps(p, _mm512_cmp_ps_mask(x, _mm512_set1_ps(-87.3f), _CMP_LT_OQ),
-				  _mm512_setzero_ps());
-}
-
 AVX512 static __m512 erf16(__m512 x)
 {
 	const __m512i sign = _mm512_set1_epi32((int)0x80000000u);
@@ -863,7 +776,8 @@ AVX512 static __m512 erf16(__m512 x)
 	p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(1.421413741f));
 	p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(-0.284496736f));
 	p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(0.254829592f));
-	big = _mm512_fnmadd_ps(_mm512_mul_ps(p, t), exp_neg16(_mm512_sub_ps(_mm512_setzero_ps(), z)),
+	big = _mm512_fnmadd_ps(_mm512_mul_ps(p, t),
+			       gs_k_exp_neg16(_mm512_sub_ps(_mm512_setzero_ps(), z)),
 			       _mm512_set1_ps(1.0f));
 	/* NaN fails the compare and takes `big`, which is NaN too */
 	p = _mm512_mask_mov_ps(big, _mm512_cmp_ps_mask(a, _mm512_set1_ps(0.7f), _CMP_LT_OQ), small);
@@ -890,11 +804,11 @@ AVX512 static void erf_f32_16(const float *x, float *y, int64_t n)
 static void unary_int(enum uop op, const struct gs_etensor *x, struct gs_etensor *y,
 		      int64_t lo, int64_t hi)
 {
-	bool uns = is_unsigned(x->dtype);
+	bool uns = gs_k_is_unsigned(x->dtype);
 	int64_t i, v, r;
 
 	for (i = 0; i < x->numel; i++) {
-		v = iload(x->data, x->dtype, i);
+		v = gs_k_load_int(x->data, x->dtype, i);
 		switch (op) {
 		case U_NEG: r = (int64_t)(0 - (uint64_t)v); break;
 		case U_ABS: r = uns || v >= 0 ? v : (int64_t)(0 - (uint64_t)v); break;
@@ -912,16 +826,16 @@ static void unary_int(enum uop op, const struct gs_etensor *x, struct gs_etensor
 			break;
 		default: r = 0; break;
 		}
-		istore(y->data, y->dtype, i, r);
+		gs_k_store_int(y->data, y->dtype, i, r);
 	}
 }
 
 static bool unary_int_ok(enum uop op, int dt)
 {
 	switch (op) {
-	case U_NEG: return is_int(dt) && !is_unsigned(dt);
+	case U_NEG: return gs_k_is_int(dt) && !gs_k_is_unsigned(dt);
 	case U_ABS: case U_SIGN: case U_RELU: case U_CLIP: case U_BNOT:
-		return is_int(dt);
+		return gs_k_is_int(dt);
 	case U_NOT: return dt == GS_DTYPE_BOOL;
 	default: return false;
 	}
@@ -932,7 +846,7 @@ static bool unary_int_ok(enum uop op, int dt)
 static int clip_bounds(struct gs_kernel_ctx *k, const struct gs_etensor *x, float *flo,
 		       float *fhi, int64_t *ilo, int64_t *ihi)
 {
-	bool uns = is_unsigned(x->dtype);
+	bool uns = gs_k_is_unsigned(x->dtype);
 	int i;
 
 	*flo = -INFINITY;
@@ -958,7 +872,7 @@ static int clip_bounds(struct gs_kernel_ctx *k, const struct gs_etensor *x, floa
 		if (x->dtype == GS_DTYPE_FLOAT)
 			*(i == 1 ? flo : fhi) = *(const float *)b->data;
 		else
-			*(i == 1 ? ilo : ihi) = iload(b->data, b->dtype, 0);
+			*(i == 1 ? ilo : ihi) = gs_k_load_int(b->data, b->dtype, 0);
 	}
 	return 0;
 }

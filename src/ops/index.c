@@ -9,89 +9,9 @@
 
 #include "graphsmith/eval.h"
 #include "ops/families.h"
+#include "ops/kernel-util.h"
 
 /* ---- helpers ---- */
-
-static int fix_axis(struct gs_kernel_ctx *k, int64_t a, int r, int *out)
-{
-	if (a < -r || a >= r)
-		return gs_kernel_fail(k, "axis %lld out of range for rank %d", (long long)a, r);
-	*out = (int)(a < 0 ? a + r : a);
-	return 0;
-}
-
-static bool is_int_dtype(int dt)
-{
-	return dt == GS_DTYPE_INT64 || dt == GS_DTYPE_INT32 || dt == GS_DTYPE_INT16 ||
-	       dt == GS_DTYPE_INT8 || dt == GS_DTYPE_UINT8 || dt == GS_DTYPE_UINT16 ||
-	       dt == GS_DTYPE_UINT32 || dt == GS_DTYPE_UINT64;
-}
-
-/* Element i of an integer tensor (exact for int32/int64). */
-static int64_t int_at(const struct gs_etensor *t, int64_t i)
-{
-	if (t->dtype == GS_DTYPE_INT64)
-		return ((const int64_t *)t->data)[i];
-	if (t->dtype == GS_DTYPE_INT32)
-		return ((const int32_t *)t->data)[i];
-	return (int64_t)gs_et_get(t, i);
-}
-
-/* Integer tensor t (rank 0 or 1) into out[0..max); returns the count. */
-static int in_ints(struct gs_kernel_ctx *k, const struct gs_etensor *t, const char *what,
-		   int64_t *out, int max)
-{
-	int64_t i;
-
-	if (!t)
-		return gs_kernel_fail(k, "missing input '%s'", what);
-	if (!is_int_dtype(t->dtype))
-		return gs_kernel_fail(k, "input '%s' must be an integer tensor, not %s", what,
-				      gs_dtype_name(t->dtype));
-	if (t->rank > 1 || t->numel > max)
-		return gs_kernel_fail(k, "input '%s' has %lld values, at most %d allowed", what,
-				      (long long)t->numel, max);
-	for (i = 0; i < t->numel; i++)
-		out[i] = int_at(t, i);
-	return (int)t->numel;
-}
-
-/* An ints attribute into out; -1 when absent, -2 on failure. */
-static int attr_ints(struct gs_kernel_ctx *k, const char *name, int64_t *out, int max)
-{
-	const struct gs_attr *a = gs_node_attr(k->node, name);
-
-	if (!a)
-		return -1;
-	if (a->type != GS_ATTR_INTS)
-		return gs_kernel_fail(k, "attribute '%s' must be ints", name), -2;
-	if (a->n > max)
-		return gs_kernel_fail(k, "attribute '%s' has %d values, at most %d allowed",
-				      name, a->n, max), -2;
-	memcpy(out, a->ints, (size_t)a->n * sizeof(*out));
-	return a->n;
-}
-
-static void row_strides(int r, const int64_t *dims, int64_t *st)
-{
-	int64_t s = 1;
-	int a;
-
-	for (a = r - 1; a >= 0; a--) {
-		st[a] = s;
-		s *= dims[a];
-	}
-}
-
-static int need_inputs(struct gs_kernel_ctx *k, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (!gs_kernel_in(k, i))
-			return gs_kernel_fail(k, "missing input %d", i);
-	return 0;
-}
 
 /*
  * y at coordinates o is x at (tab[0][o0], ..., tab[r-1][o_r-1]), or *fill
@@ -116,7 +36,7 @@ static void gather_axes(const struct gs_etensor *x, struct gs_etensor *y, int64_
 		memcpy(dst, src, es);
 		return;
 	}
-	row_strides(x->rank, x->dims, st);
+	gs_k_row_strides(x->rank, x->dims, st);
 	n = y->dims[r - 1];
 	last = tab[r - 1];
 	for (j = 0; j < n; j++)
@@ -173,11 +93,11 @@ static int k_gather(struct gs_kernel_ctx *k)
 	int a = 0, r, j;
 	size_t es;
 
-	if (need_inputs(k, 2))
+	if (gs_k_need_inputs(k, 2))
 		return -1;
-	if (!is_int_dtype(ind->dtype))
+	if (!gs_k_is_int(ind->dtype))
 		return gs_kernel_fail(k, "indices must be integers");
-	if (fix_axis(k, gs_node_attr_int(k->node, "axis", 0), x->rank, &a))
+	if (gs_k_axis(k, gs_node_attr_int(k->node, "axis", 0), x->rank, &a))
 		return -1;
 	r = x->rank - 1 + ind->rank;
 	if (r > GS_EVAL_MAX_RANK)
@@ -191,7 +111,7 @@ static int k_gather(struct gs_kernel_ctx *k)
 	d = x->dims[a];
 	n = ind->numel;
 	for (i = 0; i < n; i++) {
-		int64_t v = int_at(ind, i);
+		int64_t v = gs_k_int_at(ind, i);
 
 		if (v < -d || v >= d)
 			return gs_kernel_fail(k, "index %lld out of range for axis of size %lld",
@@ -203,7 +123,7 @@ static int k_gather(struct gs_kernel_ctx *k)
 	es = gs_et_elem_size(x->dtype) * (size_t)inner;
 	for (o = 0; o < outer; o++)
 		for (i = 0; i < n; i++) {
-			int64_t v = int_at(ind, i);
+			int64_t v = gs_k_int_at(ind, i);
 
 			if (v < 0)
 				v += d;
@@ -213,41 +133,56 @@ static int k_gather(struct gs_kernel_ctx *k)
 	return 0;
 }
 
+/*
+ * Offset into x of the element that element i of ind (of x's rank) names
+ * along axis a; o holds i's coordinates in ind and steps on to the next.
+ * -1 (k->err set) for an index out of range.
+ */
+static int elements_offset(struct gs_kernel_ctx *k, const struct gs_etensor *x,
+			   const struct gs_etensor *ind, int64_t i, int a, const int64_t *xst,
+			   int64_t *o, int64_t *off)
+{
+	int64_t v = gs_k_int_at(ind, i), d = x->dims[a];
+	int j;
+
+	if (v < -d || v >= d)
+		return gs_kernel_fail(k, "index %lld out of range for axis of size %lld",
+				      (long long)v, (long long)d);
+	if (v < 0)
+		v += d;
+	*off = 0;
+	for (j = 0; j < x->rank; j++)
+		*off += (j == a ? v : o[j]) * xst[j];
+	for (j = ind->rank - 1; j >= 0 && ++o[j] == ind->dims[j]; j--)
+		o[j] = 0;
+	return 0;
+}
+
 static int k_gather_elements(struct gs_kernel_ctx *k)
 {
 	struct gs_etensor *x = gs_kernel_in(k, 0), *ind = gs_kernel_in(k, 1), *y;
-	int64_t o[GS_EVAL_MAX_RANK] = { 0 }, xst[GS_EVAL_MAX_RANK], i, off, v, d;
+	int64_t o[GS_EVAL_MAX_RANK] = { 0 }, xst[GS_EVAL_MAX_RANK], i, off;
 	int a = 0, j;
 	size_t es;
 
-	if (need_inputs(k, 2))
+	if (gs_k_need_inputs(k, 2))
 		return -1;
-	if (!is_int_dtype(ind->dtype) || ind->rank != x->rank || x->rank == 0)
+	if (!gs_k_is_int(ind->dtype) || ind->rank != x->rank || x->rank == 0)
 		return gs_kernel_fail(k, "indices must be integers of the data's rank");
-	if (fix_axis(k, gs_node_attr_int(k->node, "axis", 0), x->rank, &a))
+	if (gs_k_axis(k, gs_node_attr_int(k->node, "axis", 0), x->rank, &a))
 		return -1;
 	for (j = 0; j < x->rank; j++)
 		if (j != a && ind->dims[j] > x->dims[j])
 			return gs_kernel_fail(k, "indices dimension %d exceeds the data's", j);
-	d = x->dims[a];
 	y = gs_kernel_out(k, 0, x->dtype, ind->rank, ind->dims);
 	if (!y)
 		return -1;
 	es = gs_et_elem_size(x->dtype);
-	row_strides(x->rank, x->dims, xst);
+	gs_k_row_strides(x->rank, x->dims, xst);
 	for (i = 0; i < ind->numel; i++) {
-		v = int_at(ind, i);
-		if (v < -d || v >= d)
-			return gs_kernel_fail(k, "index %lld out of range for axis of size %lld",
-					      (long long)v, (long long)d);
-		if (v < 0)
-			v += d;
-		off = 0;
-		for (j = 0; j < x->rank; j++)
-			off += (j == a ? v : o[j]) * xst[j];
+		if (elements_offset(k, x, ind, i, a, xst, o, &off))
+			return -1;
 		memcpy((char *)y->data + i * (int64_t)es, (const char *)x->data + off * (int64_t)es, es);
-		for (j = ind->rank - 1; j >= 0 && ++o[j] == ind->dims[j]; j--)
-			o[j] = 0;
 	}
 	return 0;
 }
@@ -260,9 +195,9 @@ static int k_gather_nd(struct gs_kernel_ctx *k)
 	int j, r = 0;
 	size_t es;
 
-	if (need_inputs(k, 2))
+	if (gs_k_need_inputs(k, 2))
 		return -1;
-	if (!is_int_dtype(ind->dtype) || ind->rank < 1)
+	if (!gs_k_is_int(ind->dtype) || ind->rank < 1)
 		return gs_kernel_fail(k, "indices must be integers of rank >= 1");
 	m = ind->dims[ind->rank - 1];
 	if (b < 0 || b >= ind->rank || b >= x->rank || m < 1 || b + m > x->rank)
@@ -284,7 +219,7 @@ static int k_gather_nd(struct gs_kernel_ctx *k)
 	if (!y || !y->numel)
 		return y ? 0 : -1;
 	es = gs_et_elem_size(x->dtype);
-	row_strides(x->rank, x->dims, xst);
+	gs_k_row_strides(x->rank, x->dims, xst);
 	/* index tuples per batch */
 	per_batch = ind->numel / m / (nb ? nb : 1);
 	for (t = 0; t < ind->numel / m; t++) {
@@ -292,7 +227,7 @@ static int k_gather_nd(struct gs_kernel_ctx *k)
 
 		off = batch * (b ? xst[b - 1] : 0);
 		for (i = 0; i < m; i++) {
-			int64_t v = int_at(ind, t * m + i), d = x->dims[b + i];
+			int64_t v = gs_k_int_at(ind, t * m + i), d = x->dims[b + i];
 
 			if (v < -d || v >= d)
 				return gs_kernel_fail(k, "index %lld out of range for size %lld",
@@ -382,39 +317,29 @@ static int k_scatter_elements(struct gs_kernel_ctx *k)
 {
 	struct gs_etensor *x = gs_kernel_in(k, 0), *ind = gs_kernel_in(k, 1),
 			  *u = gs_kernel_in(k, 2), *y;
-	int64_t o[GS_EVAL_MAX_RANK] = { 0 }, xst[GS_EVAL_MAX_RANK], i, off, v, d;
+	int64_t o[GS_EVAL_MAX_RANK] = { 0 }, xst[GS_EVAL_MAX_RANK], i, off;
 	int a = 0, j, mode;
 	size_t es;
 
-	if (need_inputs(k, 3) || reduction_mode(k, &mode))
+	if (gs_k_need_inputs(k, 3) || reduction_mode(k, &mode))
 		return -1;
-	if (!is_int_dtype(ind->dtype) || ind->rank != x->rank || u->rank != x->rank ||
+	if (!gs_k_is_int(ind->dtype) || ind->rank != x->rank || u->rank != x->rank ||
 	    u->dtype != x->dtype || x->rank == 0)
 		return gs_kernel_fail(k, "indices and updates must match the data's rank");
-	if (fix_axis(k, gs_node_attr_int(k->node, "axis", 0), x->rank, &a))
+	if (gs_k_axis(k, gs_node_attr_int(k->node, "axis", 0), x->rank, &a))
 		return -1;
 	for (j = 0; j < x->rank; j++)
 		if (ind->dims[j] != u->dims[j] || (j != a && ind->dims[j] > x->dims[j]))
 			return gs_kernel_fail(k, "indices and updates shapes disagree");
-	d = x->dims[a];
 	y = copy_to_out(k, x);
 	if (!y)
 		return -1;
 	es = gs_et_elem_size(x->dtype);
-	row_strides(x->rank, x->dims, xst);
+	gs_k_row_strides(x->rank, x->dims, xst);
 	for (i = 0; i < ind->numel; i++) {
-		v = int_at(ind, i);
-		if (v < -d || v >= d)
-			return gs_kernel_fail(k, "index %lld out of range for axis of size %lld",
-					      (long long)v, (long long)d);
-		if (v < 0)
-			v += d;
-		off = 0;
-		for (j = 0; j < x->rank; j++)
-			off += (j == a ? v : o[j]) * xst[j];
+		if (elements_offset(k, x, ind, i, a, xst, o, &off))
+			return -1;
 		scatter_one(y, off, u, i, mode, es);
-		for (j = ind->rank - 1; j >= 0 && ++o[j] == ind->dims[j]; j--)
-			o[j] = 0;
 	}
 	return 0;
 }
@@ -427,9 +352,9 @@ static int k_scatter_nd(struct gs_kernel_ctx *k)
 	int j, mode;
 	size_t es;
 
-	if (need_inputs(k, 3) || reduction_mode(k, &mode))
+	if (gs_k_need_inputs(k, 3) || reduction_mode(k, &mode))
 		return -1;
-	if (!is_int_dtype(ind->dtype) || ind->rank < 1 || u->dtype != x->dtype)
+	if (!gs_k_is_int(ind->dtype) || ind->rank < 1 || u->dtype != x->dtype)
 		return gs_kernel_fail(k, "indices must be integers of rank >= 1");
 	m = ind->dims[ind->rank - 1];
 	if (m > x->rank || m < 0)
@@ -449,14 +374,14 @@ static int k_scatter_nd(struct gs_kernel_ctx *k)
 	if (!y)
 		return -1;
 	es = gs_et_elem_size(x->dtype);
-	row_strides(x->rank, x->dims, xst);
+	gs_k_row_strides(x->rank, x->dims, xst);
 	n = m ? ind->numel / m : 0;
 	if (m == 0)
 		n = ind->numel ? 0 : u->numel / (inner ? inner : 1);
 	for (t = 0; t < n; t++) {
 		off = 0;
 		for (j = 0; j < m; j++) {
-			int64_t v = int_at(ind, t * m + j), d = x->dims[j];
+			int64_t v = gs_k_int_at(ind, t * m + j), d = x->dims[j];
 
 			if (v < -d || v >= d)
 				return gs_kernel_fail(k, "index %lld out of range for size %lld",
@@ -480,25 +405,26 @@ static int k_slice(struct gs_kernel_ctx *k)
 	int n, ne, na = -1, ns = -1, i, a, r;
 	int64_t **tab, j;
 
-	if (need_inputs(k, 1))
+	if (gs_k_need_inputs(k, 1))
 		return -1;
 	r = x->rank;
 	if (k->opset < 10) {
-		n = attr_ints(k, "starts", starts, GS_EVAL_MAX_RANK);
-		ne = attr_ints(k, "ends", ends, GS_EVAL_MAX_RANK);
-		na = attr_ints(k, "axes", axes, GS_EVAL_MAX_RANK);
+		n = gs_k_attr_ints(k, "starts", starts, GS_EVAL_MAX_RANK);
+		ne = gs_k_attr_ints(k, "ends", ends, GS_EVAL_MAX_RANK);
+		na = gs_k_attr_ints(k, "axes", axes, GS_EVAL_MAX_RANK);
 		if (n == -2 || ne == -2 || na == -2)
 			return -1;
 	} else {
-		n = in_ints(k, gs_kernel_in(k, 1), "starts", starts, GS_EVAL_MAX_RANK);
-		ne = in_ints(k, gs_kernel_in(k, 2), "ends", ends, GS_EVAL_MAX_RANK);
+		n = gs_k_in_ints(k, gs_kernel_in(k, 1), "starts", starts, GS_EVAL_MAX_RANK);
+		ne = gs_k_in_ints(k, gs_kernel_in(k, 2), "ends", ends, GS_EVAL_MAX_RANK);
 		if (n < 0 || ne < 0)
 			return -1;
 		if (gs_kernel_in(k, 3) &&
-		    (na = in_ints(k, gs_kernel_in(k, 3), "axes", axes, GS_EVAL_MAX_RANK)) < 0)
+		    (na = gs_k_in_ints(k, gs_kernel_in(k, 3), "axes", axes, GS_EVAL_MAX_RANK)) < 0)
 			return -1;
 		if (gs_kernel_in(k, 4) &&
-		    (ns = in_ints(k, gs_kernel_in(k, 4), "steps", steps, GS_EVAL_MAX_RANK)) < 0)
+		    (ns = gs_k_in_ints(k, gs_kernel_in(k, 4), "steps", steps,
+				       GS_EVAL_MAX_RANK)) < 0)
 			return -1;
 	}
 	if (n < 0 || n != ne || (na >= 0 && na != n) || (ns >= 0 && ns != n))
@@ -511,7 +437,7 @@ static int k_slice(struct gs_kernel_ctx *k)
 	for (i = 0; i < n; i++) {
 		int64_t s, e, d, p = ns >= 0 ? steps[i] : 1, cnt;
 
-		if (fix_axis(k, na >= 0 ? axes[i] : i, r, &a))
+		if (gs_k_axis(k, na >= 0 ? axes[i] : i, r, &a))
 			return -1;
 		if (seen[a])
 			return gs_kernel_fail(k, "axis %d sliced twice", a);
@@ -589,7 +515,7 @@ static int k_pad(struct gs_kernel_ctx *k)
 	size_t es;
 	unsigned char fill[16] = { 0 };
 
-	if (need_inputs(k, 1))
+	if (gs_k_need_inputs(k, 1))
 		return -1;
 	r = x->rank;
 	es = gs_et_elem_size(x->dtype);
@@ -602,7 +528,8 @@ static int k_pad(struct gs_kernel_ctx *k)
 			return gs_kernel_fail(k, "unknown mode '%s'", ma->s);
 	}
 	if (k->opset < 11) {
-		n = attr_ints(k, k->opset < 2 ? "paddings" : "pads", pads, 2 * GS_EVAL_MAX_RANK);
+		n = gs_k_attr_ints(k, k->opset < 2 ? "paddings" : "pads", pads,
+				   2 * GS_EVAL_MAX_RANK);
 		if (n == -2)
 			return -1;
 		if (n == -1)
@@ -616,7 +543,7 @@ static int k_pad(struct gs_kernel_ctx *k)
 			gs_et_set(&tmp, 0, f);
 		}
 	} else {
-		n = in_ints(k, gs_kernel_in(k, 1), "pads", pads, 2 * GS_EVAL_MAX_RANK);
+		n = gs_k_in_ints(k, gs_kernel_in(k, 1), "pads", pads, 2 * GS_EVAL_MAX_RANK);
 		if (n < 0)
 			return -1;
 		cv = gs_kernel_in(k, 2);
@@ -626,7 +553,7 @@ static int k_pad(struct gs_kernel_ctx *k)
 			memcpy(fill, cv->data, es);
 		}
 		if (gs_kernel_in(k, 3) &&
-		    (na = in_ints(k, gs_kernel_in(k, 3), "axes", axes, GS_EVAL_MAX_RANK)) < 0)
+		    (na = gs_k_in_ints(k, gs_kernel_in(k, 3), "axes", axes, GS_EVAL_MAX_RANK)) < 0)
 			return -1;
 	}
 	if (na < 0) {
@@ -640,7 +567,7 @@ static int k_pad(struct gs_kernel_ctx *k)
 		if (n != 2 * na)
 			return gs_kernel_fail(k, "'pads' has %d values for %d axes", n, na);
 		for (i = 0; i < na; i++) {
-			if (fix_axis(k, axes[i], r, &a))
+			if (gs_k_axis(k, axes[i], r, &a))
 				return -1;
 			pb[a] = pads[i];
 			pe[a] = pads[i + na];
@@ -685,9 +612,9 @@ static int k_tile(struct gs_kernel_ctx *k)
 	int64_t rep[GS_EVAL_MAX_RANK], dims[GS_EVAL_MAX_RANK], **tab, j;
 	int n, a;
 
-	if (need_inputs(k, 2))
+	if (gs_k_need_inputs(k, 2))
 		return -1;
-	n = in_ints(k, gs_kernel_in(k, 1), "repeats", rep, GS_EVAL_MAX_RANK);
+	n = gs_k_in_ints(k, gs_kernel_in(k, 1), "repeats", rep, GS_EVAL_MAX_RANK);
 	if (n < 0)
 		return -1;
 	if (n != x->rank)
@@ -720,14 +647,14 @@ static int k_trilu(struct gs_kernel_ctx *k)
 	int64_t off = 0, rows, cols, b, i, j;
 	size_t es;
 
-	if (need_inputs(k, 1))
+	if (gs_k_need_inputs(k, 1))
 		return -1;
 	if (x->rank < 2)
 		return gs_kernel_fail(k, "input must have rank >= 2");
 	if (kt) {
-		if (!is_int_dtype(kt->dtype) || kt->numel != 1)
+		if (!gs_k_is_int(kt->dtype) || kt->numel != 1)
 			return gs_kernel_fail(k, "'k' must be an integer scalar");
-		off = int_at(kt, 0);
+		off = gs_k_int_at(kt, 0);
 	}
 	y = copy_to_out(k, x);
 	if (!y || !y->numel)
@@ -757,7 +684,7 @@ static int k_one_hot(struct gs_kernel_ctx *k)
 	size_t es;
 	double dd;
 
-	if (need_inputs(k, 3))
+	if (gs_k_need_inputs(k, 3))
 		return -1;
 	if (dep->numel != 1 || val->numel != 2)
 		return gs_kernel_fail(k, "depth must be a scalar and values have two elements");
@@ -768,7 +695,7 @@ static int k_one_hot(struct gs_kernel_ctx *k)
 	r = ind->rank + 1;
 	if (r > GS_EVAL_MAX_RANK)
 		return gs_kernel_fail(k, "output rank exceeds %d", GS_EVAL_MAX_RANK);
-	if (fix_axis(k, gs_node_attr_int(k->node, "axis", -1), r, &a))
+	if (gs_k_axis(k, gs_node_attr_int(k->node, "axis", -1), r, &a))
 		return -1;
 	for (j = 0; j < a; j++)
 		outer *= (dims[j] = ind->dims[j]);
@@ -814,7 +741,7 @@ static int k_non_zero(struct gs_kernel_ctx *k)
 	int r, a;
 	size_t es;
 
-	if (need_inputs(k, 1))
+	if (gs_k_need_inputs(k, 1))
 		return -1;
 	es = gs_et_elem_size(x->dtype);
 	r = x->rank;
@@ -850,12 +777,12 @@ static int k_compress(struct gs_kernel_ctx *k)
 	int a = 0, r, j;
 	size_t es;
 
-	if (need_inputs(k, 2))
+	if (gs_k_need_inputs(k, 2))
 		return -1;
 	if (cond->rank != 1)
 		return gs_kernel_fail(k, "condition must be 1-D");
 	if (ax) {
-		if (fix_axis(k, ax->i, x->rank, &a))
+		if (gs_k_axis(k, ax->i, x->rank, &a))
 			return -1;
 		r = x->rank;
 		memcpy(dims, x->dims, sizeof(dims));
@@ -895,23 +822,23 @@ static int k_reverse_sequence(struct gs_kernel_ctx *k)
 	int a;
 	size_t es;
 
-	if (need_inputs(k, 2))
+	if (gs_k_need_inputs(k, 2))
 		return -1;
 	if (x->rank < 2 || (ba != 0 && ba != 1) || (ta != 0 && ta != 1) || ba == ta)
 		return gs_kernel_fail(k, "batch_axis and time_axis must be 0 and 1");
-	if (sl->numel != x->dims[ba] || !is_int_dtype(sl->dtype))
+	if (sl->numel != x->dims[ba] || !gs_k_is_int(sl->dtype))
 		return gs_kernel_fail(k, "sequence_lens must have one integer per batch");
 	for (i = 0; i < sl->numel; i++)
-		if (int_at(sl, i) < 0 || int_at(sl, i) > x->dims[ta])
+		if (gs_k_int_at(sl, i) < 0 || gs_k_int_at(sl, i) > x->dims[ta])
 			return gs_kernel_fail(k, "sequence length %lld out of range",
-					      (long long)int_at(sl, i));
+					      (long long)gs_k_int_at(sl, i));
 	y = gs_kernel_out(k, 0, x->dtype, x->rank, x->dims);
 	if (!y || !y->numel)
 		return y ? 0 : -1;
 	es = gs_et_elem_size(x->dtype);
-	row_strides(x->rank, x->dims, st);
+	gs_k_row_strides(x->rank, x->dims, st);
 	for (i = 0; i < x->numel; i++) {
-		int64_t len = int_at(sl, o[ba]), t = o[ta];
+		int64_t len = gs_k_int_at(sl, o[ba]), t = o[ta];
 
 		src = i;
 		if (t < len)

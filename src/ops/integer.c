@@ -187,6 +187,17 @@ static void mm_free(struct mm_shape *s)
 	free(s->b_off);
 }
 
+/* A buffer of n int64 accumulators (at least one); NULL (k->err set) when
+ * out of memory. */
+static int64_t *acc_new(struct gs_kernel_ctx *k, int64_t n)
+{
+	int64_t *acc = malloc((size_t)(n ? n : 1) * sizeof(*acc));
+
+	if (!acc)
+		gs_kernel_fail(k, "out of memory");
+	return acc;
+}
+
 /* acc[batch][M][N] = sum_k (A - za) (B - zb), exact in int64. */
 static int mm_accumulate(struct gs_kernel_ctx *k, const struct gs_etensor *a,
 			 const struct gs_etensor *b, const struct qparam *za,
@@ -280,12 +291,8 @@ static int k_matmul_integer(struct gs_kernel_ctx *k)
 	y = gs_kernel_out(k, 0, GS_DTYPE_INT32, s.rank, s.dims);
 	if (!y)
 		goto out;
-	acc = malloc((size_t)(y->numel ? y->numel : 1) * sizeof(*acc));
-	if (!acc) {
-		gs_kernel_fail(k, "out of memory");
-		goto out;
-	}
-	if (mm_accumulate(k, a, b, &za, &zb, &s, acc))
+	acc = acc_new(k, y->numel);
+	if (!acc || mm_accumulate(k, a, b, &za, &zb, &s, acc))
 		goto out;
 	for (i = 0; i < y->numel; i++)
 		((int32_t *)y->data)[i] = (int32_t)acc[i];
@@ -327,12 +334,8 @@ static int k_qlinear_matmul(struct gs_kernel_ctx *k)
 	y = gs_kernel_out(k, 0, tyz->dtype, s.rank, s.dims);
 	if (!y)
 		goto out;
-	acc = malloc((size_t)(y->numel ? y->numel : 1) * sizeof(*acc));
-	if (!acc) {
-		gs_kernel_fail(k, "out of memory");
-		goto out;
-	}
-	if (mm_accumulate(k, a, b, &za, &zb, &s, acc))
+	acc = acc_new(k, y->numel);
+	if (!acc || mm_accumulate(k, a, b, &za, &zb, &s, acc))
 		goto out;
 	for (o = 0; o < s.batch; o++) {
 		for (m = 0; m < s.M; m++) {
@@ -553,10 +556,8 @@ static int k_conv_integer(struct gs_kernel_ctx *k)
 	y = gs_kernel_out(k, 0, GS_DTYPE_INT32, x->rank, g.ydims);
 	if (!y)
 		return -1;
-	acc = malloc((size_t)(y->numel ? y->numel : 1) * sizeof(*acc));
-	if (!acc)
-		return gs_kernel_fail(k, "out of memory");
-	if (conv_accumulate(k, x, w, xz, &wz, &g, acc)) {
+	acc = acc_new(k, y->numel);
+	if (!acc || conv_accumulate(k, x, w, xz, &wz, &g, acc)) {
 		free(acc);
 		return -1;
 	}
@@ -602,10 +603,8 @@ static int k_qlinear_conv(struct gs_kernel_ctx *k)
 	y = gs_kernel_out(k, 0, tyz->dtype, x->rank, g.ydims);
 	if (!y)
 		return -1;
-	acc = malloc((size_t)(y->numel ? y->numel : 1) * sizeof(*acc));
-	if (!acc)
-		return gs_kernel_fail(k, "out of memory");
-	if (conv_accumulate(k, x, w, xz, &wz, &g, acc)) {
+	acc = acc_new(k, y->numel);
+	if (!acc || conv_accumulate(k, x, w, xz, &wz, &g, acc)) {
 		free(acc);
 		return -1;
 	}

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ops/families.h"
+#include "ops/kernel-util.h"
 
 enum loss_reduction { LOSS_NONE, LOSS_SUM, LOSS_MEAN };
 
@@ -139,7 +140,7 @@ static int k_sce(struct gs_kernel_ctx *k)
 		return gs_kernel_fail(k, "needs inputs scores and labels");
 	if (loss_args(k, X, T, W, &a))
 		return -1;
-	if (k->node->n_outputs > 1 && k->node->outputs[1] >= 0) {
+	if (gs_k_out_wanted(k, 1)) {
 		if (!(LP = gs_kernel_out(k, 1, GS_DTYPE_FLOAT, X->rank, X->dims)))
 			return -1;
 		lp = LP->data;

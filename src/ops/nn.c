@@ -14,6 +14,7 @@
 #include "graphsmith/ir.h"
 #include "ops/families.h"
 #include "ops/gemm.h"
+#include "ops/kernel-util.h"
 
 #define MAX_SP 3
 
@@ -24,14 +25,6 @@
 #endif
 
 /* ---- shared helpers ---- */
-
-static int want_float(struct gs_kernel_ctx *k, const struct gs_etensor *t, const char *what)
-{
-	if (t->dtype != GS_DTYPE_FLOAT)
-		return gs_kernel_fail(k, "%s has dtype %s, expected a float type", what,
-				      gs_dtype_name(t->dtype));
-	return 0;
-}
 
 /* An INTS attribute into out; 0 when absent, -1 (k->err set) when it is
  * not a list of ints or holds other than `want` values (want < 0: any
@@ -361,7 +354,8 @@ static int k_conv(struct gs_kernel_ctx *k)
 
 	if (!X || !W)
 		return gs_kernel_fail(k, "needs inputs X and W");
-	if (want_float(k, X, "X") || want_float(k, W, "W") || (B && want_float(k, B, "B")))
+	if (gs_k_want_float(k, X, "X") || gs_k_want_float(k, W, "W") ||
+	    (B && gs_k_want_float(k, B, "B")))
 		return -1;
 	nd = X->rank - 2;
 	if (nd < 1 || nd > MAX_SP || W->rank != X->rank)
@@ -499,7 +493,8 @@ static int k_conv_transpose(struct gs_kernel_ctx *k)
 
 	if (!X || !W)
 		return gs_kernel_fail(k, "needs inputs X and W");
-	if (want_float(k, X, "X") || want_float(k, W, "W") || (B && want_float(k, B, "B")))
+	if (gs_k_want_float(k, X, "X") || gs_k_want_float(k, W, "W") ||
+	    (B && gs_k_want_float(k, B, "B")))
 		return -1;
 	nd = X->rank - 2;
 	o = MAX_SP - nd;
@@ -763,7 +758,7 @@ static int k_pool(struct gs_kernel_ctx *k, enum pool_kind kind)
 	if (!X)
 		return gs_kernel_fail(k, "needs input X");
 	ints = kind == POOL_MAX && (X->dtype == GS_DTYPE_UINT8 || X->dtype == GS_DTYPE_INT8);
-	if (!ints && want_float(k, X, "X"))
+	if (!ints && gs_k_want_float(k, X, "X"))
 		return -1;
 	nd = X->rank - 2;
 	if (nd < 1 || nd > MAX_SP)
@@ -796,7 +791,7 @@ static int k_pool(struct gs_kernel_ctx *k, enum pool_kind kind)
 	win_out_dims(&w, X->dims[0], X->dims[1], dims);
 	if (!(Y = gs_kernel_out(k, 0, X->dtype, X->rank, dims)))
 		return -1;
-	if (k->n_out > 1 && k->node->n_outputs > 1 && k->node->outputs[1] >= 0) {
+	if (k->n_out > 1 && gs_k_out_wanted(k, 1)) {
 		if (kind != POOL_MAX)
 			return gs_kernel_fail(k, "has a second output");
 		if (!(I = gs_kernel_out(k, 1, GS_DTYPE_INT64, X->rank, dims)))
@@ -853,7 +848,7 @@ static int k_global_pool(struct gs_kernel_ctx *k, enum pool_kind kind)
 
 	if (!X)
 		return gs_kernel_fail(k, "needs input X");
-	if (want_float(k, X, "X"))
+	if (gs_k_want_float(k, X, "X"))
 		return -1;
 	if (X->rank < 2)
 		return gs_kernel_fail(k, "X of rank %d: expected at least 2", X->rank);
@@ -920,7 +915,8 @@ static int k_gemm(struct gs_kernel_ctx *k)
 
 	if (!A || !Bm)
 		return gs_kernel_fail(k, "needs inputs A and B");
-	if (want_float(k, A, "A") || want_float(k, Bm, "B") || (Cm && want_float(k, Cm, "C")))
+	if (gs_k_want_float(k, A, "A") || gs_k_want_float(k, Bm, "B") ||
+	    (Cm && gs_k_want_float(k, Cm, "C")))
 		return -1;
 	if (A->rank != 2 || Bm->rank != 2)
 		return gs_kernel_fail(k, "A and B must be 2-D (got ranks %d and %d)", A->rank,
@@ -975,7 +971,7 @@ static int k_matmul(struct gs_kernel_ctx *k)
 
 	if (!A || !B)
 		return gs_kernel_fail(k, "needs inputs A and B");
-	if (want_float(k, A, "A") || want_float(k, B, "B"))
+	if (gs_k_want_float(k, A, "A") || gs_k_want_float(k, B, "B"))
 		return -1;
 	if (A->rank < 1 || B->rank < 1)
 		return gs_kernel_fail(k, "scalar operand");
@@ -1078,8 +1074,9 @@ static int k_batchnorm(struct gs_kernel_ctx *k)
 	for (i = 1; i < k->node->n_outputs; i++)
 		if (k->node->outputs[i] >= 0)
 			return gs_kernel_fail(k, "training outputs (running mean/var) not supported");
-	if (want_float(k, X, "X") || want_float(k, S, "scale") || want_float(k, Bi, "B") ||
-	    want_float(k, Mu, "mean") || want_float(k, V, "var"))
+	if (gs_k_want_float(k, X, "X") || gs_k_want_float(k, S, "scale") ||
+	    gs_k_want_float(k, Bi, "B") || gs_k_want_float(k, Mu, "mean") ||
+	    gs_k_want_float(k, V, "var"))
 		return -1;
 	if (X->rank < 2) {
 		C = X->rank == 1 ? X->dims[0] : 1;
@@ -1149,7 +1146,8 @@ static int k_instancenorm(struct gs_kernel_ctx *k)
 
 	if (!X || !S || !Bi)
 		return gs_kernel_fail(k, "needs inputs input, scale and B");
-	if (want_float(k, X, "input") || want_float(k, S, "scale") || want_float(k, Bi, "B"))
+	if (gs_k_want_float(k, X, "input") || gs_k_want_float(k, S, "scale") ||
+	    gs_k_want_float(k, Bi, "B"))
 		return -1;
 	if (X->rank < 2)
 		return gs_kernel_fail(k, "input of rank %d: expected at least 2", X->rank);
@@ -1214,20 +1212,18 @@ static int layernorm(struct gs_kernel_ctx *k, bool rms)
 	struct gs_etensor *X = gs_kernel_in(k, 0), *S = gs_kernel_in(k, 1);
 	struct gs_etensor *Bi = gs_kernel_in(k, 2), *Y, *Mo = NULL, *Io = NULL;
 	float eps = gs_node_attr_float(k->node, "epsilon", 1e-5f);
-	int64_t axis = gs_node_attr_int(k->node, "axis", -1), outer = 1, inner = 1, n, j;
+	int64_t outer = 1, inner = 1, n, j;
 	int64_t sdims[GS_EVAL_MAX_RANK], *smap = NULL, *bmap = NULL;
 	const float *s, *b;
-	int i, rc = -1;
+	int i, rc = -1, axis;
 
 	if (!X || !S)
 		return gs_kernel_fail(k, "needs inputs X and Scale");
-	if (want_float(k, X, "X") || want_float(k, S, "Scale") || (Bi && want_float(k, Bi, "B")))
+	if (gs_k_want_float(k, X, "X") || gs_k_want_float(k, S, "Scale") ||
+	    (Bi && gs_k_want_float(k, Bi, "B")))
 		return -1;
-	if (axis < -X->rank || axis >= X->rank || X->rank == 0)
-		return gs_kernel_fail(k, "axis %lld out of range for rank %d", (long long)axis,
-				      X->rank);
-	if (axis < 0)
-		axis += X->rank;
+	if (gs_k_axis(k, gs_node_attr_int(k->node, "axis", -1), X->rank, &axis))
+		return -1;
 	for (i = 0; i < X->rank; i++) {
 		if (i < axis)
 			outer *= X->dims[i];
@@ -1237,18 +1233,18 @@ static int layernorm(struct gs_kernel_ctx *k, bool rms)
 	}
 	if (!(Y = gs_kernel_out(k, 0, GS_DTYPE_FLOAT, X->rank, X->dims)))
 		return -1;
-	if (k->node->n_outputs > 1 && k->node->outputs[1] >= 0 &&
+	if (gs_k_out_wanted(k, 1) &&
 	    !(Mo = gs_kernel_out(k, 1, GS_DTYPE_FLOAT, X->rank, sdims)))
 		return -1;
-	if (k->node->n_outputs > 2 && k->node->outputs[2] >= 0 &&
+	if (gs_k_out_wanted(k, 2) &&
 	    !(Io = gs_kernel_out(k, 2, GS_DTYPE_FLOAT, X->rank, sdims)))
 		return -1;
 	if (!X->numel)
 		return 0;
 	smap = gs_xmalloc((size_t)inner * sizeof(*smap));
 	bmap = gs_xmalloc((size_t)inner * sizeof(*bmap));
-	if (bcast_map(S, X->rank - (int)axis, X->dims + axis, smap) ||
-	    (Bi && bcast_map(Bi, X->rank - (int)axis, X->dims + axis, bmap))) {
+	if (bcast_map(S, X->rank - axis, X->dims + axis, smap) ||
+	    (Bi && bcast_map(Bi, X->rank - axis, X->dims + axis, bmap))) {
 		gs_kernel_fail(k, "Scale or B does not broadcast to the normalised shape");
 		goto out;
 	}
@@ -1299,7 +1295,7 @@ static int k_layernorm(struct gs_kernel_ctx *k)
 
 static int k_rmsnorm(struct gs_kernel_ctx *k)
 {
-	if (gs_kernel_in(k, 2) || (k->node->n_outputs > 1 && k->node->outputs[1] >= 0))
+	if (gs_kernel_in(k, 2) || gs_k_out_wanted(k, 1))
 		return gs_kernel_fail(k, "takes 2 inputs and gives 1 output");
 	return layernorm(k, true);
 }
@@ -1316,7 +1312,8 @@ static int k_groupnorm(struct gs_kernel_ctx *k)
 
 	if (!X || !S || !Bi)
 		return gs_kernel_fail(k, "needs inputs X, scale and bias");
-	if (want_float(k, X, "X") || want_float(k, S, "scale") || want_float(k, Bi, "bias"))
+	if (gs_k_want_float(k, X, "X") || gs_k_want_float(k, S, "scale") ||
+	    gs_k_want_float(k, Bi, "bias"))
 		return -1;
 	if (X->rank < 2)
 		return gs_kernel_fail(k, "X of rank %d: expected at least 2", X->rank);
@@ -1363,7 +1360,7 @@ static int k_lrn(struct gs_kernel_ctx *k)
 
 	if (!X)
 		return gs_kernel_fail(k, "needs input X");
-	if (want_float(k, X, "X"))
+	if (gs_k_want_float(k, X, "X"))
 		return -1;
 	if (X->rank < 2)
 		return gs_kernel_fail(k, "X of rank %d: expected at least 2", X->rank);
@@ -1414,7 +1411,7 @@ static int k_dropout(struct gs_kernel_ctx *k)
 	if (T && gs_et_get(T, 0) != 0.0 && ratio != 0.0)
 		return gs_kernel_fail(k, "training_mode=1 with ratio %g not supported", ratio);
 	gs_kernel_out_alias(k, 0, X, X->rank, X->dims);
-	if (k->node->n_outputs > 1 && k->node->outputs[1] >= 0) {
+	if (gs_k_out_wanted(k, 1)) {
 		/* the mask is bool from opset 10; before, the input's dtype */
 		int dt = k->opset >= 10 ? GS_DTYPE_BOOL : X->dtype;
 		int64_t i;
@@ -1513,7 +1510,7 @@ static int k_einsum(struct gs_kernel_ctx *k)
 		struct gs_etensor *t = gs_kernel_in(k, i);
 		int letters = 0;
 
-		if (!t || want_float(k, t, "operand"))
+		if (!t || gs_k_want_float(k, t, "operand"))
 			return t ? -1 : gs_kernel_fail(k, "operand %d is omitted", i);
 		for (p = term[i]; p < term[i + 1] - (i + 1 < nt); p++)
 			letters += ein_letter(*p) >= 0;

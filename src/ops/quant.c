@@ -12,6 +12,7 @@
 
 #include "graphsmith/eval.h"
 #include "ops/families.h"
+#include "ops/kernel-util.h"
 
 static bool is_f8(int dt)
 {
@@ -73,43 +74,6 @@ static bool can_hold(int dt)
 
 /* ---- Cast, CastLike ---- */
 
-static bool is_wide_int(int dt)
-{
-	return dt == GS_DTYPE_INT8 || dt == GS_DTYPE_UINT8 || dt == GS_DTYPE_INT16 ||
-	       dt == GS_DTYPE_UINT16 || dt == GS_DTYPE_INT32 || dt == GS_DTYPE_UINT32 ||
-	       dt == GS_DTYPE_INT64 || dt == GS_DTYPE_UINT64;
-}
-
-static int64_t load_int(const struct gs_etensor *t, int64_t i)
-{
-	const void *p = (const char *)t->data + i * (int64_t)gs_et_elem_size(t->dtype);
-
-	switch (t->dtype) {
-	case GS_DTYPE_INT8: return *(const int8_t *)p;
-	case GS_DTYPE_UINT8: return *(const uint8_t *)p;
-	case GS_DTYPE_INT16: return *(const int16_t *)p;
-	case GS_DTYPE_UINT16: return *(const uint16_t *)p;
-	case GS_DTYPE_INT32: return *(const int32_t *)p;
-	case GS_DTYPE_UINT32: return *(const uint32_t *)p;
-	default: return *(const int64_t *)p;	/* uint64 reinterpreted */
-	}
-}
-
-static void store_int(struct gs_etensor *t, int64_t i, int64_t v)
-{
-	void *p = (char *)t->data + i * (int64_t)gs_et_elem_size(t->dtype);
-	uint8_t b = (uint8_t)v;
-	uint16_t h = (uint16_t)v;
-	uint32_t w = (uint32_t)v;
-
-	switch (gs_et_elem_size(t->dtype)) {
-	case 1: memcpy(p, &b, 1); break;
-	case 2: memcpy(p, &h, 2); break;
-	case 4: memcpy(p, &w, 4); break;
-	default: memcpy(p, &v, 8); break;
-	}
-}
-
 static int cast_to(struct gs_kernel_ctx *k, int to)
 {
 	struct gs_etensor *x = gs_kernel_in(k, 0), *y;
@@ -137,13 +101,13 @@ static int cast_to(struct gs_kernel_ctx *k, int to)
 		gs_kernel_out_alias(k, 0, x, x->rank, x->dims);
 		return 0;
 	}
-	if (is_wide_int(x->dtype) && is_wide_int(to)) {
+	if (gs_k_is_int(x->dtype) && gs_k_is_int(to)) {
 		/* integer narrowing keeps the low bits (C and numpy semantics) */
 		y = gs_kernel_out(k, 0, to, x->rank, x->dims);
 		if (!y)
 			return -1;
 		for (i = 0; i < x->numel; i++)
-			store_int(y, i, load_int(x, i));
+			gs_k_store_int(y->data, to, i, gs_k_load_int(x->data, x->dtype, i));
 		return 0;
 	}
 	if (is_f8(to) || is_f8(x->dtype) || is_packed_int(to) || to == GS_DTYPE_FLOAT8E8M0 ||
@@ -229,9 +193,8 @@ static int qmap_setup(struct gs_kernel_ctx *k, const struct gs_etensor *x,
 	}
 	if (bs < 0)
 		return gs_kernel_fail(k, "invalid block_size %lld", (long long)bs);
-	if (ax < -x->rank || ax >= x->rank)
-		return gs_kernel_fail(k, "axis %lld out of range for rank %d", (long long)ax, x->rank);
-	a = (int)(ax < 0 ? ax + x->rank : ax);
+	if (gs_k_axis(k, ax, x->rank, &a))
+		return -1;
 	for (j = a + 1; j < x->rank; j++)
 		m->inner *= x->dims[j];
 	m->len = x->dims[a];

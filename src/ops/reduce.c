@@ -10,69 +10,9 @@
 #include <string.h>
 
 #include "ops/families.h"
+#include "ops/kernel-util.h"
 
-static bool is_int(int dt)
-{
-	switch (dt) {
-	case GS_DTYPE_INT8: case GS_DTYPE_UINT8: case GS_DTYPE_INT16:
-	case GS_DTYPE_UINT16: case GS_DTYPE_INT32: case GS_DTYPE_UINT32:
-	case GS_DTYPE_INT64: case GS_DTYPE_UINT64:
-		return true;
-	}
-	return false;
-}
-
-static bool is_unsigned(int dt)
-{
-	return dt == GS_DTYPE_UINT8 || dt == GS_DTYPE_UINT16 || dt == GS_DTYPE_UINT32 ||
-	       dt == GS_DTYPE_UINT64 || dt == GS_DTYPE_BOOL;
-}
-
-/* uint64 comes back as its bit pattern; smaller unsigned types zero-extend */
-static int64_t iload(const void *p, int dt, int64_t i)
-{
-	switch (dt) {
-	case GS_DTYPE_INT64: return ((const int64_t *)p)[i];
-	case GS_DTYPE_UINT64: return (int64_t)((const uint64_t *)p)[i];
-	case GS_DTYPE_INT32: return ((const int32_t *)p)[i];
-	case GS_DTYPE_UINT32: return ((const uint32_t *)p)[i];
-	case GS_DTYPE_INT16: return ((const int16_t *)p)[i];
-	case GS_DTYPE_UINT16: return ((const uint16_t *)p)[i];
-	case GS_DTYPE_INT8: return ((const int8_t *)p)[i];
-	case GS_DTYPE_UINT8: return ((const uint8_t *)p)[i];
-	case GS_DTYPE_BOOL: return ((const uint8_t *)p)[i] != 0;
-	}
-	return 0;
-}
-
-/* truncates to the width of dt, as numpy's wrapping does */
-static void istore(void *p, int dt, int64_t i, int64_t v)
-{
-	switch (dt) {
-	case GS_DTYPE_INT64: ((int64_t *)p)[i] = v; break;
-	case GS_DTYPE_UINT64: ((uint64_t *)p)[i] = (uint64_t)v; break;
-	case GS_DTYPE_INT32: ((int32_t *)p)[i] = (int32_t)(uint32_t)(uint64_t)v; break;
-	case GS_DTYPE_UINT32: ((uint32_t *)p)[i] = (uint32_t)(uint64_t)v; break;
-	case GS_DTYPE_INT16: ((int16_t *)p)[i] = (int16_t)(uint16_t)(uint64_t)v; break;
-	case GS_DTYPE_UINT16: ((uint16_t *)p)[i] = (uint16_t)(uint64_t)v; break;
-	case GS_DTYPE_INT8: ((int8_t *)p)[i] = (int8_t)(uint8_t)(uint64_t)v; break;
-	case GS_DTYPE_UINT8: ((uint8_t *)p)[i] = (uint8_t)(uint64_t)v; break;
-	case GS_DTYPE_BOOL: ((uint8_t *)p)[i] = v != 0; break;
-	}
-}
-
-/* saturating, NaN -> 0: C leaves out-of-range conversions undefined */
-static int64_t d2i(double v)
-{
-	if (v != v)
-		return 0;
-	if (v >= 9223372036854775807.0)
-		return INT64_MAX;
-	if (v <= -9223372036854775808.0)
-		return INT64_MIN;
-	return (int64_t)v;
-}
-
+/* Like gs_k_axis, but a scalar (rank 0) takes axis 0. */
 static int norm_axis(struct gs_kernel_ctx *k, int64_t axis, int rank, int *out)
 {
 	if (axis < -rank || axis >= (rank ? rank : 1))
@@ -155,11 +95,11 @@ static void run_f32(const struct red *r, int64_t ix, int64_t o, int64_t len, int
 
 static void run_int(const struct red *r, int64_t ix, int64_t o, int64_t len, int64_t os)
 {
-	bool uns = is_unsigned(r->dt);
+	bool uns = gs_k_is_unsigned(r->dt);
 	int64_t j;
 
 	for (j = 0; j < len; j++) {
-		int64_t v = iload(r->x, r->dt, ix + j), *a = r->iacc + o + j * os;
+		int64_t v = gs_k_load_int(r->x, r->dt, ix + j), *a = r->iacc + o + j * os;
 		double *d = r->acc + o + j * os;
 		/* unsigned arithmetic wraps where signed would overflow */
 		uint64_t ua = (uint64_t)*a, uv = (uint64_t)v;
@@ -274,10 +214,8 @@ static int reduce_axes(struct gs_kernel_ctx *k, const struct gs_etensor *x, int 
 		return 0;
 	}
 	for (i = 0; i < n; i++) {
-		if (axes[i] < -x->rank || axes[i] >= x->rank)
-			return gs_kernel_fail(k, "axis %lld out of range for rank %d",
-					      (long long)axes[i], x->rank);
-		a = (int)(axes[i] < 0 ? axes[i] + x->rank : axes[i]);
+		if (gs_k_axis(k, axes[i], x->rank, &a))
+			return -1;
 		if (reduced[a])
 			return gs_kernel_fail(k, "axis %lld given twice", (long long)axes[i]);
 		reduced[a] = true;
@@ -297,7 +235,7 @@ static int reduce(struct gs_kernel_ctx *k, enum rop op, int input_from)
 	if (!x)
 		return gs_kernel_fail(k, "needs an input");
 	fl = x->dtype == GS_DTYPE_FLOAT;
-	if (!fl && !is_int(x->dtype) &&
+	if (!fl && !gs_k_is_int(x->dtype) &&
 	    !(x->dtype == GS_DTYPE_BOOL && (op == R_MAX || op == R_MIN)))
 		return gs_kernel_fail(k, "input dtype '%s' not supported", gs_dtype_name(x->dtype));
 	if (reduce_axes(k, x, input_from, reduced, &noop))
@@ -335,7 +273,7 @@ static int reduce(struct gs_kernel_ctx *k, enum rop op, int input_from)
 		} else if (op == R_MAX || op == R_MIN || op == R_LSE) {
 			r.acc[i] = op == R_MIN ? INFINITY : -INFINITY;
 			/* the dtype's extremes; all ones is the unsigned maximum */
-			if (r.iacc && is_unsigned(x->dtype))
+			if (r.iacc && gs_k_is_unsigned(x->dtype))
 				r.iacc[i] = op == R_MIN ? -1 : 0;
 			else if (r.iacc)
 				r.iacc[i] = op == R_MIN ? INT64_MAX : INT64_MIN;
@@ -374,9 +312,9 @@ static int reduce(struct gs_kernel_ctx *k, enum rop op, int input_from)
 			int64_t iv = r.iacc[i];
 
 			if (op == R_MEAN && count)
-				iv = is_unsigned(x->dtype) ? (int64_t)((uint64_t)iv / (uint64_t)count)
-							   : iv / count;
-			istore(y->data, y->dtype, i, iv);
+				iv = gs_k_is_unsigned(x->dtype) ?
+				     (int64_t)((uint64_t)iv / (uint64_t)count) : iv / count;
+			gs_k_store_int(y->data, y->dtype, i, iv);
 			continue;
 		}
 		switch (op) {
@@ -389,7 +327,7 @@ static int reduce(struct gs_kernel_ctx *k, enum rop op, int input_from)
 		if (fl)
 			((float *)y->data)[i] = (float)v;
 		else
-			istore(y->data, y->dtype, i, d2i(v));
+			gs_k_store_int(y->data, y->dtype, i, gs_k_d2i(v));
 	}
 	ret = 0;
 out:
@@ -428,8 +366,8 @@ static int arg_extreme(struct gs_kernel_ctx *k, bool max)
 		return gs_kernel_fail(k, "needs an input");
 	fl = x->dtype == GS_DTYPE_FLOAT;
 	wide = wide_float(x->dtype);
-	uns = is_unsigned(x->dtype);
-	if (!fl && !wide && !is_int(x->dtype))
+	uns = gs_k_is_unsigned(x->dtype);
+	if (!fl && !wide && !gs_k_is_int(x->dtype))
 		return gs_kernel_fail(k, "input dtype '%s' not supported", gs_dtype_name(x->dtype));
 	if (norm_axis(k, gs_node_attr_int(k->node, "axis", 0), x->rank, &axis))
 		return -1;
@@ -459,8 +397,8 @@ static int arg_extreme(struct gs_kernel_ctx *k, bool max)
 					better = max ? v > b : v < b;
 					same = v == b;
 				} else {
-					int64_t v = iload(x->data, x->dtype, p);
-					int64_t b = iload(x->data, x->dtype, q);
+					int64_t v = gs_k_load_int(x->data, x->dtype, p);
+					int64_t b = gs_k_load_int(x->data, x->dtype, q);
 
 					if (uns)
 						better = max ? (uint64_t)v > (uint64_t)b
@@ -587,29 +525,6 @@ static void softmax_rows(const float *x, float *y, int64_t rows, int64_t n, bool
 
 #define AVX512 __attribute__((target("avx512f")))
 
-AVX512 static __m512 exp_neg16(__m512 x)
-{
-	const __m512 magic = _mm512_set1_ps(12582912.0f);
-	__m512 t = _mm512_fmadd_ps(x, _mm512_set1_ps(1.44269504088896341f), magic);
-	__m512 n = _mm512_sub_ps(t, magic), r, p;
-	__m512i e;
-
-	r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
-	r = _mm512_fmadd_ps(n, _mm512_set1_ps(2.12194440e-4f), r);
-	p = _mm512_set1_ps(1.9875691500e-4f);
-	p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
-	p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
-	p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
-	p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
-	p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
-	p = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), r);
-	p = _mm512_add_ps(p, _mm512_set1_ps(1.0f));
-	e = _mm512_sub_epi32(_mm512_castps_si512(t), _mm512_set1_epi32(0x4b400000 - 127));
-	p = _mm512_mul_ps(p, _mm512_castsi512_ps(_mm512_slli_epi32(e, 23)));
-	return _mm512_mask_mov_ps(p, _mm512_cmp_ps_mask(x, _mm512_set1_ps(-87.3f), _CMP_LT_OQ),
-				  _mm512_setzero_ps());
-}
-
 AVX512 static void softmax_rows16(const float *x, float *y, int64_t rows, int64_t n, bool lg)
 {
 	int64_t o, i;
@@ -626,13 +541,13 @@ AVX512 static void softmax_rows16(const float *x, float *y, int64_t rows, int64_
 		mx = _mm512_reduce_max_ps(vm);
 		vm = _mm512_set1_ps(mx);
 		for (i = 0; i + 16 <= n; i += 16) {
-			v = exp_neg16(_mm512_sub_ps(_mm512_loadu_ps(x + i), vm));
+			v = gs_k_exp_neg16(_mm512_sub_ps(_mm512_loadu_ps(x + i), vm));
 			vs = _mm512_add_ps(vs, v);
 			if (!lg)
 				_mm512_storeu_ps(y + i, v);
 		}
 		if (tail) {
-			v = exp_neg16(_mm512_sub_ps(_mm512_maskz_loadu_ps(tail, x + i), vm));
+			v = gs_k_exp_neg16(_mm512_sub_ps(_mm512_maskz_loadu_ps(tail, x + i), vm));
 			vs = _mm512_add_ps(vs, _mm512_maskz_mov_ps(tail, v));
 			if (!lg)
 				_mm512_mask_storeu_ps(y + i, tail, v);
@@ -777,11 +692,11 @@ static int cumulate(struct gs_kernel_ctx *k, bool prod)
 	if (!x || !at)
 		return gs_kernel_fail(k, "needs an input and an axis");
 	fl = x->dtype == GS_DTYPE_FLOAT;
-	if (!fl && !is_int(x->dtype))
+	if (!fl && !gs_k_is_int(x->dtype))
 		return gs_kernel_fail(k, "input dtype '%s' not supported", gs_dtype_name(x->dtype));
-	if (at->numel != 1 || !is_int(at->dtype))
+	if (at->numel != 1 || !gs_k_is_int(at->dtype))
 		return gs_kernel_fail(k, "axis must be one integer");
-	av = iload(at->data, at->dtype, 0);
+	av = gs_k_load_int(at->data, at->dtype, 0);
 	if (x->rank == 0 || norm_axis(k, av, x->rank, &axis))
 		return x->rank ? -1 : gs_kernel_fail(k, "input is a scalar");
 	split_at(x, axis, &outer, &n, &inner);
@@ -805,11 +720,11 @@ static int cumulate(struct gs_kernel_ctx *k, bool prod)
 					if (excl)
 						facc = prod ? facc * v : facc + v;
 				} else {
-					int64_t v = iload(x->data, x->dtype, p);
+					int64_t v = gs_k_load_int(x->data, x->dtype, p);
 
 					if (!excl)
 						acc = icum(prod, acc, v);
-					istore(y->data, y->dtype, p, acc);
+					gs_k_store_int(y->data, y->dtype, p, acc);
 					if (excl)
 						acc = icum(prod, acc, v);
 				}
@@ -842,7 +757,8 @@ static bool topk_before(const struct topk *t, int64_t p, int64_t q)
 
 		c = a < b ? -1 : a > b ? 1 : 0;
 	} else {
-		int64_t a = iload(t->x->data, t->x->dtype, p), b = iload(t->x->data, t->x->dtype, q);
+		int64_t a = gs_k_load_int(t->x->data, t->x->dtype, p);
+		int64_t b = gs_k_load_int(t->x->data, t->x->dtype, q);
 
 		if (t->uns)
 			c = (uint64_t)a < (uint64_t)b ? -1 : (uint64_t)a > (uint64_t)b ? 1 : 0;
@@ -885,9 +801,9 @@ static int k_topk(struct gs_kernel_ctx *k)
 	t.x = x;
 	t.fl = x->dtype == GS_DTYPE_FLOAT;
 	t.wide = wide_float(x->dtype);
-	t.uns = is_unsigned(x->dtype);
+	t.uns = gs_k_is_unsigned(x->dtype);
 	t.largest = gs_node_attr_int(k->node, "largest", 1) != 0;
-	if (!t.fl && !t.wide && !is_int(x->dtype))
+	if (!t.fl && !t.wide && !gs_k_is_int(x->dtype))
 		return gs_kernel_fail(k, "input dtype '%s' not supported", gs_dtype_name(x->dtype));
 	if (k->opset < 10) {
 		if (!gs_node_attr(k->node, "k"))
@@ -896,9 +812,9 @@ static int k_topk(struct gs_kernel_ctx *k)
 	} else {
 		const struct gs_etensor *kt = gs_kernel_in(k, 1);
 
-		if (!kt || kt->numel != 1 || !is_int(kt->dtype))
+		if (!kt || kt->numel != 1 || !gs_k_is_int(kt->dtype))
 			return gs_kernel_fail(k, "k must be one integer");
-		kk = iload(kt->data, kt->dtype, 0);
+		kk = gs_k_load_int(kt->data, kt->dtype, 0);
 	}
 	if (x->rank == 0)
 		return gs_kernel_fail(k, "input is a scalar");

@@ -16,6 +16,7 @@
 #include "graphsmith/ir.h"
 #include "ops/families.h"
 #include "ops/gemm.h"
+#include "ops/kernel-util.h"
 
 enum rnn_kind { K_RNN, K_GRU, K_LSTM };
 
@@ -391,7 +392,7 @@ static int k_rnn_any(struct gs_kernel_ctx *k, enum rnn_kind kind)
 	for (d = 0; d < r.dirs; d++)
 		run_dir(&r, d, d == 1 || r.reverse, xw, gh, h, c, rh);
 
-	if (k->node->n_outputs > 0 && k->node->outputs[0] >= 0) {
+	if (gs_k_out_wanted(k, 0)) {
 		if (!(o = gs_kernel_out(k, 0, GS_DTYPE_FLOAT, 4, dims)))
 			goto out;
 		if (layout)	/* [seq, dirs*batch... ] -> [batch, seq, dirs, H] */
@@ -411,7 +412,7 @@ static int k_rnn_any(struct gs_kernel_ctx *k, enum rnn_kind kind)
 	for (i = 1; i <= (kind == K_LSTM ? 2 : 1); i++) {
 		const float *src = i == 1 ? r.Yh : r.Yc;
 
-		if (k->node->n_outputs <= i || k->node->outputs[i] < 0)
+		if (!gs_k_out_wanted(k, i))
 			continue;
 		if (layout) {
 			dims[0] = r.batch, dims[1] = r.dirs;

@@ -10,83 +10,20 @@
 
 #include "graphsmith/eval.h"
 #include "ops/families.h"
+#include "ops/kernel-util.h"
 
 /* ---- helpers ---- */
 
-/* Axis a of a rank-r tensor (negative counts from the end) into *out. */
-static int fix_axis(struct gs_kernel_ctx *k, int64_t a, int r, int *out)
-{
-	if (a < -r || a >= r)
-		return gs_kernel_fail(k, "axis %lld out of range for rank %d", (long long)a, r);
-	*out = (int)(a < 0 ? a + r : a);
-	return 0;
-}
-
-static bool is_int_dtype(int dt)
-{
-	return dt == GS_DTYPE_INT64 || dt == GS_DTYPE_INT32 || dt == GS_DTYPE_INT16 ||
-	       dt == GS_DTYPE_INT8 || dt == GS_DTYPE_UINT8 || dt == GS_DTYPE_UINT16 ||
-	       dt == GS_DTYPE_UINT32 || dt == GS_DTYPE_UINT64;
-}
-
-/* Integer tensor t (rank 0 or 1) into out[0..max); returns the count. */
-static int in_ints(struct gs_kernel_ctx *k, const struct gs_etensor *t, const char *what,
-		   int64_t *out, int max)
-{
-	int64_t i;
-
-	if (!t)
-		return gs_kernel_fail(k, "missing input '%s'", what);
-	if (!is_int_dtype(t->dtype))
-		return gs_kernel_fail(k, "input '%s' must be an integer tensor, not %s", what,
-				      gs_dtype_name(t->dtype));
-	if (t->rank > 1 || t->numel > max)
-		return gs_kernel_fail(k, "input '%s' has %lld values, at most %d allowed", what,
-				      (long long)t->numel, max);
-	for (i = 0; i < t->numel; i++) {
-		if (t->dtype == GS_DTYPE_INT64)
-			out[i] = ((const int64_t *)t->data)[i];
-		else if (t->dtype == GS_DTYPE_INT32)
-			out[i] = ((const int32_t *)t->data)[i];
-		else
-			out[i] = (int64_t)gs_et_get(t, i);
-	}
-	return (int)t->numel;
-}
-
-/* An ints attribute into out; -1 (no failure) when absent. */
-static int attr_ints(struct gs_kernel_ctx *k, const char *name, int64_t *out, int max)
+/* Like gs_k_attr_ints, but a single INT counts as a list of one. */
+static int attr_ints_or_int(struct gs_kernel_ctx *k, const char *name, int64_t *out, int max)
 {
 	const struct gs_attr *a = gs_node_attr(k->node, name);
 
-	if (!a)
-		return -1;
-	if (a->type != GS_ATTR_INTS && a->type != GS_ATTR_INT)
-		return gs_kernel_fail(k, "attribute '%s' must be ints", name), -2;
-	if (a->type == GS_ATTR_INT) {
+	if (a && a->type == GS_ATTR_INT) {
 		out[0] = a->i;
 		return 1;
 	}
-	if (a->n > max)
-		return gs_kernel_fail(k, "attribute '%s' has %d values, at most %d allowed",
-				      name, a->n, max), -2;
-	memcpy(out, a->ints, (size_t)a->n * sizeof(*out));
-	return a->n;
-}
-
-static int need_inputs(struct gs_kernel_ctx *k, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (!gs_kernel_in(k, i))
-			return gs_kernel_fail(k, "missing input %d", i);
-	return 0;
-}
-
-static bool out_named(const struct gs_kernel_ctx *k, int i)
-{
-	return i < k->node->n_outputs && k->node->outputs[i] >= 0;
+	return gs_k_attr_ints(k, name, out, max);
 }
 
 /*
@@ -133,17 +70,6 @@ static void strided_copy(const struct gs_etensor *x, struct gs_etensor *y, int64
 	}
 }
 
-static void row_strides(int r, const int64_t *dims, int64_t *st)
-{
-	int64_t s = 1;
-	int a;
-
-	for (a = r - 1; a >= 0; a--) {
-		st[a] = s;
-		s *= dims[a];
-	}
-}
-
 /* ---- Reshape, Flatten, Squeeze, Unsqueeze, Identity: views ---- */
 
 static int k_reshape(struct gs_kernel_ctx *k)
@@ -154,14 +80,14 @@ static int k_reshape(struct gs_kernel_ctx *k)
 	bool allowzero = gs_node_attr_int(k->node, "allowzero", 0) != 0;
 	char b1[128], b2[128];
 
-	if (need_inputs(k, 1))
+	if (gs_k_need_inputs(k, 1))
 		return -1;
 	if (k->opset < 5) {
-		n = attr_ints(k, "shape", shape, GS_EVAL_MAX_RANK);
+		n = attr_ints_or_int(k, "shape", shape, GS_EVAL_MAX_RANK);
 		if (n == -1)
 			return gs_kernel_fail(k, "missing attribute 'shape'");
 	} else {
-		n = in_ints(k, gs_kernel_in(k, 1), "shape", shape, GS_EVAL_MAX_RANK);
+		n = gs_k_in_ints(k, gs_kernel_in(k, 1), "shape", shape, GS_EVAL_MAX_RANK);
 	}
 	if (n < 0)
 		return -1;
@@ -208,7 +134,7 @@ static int k_flatten(struct gs_kernel_ctx *k)
 	struct gs_etensor *x = gs_kernel_in(k, 0);
 	int64_t a = gs_node_attr_int(k->node, "axis", 1), dims[2];
 
-	if (need_inputs(k, 1))
+	if (gs_k_need_inputs(k, 1))
 		return -1;
 	if (a < -x->rank || a > x->rank)
 		return gs_kernel_fail(k, "axis %lld out of range for rank %d", (long long)a, x->rank);
@@ -228,12 +154,12 @@ static int read_axes(struct gs_kernel_ctx *k, int v, int64_t *axes, int max)
 	int n;
 
 	if (k->opset < v) {
-		n = attr_ints(k, "axes", axes, max);
+		n = attr_ints_or_int(k, "axes", axes, max);
 		return n == -2 ? -2 : n;
 	}
 	if (!gs_kernel_in(k, 1))
 		return -1;
-	n = in_ints(k, gs_kernel_in(k, 1), "axes", axes, max);
+	n = gs_k_in_ints(k, gs_kernel_in(k, 1), "axes", axes, max);
 	return n < 0 ? -2 : n;
 }
 
@@ -244,7 +170,7 @@ static int k_squeeze(struct gs_kernel_ctx *k)
 	bool drop[GS_EVAL_MAX_RANK] = { false };
 	int n, i, a = 0, r = 0;
 
-	if (need_inputs(k, 1))
+	if (gs_k_need_inputs(k, 1))
 		return -1;
 	n = read_axes(k, 13, axes, GS_EVAL_MAX_RANK);
 	if (n == -2)
@@ -254,7 +180,7 @@ static int k_squeeze(struct gs_kernel_ctx *k)
 			drop[i] = x->dims[i] == 1;
 	}
 	for (i = 0; i < n; i++) {
-		if (fix_axis(k, axes[i], x->rank, &a))
+		if (gs_k_axis(k, axes[i], x->rank, &a))
 			return -1;
 		if (x->dims[a] != 1)
 			return gs_kernel_fail(k, "cannot squeeze axis %d of size %lld", a,
@@ -275,7 +201,7 @@ static int k_unsqueeze(struct gs_kernel_ctx *k)
 	bool add[GS_EVAL_MAX_RANK] = { false };
 	int n, i, a = 0, r, j = 0;
 
-	if (need_inputs(k, 1))
+	if (gs_k_need_inputs(k, 1))
 		return -1;
 	n = read_axes(k, 13, axes, GS_EVAL_MAX_RANK);
 	if (n == -2)
@@ -286,7 +212,7 @@ static int k_unsqueeze(struct gs_kernel_ctx *k)
 	if (r > GS_EVAL_MAX_RANK)
 		return gs_kernel_fail(k, "output rank %d exceeds %d", r, GS_EVAL_MAX_RANK);
 	for (i = 0; i < n; i++) {
-		if (fix_axis(k, axes[i], r, &a))
+		if (gs_k_axis(k, axes[i], r, &a))
 			return -1;
 		if (add[a])
 			return gs_kernel_fail(k, "axis %d repeated in 'axes'", a);
@@ -318,10 +244,10 @@ static int k_transpose(struct gs_kernel_ctx *k)
 	bool seen[GS_EVAL_MAX_RANK] = { false };
 	int n, i, r;
 
-	if (need_inputs(k, 1))
+	if (gs_k_need_inputs(k, 1))
 		return -1;
 	r = x->rank;
-	n = attr_ints(k, "perm", perm, GS_EVAL_MAX_RANK);
+	n = attr_ints_or_int(k, "perm", perm, GS_EVAL_MAX_RANK);
 	if (n == -2)
 		return -1;
 	if (n < 0) {
@@ -330,7 +256,7 @@ static int k_transpose(struct gs_kernel_ctx *k)
 	} else if (n != r) {
 		return gs_kernel_fail(k, "'perm' has %d entries for a rank-%d input", n, r);
 	}
-	row_strides(r, x->dims, xst);
+	gs_k_row_strides(r, x->dims, xst);
 	for (i = 0; i < r; i++) {
 		if (perm[i] < 0 || perm[i] >= r || seen[perm[i]])
 			return gs_kernel_fail(k, "'perm' is not a permutation of 0..%d", r - 1);
@@ -343,6 +269,17 @@ static int k_transpose(struct gs_kernel_ctx *k)
 		return -1;
 	strided_copy(x, y, 0, st);
 	return 0;
+}
+
+/* x into y, y viewed as the 6-D shape v whose elements read x at strides st */
+static void copy_viewed_6d(const struct gs_etensor *x, struct gs_etensor *y, const int64_t *v,
+			   const int64_t *st)
+{
+	struct gs_etensor view = *y;
+
+	view.rank = 6;
+	memcpy(view.dims, v, 6 * sizeof(*v));
+	strided_copy(x, &view, 0, st);
 }
 
 static int depth_space_setup(struct gs_kernel_ctx *k, struct gs_etensor *x, int64_t *b)
@@ -395,13 +332,7 @@ static int k_depth_to_space(struct gs_kernel_ctx *k)
 		st[3] = b * c * H * W;
 		st[5] = c * H * W;
 	}
-	{
-		struct gs_etensor view = *y;
-
-		view.rank = 6;
-		memcpy(view.dims, v, sizeof(v));
-		strided_copy(x, &view, 0, st);
-	}
+	copy_viewed_6d(x, y, v, st);
 	return 0;
 }
 
@@ -427,13 +358,7 @@ static int k_space_to_depth(struct gs_kernel_ctx *k)
 	st[3] = H * W;
 	st[4] = b * W;
 	st[5] = b;
-	{
-		struct gs_etensor view = *y;
-
-		view.rank = 6;
-		memcpy(view.dims, v, sizeof(v));
-		strided_copy(x, &view, 0, st);
-	}
+	copy_viewed_6d(x, y, v, st);
 	return 0;
 }
 
@@ -451,7 +376,7 @@ static int k_concat(struct gs_kernel_ctx *k)
 		return gs_kernel_fail(k, "missing first input");
 	if (x0->rank == 0)
 		return gs_kernel_fail(k, "cannot concatenate scalars");
-	if (fix_axis(k, gs_node_attr_int(k->node, "axis", 0), x0->rank, &a))
+	if (gs_k_axis(k, gs_node_attr_int(k->node, "axis", 0), x0->rank, &a))
 		return -1;
 	memcpy(dims, x0->dims, sizeof(dims));
 	dims[a] = 0;
@@ -495,12 +420,12 @@ static int k_split(struct gs_kernel_ctx *k)
 	size_t es;
 	int ret = -1;
 
-	if (need_inputs(k, 1))
+	if (gs_k_need_inputs(k, 1))
 		return -1;
 	es = gs_et_elem_size(x->dtype);
 	if (x->rank == 0)
 		return gs_kernel_fail(k, "cannot split a scalar");
-	if (fix_axis(k, gs_node_attr_int(k->node, "axis", 0), x->rank, &a))
+	if (gs_k_axis(k, gs_node_attr_int(k->node, "axis", 0), x->rank, &a))
 		return -1;
 	if (n <= 0)
 		return gs_kernel_fail(k, "no outputs");
@@ -508,11 +433,11 @@ static int k_split(struct gs_kernel_ctx *k)
 	if (!sizes)
 		return gs_kernel_fail(k, "out of memory");
 	if (k->opset < 13) {
-		got = attr_ints(k, "split", sizes, n);
+		got = attr_ints_or_int(k, "split", sizes, n);
 		if (got == -2)
 			goto out;
 	} else if (gs_kernel_in(k, 1)) {
-		got = in_ints(k, gs_kernel_in(k, 1), "split", sizes, n);
+		got = gs_k_in_ints(k, gs_kernel_in(k, 1), "split", sizes, n);
 		if (got < 0)
 			goto out;
 	}
@@ -569,7 +494,7 @@ static int k_split(struct gs_kernel_ctx *k)
 		int64_t chunk = sizes[i] * inner * (int64_t)es;
 
 		dims[a] = sizes[i];
-		if (out_named(k, i)) {
+		if (gs_k_out_wanted(k, i)) {
 			y = gs_kernel_out(k, i, x->dtype, x->rank, dims);
 			if (!y)
 				goto out;
@@ -593,7 +518,7 @@ static int k_shape(struct gs_kernel_ctx *k)
 	struct gs_etensor *x = gs_kernel_in(k, 0), *y;
 	int64_t r, start = 0, end, n;
 
-	if (need_inputs(k, 1))
+	if (gs_k_need_inputs(k, 1))
 		return -1;
 	r = end = x->rank;
 	if (k->opset >= 15) {
@@ -619,7 +544,7 @@ static int k_size(struct gs_kernel_ctx *k)
 {
 	struct gs_etensor *x = gs_kernel_in(k, 0), *y;
 
-	if (need_inputs(k, 1))
+	if (gs_k_need_inputs(k, 1))
 		return -1;
 	y = gs_kernel_out(k, 0, GS_DTYPE_INT64, 0, NULL);
 	if (!y)
@@ -635,13 +560,13 @@ static int k_expand(struct gs_kernel_ctx *k)
 		st[GS_EVAL_MAX_RANK];
 	int n, r, i;
 
-	if (need_inputs(k, 2))
+	if (gs_k_need_inputs(k, 2))
 		return -1;
-	n = in_ints(k, gs_kernel_in(k, 1), "shape", shape, GS_EVAL_MAX_RANK);
+	n = gs_k_in_ints(k, gs_kernel_in(k, 1), "shape", shape, GS_EVAL_MAX_RANK);
 	if (n < 0)
 		return -1;
 	r = n > x->rank ? n : x->rank;
-	row_strides(x->rank, x->dims, xst);
+	gs_k_row_strides(x->rank, x->dims, xst);
 	for (i = 0; i < r; i++) {
 		int xi = i - (r - x->rank), si = i - (r - n);
 		int64_t xd = xi >= 0 ? x->dims[xi] : 1, sd = si >= 0 ? shape[si] : 1;
@@ -671,7 +596,7 @@ static int k_constant_of_shape(struct gs_kernel_ctx *k)
 	size_t es;
 	float zero = 0;
 
-	n = in_ints(k, gs_kernel_in(k, 0), "input", dims, GS_EVAL_MAX_RANK);
+	n = gs_k_in_ints(k, gs_kernel_in(k, 0), "input", dims, GS_EVAL_MAX_RANK);
 	if (n < 0)
 		return -1;
 	for (i = 0; i < n; i++)
@@ -777,7 +702,7 @@ static int k_eye_like(struct gs_kernel_ctx *k)
 	int64_t off = gs_node_attr_int(k->node, "k", 0), i, j;
 	int dt;
 
-	if (need_inputs(k, 1))
+	if (gs_k_need_inputs(k, 1))
 		return -1;
 	dt = (int)gs_node_attr_int(k->node, "dtype", x->dtype);
 	if (dt >= GS_DTYPE_FLOAT8E4M3FN && dt <= GS_DTYPE_FLOAT8E5M2FNUZ)

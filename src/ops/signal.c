@@ -13,15 +13,9 @@
 
 #include "graphsmith/eval.h"
 #include "ops/families.h"
+#include "ops/kernel-util.h"
 
 #define SIG_PI 3.14159265358979323846	/* M_PI is not ISO C */
-
-static bool is_int_dtype(int dt)
-{
-	return dt == GS_DTYPE_INT8 || dt == GS_DTYPE_UINT8 || dt == GS_DTYPE_INT16 ||
-	       dt == GS_DTYPE_UINT16 || dt == GS_DTYPE_INT32 || dt == GS_DTYPE_UINT32 ||
-	       dt == GS_DTYPE_INT64 || dt == GS_DTYPE_UINT64;
-}
 
 /* The one integer of a scalar (or one-element) tensor; -1 (k->err set)
  * when t is not that. */
@@ -30,9 +24,9 @@ static int scalar_int(struct gs_kernel_ctx *k, const struct gs_etensor *t, const
 {
 	if (!t)
 		return gs_kernel_fail(k, "missing input '%s'", what);
-	if (!is_int_dtype(t->dtype) || t->numel != 1)
+	if (!gs_k_is_int(t->dtype) || t->numel != 1)
 		return gs_kernel_fail(k, "input '%s' must be one integer", what);
-	*v = t->dtype == GS_DTYPE_INT64 ? *(const int64_t *)t->data : (int64_t)gs_et_get(t, 0);
+	*v = gs_k_int_at(t, 0);
 	return 0;
 }
 
@@ -350,7 +344,7 @@ enum { WIN_HANN, WIN_HAMMING, WIN_BLACKMAN };
 static bool out_dtype_ok(int dt)
 {
 	return dt == GS_DTYPE_FLOAT || dt == GS_DTYPE_DOUBLE || dt == GS_DTYPE_FLOAT16 ||
-	       dt == GS_DTYPE_BFLOAT16 || is_int_dtype(dt);
+	       dt == GS_DTYPE_BFLOAT16 || gs_k_is_int(dt);
 }
 
 static int window(struct gs_kernel_ctx *k, int kind)

@@ -11,35 +11,9 @@
 
 #include "graphsmith/eval.h"
 #include "ops/families.h"
+#include "ops/kernel-util.h"
 
 /* ---- shared helpers ---- */
-
-static bool is_int_dtype(int dt)
-{
-	return dt == GS_DTYPE_INT8 || dt == GS_DTYPE_UINT8 || dt == GS_DTYPE_INT16 ||
-	       dt == GS_DTYPE_UINT16 || dt == GS_DTYPE_INT32 || dt == GS_DTYPE_UINT32 ||
-	       dt == GS_DTYPE_INT64 || dt == GS_DTYPE_UINT64;
-}
-
-/* Integer tensor t (rank 0 or 1) into out[0..max); count, or -1. */
-static int in_ints(struct gs_kernel_ctx *k, const struct gs_etensor *t, const char *what,
-		   int64_t *out, int max)
-{
-	int64_t i;
-
-	if (!t)
-		return gs_kernel_fail(k, "missing input '%s'", what);
-	if (!is_int_dtype(t->dtype))
-		return gs_kernel_fail(k, "input '%s' must be an integer tensor, not %s", what,
-				      gs_dtype_name(t->dtype));
-	if (t->rank > 1 || t->numel > max)
-		return gs_kernel_fail(k, "input '%s' has %lld values, at most %d allowed", what,
-				      (long long)t->numel, max);
-	for (i = 0; i < t->numel; i++)
-		out[i] = t->dtype == GS_DTYPE_INT64 ? ((const int64_t *)t->data)[i] :
-			 (int64_t)gs_et_get(t, i);
-	return (int)t->numel;
-}
 
 /* An ints attribute into out; -1 when absent, -2 (k->err set) when it is
  * not a list of ints or does not hold exactly `want` values. */
@@ -323,7 +297,7 @@ static int k_affine_grid(struct gs_kernel_ctx *k)
 
 	if (need_float(k, th, "theta"))
 		return -1;
-	ns = in_ints(k, gs_kernel_in(k, 1), "size", size, 5);
+	ns = gs_k_in_ints(k, gs_kernel_in(k, 1), "size", size, 5);
 	if (ns < 0)
 		return -1;
 	if (ns != 4 && ns != 5)
@@ -452,7 +426,7 @@ static int k_nms(struct gs_kernel_ctx *k)
 	default: return gs_kernel_fail(k, "center_point_box other than 0 or 1 is not supported");
 	}
 	if (tmax && tmax->numel) {
-		if (!is_int_dtype(tmax->dtype) || tmax->numel != 1)
+		if (!gs_k_is_int(tmax->dtype) || tmax->numel != 1)
 			return gs_kernel_fail(k, "max_output_boxes_per_class must be one integer");
 		maxo = tmax->dtype == GS_DTYPE_INT64 ? *(const int64_t *)tmax->data :
 		       (int64_t)gs_et_get(tmax, 0);
@@ -589,7 +563,7 @@ static int k_roi_align(struct gs_kernel_ctx *k)
 
 	if (need_float(k, x, "X") || need_float(k, rois, "rois"))
 		return -1;
-	if (!bi || !is_int_dtype(bi->dtype))
+	if (!bi || !gs_k_is_int(bi->dtype))
 		return gs_kernel_fail(k, "batch_indices must be an integer tensor");
 	mode = attr_choice(k, "mode", modes, 0);
 	if (mode < 0)
@@ -731,7 +705,7 @@ static int k_max_unpool(struct gs_kernel_ctx *k)
 	if (os && os->numel) {
 		/* indices stay those of the inferred shape; the larger output
 		 * holds that block at its origin (as the reference pads) */
-		if (in_ints(k, os, "output_shape", odims, GS_EVAL_MAX_RANK) != x->rank)
+		if (gs_k_in_ints(k, os, "output_shape", odims, GS_EVAL_MAX_RANK) != x->rank)
 			return gs_kernel_fail(k, "output_shape must hold %d values", x->rank);
 		for (d = 0; d < x->rank; d++)
 			if (odims[d] < dims[d] || (d < 2 && odims[d] != dims[d]))
@@ -773,10 +747,11 @@ static int k_col2im(struct gs_kernel_ctx *k)
 
 	if (need_float(k, x, "input"))
 		return -1;
-	nd = in_ints(k, gs_kernel_in(k, 1), "image_shape", img, GS_EVAL_MAX_RANK - 2);
+	nd = gs_k_in_ints(k, gs_kernel_in(k, 1), "image_shape", img, GS_EVAL_MAX_RANK - 2);
 	if (nd < 0)
 		return -1;
-	if (in_ints(k, gs_kernel_in(k, 2), "block_shape", blk, GS_EVAL_MAX_RANK) != nd || nd < 1)
+	if (gs_k_in_ints(k, gs_kernel_in(k, 2), "block_shape", blk, GS_EVAL_MAX_RANK) != nd ||
+	    nd < 1)
 		return gs_kernel_fail(k, "image_shape and block_shape must have the same length");
 	for (d = 0; d < nd; d++) {
 		dil[d] = 1;
@@ -871,7 +846,7 @@ static int k_center_crop_pad(struct gs_kernel_ctx *k)
 	if (!es || x->dtype == GS_DTYPE_STRING)
 		return gs_kernel_fail(k, "dtype %s is not supported", gs_dtype_name(x->dtype));
 	r = x->rank;
-	ns = in_ints(k, gs_kernel_in(k, 1), "shape", shape, GS_EVAL_MAX_RANK);
+	ns = gs_k_in_ints(k, gs_kernel_in(k, 1), "shape", shape, GS_EVAL_MAX_RANK);
 	if (ns < 0)
 		return -1;
 	aa = gs_node_attr(k->node, "axes");

@@ -58,7 +58,7 @@ int gs_fuse_run(struct gs_model *m, const char *pattern, struct gs_fuse_log *log
 	for (k = 0; k < sizeof(patterns) / sizeof(patterns[0]); k++)
 		if (!strcmp(pattern, patterns[k].name))
 			return patterns[k].fn(m, log, err);
-	return gs_error_set(err, "unknown fuse pattern '%s' (conv-bn, gemm, layernorm, gelu, identity, constants, all)",
+	return gs_error_set(err, "unknown fuse pattern '%s' (affine, conv-bn, gemm, layernorm, gelu, identity, constants, all)",
 			    gs_escape(pattern, buf, sizeof(buf)));
 }
 

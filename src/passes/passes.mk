@@ -7,6 +7,6 @@ PASSES_SOURCES += include/graphsmith/fuse.h src/passes/fuse-internal.h \
 	src/passes/fuse-util.c src/passes/fuse-bn.c src/passes/fuse-all.c \
 	src/passes/fuse-conv-bn.c src/passes/fuse-gemm.c src/passes/fuse-gemm-bn.c \
 	src/passes/fuse-layernorm.c src/passes/fuse-gelu.c src/passes/fuse-identity.c \
-	src/passes/fuse-constants.c src/passes/fuse-eval.c
+	src/passes/fuse-constants.c src/passes/fuse-eval.c src/passes/fuse-affine.c
 PASSES_SOURCES += include/graphsmith/prune.h src/passes/prune-util.c \
 	src/passes/prune-magnitude.c src/passes/prune-nm.c src/passes/prune-channels.c

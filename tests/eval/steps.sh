@@ -41,6 +41,19 @@ for step in "prune magnitude 0.5" "prune channels 0.5" "quantize int8 per-channe
 	fi
 done
 
+# a step's measurement re-runs only what the steps changed: its figures
+# are the bytes a full run gives (GS_PROBE_FULL turns the reuse off)
+script="prune magnitude 0.5 --only /fc2/Gemm; prune magnitude 0.5 --only /fc1/Gemm; quantize int8 per-channel; undo; prune nm 2:4; history"
+"$GS_BIN" apply --inputs "$dir/test.npz" --labels "$dir/labels.npy" -c "$script" -o "$work/r1.onnx" \
+	"$dir/digits.onnx" >"$work/reuse.txt" 2>&1
+GS_PROBE_FULL=1 "$GS_BIN" apply --inputs "$dir/test.npz" --labels "$dir/labels.npy" -c "$script" \
+	-o "$work/r2.onnx" "$dir/digits.onnx" >"$work/full.txt" 2>&1
+if cmp -s "$work/reuse.txt" "$work/full.txt" && grep -q "acc " "$work/reuse.txt"; then
+	pass "steps measured with reuse print the bytes full runs print"
+else
+	fail "reuse vs full: $(diff "$work/reuse.txt" "$work/full.txt" | head -5)"
+fi
+
 # compare: a model against itself agrees (exit 0); against the pruned one
 # it differs (exit 1) and its output metrics are numpy's
 "$GS_BIN" compare --inputs "$dir/test.npz" "$dir/digits.onnx" "$dir/digits.onnx" >"$work/self" 2>&1

@@ -3,37 +3,32 @@
  * an error, never crash, hang or leak; a model that loads must save and
  * load again.  Build with ./configure --enable-fuzzing CC=clang.
  */
-#include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <fcntl.h>
-#include <unistd.h>
 
 #include "graphsmith/info.h"
 #include "graphsmith/onnx.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char in[64], out[64];
+	const char *in = gs_fuzz_file("reader.onnx", data, size);
 	struct gs_error err;
 	struct gs_model *m, *back;
+	char out[512];
 	FILE *f;
-	int fd;
 
-	snprintf(in, sizeof(in), "/tmp/gs-fuzz-%d.onnx", (int)getpid());
-	snprintf(out, sizeof(out), "/tmp/gs-fuzz-%d-out.onnx", (int)getpid());
-	fd = open(in, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	if (fd < 0 || write(fd, data, size) != (ssize_t)size)
-		abort();
-	close(fd);
+	snprintf(out, sizeof(out), "%s/reader-out.onnx", gs_fuzz_dir());
 	m = gs_onnx_load(in, NULL, &err);
 	if (m) {
+		struct gs_info_opts io = { .top_tensors = 5, .ascii = true };
+		json_t *j;
+
 		f = fopen("/dev/null", "w");
 		gs_info_print(m, NULL, f);
+		gs_info_print(m, &io, f);
 		fclose(f);
+		if ((j = gs_info_json(m, &io)))
+			json_decref(j);
 		if (gs_onnx_save(m, out, NULL, &err) == 0) {
 			back = gs_onnx_load(out, NULL, &err);
 			if (!back)
@@ -42,7 +37,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		gs_model_free(m);
 	}
-	unlink(in);
-	unlink(out);
 	return 0;
 }

@@ -271,6 +271,206 @@ def fold_bn(m, keep):
     return r
 
 
+def scale_chain_net():
+    """Caffe-style Scale layers: Conv -> BN -> Mul -> Add (per-channel
+    constants) twice, the first Conv without bias."""
+    n = Net(15)
+    n.inputs = [inp("input", [1, 3, 8, 8])]
+    x = "input"
+    for i, cin in ((1, 3), (2, 8)):
+        x = n.conv(x, "conv%d" % i, cin, 8, bias=(i == 2))
+        x = n.bn(x, "bn%d" % i, 8)
+        s = n.init("scale%d.s" % i, (1 + 0.2 * n.rng.standard_normal((8, 1, 1))).astype(np.float32))
+        x = n.node("Mul", [s, x], "scale%d/Mul" % i)
+        x = n.node("Add", [x, n.weight("scale%d.b" % i, (1, 8, 1, 1))], "scale%d/Add" % i)
+        x = n.node("Relu", [x], "relu%d" % i)
+    n.nodes[-1].output[0] = "out"
+    n.outputs = [inp("out", [1, 8, 8, 8])]
+    return n
+
+
+def fold_chain(m):
+    """numpy reference fold of every Conv -> chain of BN / Mul / Add with
+    per-channel constants; the Conv keeps its name and takes the last
+    link's output."""
+    g = m.graph
+    inits = {t.name: numpy_helper.to_array(t) for t in g.initializer}
+    users = {}
+    for nd in g.node:
+        for x in nd.input:
+            users.setdefault(x, []).append(nd)
+    out_nodes, drop, new_inits = [], set(), dict(inits)
+    for nd in g.node:
+        if nd.name in drop:
+            continue
+        if nd.op_type != "Conv":
+            out_nodes.append(nd)
+            continue
+        w = inits[nd.input[1]].astype(np.float64)
+        cout = w.shape[0]
+        b = inits[nd.input[2]].astype(np.float64) if len(nd.input) > 2 else np.zeros(cout)
+        s, t, cur = np.ones(cout), np.zeros(cout), nd.output[0]
+        while len(users.get(cur, [])) == 1:
+            u = users[cur][0]
+            if u.op_type == "BatchNormalization":
+                gam, bet, mu, var = (inits[x].astype(np.float64) for x in u.input[1:5])
+                eps = [a.f for a in u.attribute if a.name == "epsilon"][0]
+                ka = gam / np.sqrt(var + np.float32(eps))
+                kb = bet - mu * ka
+            elif u.op_type in ("Mul", "Add"):
+                c = [x for x in u.input if x != cur][0]
+                c = inits[c].astype(np.float64).reshape(-1)
+                ka, kb = (c, 0.0) if u.op_type == "Mul" else (1.0, c)
+            else:
+                break
+            s, t = s * ka, t * ka + kb
+            drop.add(u.name)
+            cur = u.output[0]
+        wn, bnm = nd.input[1] + "_folded", nd.input[1] + "_folded_bias"
+        new_inits[wn] = (w * s[:, None, None, None]).astype(np.float32)
+        new_inits[bnm] = (b * s + t).astype(np.float32)
+        c = helper.make_node("Conv", [nd.input[0], wn, bnm], [cur], name=nd.name)
+        c.attribute.extend(nd.attribute)
+        out_nodes.append(c)
+    used = set(x for nd in out_nodes for x in nd.input)
+    inits_out = [numpy_helper.from_array(v, k) for k, v in new_inits.items() if k in used]
+    graph = helper.make_graph(out_nodes, "folded", list(g.input), list(g.output), inits_out)
+    r = helper.make_model(graph, opset_imports=list(m.opset_import), producer_name="fold")
+    r.ir_version = m.ir_version
+    return r
+
+
+def rename_reorder_deep(m, seed):
+    """rename_reorder at every level: If/Loop bodies too, one name map for
+    all scopes (so captured values keep pointing at their producer)."""
+    rnd = random.Random(seed)
+    names = {}
+
+    def rn(s):
+        if not s:
+            return s
+        if s not in names:
+            names[s] = "t%d" % len(names)
+        return names[s]
+
+    def vis(vs):
+        out = []
+        for v in vs:
+            v2 = onnx.ValueInfoProto()
+            v2.CopyFrom(v)
+            v2.name = rn(v.name)
+            out.append(v2)
+        return out
+
+    def graph(g, label):
+        nodes = list(g.node)
+        produced = {o: i for i, n in enumerate(nodes) for o in n.output}
+        deps = [set(produced[x] for x in n.input if x in produced) for n in nodes]
+        # a body's captures order it after their producers too
+        for i, n in enumerate(nodes):
+            for a in n.attribute:
+                if a.type == onnx.AttributeProto.GRAPH:
+                    for x in captured(a.g):
+                        if x in produced:
+                            deps[i].add(produced[x])
+        users = [[] for _ in nodes]
+        for i, d in enumerate(deps):
+            for j in d:
+                users[j].append(i)
+        pending = [len(d) for d in deps]
+        ready = [i for i, p in enumerate(pending) if p == 0]
+        order = []
+        while ready:
+            i = ready.pop(rnd.randrange(len(ready)))
+            order.append(i)
+            for u in users[i]:
+                pending[u] -= 1
+                if pending[u] == 0:
+                    ready.append(u)
+        new_nodes = []
+        for k, i in enumerate(order):
+            n = nodes[i]
+            nn = helper.make_node(n.op_type, [rn(x) for x in n.input], [rn(x) for x in n.output],
+                                  name="%s%d" % (label, k))
+            for a in n.attribute:
+                if a.type == onnx.AttributeProto.GRAPH:
+                    a2 = onnx.AttributeProto()
+                    a2.CopyFrom(a)
+                    a2.g.CopyFrom(graph(a.g, "%s%d_%s_" % (label, k, a.name[0])))
+                    nn.attribute.append(a2)
+                else:
+                    nn.attribute.append(a)
+            new_nodes.append(nn)
+        inits = []
+        for t in g.initializer:
+            t2 = onnx.TensorProto()
+            t2.CopyFrom(t)
+            t2.name = rn(t.name)
+            inits.append(t2)
+        rnd.shuffle(inits)
+        return helper.make_graph(new_nodes, "r" + g.name, vis(g.input), vis(g.output), inits)
+
+    out = helper.make_model(graph(m.graph, "n"), opset_imports=list(m.opset_import),
+                            producer_name="renamed")
+    out.ir_version = m.ir_version
+    return out
+
+
+def captured(g):
+    """Names a graph (and its bodies) reads but does not define."""
+    defined = set(v.name for v in g.input) | set(t.name for t in g.initializer)
+    for n in g.node:
+        defined.update(n.output)
+    used = set()
+    for n in g.node:
+        used.update(x for x in n.input if x)
+        for a in n.attribute:
+            if a.type == onnx.AttributeProto.GRAPH:
+                used.update(captured(a.g))
+    return used - defined
+
+
+def nested_net():
+    """An If inside an If inside a Loop; the innermost bodies read values
+    from one, two and three scopes out."""
+    F = TensorProto.FLOAT
+    vi = lambda n: helper.make_tensor_value_info(n, F, [1, 8])
+    mk = helper.make_node
+    inner_then = helper.make_graph([
+        mk("Mul", ["a", "h2"], ["it_m"], name="it_mul"),      # a: 2 out, h2: 3 out
+        mk("Add", ["it_m", "u"], ["it_a"], name="it_add"),    # u: 1 out
+        mk("Relu", ["it_a"], ["it_o"], name="it_relu")], "inner_then", [], [vi("it_o")])
+    inner_else = helper.make_graph([
+        mk("Sigmoid", ["h"], ["ie_s"], name="ie_sig"),        # h: 3 out
+        mk("Mul", ["ie_s", "u"], ["ie_o"], name="ie_mul")], "inner_else", [], [vi("ie_o")])
+    outer_then = helper.make_graph([
+        mk("Sub", ["a", "h"], ["u"], name="ot_sub"),
+        mk("Not", ["c"], ["nc"], name="ot_not"),
+        mk("If", ["nc"], ["ot_if"], name="ot_inner_if", then_branch=inner_then,
+           else_branch=inner_else),
+        mk("Add", ["ot_if", "u"], ["ot_o"], name="ot_add")], "outer_then", [], [vi("ot_o")])
+    outer_else = helper.make_graph([
+        mk("Tanh", ["a"], ["oe_t"], name="oe_tanh"),
+        mk("Mul", ["oe_t", "h2"], ["oe_o"], name="oe_mul")], "outer_else", [], [vi("oe_o")])
+    body = helper.make_graph([
+        mk("Identity", ["cond_in"], ["cond_out"], name="b_cond"),
+        mk("Add", ["v", "h2"], ["a"], name="b_add"),
+        mk("If", ["c"], ["b_if"], name="b_if", then_branch=outer_then, else_branch=outer_else),
+        mk("Neg", ["b_if"], ["v_out"], name="b_neg")], "body",
+        [helper.make_tensor_value_info("iter", TensorProto.INT64, []),
+         helper.make_tensor_value_info("cond_in", TensorProto.BOOL, []), vi("v")],
+        [helper.make_tensor_value_info("cond_out", TensorProto.BOOL, []), vi("v_out")])
+    n = Net(16)
+    n.inputs = [inp("x", [1, 8]), helper.make_tensor_value_info("c", TensorProto.BOOL, []),
+                helper.make_tensor_value_info("trips", TensorProto.INT64, [])]
+    n.nodes.append(mk("MatMul", ["x", n.weight("w", (8, 8))], ["h"], name="mm"))
+    n.nodes.append(mk("Relu", ["h"], ["h2"], name="relu"))
+    n.nodes.append(mk("Sigmoid", ["x"], ["v0"], name="sig"))
+    n.nodes.append(mk("Loop", ["trips", "", "v0"], ["y"], name="loop", body=body))
+    n.outputs = [inp("y", [1, 8])]
+    return n.model()
+
+
 def gemm_pair(trans_b):
     rng = np.random.default_rng(8)
     w = (rng.standard_normal((8, 6)) * 0.3).astype(np.float32)
@@ -474,6 +674,8 @@ def main():
     cb = conv_bn_net().model()
     pair("convbn_conv", cb, fold_bn(cb, "conv"))
     pair("convbn_bn", cb, rename_reorder(fold_bn(cb, "bn"), 7))
+    sc = scale_chain_net().model()
+    pair("scale_chain", sc, rename_reorder(fold_chain(sc), 9))
     pair("gemm_t0", *gemm_pair(0))
     pair("gemm_t1", *gemm_pair(1))
     pair("layernorm", *layernorm_pair())
@@ -481,6 +683,8 @@ def main():
     pair("pruned", *pruned_pair())
     pair("resnet", resnet([2, 2, 2, 2], 20), rename_reorder(resnet([3, 4, 6, 3], 21), 8))
     pair("if", if_net(False), if_net(True))
+    nest = nested_net()
+    pair("nested", nest, rename_reorder_deep(nest, 10))
     save(ort_source(), os.path.join(out, "ort_source.onnx"))
 
 

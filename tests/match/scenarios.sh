@@ -56,6 +56,7 @@ pair input_shape "{'rc': 1, 'summary': {'matched': 9, 'changed': 1, 'added': 0, 
 FUSED_BN="'summary': {'matched': 2, 'fused': 2, 'added': 0, 'removed': 0, 'changed': 0, 'edges_changed': 0}, 'patterns': {'Conv+BatchNormalization': 2}, 'min_sqnr': 100"
 pair convbn_conv "{'rc': 1, $FUSED_BN, 'params': {'identical': 4}}"
 pair convbn_bn "{'rc': 1, $FUSED_BN, 'params': {'identical': 4}}"
+pair scale_chain "{'rc': 1, 'summary': {'matched': 2, 'fused': 2, 'added': 0, 'removed': 0, 'changed': 0, 'edges_changed': 0}, 'patterns': {'Conv+affine chain': 2}, 'params': {'identical': 4}, 'min_sqnr': 100}"
 GEMM="'summary': {'matched': 1, 'fused': 1, 'added': 0, 'removed': 0, 'changed': 0, 'edges_changed': 0}, 'patterns': {'MatMul+Add': 1}, 'params': {'identical': 2}"
 pair gemm_t0 "{'rc': 1, $GEMM}"
 pair gemm_t1 "{'rc': 1, $GEMM}"
@@ -64,6 +65,10 @@ pair qdq "{'rc': 1, 'summary': {'matched': 9, 'fused': 1, 'folded': 3, 'added': 
 pair pruned "{'rc': 1, 'summary': {'matched': 10, 'added': 0, 'removed': 0, 'changed': 0, 'edges_changed': 0}, 'params': {'pruned_unstructured': 3, 'identical': 5}, 'sparsity_b': ('pruned_unstructured', 0.5, 0.01)}"
 pair resnet "{'rc': 1, 'summary': {'nodes_a': 48, 'nodes_b': 88, 'matched': 48, 'added': 40, 'removed': 0, 'changed': 0, 'fused': 0}, 'params': {'added': 32, 'changed': 42}}"
 pair if "{'rc': 1, 'summary': {'matched': 5, 'added': 1, 'removed': 0, 'changed': 1, 'edges_changed': 1}, 'sub': {'matched': 4, 'added': 1}, 'changes': ['then_branch: 1 difference in the body']}"
+# an If in an If in a Loop, captures one to three scopes out; every name
+# changed, nodes reordered at every level: identical in structure, and the
+# counts cover every graph
+pair nested "{'rc': 0, 'summary': {'nodes_a': 19, 'nodes_b': 19, 'matched': 19, 'changed': 0, 'added': 0, 'removed': 0, 'edges_changed': 0}, 'verdict': {'identical': True, 'structure': True}}"
 check cnn_folded "$srcdir/data/cnn.onnx" "$srcdir/data/cnn-folded.onnx" \
 	"{'rc': 1, 'summary': {'matched': 8, 'fused': 3, 'added': 0, 'removed': 0, 'changed': 0, 'edges_changed': 0}, 'patterns': {'Conv+BatchNormalization': 3}, 'params': {'identical': 8}, 'min_sqnr': 100}"
 
@@ -78,6 +83,24 @@ DIFF_OPTS=--by-name check by_name_renamed "$out/renamed.a.onnx" "$out/renamed.b.
 printf 'conv2 conv3\nconv3 conv2\n' > "$out/pins.map"
 DIFF_OPTS="--map $out/pins.map" check map_pins "$out/identical.a.onnx" "$out/identical.b.onnx" \
 	"{'rc': 1, 'summary': {'added': 0, 'removed': 0}}"
+
+# the console's `diff --json` prints the bytes of `graphsmith diff --json`
+# (but the time taken)
+for name in nested scale_chain if; do
+	n=$((n + 1))
+	a=$out/$name.a.onnx b=$out/$name.b.onnx
+	"$GS" apply -c "open a $a; open b $b; diff --json" -o "$out/console.onnx" "$a" \
+		> "$out/console.txt" 2>&1
+	sed -n '/^{/,$p' "$out/console.txt" | sed 's/"seconds": [-+0-9.e]*/"seconds": 0/' > "$out/console.json"
+	"$GS" diff --json "$a" "$b" | sed 's/"seconds": [-+0-9.e]*/"seconds": 0/' > "$out/cli.json"
+	if [ -s "$out/cli.json" ] && cmp -s "$out/console.json" "$out/cli.json"; then
+		echo "ok $n - console diff --json = graphsmith diff --json ($name)"
+	else
+		echo "not ok $n - console diff --json differs ($name)"
+		diff "$out/console.json" "$out/cli.json" | head -5
+		fail=1
+	fi
+done
 
 # text report and exit statuses
 n=$((n + 1))
@@ -103,7 +126,7 @@ fi
 # onnxruntime's own optimized copies: every change must be fused or folded
 if [ -d "$srcdir/tests/oracle/node_modules/onnxruntime-node" ] && command -v node >/dev/null; then
 	EXPLAINED="'statuses': {'matched', 'fused', 'folded'}, 'summary': {'added': 0, 'removed': 0, 'changed': 0, 'edges_changed': 0, 'io_mismatches': 0}"
-	for m in "$out/ort_source.onnx" "$srcdir/data/cnn.onnx"; do
+	for m in "$out/ort_source.onnx" "$srcdir/data/cnn.onnx" "$out/scale_chain.a.onnx"; do
 		base=$(basename "$m" .onnx)
 		if node "$here/ort_optimize.js" "$m" "$out/$base.ort.onnx"; then
 			check "ort_$base" "$m" "$out/$base.ort.onnx" "{'rc': 1, $EXPLAINED}"

@@ -278,12 +278,78 @@ def if_model(outdir):
     save(outdir, "if_conv_bn", g, 13, [("conv-bn", 2, 1), ("constants", 4, 1), ("all", 6, 1)])
 
 
+def ir3_cos(outdir):
+    # IR 3 (model zoo style): every initializer is also a graph input, and
+    # the Conv weight comes from ConstantOfShape; what `fuse` adds must be
+    # listed as an input too or the checker rejects the model
+    inits = bn_params("bnI", 4)
+    nodes = [const_node("wshape", np.array([4, 3, 3, 3], np.int64)),
+             helper.make_node("ConstantOfShape", ["wshape"], ["w"], name="wfill",
+                              value=numpy_helper.from_array(np.array([0.1], np.float32))),
+             helper.make_node("Conv", ["input", "w"], ["c"], name="conv"),
+             bn_node("bnI", "c", "output")]
+    inputs = [helper.make_tensor_value_info("input", F, [1, 3, 5, 5])]
+    inputs += [helper.make_tensor_value_info(t.name, F, list(t.dims)) for t in inits]
+    g = helper.make_graph(nodes, "ir3_cos", inputs,
+                          [helper.make_tensor_value_info("output", F, [1, 4, 3, 3])], inits)
+    save(outdir, "ir3_cos", g, 9, [("constants", 2, 1), ("all", 3, 1)], ir=3)
+
+
+def affine(outdir):
+    # ConvTranspose (group 2) -> Add(bias [C,1,1]) -> BatchNormalization
+    inits = [init("ct.weight", arr(4, 3, 3, 3)), init("ct.add", arr(6, 1, 1))] + bn_params("bnT", 6)
+    nodes = [helper.make_node("ConvTranspose", ["input", "ct.weight"], ["ct_out"], name="ct",
+                              strides=[2, 2], group=2),
+             helper.make_node("Add", ["ct_out", "ct.add"], ["ct_add"], name="ct/Add"),
+             bn_node("bnT", "ct_add", "output")]
+    g = helper.make_graph(nodes, "convt_add_bn", [helper.make_tensor_value_info("input", F, [1, 4, 5, 5])],
+                          [helper.make_tensor_value_info("output", F, [1, 6, 11, 11])], inits)
+    save(outdir, "convt_add_bn", g, 13, [("affine", 1, 1), ("all", 1, 1), ("conv-bn", 0, 1)])
+
+    # Caffe-style Scale: Conv -> BN -> Mul -> Add, then Sub, Div; a second
+    # Conv whose Add is not per channel stays
+    inits = [init("c1.weight", arr(8, 3, 3, 3)), init("c1.bias", arr(8)),
+             init("scale", arr(8, 1, 1) + 1.0), init("shift", arr(1, 8, 1, 1)),
+             init("sub", arr(1)), init("div", (np.abs(arr(8, 1, 1)) + 0.5).astype(np.float32)),
+             init("c2.weight", arr(8, 8, 1, 1)), init("full", arr(1, 8, 5, 5))]
+    inits += bn_params("bnS", 8)
+    nodes = [helper.make_node("Conv", ["input", "c1.weight", "c1.bias"], ["c1"], name="conv1"),
+             bn_node("bnS", "c1", "b1"),
+             helper.make_node("Mul", ["scale", "b1"], ["m1"], name="scale/Mul"),
+             helper.make_node("Add", ["m1", "shift"], ["a1"], name="scale/Add"),
+             helper.make_node("Sub", ["a1", "sub"], ["s1"], name="sub"),
+             helper.make_node("Div", ["s1", "div"], ["d1"], name="div"),
+             helper.make_node("Relu", ["d1"], ["r1"], name="relu"),
+             helper.make_node("Conv", ["r1", "c2.weight"], ["c2"], name="conv2"),
+             helper.make_node("Add", ["c2", "full"], ["output"], name="full/Add")]
+    g = helper.make_graph(nodes, "conv_scale", [helper.make_tensor_value_info("input", F, [1, 3, 7, 7])],
+                          [helper.make_tensor_value_info("output", F, [1, 8, 5, 5])], inits)
+    save(outdir, "conv_scale", g, 13, [("affine", 1, 1), ("all", 1, 1), ("conv-bn", 1, 1)])
+
+    # Gemm (transB) -> Mul -> Sub(c - x); MatMul -> Mul -> Add -> Relu
+    inits = [init("g.w", arr(6, 5)), init("g.b", arr(6)), init("g.mul", arr(6)),
+             init("g.sub", arr(1, 6)), init("m.w", arr(6, 4)), init("m.mul", arr(4)),
+             init("m.add", arr(4))]
+    nodes = [helper.make_node("Gemm", ["input", "g.w", "g.b"], ["g1"], name="gemm", transB=1,
+                              beta=0.5),
+             helper.make_node("Mul", ["g1", "g.mul"], ["g2"], name="gemm/Mul"),
+             helper.make_node("Sub", ["g.sub", "g2"], ["g3"], name="gemm/Sub"),
+             helper.make_node("MatMul", ["g3", "m.w"], ["m1"], name="mm"),
+             helper.make_node("Mul", ["m1", "m.mul"], ["m2"], name="mm/Mul"),
+             helper.make_node("Add", ["m2", "m.add"], ["m3"], name="mm/Add"),
+             helper.make_node("Relu", ["m3"], ["output"], name="relu")]
+    g = helper.make_graph(nodes, "gemm_chain", [helper.make_tensor_value_info("input", F, [3, 5])],
+                          [helper.make_tensor_value_info("output", F, [3, 4])], inits)
+    save(outdir, "gemm_chain", g, 13, [("affine", 2, 1), ("all", 3, 1)])
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__)
     outdir = sys.argv[1]
     os.makedirs(outdir, exist_ok=True)
-    for fn in (cnn, convt, mlp, layernorm, gelu, identity, constants, conv_cos, if_model):
+    for fn in (cnn, convt, mlp, layernorm, gelu, identity, constants, conv_cos, if_model,
+               ir3_cos, affine):
         fn(outdir)
     with open(os.path.join(outdir, "cases.txt"), "w") as f:
         f.write("\n".join(cases) + "\n")

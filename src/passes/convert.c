@@ -1,0 +1,593 @@
+/*
+ * Opset conversion: the driver (steps, graphs, nodes), the transaction
+ * that makes the conversion all or nothing, what adapters know of values
+ * (rank, dtype, constants), and the report.  The adapters themselves are
+ * in convert-adapters.c.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "graphsmith/ops.h"
+#include "passes/convert-internal.h"
+#include "passes/fuse-internal.h"
+
+/* ---- the transaction: edits held back until the conversion succeeded ---- */
+
+struct txn {
+	struct gs_journal journal;
+	const struct gs_journal *outer;
+	struct gs_edit *e;
+	int n, alloc;
+};
+
+static void txn_record(void *ctx, struct gs_edit *e)
+{
+	struct txn *t = ctx;
+
+	GS_GROW(t->e, t->n + 1, t->alloc);
+	t->e[t->n++] = *e;
+}
+
+static void txn_begin(struct gs_model *m, struct txn *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->journal.record = txn_record;
+	t->journal.ctx = t;
+	t->outer = m->journal;
+	gs_model_set_journal(m, &t->journal);
+}
+
+/* Hands every edit to the journal that was installed (the history's
+ * open step), in order: to it the conversion is one run of edits. */
+static void txn_commit(struct gs_model *m, struct txn *t)
+{
+	int i;
+
+	gs_model_set_journal(m, t->outer);
+	for (i = 0; i < t->n; i++) {
+		if (t->outer && !m->journal_muted)
+			t->outer->record(t->outer->ctx, &t->e[i]);
+		else
+			gs_edit_release(&t->e[i]);
+	}
+	free(t->e);
+}
+
+static void txn_rollback(struct gs_model *m, struct txn *t)
+{
+	int i;
+
+	gs_model_set_journal(m, t->outer);
+	for (i = t->n - 1; i >= 0; i--) {
+		gs_edit_undo(m, &t->e[i]);
+		gs_edit_release(&t->e[i]);
+	}
+	free(t->e);
+}
+
+/* ---- what adapters know ---- */
+
+int cv_did(struct cv *c, const char *label, const char *fmt, ...)
+{
+	va_list ap;
+
+	c->label = label;
+	va_start(ap, fmt);
+	vsnprintf(c->what, sizeof(c->what), fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
+int cv_refuse(struct cv *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->why, sizeof(c->why), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int cv_rank(const struct cv *c, int vid)
+{
+	const struct gs_value *v;
+
+	if (vid < 0 || vid >= c->g->n_values)
+		return -1;
+	if (vid < c->n_known && c->rank[vid] >= 0)
+		return c->rank[vid];
+	v = c->g->values[vid];
+	if (v->kind == GS_VALUE_PARAM && v->param)
+		return v->param->rank;
+	return v->rank;
+}
+
+int cv_dtype(const struct cv *c, int vid)
+{
+	const struct gs_value *v;
+
+	if (vid < 0 || vid >= c->g->n_values)
+		return 0;
+	if (vid < c->n_known && c->dtype[vid])
+		return c->dtype[vid];
+	v = c->g->values[vid];
+	if (v->kind == GS_VALUE_PARAM && v->param)
+		return v->param->dtype;
+	return v->dtype;
+}
+
+int64_t cv_dim(const struct cv *c, int vid, int axis)
+{
+	const struct gs_value *v;
+
+	if (vid < 0 || vid >= c->g->n_values)
+		return -1;
+	v = c->g->values[vid];
+	if (v->kind == GS_VALUE_OUTER && v->outer)
+		v = v->outer;
+	if (v->kind == GS_VALUE_PARAM && v->param)
+		return axis >= 0 && axis < v->param->rank ? v->param->dims[axis] : -1;
+	if (v->rank < 0 || axis < 0 || axis >= v->rank || !v->dims)
+		return -1;
+	return v->dims[axis].value;
+}
+
+const char *cv_name(const struct cv *c, const struct gs_node *n)
+{
+	return fuse_label(c->g, n);
+}
+
+bool cv_has_input(const struct gs_node *n, int slot)
+{
+	return slot < n->n_inputs && n->inputs[slot] >= 0;
+}
+
+bool cv_output_used(const struct cv *c, const struct gs_node *n, int slot)
+{
+	if (slot >= n->n_outputs || n->outputs[slot] < 0)
+		return false;
+	return fuse_uses(c->g, n->outputs[slot]) != 0;
+}
+
+int cv_const_doubles(const struct cv *c, const struct gs_node *n, int slot, double **out,
+		     int64_t *count)
+{
+	struct gs_tensor *t = fuse_param(c->g, n, slot);
+
+	if (!t || !(*out = fuse_param_doubles(t, count)))
+		return -1;
+	return 0;
+}
+
+int cv_const_ints(const struct cv *c, const struct gs_node *n, int slot, int64_t **out,
+		  int64_t *count)
+{
+	struct gs_tensor *t = fuse_param(c->g, n, slot);
+	double *d;
+	int64_t i;
+
+	if (!t || (t->dtype != GS_DTYPE_INT64 && t->dtype != GS_DTYPE_INT32))
+		return -1;
+	if (!(d = fuse_param_doubles(t, count)))
+		return -1;
+	*out = gs_xmalloc(sizeof(int64_t) * ((size_t)*count + 1));
+	for (i = 0; i < *count; i++)
+		(*out)[i] = (int64_t)d[i];
+	free(d);
+	return 0;
+}
+
+int cv_new_ints(struct cv *c, const char *hint, int64_t count, const int64_t *v)
+{
+	double *d = gs_xmalloc(sizeof(double) * ((size_t)count + 1));
+	size_t nbytes;
+	void *enc;
+	int64_t i;
+
+	for (i = 0; i < count; i++)
+		d[i] = (double)v[i];
+	enc = fuse_encode(GS_DTYPE_INT64, d, count, &nbytes);
+	free(d);
+	return fuse_new_param(c->g, hint, GS_DTYPE_INT64, 1, &count, enc, nbytes);
+}
+
+int cv_new_floats(struct cv *c, const char *hint, int dtype, int64_t count, const double *v)
+{
+	size_t nbytes;
+	void *enc = fuse_encode(dtype, v, count, &nbytes);
+
+	if (!enc)
+		return -1;
+	return fuse_new_param(c->g, hint, dtype, 1, &count, enc, nbytes);
+}
+
+int cv_new_scalar(struct cv *c, const char *hint, int dtype, int rank, double x)
+{
+	int64_t one = 1;
+	size_t nbytes;
+	void *enc = fuse_encode(dtype, &x, 1, &nbytes);
+
+	if (!enc)
+		return -1;
+	return fuse_new_param(c->g, hint, dtype, rank, &one, enc, nbytes);
+}
+
+int cv_new_value(struct cv *c, const char *hint)
+{
+	return gs_graph_new_value(c->g, hint);
+}
+
+static bool in_list(const char *name, const char *const *list)
+{
+	for (; list && *list; list++)
+		if (!strcmp(name, *list))
+			return true;
+	return false;
+}
+
+struct gs_node *cv_replace(struct cv *c, struct gs_node *n, const char *op_type, int n_in,
+			   const int *in, const char *const *drop)
+{
+	return cv_replace_out(c, n, op_type, n_in, in, n->n_outputs, drop);
+}
+
+struct gs_node *cv_replace_out(struct cv *c, struct gs_node *n, const char *op_type, int n_in,
+			       const int *in, int n_out, const char *const *drop)
+{
+	struct gs_node *nn;
+	int i;
+
+	gs_graph_remove_node(c->g, n);
+	nn = gs_graph_add_node(c->g, op_type, "", n->name, n_in, in, n_out, n->outputs);
+	/* a node just added: its attributes need no journal (undo drops it) */
+	for (i = 0; i < n->n_attrs; i++) {
+		struct gs_attr *a;
+
+		if (in_list(n->attrs[i].name, drop))
+			continue;
+		a = gs_node_add_attr(c->m, nn, n->attrs[i].name, n->attrs[i].type);
+		*a = n->attrs[i];
+	}
+	fuse_drop_inputs(c->g, n);
+	return nn;
+}
+
+void cv_drop_if_unused(struct cv *c, int vid)
+{
+	if (vid >= 0 && c->g->values[vid]->kind != GS_VALUE_OUTER)
+		fuse_drop_if_unused(c->g, vid);
+}
+
+struct gs_node *cv_add(struct cv *c, const char *op_type, const char *name, int n_in,
+		       const int *in, int n_out, const int *out)
+{
+	return gs_graph_add_node(c->g, op_type, "", name, n_in, in, n_out, out);
+}
+
+/* ---- dtypes, propagated like fuse_ranks propagates ranks ---- */
+
+static int *infer_dtypes(struct gs_graph *g, const int *order, int n_order)
+{
+	int *dt = gs_xcalloc((size_t)g->n_values + 1, sizeof(int));
+	int i, k;
+
+	for (i = 0; i < g->n_values; i++) {
+		const struct gs_value *v = g->values[i];
+
+		dt[i] = v->kind == GS_VALUE_PARAM && v->param ? v->param->dtype : v->dtype;
+		if (v->kind == GS_VALUE_OUTER && v->outer)
+			dt[i] = v->outer->dtype;
+	}
+	for (i = 0; i < n_order; i++) {
+		const struct gs_node *n = g->nodes[order[i]];
+		const struct gs_op *op;
+		int out = n->n_outputs > 0 ? n->outputs[0] : -1, d = 0;
+
+		if (n->removed || out < 0 || dt[out] || (n->domain[0] && strcmp(n->domain, "ai.onnx")))
+			continue;
+		op = gs_op_facts("", n->op_type);
+		if (op && op->out_dtype)
+			d = op->out_dtype;
+		else if (!strcmp(n->op_type, "Cast"))
+			d = (int)gs_node_attr_int(n, "to", 0);
+		else if (!strcmp(n->op_type, "CastLike") && cv_has_input(n, 1))
+			d = dt[n->inputs[1]];
+		else if (!strcmp(n->op_type, "Shape") || !strcmp(n->op_type, "Size") ||
+			 !strcmp(n->op_type, "NonZero") || !strcmp(n->op_type, "ArgMax") ||
+			 !strcmp(n->op_type, "ArgMin"))
+			d = GS_DTYPE_INT64;
+		else if (!strcmp(n->op_type, "QuantizeLinear") || !strcmp(n->op_type, "ConstantOfShape") ||
+			 !strcmp(n->op_type, "DequantizeLinear") || !strcmp(n->op_type, "If") ||
+			 !strcmp(n->op_type, "Loop") || !strcmp(n->op_type, "Scan"))
+			d = 0;		/* from an attribute or a body: not guessed */
+		else
+			for (k = 0; k < n->n_inputs && !d; k++)
+				if (n->inputs[k] >= 0)
+					d = dt[n->inputs[k]];
+		dt[out] = d;
+		/* Split's outputs all have the input's type */
+		if (!strcmp(n->op_type, "Split"))
+			for (k = 1; k < n->n_outputs; k++)
+				if (n->outputs[k] >= 0 && !dt[n->outputs[k]])
+					dt[n->outputs[k]] = d;
+	}
+	return dt;
+}
+
+/* ---- the driver ---- */
+
+int64_t gs_convert_ir_for_opset(int64_t opset)
+{
+	static const int64_t table[][2] = {
+		{ 25, 13 }, { 24, 12 }, { 23, 11 }, { 21, 10 }, { 19, 9 }, { 15, 8 },
+		{ 12, 7 }, { 11, 6 }, { 10, 5 }, { 9, 4 }, { 1, 3 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(table) / sizeof(*table); i++)
+		if (opset >= table[i][0])
+			return table[i][1];
+	return 3;
+}
+
+struct tally {
+	const char *label;
+	int count;
+};
+
+struct run {
+	struct gs_model *m;
+	unsigned flags;
+	gs_convert_report_fn report;
+	void *ctx;
+	struct tally *tally;
+	int n_tally, tally_alloc;
+	int rewrites, refusals;
+	char first[768];		/* the first refusal, for err */
+	struct gs_graph **graphs;	/* nodes of graphs[i] with id >= start[i] */
+	int *start, n_graphs;		/* are this conversion's own */
+};
+
+static void say(struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void say(struct run *r, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	if (!r->report)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	r->report(r->ctx, buf);
+}
+
+static void count(struct run *r, const char *label)
+{
+	int i;
+
+	r->rewrites++;
+	for (i = 0; i < r->n_tally; i++) {
+		if (!strcmp(r->tally[i].label, label)) {
+			r->tally[i].count++;
+			return;
+		}
+	}
+	GS_GROW(r->tally, r->n_tally + 1, r->tally_alloc);
+	r->tally[r->n_tally].label = label;
+	r->tally[r->n_tally++].count = 1;
+}
+
+static bool own_node(const struct run *r, const struct gs_graph *g, int id)
+{
+	int i;
+
+	for (i = 0; i < r->n_graphs; i++)
+		if (r->graphs[i] == g)
+			return id >= r->start[i];
+	return true;		/* a graph made during the conversion */
+}
+
+static const struct cv_adapter *find_adapter(const char *op, int v)
+{
+	const struct cv_adapter *a;
+
+	for (a = cv_adapters; a->op; a++)
+		if (a->v == v && !strcmp(a->op, op))
+			return a;
+	return NULL;
+}
+
+static bool has_version(const int *list, int n, int v)
+{
+	int i;
+
+	for (i = 0; i < n && list[i]; i++)
+		if (list[i] == v)
+			return true;
+	return false;
+}
+
+static int convert_node(struct cv *c, struct gs_node *n)
+{
+	const struct gs_op *op = gs_op_facts("", n->op_type);
+	const struct cv_adapter *a = find_adapter(n->op_type, c->v);
+	cv_fn fn = a ? (c->up ? a->up : a->down) : NULL;
+	int r;
+
+	if (!op)
+		return cv_refuse(c, "'%s' is unknown to graphsmith's op registry, so whether it "
+				 "changed at opset %d cannot be told", n->op_type, c->v);
+	if (!c->up && !gs_op_find("", n->op_type, c->to) && !fn)
+		return cv_refuse(c, "'%s' does not exist before opset %d and graphsmith has no "
+				 "rewrite for it", n->op_type, c->v);
+	if (!c->up && c->v == 11) {
+		/* axes counted from the end appeared at 11 */
+		if ((r = cv_down_negative_axes(c, n)) < 0)
+			return r;
+	}
+	if (fn)
+		return fn(c, n);
+	if (!has_version(op->changed, 12, c->v))
+		return 0;
+	if (has_version(op->breaks, 8, c->v))
+		return cv_refuse(c, "'%s' changed meaning at opset %d and graphsmith has no "
+				 "rewrite for it", n->op_type, c->v);
+	return 0;	/* a change that keeps the model's meaning (types, docs) */
+}
+
+static int step_graph(struct run *r, struct cv *c, struct gs_error *err)
+{
+	struct gs_graph *g = c->g;
+	int *order, n_order, i, n0, res;
+
+	if (!(order = fuse_order(g, &n_order, err)))
+		return -1;
+	c->rank = fuse_ranks(g, order, n_order);
+	c->dtype = infer_dtypes(g, order, n_order);
+	c->n_known = g->n_values;
+	free(order);
+	n0 = g->n_nodes;
+	for (i = 0; i < n0; i++) {
+		struct gs_node *n = g->nodes[i];
+		char name[256];
+		bool own;
+
+		if (n->removed || (n->domain[0] && strcmp(n->domain, "ai.onnx")))
+			continue;
+		snprintf(name, sizeof(name), "%s", cv_name(c, n));
+		own = own_node(r, g, n->id);
+		c->label = NULL;
+		c->what[0] = c->why[0] = 0;
+		res = convert_node(c, n);
+		if (res > 0) {
+			if (!own)
+				count(r, c->label);
+			if (r->flags & GS_CONVERT_LIST)
+				say(r, "%lld -> %lld: %s '%s': %s", (long long)c->from, (long long)c->to,
+				    n->op_type, name, c->what);
+		} else if (res < 0) {
+			say(r, "refused: node '%s' (%s), opset %lld -> %lld: %s", name, n->op_type,
+			    (long long)c->from, (long long)c->to, c->why);
+			if (!r->refusals++)
+				snprintf(r->first, sizeof(r->first), "node '%s' (%s), opset %lld -> %lld: %s",
+					 name, n->op_type, (long long)c->from, (long long)c->to, c->why);
+		}
+	}
+	free(c->rank);
+	free(c->dtype);
+	c->rank = c->dtype = NULL;
+	return 0;
+}
+
+static int run_steps(struct run *r, int64_t from, int64_t target, struct gs_error *err)
+{
+	int64_t cur = from;
+	struct gs_graph **gs;
+	int count_g, i;
+
+	while (cur != target) {
+		struct cv c;
+
+		memset(&c, 0, sizeof(c));
+		c.m = r->m;
+		c.from = cur;
+		c.to = cur < target ? cur + 1 : cur - 1;
+		c.up = c.to > c.from;
+		c.v = (int)(c.up ? c.to : c.from);
+		/* first the import, so that initializers added for the new
+		 * opset see its IR (no IR-3 graph-input listing above 8) */
+		gs_model_set_opset(r->m, "", c.to);
+		gs = fuse_graphs(r->m, &count_g);
+		for (i = 0; i < count_g; i++) {
+			c.g = gs[i];
+			if (step_graph(r, &c, err)) {
+				free(gs);
+				return -1;
+			}
+		}
+		free(gs);
+		cur = c.to;
+	}
+	return 0;
+}
+
+static void summary(struct run *r, int64_t from, int64_t to, int64_t ir0, int64_t ir1)
+{
+	char buf[1024];
+	size_t len = 0;
+	int i;
+
+	buf[0] = 0;
+	for (i = 0; i < r->n_tally && len < sizeof(buf) - 64; i++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%d %s", i ? ", " : "",
+					r->tally[i].count, r->tally[i].label);
+	say(r, "%s opset %lld -> %lld (IR %lld%s%lld): %s",
+	    r->flags & GS_CONVERT_DRY_RUN ? "would convert" : "converted",
+	    (long long)from, (long long)to, (long long)ir0, ir1 == ir0 ? " kept, " : " -> ",
+	    (long long)ir1, r->n_tally ? buf : "no node needed a rewrite");
+}
+
+int gs_convert_opset(struct gs_model *m, int64_t target, unsigned flags,
+		     gs_convert_report_fn report, void *ctx, struct gs_error *err)
+{
+	int64_t from = gs_model_opset(m, ""), ir0 = m->ir_version, ir1;
+	struct run r;
+	struct txn t;
+	int i, rc;
+
+	if (!m->graph)
+		return gs_error_set(err, "convert: no graph");
+	if (from <= 0)
+		return gs_error_set(err, "convert: the model imports no default-domain opset");
+	if (target < GS_CONVERT_MIN_OPSET || target > GS_CONVERT_MAX_OPSET)
+		return gs_error_set(err, "convert: opset %lld is outside the range graphsmith "
+				    "converts (%d to %d)", (long long)target, GS_CONVERT_MIN_OPSET,
+				    GS_CONVERT_MAX_OPSET);
+	if (from < GS_CONVERT_MIN_OPSET || from > GS_CONVERT_MAX_OPSET)
+		return gs_error_set(err, "convert: the model is at opset %lld, outside the range "
+				    "graphsmith converts (%d to %d)", (long long)from,
+				    GS_CONVERT_MIN_OPSET, GS_CONVERT_MAX_OPSET);
+	memset(&r, 0, sizeof(r));
+	r.m = m;
+	r.flags = flags;
+	r.report = report;
+	r.ctx = ctx;
+	if (from == target) {
+		say(&r, "already at opset %lld: nothing to convert", (long long)target);
+		return 0;
+	}
+	r.graphs = fuse_graphs(m, &r.n_graphs);
+	r.start = gs_xmalloc(sizeof(int) * ((size_t)r.n_graphs + 1));
+	for (i = 0; i < r.n_graphs; i++)
+		r.start[i] = r.graphs[i]->n_nodes;
+	txn_begin(m, &t);
+	rc = run_steps(&r, from, target, err);
+	ir1 = m->ir_version;
+	if (rc || r.refusals || (flags & GS_CONVERT_DRY_RUN))
+		txn_rollback(m, &t);
+	else
+		txn_commit(m, &t);
+	if (!rc && (!r.refusals || (flags & GS_CONVERT_DRY_RUN)))
+		summary(&r, from, target, ir0, ir1);
+	if (!rc && r.refusals) {
+		if (flags & GS_CONVERT_DRY_RUN)
+			say(&r, "%d refusal%s: the conversion would fail", r.refusals,
+			    r.refusals == 1 ? "" : "s");
+		if (r.refusals > 1)
+			gs_error_set(err, "convert opset %lld: %s (and %d more refusal%s); the model "
+				     "is unchanged", (long long)target, r.first, r.refusals - 1,
+				     r.refusals == 2 ? "" : "s");
+		else
+			gs_error_set(err, "convert opset %lld: %s; the model is unchanged",
+				     (long long)target, r.first);
+		rc = -1;
+	}
+	free(r.tally);
+	free(r.graphs);
+	free(r.start);
+	return rc ? -1 : r.rewrites;
+}
