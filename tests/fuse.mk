@@ -1,8 +1,8 @@
 # Issue 5: fusion passes (src/passes/fuse-*.c, `fuse` command).
 # tests/unit/test_fuse needs the generated models: tests/passes/fuse.sh
 # builds them and runs it, then the CLI, the checker and onnxruntime.
-TESTS += tests/passes/fuse.sh
-EXTRA_DIST += tests/passes/fuse.sh tests/passes/gen_fuse_models.py
+TESTS += tests/passes/fuse.sh tests/passes/testdata.sh
+EXTRA_DIST += tests/passes/fuse.sh tests/passes/gen_fuse_models.py tests/passes/testdata.sh
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_fuse

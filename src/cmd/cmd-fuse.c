@@ -36,7 +36,7 @@ static enum gs_complete_kind fuse_complete(int argi, char **argv, const char *co
 const struct gs_cmd_entry gs_cmd_fuse = {
 	.name = "fuse",
 	.alias = NULL,
-	.usage = "fuse conv-bn|gemm|layernorm|gelu|identity|constants|all",
+	.usage = "fuse affine|conv-bn|gemm|layernorm|gelu|identity|constants|all",
 	.help = "Rewrites well-known subgraphs of B into fewer standard ONNX ops, in\n"
 		"every graph (If/Loop/Scan bodies too), keeping the names downstream\n"
 		"reads.  conv-bn: Conv/ConvTranspose + BatchNormalization folded into\n"

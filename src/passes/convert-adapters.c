@@ -295,21 +295,21 @@ static int up_pad(struct cv *c, struct gs_node *n)
 
 static int down_pad(struct cv *c, struct gs_node *n)
 {
-	int64_t *pads, k;
+	int64_t *pads, np, k;
 	double *val = NULL;
 	struct gs_node *nn;
 	int in[1] = { n->inputs[0] }, dt = data_dtype(c, n, 0);
 
 	if (dt && !gs_dtype_is_float(dt))
 		return cv_refuse(c, "Pad of %s needs opset 11", dtype_str(dt));
-	if (cv_const_ints(c, n, 1, &pads, &k))
+	if (cv_const_ints(c, n, 1, &pads, &np))
 		return refuse_runtime(c, n, 1, "pads");
 	if (cv_has_input(n, 2) && (cv_const_doubles(c, n, 2, &val, &k) || k != 1)) {
 		free(pads);
 		return refuse_runtime(c, n, 2, "constant_value");
 	}
 	nn = cv_replace(c, n, "Pad", 1, in, NULL);
-	gs_node_set_attr_ints(c->g, nn, "pads", (int)k, pads);
+	gs_node_set_attr_ints(c->g, nn, "pads", (int)np, pads);
 	if (val)
 		gs_node_set_attr_float(c->g, nn, "value", (float)*val);
 	free(pads);

@@ -316,6 +316,49 @@ static int *infer_dtypes(struct gs_graph *g, const int *order, int n_order)
 	return dt;
 }
 
+/* Ranks as fuse_ranks finds them, plus every output of the ops whose
+ * outputs all have the input's rank (Split, TopK). */
+static int *infer_ranks(struct gs_graph *g, const int *order, int n_order)
+{
+	int *rank = gs_xmalloc(sizeof(int) * ((size_t)g->n_values + 1));
+	const struct gs_op *op;
+	int i, k, shape_len;
+
+	for (i = 0; i < g->n_values; i++) {
+		const struct gs_value *v = g->values[i];
+
+		rank[i] = v->kind == GS_VALUE_PARAM && v->param ? v->param->rank : v->rank;
+		if (v->kind == GS_VALUE_OUTER && v->outer)
+			rank[i] = v->outer->rank;
+	}
+	for (i = 0; i < n_order; i++) {
+		const struct gs_node *n = g->nodes[order[i]];
+		int out = n->n_outputs > 0 ? n->outputs[0] : -1, in0;
+
+		if (n->removed || out < 0 || n->domain[0] || n->n_inputs < 1 || n->inputs[0] < 0)
+			continue;
+		in0 = rank[n->inputs[0]];
+		if (!strcmp(n->op_type, "Split") || !strcmp(n->op_type, "TopK")) {
+			for (k = 0; k < n->n_outputs; k++)
+				if (n->outputs[k] >= 0 && rank[n->outputs[k]] < 0)
+					rank[n->outputs[k]] = in0;
+			continue;
+		}
+		if (rank[out] >= 0)
+			continue;
+		op = gs_op_facts("", n->op_type);
+		shape_len = -1;
+		if (op && op->rank_rule == GS_RANK_SHAPE && n->n_inputs == 2) {
+			const struct gs_tensor *shape = gs_graph_param_of(g, n->inputs[1]);
+
+			shape_len = shape && shape->rank == 1 ? (int)shape->numel : -1;
+		}
+		if (op && op->rank_rule != GS_RANK_UNKNOWN)
+			rank[out] = gs_op_out_rank(op, n, rank, shape_len);
+	}
+	return rank;
+}
+
 /* ---- the driver ---- */
 
 int64_t gs_convert_ir_for_opset(int64_t opset)
@@ -345,7 +388,7 @@ struct run {
 	struct tally *tally;
 	int n_tally, tally_alloc;
 	int rewrites, refusals;
-	char first[768];		/* the first refusal, for err */
+	char first[1024];		/* the first refusal, for err */
 	struct gs_graph **graphs;	/* nodes of graphs[i] with id >= start[i] */
 	int *start, n_graphs;		/* are this conversion's own */
 };
@@ -379,6 +422,26 @@ static void count(struct run *r, const char *label)
 	GS_GROW(r->tally, r->n_tally + 1, r->tally_alloc);
 	r->tally[r->n_tally].label = label;
 	r->tally[r->n_tally++].count = 1;
+}
+
+/* A node this conversion made was replaced again (Upsample rewritten at
+ * 9, then -> Resize at 10): it counts once, as the replacement. */
+static void recount(struct run *r, const char *was, const char *label)
+{
+	int i;
+
+	for (i = 0; i < r->n_tally; i++) {
+		if (!strcmp(r->tally[i].label, was) && r->tally[i].count > 0) {
+			if (!--r->tally[i].count) {
+				memmove(r->tally + i, r->tally + i + 1,
+					sizeof(*r->tally) * (size_t)(r->n_tally - i - 1));
+				r->n_tally--;
+			}
+			r->rewrites--;
+			count(r, label);
+			return;
+		}
+	}
 }
 
 static bool own_node(const struct run *r, const struct gs_graph *g, int id)
@@ -446,7 +509,7 @@ static int step_graph(struct run *r, struct cv *c, struct gs_error *err)
 
 	if (!(order = fuse_order(g, &n_order, err)))
 		return -1;
-	c->rank = fuse_ranks(g, order, n_order);
+	c->rank = infer_ranks(g, order, n_order);
 	c->dtype = infer_dtypes(g, order, n_order);
 	c->n_known = g->n_values;
 	free(order);
@@ -466,6 +529,8 @@ static int step_graph(struct run *r, struct cv *c, struct gs_error *err)
 		if (res > 0) {
 			if (!own)
 				count(r, c->label);
+			else if (strstr(c->label, " -> "))
+				recount(r, n->op_type, c->label);
 			if (r->flags & GS_CONVERT_LIST)
 				say(r, "%lld -> %lld: %s '%s': %s", (long long)c->from, (long long)c->to,
 				    n->op_type, name, c->what);

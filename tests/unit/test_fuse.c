@@ -126,7 +126,7 @@ static void test_pattern_names(void **state)
 	(void)state;
 	while (names[n])
 		n++;
-	assert_int_equal(n, 7);
+	assert_int_equal(n, 8);
 	assert_string_equal(names[n - 1], "all");
 }
 
