@@ -43,6 +43,8 @@ struct gs_workspace {
 	struct gs_model *b;		/* the model being worked on */
 	char *path_a, *path_b;
 	struct gs_match *match;		/* NULL when stale; see gs_workspace_match */
+	unsigned match_gen;		/* bumped when a match is dropped: views
+					 * holding its entries must rebuild */
 	struct gs_match_opts match_opts;
 	struct gs_history *history;
 	bool unsaved;			/* B has edits not saved */

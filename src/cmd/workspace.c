@@ -138,8 +138,10 @@ struct gs_match *gs_workspace_match(struct gs_workspace *ws, struct gs_error *er
 void gs_workspace_invalidate(struct gs_workspace *ws)
 {
 #if GS_CMD_HAVE_MATCH
-	if (ws->match)
+	if (ws->match) {
 		gs_match_free(ws->match);
+		ws->match_gen++;
+	}
 #endif
 	ws->match = NULL;
 	if (ws->compare) {

@@ -582,7 +582,7 @@ static int run_steps(struct run *r, int64_t from, int64_t target, struct gs_erro
 
 static void summary(struct run *r, int64_t from, int64_t to, int64_t ir0, int64_t ir1)
 {
-	char buf[1024];
+	char buf[1024], ir[64];
 	size_t len = 0;
 	int i;
 
@@ -590,10 +590,13 @@ static void summary(struct run *r, int64_t from, int64_t to, int64_t ir0, int64_
 	for (i = 0; i < r->n_tally && len < sizeof(buf) - 64; i++)
 		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%d %s", i ? ", " : "",
 					r->tally[i].count, r->tally[i].label);
-	say(r, "%s opset %lld -> %lld (IR %lld%s%lld): %s",
+	if (ir1 == ir0)
+		snprintf(ir, sizeof(ir), "IR %lld kept", (long long)ir0);
+	else
+		snprintf(ir, sizeof(ir), "IR %lld -> %lld", (long long)ir0, (long long)ir1);
+	say(r, "%s opset %lld -> %lld (%s): %s",
 	    r->flags & GS_CONVERT_DRY_RUN ? "would convert" : "converted",
-	    (long long)from, (long long)to, (long long)ir0, ir1 == ir0 ? " kept, " : " -> ",
-	    (long long)ir1, r->n_tally ? buf : "no node needed a rewrite");
+	    (long long)from, (long long)to, ir, r->n_tally ? buf : "no node needed a rewrite");
 }
 
 int gs_convert_opset(struct gs_model *m, int64_t target, unsigned flags,

@@ -183,7 +183,9 @@ void tui_run(struct tui *t, const char *line)
 			tui_console_focus(t, PROMPT_CONFIRM_QUIT);
 		return;
 	}
-	if (rc & (GS_CHANGED_MODEL | GS_CHANGED_OPENED))
+	/* a command that dropped the match (console `diff`, an edit) frees
+	 * the entries the rows point into: never draw them again */
+	if ((rc & (GS_CHANGED_MODEL | GS_CHANGED_OPENED)) || t->ws->match_gen != t->match_gen)
 		t->relayout = true;
 	if ((rc & GS_CHANGED_QUIT) || t->ws->quit)
 		t->quit = true;

@@ -166,6 +166,7 @@ void tui_relayout(struct tui *t)
 		gs_graph_walk(ws->a->graph, toposort_fn, &err);
 	if (ws->b)
 		gs_graph_walk(ws->b->graph, toposort_fn, &err);
+	t->match_gen = ws->match_gen;
 	if (ws->a && ws->b && !(t->match = gs_workspace_match(ws, &err)))
 		snprintf(t->match_err, sizeof(t->match_err), "%.250s", err.msg);
 	memset(&in, 0, sizeof(in));

@@ -67,6 +67,7 @@ struct tui_viewset {
 struct tui {
 	struct gs_workspace *ws;
 	struct gs_match *match;		/* borrowed from ws; NULL: none */
+	unsigned match_gen;		/* ws->match_gen when match was taken */
 	char match_err[256];
 	struct gs_rows rows;
 	int *vis, n_vis;		/* the rows shown (filter), as rows indices */

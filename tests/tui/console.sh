@@ -34,6 +34,16 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 [ $reported = yes ] && pass "an unknown command reports an error" || fail "unknown command error"
+# `diff` in the console drops and rebuilds the match the panes draw from:
+# drawing and moving afterwards must use the new one (ASan: no use after free)
+keys -l "diff"
+keys Enter
+wait_for "matched" || fail "console diff printed nothing"
+keys Escape
+keys j j k Enter
+wait_for "matched by" && pass "the panes survive a console diff" || fail "panes after console diff"
+keys Escape
+keys :
 keys Escape
 wait_for "q quit" && pass "Escape leaves the console" || fail "Escape leaves the console"
 keys q
