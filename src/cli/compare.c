@@ -93,7 +93,7 @@ bad:
 	if (json) {
 		json_t *j = gs_compare_json(&c);
 
-		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(9));
+		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(9));
 		putchar('\n');
 		json_decref(j);
 	} else {

@@ -44,7 +44,7 @@ int gs_cli_info(int argc, char **argv)
 	if (json) {
 		json_t *j = gs_info_json(m, &opts);
 
-		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
 		fputc('\n', stdout);
 		json_decref(j);
 	} else {

@@ -292,7 +292,7 @@ bad_arg:
 	}
 	if (json) {
 		json_object_set_new(report, "peak_tensor_bytes", json_integer((json_int_t)gs_eval_mem_peak()));
-		json_dumpf(report, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(9));
+		json_dumpf(report, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(9));
 		putchar('\n');
 	}
 	rc = 0;

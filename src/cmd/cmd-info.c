@@ -19,7 +19,7 @@ static int info_exec(struct gs_workspace *ws, int argc, char **argv, struct gs_e
 	if (json) {
 		json_t *j = gs_info_json(m, NULL);
 
-		text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
 		json_decref(j);
 		if (!text)
 			return gs_error_set(err, "cannot format the summary as JSON");

@@ -113,6 +113,17 @@ static void put_str(struct jout *o, const char *s)
 		s = gs_escape_ascii(s, buf, sizeof(buf));
 	j_char(o, '"');
 	for (p = run = (const unsigned char *)s; *p; p++) {
+		/* C1 controls (U+0080..U+009F, bytes C2 80..C2 9F) act on
+		 * terminals too: escaped like C0 ones, never written raw */
+		if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			char u[6] = { '\\', 'u', '0', '0', hex[p[1] >> 4], hex[p[1] & 15] };
+
+			j_mem(o, (const char *)run, (size_t)(p - run));
+			j_mem(o, u, sizeof(u));
+			run = p + 2;
+			p++;
+			continue;
+		}
 		if (*p != '"' && *p != '\\' && *p >= 0x20)
 			continue;
 		j_mem(o, (const char *)run, (size_t)(p - run));

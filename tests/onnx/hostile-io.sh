@@ -208,6 +208,49 @@ one_line_exit2 "sparse negative dim" "negative dimension" "$GS_BIN" info sparse_
 one_line_exit2 "sparse index count" "indices must be int64" "$GS_BIN" info sparse_count.onnx
 one_line_exit2 "sparse dims overflow" "overflows" "$GS_BIN" info sparse_overflow.onnx
 
+# a C1 control (U+009B, CSI) in a node name: escaped in every JSON report
+"$GS_PYTHON" - <<'PY'
+import onnx
+from onnx import helper, TensorProto
+g = helper.make_graph([helper.make_node("Relu", ["x"], ["y"], name="n\u009b31m")], "g",
+                      [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1])],
+                      [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])])
+onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), "c1.onnx")
+PY
+c1=$(printf '\302\233')
+for cmd in "diff --json c1.onnx c1.onnx" "info --json c1.onnx" "run --json c1.onnx" "compare --json c1.onnx c1.onnx"; do
+	# shellcheck disable=SC2086
+	"$GS_BIN" $cmd >out 2>&1
+	if grep -q "$c1" out; then
+		fail "$cmd writes a C1 control raw"
+	else
+		pass "$cmd: no raw C1 control"
+	fi
+done
+
+# folding and running sizes from the file: ConstantOfShape of [2^62] and
+# Transpose with perm [0,0] (both wrote past their buffers once)
+"$GS_PYTHON" - <<'PY'
+import numpy as np, onnx
+from onnx import helper, numpy_helper, TensorProto
+def save(name, nodes, inits):
+    g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], inits)
+    onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), name)
+save("cos.onnx", [helper.make_node("ConstantOfShape", ["s"], ["big"]),
+                  helper.make_node("Add", ["x", "big"], ["y"])],
+     [numpy_helper.from_array(np.array([2**62], np.int64), "s")])
+save("perm.onnx", [helper.make_node("Transpose", ["w"], ["wt"], perm=[0, 0]),
+                   helper.make_node("Add", ["x", "wt"], ["y"])],
+     [numpy_helper.from_array(np.ones((2, 3), np.float32), "w")])
+PY
+timeout 20 "$GS_BIN" apply -c "inputs off; fuse all" -o fold.onnx cos.onnx >/dev/null 2>&1 &&
+	pass "fuse all leaves a ConstantOfShape of [2^62] alone" || fail "fuse all on ConstantOfShape [2^62]"
+timeout 20 "$GS_BIN" apply -c "inputs off; fuse all" -o fold.onnx perm.onnx >/dev/null 2>&1 &&
+	pass "fuse all leaves a Transpose with perm [0,0] alone" || fail "fuse all on perm [0,0]"
+one_line_exit2 "run: ConstantOfShape of [2^62]" "cos.onnx" "$GS_BIN" run cos.onnx
+one_line_exit2 "run: Transpose with perm [0,0]" "is not a permutation" "$GS_BIN" run perm.onnx
+
 # saves
 one_line_exit2 "-o onto a FIFO" "not a regular file" \
 	"$GS_BIN" apply -c "fuse all" -o fifo.onnx "$model"
