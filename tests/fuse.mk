@@ -10,3 +10,7 @@ endif
 tests_unit_test_fuse_SOURCES = tests/unit/test_fuse.c tests/unit/fixtures.c tests/unit/fixtures.h
 tests_unit_test_fuse_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_fuse_LDADD = $(UNIT_LDADD)
+
+# Issue 10: opset conversion (src/passes/convert*.c, `convert opset N`)
+TESTS += tests/passes/convert.sh
+EXTRA_DIST += tests/passes/convert.sh tests/passes/gen_convert_models.py

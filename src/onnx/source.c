@@ -167,8 +167,18 @@ static int walk(struct skeleton *s, const ProtobufCMessageDescriptor *desc,
 				continue;
 			}
 			sub = sub_descriptor(desc, number);
-			if (!sub)
+			if (!sub) {
+				/* protobuf-c hands strings over NUL-terminated: a name
+				 * with a NUL inside would be cut short and then saved
+				 * differently, so it is refused, not changed */
+				const ProtobufCFieldDescriptor *fd =
+					protobuf_c_message_descriptor_get_field(desc, number);
+
+				if (fd && fd->type == PROTOBUF_C_TYPE_STRING && len &&
+				    memchr(body, 0, (size_t)len))
+					return corrupt(s, field, "a string holds a NUL byte");
 				break;
+			}
 			/* a node is at least its op_type: millions of empty ones are
 			 * a memory bomb, not a model */
 			if (sub == &onnx__node_proto__descriptor && len == 0)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "graphsmith/convert.h"
 #include "graphsmith/ops.h"
 #include "passes/fuse-internal.h"
 
@@ -431,32 +432,22 @@ int *fuse_ranks(struct gs_graph *g, const int *order, int n_order)
 
 int fuse_need_opset(struct gs_model *m, int64_t want, const char **why)
 {
-	int64_t cur = gs_model_opset(m, "");
-	struct gs_graph **gs;
-	int count, i, j;
+	static char refused[sizeof(((struct gs_error *)0)->msg)];
+	struct gs_error err;
 
-	if (cur >= want)
+	if (gs_model_opset(m, "") >= want)
 		return 0;
-	if (cur <= 0) {
+	if (gs_model_opset(m, "") <= 0) {
 		*why = "(no default-domain opset import)";
 		return -1;
 	}
-	gs = fuse_graphs(m, &count);
-	for (i = 0; i < count; i++) {
-		for (j = 0; j < gs[i]->n_nodes; j++) {
-			const struct gs_node *n = gs[i]->nodes[j];
-
-			/* the registry's breaks: raising across one reinterprets the op */
-			if (n->removed || (n->domain[0] && strcmp(n->domain, "ai.onnx")) ||
-			    !gs_op_breaking_version("", n->op_type, cur, want))
-				continue;
-			*why = n->op_type;
-			free(gs);
-			return -1;
-		}
+	/* a conversion: every op that changed on the way is rewritten, or
+	 * nothing changes */
+	if (gs_convert_opset(m, want, 0, NULL, NULL, &err) < 0) {
+		snprintf(refused, sizeof(refused), "%s", err.msg);
+		*why = refused;
+		return -1;
 	}
-	free(gs);
-	gs_model_set_opset(m, "", want);
 	return 0;
 }
 

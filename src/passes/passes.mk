@@ -10,3 +10,5 @@ PASSES_SOURCES += include/graphsmith/fuse.h src/passes/fuse-internal.h \
 	src/passes/fuse-constants.c src/passes/fuse-eval.c src/passes/fuse-affine.c
 PASSES_SOURCES += include/graphsmith/prune.h src/passes/prune-util.c \
 	src/passes/prune-magnitude.c src/passes/prune-nm.c src/passes/prune-channels.c
+PASSES_SOURCES += include/graphsmith/convert.h src/passes/convert-internal.h \
+	src/passes/convert.c src/passes/convert-adapters.c

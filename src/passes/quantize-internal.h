@@ -27,7 +27,9 @@ void gs_quant_drop_source(struct gs_graph *owner, int value_id);
 /* Ensures the default-domain opset is at least version, refusing (with
  * err, nothing changed) when an op in the model changed meaning since. */
 int gs_quant_check_opset(struct gs_model *m, int64_t version, struct gs_error *err);
-void gs_quant_raise_opset(struct gs_model *m, int64_t version);
+/* Converts to opset version (checked by gs_quant_check_opset); returns the
+ * conversion's summary line ("converted opset 9 -> 13 ...") or "". */
+const char *gs_quant_raise_opset(struct gs_model *m, int64_t version);
 /* An owned copy of a tensor's floats when its bytes are not 4-aligned,
  * else NULL (use t->data directly). */
 float *gs_quant_aligned_copy(const struct gs_tensor *t);

@@ -345,8 +345,12 @@ int gs_quant_weights(struct gs_model *m, const struct gs_quant_opts *o,
 	if (r.need_opset && gs_quant_check_opset(m, r.need_opset, err))
 		return gs_error_prefix(err, "quantize %s", gs_quant_describe(o, desc, sizeof(desc)));
 	r.plan = false;
-	if (r.need_opset)
-		gs_quant_raise_opset(m, r.need_opset);
+	if (r.need_opset) {
+		const char *conv = gs_quant_raise_opset(m, r.need_opset);
+
+		if (*conv)
+			say(&r, "%s", conv);
+	}
 	gs_quant_each_target(m, visit, &r);
 	free(r.done);
 	free(r.fetch_buf);

@@ -9,7 +9,9 @@ Writes
                   models of DIR/onnx-testdata (at most N of them, default 400,
                   picked evenly; files over 64 KiB skipped), and models built
                   here: the fusion patterns, int4/uint4/fp16/bf16 weights,
-                  If/Loop/Scan bodies, symbolic dims, odd attributes
+                  If/Loop/Scan bodies, symbolic dims, odd attributes; with
+                  $GS_BIN (the graphsmith program) set, its fused, quantized
+                  and pruned copies of some of these
   OUTDIR/tensor/  .npy (every dtype, both byte orders, format 1.0/2.0/3.0),
                   .npz (stored and deflated) and TensorProto .pb files
   OUTDIR/cmd/     console command scripts, as `graphsmith apply -f` reads them
@@ -381,6 +383,17 @@ SCRIPTS = {
 }
 
 
+PASSES = {
+    "int4": "fuse all; quantize int4 --block 4",
+    "int4b1": "quantize int4 --block 1 asym",
+    "int8": "fuse all; quantize int8",
+    "uint8": "quantize uint8 per-tensor asym",
+    "fp16all": "fuse all; quantize fp16 --all",
+    "fp16": "quantize fp16",
+    "pruned": "prune channels 0.5; prune magnitude 0.5",
+}
+
+
 def write(d, name, data):
     with open(os.path.join(d, name), "wb") as f:
         f.write(data)
@@ -449,6 +462,22 @@ def main(argv):
             inp = os.path.join(d, "test_data_set_0", "input_0.pb")
             if os.path.isfile(inp) and len(os.listdir(dirs["tensor"])) < 200:
                 copy_small(inp, dirs["tensor"], "td_" + t + "_input_0.pb")
+
+    # what graphsmith itself writes: fused, quantized (int4 blocks, fp16
+    # graphs), pruned copies of a few models, when the program is built
+    gs_bin = os.environ.get("GS_BIN", "")
+    if gs_bin and os.access(gs_bin, os.X_OK):
+        with tempfile.TemporaryDirectory() as tmp:
+            for base in ("matmul_add", "conv_bn_relu", "attention", "data_cnn", "if_loop", "qdq"):
+                src = os.path.join(dirs["onnx"], base + ".onnx")
+                if not os.path.isfile(src):
+                    continue
+                for tag, cmd in PASSES.items():
+                    dst = os.path.join(tmp, "x.onnx")
+                    r = subprocess.run([gs_bin, "apply", "-c", cmd, "-o", dst, src],
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                    if r.returncode == 0:
+                        copy_small(dst, dirs["onnx"], "gs_%s_%s.onnx" % (base, tag))
 
     tensor_seeds(rng, dirs["tensor"])
     for name, text in SCRIPTS.items():

@@ -6,7 +6,8 @@ Usage: /usr/bin/python3 tests/passes/gen_quant_models.py OUTDIR
 cnn.onnx      Conv, grouped Conv, depthwise Conv, ConvTranspose (plain and
               grouped), Gemm transB=1 head; opset 13
 cnn11.onnx    two Convs at opset 11 (per-channel must raise it to 13)
-softmax11.onnx  Conv + Softmax at opset 11 (raising to 13 is unsafe: refused)
+softmax11.onnx  Conv + Softmax at opset 11 (quantize converts it to 13 first)
+resize11.onnx   Conv + Resize tf_half_pixel_for_nn at opset 11 (no opset 13 form: refused)
 mlp.onnx      Gemm transB=1, Gemm transB=0, and one weight shared by two MatMuls
 matmul.onnx   MatMul on a 3-D activation with 2-D weights, Add, Relu
 const.onnx    weights in Constant nodes (Conv and MatMul)
@@ -83,6 +84,21 @@ def cnn11(outdir, softmax):
                           [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 6, 6])],
                           [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 5, 6, 6])], inits)
     save(outdir, "softmax11.onnx" if softmax else "cnn11.onnx", g, opset=11)
+
+
+def resize11(outdir):
+    nodes = [
+        helper.make_node("Conv", ["x", "c1.w", "c1.b"], ["c1"], pads=[1, 1, 1, 1]),
+        helper.make_node("Resize", ["c1", "roi", "scales"], ["y"], mode="nearest",
+                         coordinate_transformation_mode="tf_half_pixel_for_nn"),
+    ]
+    inits = [init("c1.w", w(4, 3, 3, 3)), init("c1.b", w(4)),
+             init("roi", np.array([], np.float32)),
+             init("scales", np.array([1, 1, 2, 2], np.float32))]
+    g = helper.make_graph(nodes, "resize11",
+                          [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 6, 6])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4, 12, 12])], inits)
+    save(outdir, "resize11.onnx", g, opset=11)
 
 
 def mlp(outdir):
@@ -181,6 +197,7 @@ def main():
     cnn(out)
     cnn11(out, False)
     cnn11(out, True)
+    resize11(out)
     mlp(out)
     matmul(out)
     const(out)
