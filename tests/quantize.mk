@@ -16,3 +16,7 @@ tests_unit_test_quantize_LDADD = $(UNIT_LDADD)
 tests_passes_quant_apply_SOURCES = tests/passes/quant_apply.c
 tests_passes_quant_apply_CFLAGS = $(CORE_CFLAGS)
 tests_passes_quant_apply_LDADD = libgraphsmith.a $(CORE_LIBS)
+
+# Issue 13: every figure of a step line equals `info` of the saved file
+TESTS += tests/passes/figures.sh
+EXTRA_DIST += tests/passes/figures.sh tests/passes/gen_figures_models.py

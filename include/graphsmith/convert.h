@@ -9,8 +9,10 @@
  * defaults (Softmax/LogSoftmax/Hardmax axis at 13, Resize coordinate mode
  * at 11), new ops decomposed on the way down (LayerNormalization, Gelu).
  * Subgraphs (If/Loop/Scan bodies) are converted with their parents; other
- * domains are left alone.  The IR version rises with the opset (the ONNX
- * versioning table); it is never lowered.
+ * domains are left alone.  The IR version moves with the opset (the ONNX
+ * versioning table): raised to the target's on the way up, lowered to it
+ * on the way down; below IR 4 every initializer is listed as an input of
+ * its graph (subgraphs too), as IR < 4 requires.
  *
  * The conversion is all or nothing: every change goes through the
  * journaled edits of ir.h and reaches the model's journal only once the

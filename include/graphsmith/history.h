@@ -39,7 +39,31 @@ struct gs_step_stats {
 	uint64_t bytes;			/* saved size of the model */
 	uint64_t zstd_bytes;		/* that, compressed with zstd */
 	double sparsity;		/* zero fraction of Conv/Gemm/MatMul weights */
+	int64_t opset;			/* default domain's opset, 0: none */
 };
+
+/*
+ * The figures a step line and `info` both give of a model, from one
+ * count so that they always agree: what the saved file holds.  Weights
+ * are those of Conv, ConvTranspose, Gemm and MatMul (input 1), counted
+ * in value space through Cast and DequantizeLinear.
+ */
+struct gs_model_figures {
+	int nodes;			/* live nodes, all graphs */
+	int n_params;			/* parameter tensors the file holds */
+	int64_t params;			/* their elements */
+	uint64_t param_bytes;		/* their stored bytes */
+	int64_t weights, zeros;		/* weight elements, those equal to 0 */
+	double sparsity;		/* zeros / weights, 0 without weights */
+	int64_t opset;			/* default domain, 0: none */
+};
+
+/* Counts m (reads every weight once; zero counts are cached on the
+ * tensors until an edit). */
+void gs_model_figures(const struct gs_model *m, struct gs_model_figures *out);
+/* A parameter the saved file holds: an initializer, or the output of a
+ * live Constant node. */
+bool gs_param_saved(const struct gs_graph *g, const struct gs_value *v);
 
 struct gs_history;
 

@@ -271,7 +271,8 @@ struct gs_edit {
 	int old_dtype, old_rank;	/* VALUE_TYPE */
 	struct gs_dim *old_dims;
 	int *old_list, old_n;		/* OUTPUTS, INITIALIZER_REMOVE (index in old_n) */
-	struct gs_opset *old_opsets;	/* OPSETS (and the IR version before) */
+	struct gs_opset *old_opsets;	/* OPSETS (and the IR version before;
+					 * with g set, g's input list in old_list) */
 	int64_t old_ir_version;
 	int old_n_opsets;
 	int old_kind;			/* INITIALIZER_*: the value's kind before */
@@ -313,6 +314,11 @@ void gs_node_set_attr_tensor(struct gs_graph *g, struct gs_node *n, const char *
 void gs_node_remove_attr(struct gs_graph *g, struct gs_node *n, const char *name);
 void gs_graph_remove_initializer(struct gs_graph *g, int value_id);
 void gs_model_set_opset(struct gs_model *m, const char *domain, int64_t version);
+/* Sets the IR version (up or down).  Below 4 it lists every initializer
+ * of every graph as an input of its graph, as IR < 4 requires; from below
+ * 4 to 4 or more it drops such listings from subgraphs (If/Loop bodies
+ * must not have them there). */
+void gs_model_set_ir_version(struct gs_model *m, int64_t version);
 /* Convenience for passes: a new initializer value holding t (name made
  * unique in g), or a new activation value; both journaled. */
 int gs_graph_new_param(struct gs_graph *g, const char *name_hint, struct gs_tensor *t);

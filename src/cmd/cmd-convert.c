@@ -66,7 +66,8 @@ const struct gs_cmd_entry gs_cmd_convert = {
 		"Upsample -> Resize (asymmetric coordinates kept), Softmax/LogSoftmax/\n"
 		"Hardmax axis at 13, Scatter -> ScatterElements, GroupNormalization at\n"
 		"21, LayerNormalization and Gelu decomposed below their opset.  The IR\n"
-		"version rises with the opset.  A node that cannot be converted exactly\n"
+		"version moves with the opset (below IR 4 every initializer is listed\n"
+		"as a graph input).  A node that cannot be converted exactly\n"
 		"is refused with the reason, and then nothing changes.  --dry-run lists\n"
 		"every rewrite and refusal and changes nothing; --list lists them too.\n"
 		"The conversion is one undoable step.",

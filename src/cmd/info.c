@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "graphsmith/history.h"
 #include "graphsmith/info.h"
 #include "graphsmith/json.h"
 
@@ -54,9 +55,8 @@ static int census_graph(struct gs_graph *g, void *ctx)
 		const struct gs_value *v = g->values[i];
 		const struct gs_tensor *t = v->param;
 
-		if (v->kind != GS_VALUE_PARAM || !t)
-			continue;
-		if (v->producer >= 0 && g->nodes[v->producer]->removed)
+		/* what the saved file holds, as the step line counts it */
+		if (!gs_param_saved(g, v))
 			continue;
 		GS_GROW(c->params, c->n_params + 1, c->params_alloc);
 		c->params[c->n_params].t = t;
@@ -200,6 +200,7 @@ json_t *gs_info_json(const struct gs_model *m, const struct gs_info_opts *opts)
 {
 	struct census c;
 	json_t *root, *ops, *opsets, *params, *largest;
+	struct gs_model_figures f;
 	uint64_t total_bytes = 0, total_elems = 0;
 	int i, top = opts && opts->top_tensors ? opts->top_tensors : 10;
 	char db[256];
@@ -244,6 +245,10 @@ json_t *gs_info_json(const struct gs_model *m, const struct gs_info_opts *opts)
 		"tensors", (json_int_t)c.n_params, "elements", (json_int_t)total_elems,
 		"bytes", (json_int_t)total_bytes, "by_dtype", params));
 	json_object_set_new(root, "largest", largest);
+	gs_model_figures(m, &f);
+	json_object_set_new(root, "sparsity", json_pack("{s:I,s:I,s:f}",
+		"weights", (json_int_t)f.weights, "zeros", (json_int_t)f.zeros,
+		"fraction", f.sparsity));
 	if (m->n_metadata) {
 		json_t *md = json_object();
 
@@ -278,6 +283,7 @@ void gs_info_print(const struct gs_model *m, const struct gs_info_opts *opts, FI
 {
 	const char *(*esc)(const char *, char *, size_t) =
 		opts && opts->ascii ? gs_escape_ascii : gs_escape;
+	struct gs_model_figures f;
 	struct census c;
 	char b1[256], b2[256], b3[64];
 	uint64_t total_bytes = 0, total_elems = 0;
@@ -285,6 +291,7 @@ void gs_info_print(const struct gs_model *m, const struct gs_info_opts *opts, FI
 
 	census_take(&c, m);
 	fprintf(out, "%-12s %s\n", "file", esc(m->path, b1, sizeof(b1)));
+	fprintf(out, "%-12s %s\n", "size", gs_format_bytes(m->file_size, b3, sizeof(b3)));
 	fprintf(out, "%-12s %s %s\n", "producer", esc(m->producer_name[0] ? m->producer_name : "(none)", b1, sizeof(b1)),
 		esc(m->producer_version, b2, sizeof(b2)));
 	fprintf(out, "%-12s %lld\n", "ir version", (long long)m->ir_version);
@@ -312,6 +319,10 @@ void gs_info_print(const struct gs_model *m, const struct gs_info_opts *opts, FI
 			fprintf(out, "  %-10s %6llu tensors %12llu elements  %s\n", gs_dtype_name(i),
 				(unsigned long long)c.count_by_dtype[i], (unsigned long long)c.elems_by_dtype[i],
 				gs_format_bytes(c.bytes_by_dtype[i], b3, sizeof(b3)));
+	gs_model_figures(m, &f);
+	if (f.weights)
+		fprintf(out, "%-12s %.1f%% (%lld of %lld Conv/Gemm/MatMul weight elements are zero)\n",
+			"sparsity", 100.0 * f.sparsity, (long long)f.zeros, (long long)f.weights);
 	if (c.n_params)
 		fprintf(out, "largest\n");
 	for (i = 0; i < c.n_params && i < top; i++)

@@ -171,7 +171,7 @@ static bool *reusable(struct gs_probe *p, const struct gs_model *m)
 			need[g->outputs[i]] = true;
 	for (k = g->n_topo - 1; k >= 0; k--) {
 		const struct gs_node *n = g->nodes[g->topo[k]];
-		bool needed = false, cached = clean[n->id];
+		bool needed = false, cached = clean[n->id], known = true;
 
 		for (j = 0; j < n->n_outputs; j++) {
 			int v = n->outputs[j];
@@ -179,10 +179,13 @@ static bool *reusable(struct gs_probe *p, const struct gs_model *m)
 			if (v < 0)
 				continue;
 			needed |= need[v];
+			/* the evaluator looks a skipped node's outputs up in the
+			 * cache, which ends at the baseline's values */
+			known &= v < p->cache_values;
 			if (need[v] && !(v < p->cache_values && p->cache[v]))
 				cached = false;
 		}
-		if (!needed || cached) {
+		if (known && (!needed || cached)) {
 			skip[n->id] = true;
 			n_skip++;
 			continue;

@@ -17,10 +17,21 @@
 
 enum { STATS_ZSTD_LEVEL = 1 };
 
+/*
+ * A weight as the op sees it: the stored tensor q, reached from the op's
+ * input through Cast (zero stays zero) and DequantizeLinear (zero where
+ * q equals its zero point or the scale is zero), so pruned zeros still
+ * count after a step stores them as fp16 or int8.
+ */
+struct wref {
+	const struct gs_tensor *q;
+	const struct gs_tensor *scale, *zp;	/* DequantizeLinear, or NULL */
+	int64_t axis, block;
+};
+
 struct census {
-	int nodes;
-	int64_t params;
-	const struct gs_tensor **weights;
+	struct gs_model_figures *f;
+	struct wref *weights;
 	int n_weights, weights_alloc;
 };
 
@@ -31,34 +42,83 @@ bool gs_is_weight_op(const struct gs_node *n)
 	return !n->domain[0] && gs_op_weight_slot("", n->op_type, NULL, NULL) == 1;
 }
 
+bool gs_param_saved(const struct gs_graph *g, const struct gs_value *v)
+{
+	if (v->kind != GS_VALUE_PARAM || !v->param)
+		return false;
+	if (v->producer >= 0)
+		return !g->nodes[v->producer]->removed;
+	return v->is_initializer;
+}
+
+static bool resolve_weight(const struct gs_graph *g, int vid, struct wref *w)
+{
+	int hops;
+
+	memset(w, 0, sizeof(*w));
+	for (hops = 0; hops < 8 && vid >= 0; hops++) {
+		const struct gs_value *v = g->values[vid];
+		const struct gs_node *n;
+
+		if ((w->q = gs_graph_param_of(g, vid)))
+			return w->q->data != NULL;
+		if (v->kind != GS_VALUE_ACTIVATION || v->producer < 0)
+			return false;
+		n = g->nodes[v->producer];
+		if (n->removed || n->n_inputs < 1)
+			return false;
+		if (!n->domain[0] && !strcmp(n->op_type, "Cast")) {
+			vid = n->inputs[0];
+			continue;
+		}
+		if (strcmp(n->op_type, "DequantizeLinear") || w->scale || n->n_inputs < 2 ||
+		    (n->domain[0] && strcmp(n->domain, "com.microsoft")))
+			return false;
+		if (!(w->scale = gs_graph_param_of(g, n->inputs[1])) || !w->scale->data)
+			return false;
+		w->zp = n->n_inputs > 2 && n->inputs[2] >= 0 ?
+			gs_graph_param_of(g, n->inputs[2]) : NULL;
+		if (w->zp && !w->zp->data)
+			return false;
+		w->axis = gs_node_attr_int(n, "axis", 1);
+		w->block = gs_node_attr_int(n, "block_size", 0);
+		vid = n->inputs[0];
+	}
+	return false;
+}
+
 static int count_graph(struct gs_graph *g, void *ctx)
 {
 	struct census *c = ctx;
+	struct gs_model_figures *f = c->f;
+	struct wref w;
 	int i, j;
 
-	c->nodes += gs_graph_live_nodes(g);
+	f->nodes += gs_graph_live_nodes(g);
 	for (i = 0; i < g->n_values; i++) {
 		const struct gs_value *v = g->values[i];
 
-		if (v->kind == GS_VALUE_PARAM && v->param && v->param->numel > 0)
-			c->params += v->param->numel;
+		if (!gs_param_saved(g, v))
+			continue;
+		f->n_params++;
+		f->params += v->param->numel > 0 ? v->param->numel : 0;
+		f->param_bytes += v->param->nbytes;
 	}
 	for (i = 0; i < g->n_nodes; i++) {
 		const struct gs_node *n = g->nodes[i];
-		const struct gs_tensor *t;
 
 		if (n->removed || !gs_is_weight_op(n) || n->n_inputs < 2)
 			continue;
-		if (!(t = gs_graph_param_of(g, n->inputs[1])) || !t->data)
+		if (!resolve_weight(g, n->inputs[1], &w))
 			continue;
 		/* a weight shared by several nodes counts once */
 		for (j = 0; j < c->n_weights; j++)
-			if (c->weights[j] == t)
+			if (c->weights[j].q == w.q)
 				break;
 		if (j < c->n_weights)
 			continue;
 		GS_GROW(c->weights, c->n_weights + 1, c->weights_alloc);
-		c->weights[c->n_weights++] = t;
+		c->weights[c->n_weights++] = w;
 	}
 	return 0;
 }
@@ -384,24 +444,147 @@ static uint64_t zstd_size(struct gs_model *m)
 	return z.out;
 }
 
-void gs_step_stats_measure(struct gs_model *m, struct gs_step_stats *out)
+/* Whether every element of t (a scale or zero point) decodes to zero,
+ * or (want_zero false) none does. */
+static bool all_elems(const struct gs_tensor *t, bool want_zero)
 {
+	double v;
+	int64_t i;
+
+	for (i = 0; i < t->numel; i++) {
+		if (gs_decode_to_double(t->dtype, t->data, (size_t)i, 1, &v))
+			return false;
+		if ((v == 0) != want_zero)
+			return false;
+	}
+	return true;
+}
+
+/* The raw zero count of q is its zero count in value space: no
+ * dequantization, or a symmetric one with no zero scale. */
+static bool raw_zeros_suffice(const struct wref *w)
+{
+	if (!w->scale)
+		return true;
+	return (!w->zp || all_elems(w->zp, true)) && all_elems(w->scale, false);
+}
+
+/*
+ * Zeros in value space by decoding: 4-bit weights and asymmetric or
+ * blocked DequantizeLinear.  Element i of q = [outer, D, inner] around
+ * the axis uses scale/zero point 0 (per tensor), a (per axis) or
+ * (o, a / block, r) (blocked).  -1 when the layout is not one of these.
+ */
+static int64_t decoded_zeros(const struct wref *w)
+{
+	enum { CHUNK = 4096 };
+	const struct gs_tensor *q = w->q;
+	double *qv, *sv = NULL, *zv = NULL;
+	int64_t outer = 1, d = 1, inner = 1, nb = 1, zeros = 0, i, k, sn = 1;
+	int ax = 0, r;
+
+	if (w->scale) {
+		sn = w->scale->numel;
+		ax = (int)(w->axis < 0 ? w->axis + q->rank : w->axis);
+		if (sn > 1 && (ax < 0 || ax >= q->rank))
+			return -1;
+		for (r = 0; sn > 1 && r < q->rank; r++) {
+			if (r < ax)
+				outer *= q->dims[r];
+			else if (r > ax)
+				inner *= q->dims[r];
+		}
+		if (sn > 1)
+			d = q->dims[ax];
+		if (sn > 1 && w->block > 0)
+			nb = (d + w->block - 1) / w->block;
+		if (sn > 1 && (w->block > 0 ? sn != outer * nb * inner : sn != d))
+			return -1;
+		if (w->zp && w->zp->numel != sn)
+			return -1;
+		sv = gs_xmalloc(sizeof(double) * (size_t)sn);
+		if (gs_decode_to_double(w->scale->dtype, w->scale->data, 0, (size_t)sn, sv))
+			goto fail;
+		if (w->zp) {
+			zv = gs_xmalloc(sizeof(double) * (size_t)sn);
+			if (gs_decode_to_double(w->zp->dtype, w->zp->data, 0, (size_t)sn, zv))
+				goto fail;
+		}
+	}
+	qv = gs_xmalloc(sizeof(double) * CHUNK);
+	for (i = 0; i < q->numel; i += CHUNK) {
+		int64_t n = q->numel - i < CHUNK ? q->numel - i : CHUNK;
+
+		if (gs_decode_to_double(q->dtype, q->data, (size_t)i, (size_t)n, qv)) {
+			free(qv);
+			goto fail;
+		}
+		for (k = 0; k < n; k++) {
+			int64_t e = i + k, c = 0;
+
+			if (sn > 1) {
+				int64_t a = (e / inner) % d;
+
+				c = w->block > 0 ? ((e / (inner * d)) * nb + a / w->block) * inner +
+						   e % inner : a;
+			}
+			zeros += qv[k] == (zv ? zv[c] : 0) || (sv && sv[c] == 0);
+		}
+	}
+	free(qv);
+	free(sv);
+	free(zv);
+	return zeros;
+fail:
+	free(sv);
+	free(zv);
+	return -1;
+}
+
+void gs_model_figures(const struct gs_model *cm, struct gs_model_figures *out)
+{
+	/* only the caches of the tensors (zero counts) are written */
+	struct gs_model *m = (struct gs_model *)cm;
+	const struct gs_tensor **raw;
 	struct census c;
-	int64_t zeros = 0, total = 0;
-	int i;
+	int i, n_raw = 0;
 
 	memset(&c, 0, sizeof(c));
-	memset(out, 0, sizeof(*out));	/* the output error is set by the caller */
+	memset(out, 0, sizeof(*out));
+	c.f = out;
 	gs_graph_walk(m->graph, count_graph, &c);
-	count_missing_zeros(m, c.weights, c.n_weights);
+	raw = gs_xmalloc(sizeof(*raw) * ((size_t)c.n_weights + 1));
+	for (i = 0; i < c.n_weights; i++)
+		if (zeros_countable(c.weights[i].q) && raw_zeros_suffice(&c.weights[i]))
+			raw[n_raw++] = c.weights[i].q;
+	count_missing_zeros(m, raw, n_raw);
 	for (i = 0; i < c.n_weights; i++) {
-		zeros += c.weights[i]->zeros;
-		total += c.weights[i]->numel;
+		const struct wref *w = &c.weights[i];
+		int64_t z;
+
+		if (zeros_countable(w->q) && raw_zeros_suffice(w))
+			z = w->q->zeros;
+		else if ((z = decoded_zeros(w)) < 0)
+			continue;	/* a layout not understood: not counted */
+		out->zeros += z;
+		out->weights += w->q->numel;
 	}
+	free(raw);
 	free(c.weights);
-	out->nodes = c.nodes;
-	out->params = c.params;
-	out->sparsity = total ? (double)zeros / (double)total : 0.0;
+	out->sparsity = out->weights ? (double)out->zeros / (double)out->weights : 0.0;
+	out->opset = gs_model_opset(m, "");
+}
+
+void gs_step_stats_measure(struct gs_model *m, struct gs_step_stats *out)
+{
+	struct gs_model_figures f;
+
+	memset(out, 0, sizeof(*out));	/* the output error is set by the caller */
+	gs_model_figures(m, &f);
+	out->nodes = f.nodes;
+	out->params = f.params;
+	out->sparsity = f.sparsity;
+	out->opset = f.opset;
 	out->bytes = gs_onnx_packed_size(m);
 	out->zstd_bytes = zstd_size(m);
 }
@@ -436,6 +619,22 @@ void gs_history_format_step(const struct gs_history *h, int i, char *buf, size_t
 		 (long long)(s->params - p->params), sz, pct(s->bytes, p->bytes), zs,
 		 pct(s->zstd_bytes, p->zstd_bytes), pct(s->zstd_bytes, b->zstd_bytes),
 		 100.0 * s->sparsity, 100.0 * (s->sparsity - p->sparsity));
+	/* growth is rarely the point of a step: said in words, not only
+	 * in the percentage (a fold that widened stored weights, say) */
+	if (p->bytes && (double)s->bytes > 1.2 * (double)p->bytes) {
+		size_t at = strlen(buf);
+
+		if (at < len)
+			snprintf(buf + at, len - at, ", model grew %.0f%%",
+				 pct(s->bytes, p->bytes));
+	}
+	if (s->opset != p->opset) {
+		size_t at = strlen(buf);
+
+		if (at < len)
+			snprintf(buf + at, len - at, ", opset %lld -> %lld",
+				 (long long)p->opset, (long long)s->opset);
+	}
 	if (s->out.state) {
 		size_t at = strlen(buf);
 		char oe[400];

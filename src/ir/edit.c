@@ -355,7 +355,81 @@ void gs_model_set_opset(struct gs_model *m, const char *domain, int64_t version)
 	m->opsets_dirty = true;
 	/* raised only, never lowered: a newer IR reads older opsets */
 	if ((!domain[0] || !strcmp(domain, "ai.onnx")) && m->ir_version < ir_version_for_opset(version))
-		m->ir_version = ir_version_for_opset(version);
+		gs_model_set_ir_version(m, ir_version_for_opset(version));
+}
+
+static bool listed(const struct gs_graph *g, int value_id)
+{
+	int j;
+
+	for (j = 0; j < g->n_inputs; j++)
+		if (g->inputs[j] == value_id)
+			return true;
+	return false;
+}
+
+/* IR < 4: every initializer of g listed as an input of g too (ONNX's
+ * checker and onnxruntime ask it of subgraphs as well).  IR >= 4: a body
+ * must not list them (shape inference then counts them as inputs the If
+ * or Loop does not pass); the main graph may, and keeps them.  The input
+ * list before is journaled as an OPSETS edit of g, whose undo puts it
+ * back. */
+static int relist_initializers(struct gs_graph *g, void *ctx)
+{
+	struct gs_model *m = g->model;
+	bool list = *(const bool *)ctx;
+	struct gs_edit e;
+	int *in, n = 0, i;
+
+	if (!list && g == m->graph)
+		return 0;
+	if (list) {
+		for (i = 0; i < g->n_initializers; i++)
+			n += !listed(g, g->initializers[i]);
+	} else {
+		for (i = 0; i < g->n_inputs; i++)
+			n += g->values[g->inputs[i]]->is_initializer;
+	}
+	if (!n)
+		return 0;
+	e = gs_edit_begin(GS_EDIT_OPSETS, g);
+	e.old_opsets = m->opsets;
+	e.old_n_opsets = m->n_opsets;
+	e.old_ir_version = m->ir_version;
+	e.opsets_dirty = m->opsets_dirty;
+	e.old_list = g->inputs;
+	e.old_n = g->n_inputs;
+	gs_journal_note(m, &e);
+	/* copy on write: the journal keeps the old array */
+	in = gs_arena_alloc(&m->arena, sizeof(int) * (size_t)(g->n_inputs + g->n_initializers + 1));
+	n = 0;
+	for (i = 0; i < g->n_inputs; i++)
+		if (list || !g->values[g->inputs[i]]->is_initializer)
+			in[n++] = g->inputs[i];
+	for (i = 0; list && i < g->n_initializers; i++)
+		if (!listed(g, g->initializers[i]))
+			in[n++] = g->initializers[i];
+	g->inputs = in;
+	g->n_inputs = n;
+	g->dirty = true;
+	return 0;
+}
+
+void gs_model_set_ir_version(struct gs_model *m, int64_t version)
+{
+	struct gs_edit e = gs_edit_begin(GS_EDIT_OPSETS, NULL);
+	bool was3 = m->ir_version >= 1 && m->ir_version < 4, is3 = version >= 1 && version < 4;
+
+	if (version == m->ir_version)
+		return;
+	if (m->graph && (is3 || (was3 && version >= 4)))
+		gs_graph_walk(m->graph, relist_initializers, &is3);
+	e.old_opsets = m->opsets;
+	e.old_n_opsets = m->n_opsets;
+	e.old_ir_version = m->ir_version;
+	e.opsets_dirty = m->opsets_dirty;
+	gs_journal_note(m, &e);
+	m->ir_version = version;
 }
 
 const char *gs_graph_unique_name(struct gs_graph *g, const char *hint)
@@ -483,6 +557,10 @@ void gs_edit_undo(struct gs_model *m, struct gs_edit *e)
 			gs_strmap_del(&g->by_name, v->name);
 		break;
 	case GS_EDIT_OPSETS:
+		if (g && e->old_list) {	/* gs_model_set_ir_version's listing */
+			g->inputs = e->old_list;
+			g->n_inputs = e->old_n;
+		}
 		m->ir_version = e->old_ir_version;
 		m->opsets = e->old_opsets;
 		m->n_opsets = e->old_n_opsets;

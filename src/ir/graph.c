@@ -275,17 +275,18 @@ struct gs_node *gs_graph_add_node(struct gs_graph *g, const char *op_type,
 }
 
 /*
- * IR < 4 requires every initializer of the main graph to be listed as a
- * graph input too.  Only for a model already loaded (m->graph set): the
- * reader adds a file's initializers as they are.  Bodies are left alone,
- * an extra input would change their signature.
+ * IR < 4 requires every initializer to be listed as an input of its graph
+ * too.  ONNX's checker and onnxruntime ask it of If/Loop/Scan bodies as
+ * well (an initializer a body does not list fails to load), and take the
+ * extra trailing body inputs.  Only for a model already loaded (m->graph
+ * set): the reader adds a file's initializers as they are.
  */
 static bool ir3_needs_input(const struct gs_graph *g, int value_id)
 {
 	const struct gs_model *m = g->model;
 	int i;
 
-	if (!m->graph || g != m->graph || m->ir_version < 1 || m->ir_version >= 4)
+	if (!m->graph || m->ir_version < 1 || m->ir_version >= 4)
 		return false;
 	for (i = 0; i < g->n_inputs; i++)
 		if (g->inputs[i] == value_id)

@@ -191,10 +191,16 @@ void gs_match_print(const struct gs_match *m, FILE *out)
 		s->count[GS_MATCH_MATCHED], s->count[GS_MATCH_CHANGED], s->count[GS_MATCH_ADDED],
 		s->count[GS_MATCH_REMOVED], s->count[GS_MATCH_FUSED], s->count[GS_MATCH_FOLDED],
 		s->params_changed, s->edges_changed, s->io_mismatches);
-	fprintf(out, "verdict: structure %s, parameters %s, io %s\n",
+	/* compatibility (can B stand in for A) is not sameness: pruned or
+	 * retrained weights are compatible and still changed */
+	fprintf(out, "verdict: structure %s, parameters %s, io %s; ",
 		m->verdict.structure ? "compatible" : "different",
 		m->verdict.parameters ? "compatible" : "different",
 		m->verdict.io ? "compatible" : "different");
+	if (s->params_changed)
+		fprintf(out, "parameters changed (%d)\n", s->params_changed);
+	else
+		fprintf(out, "parameters same\n");
 	for (k = 0; k < (int)(sizeof(severity) / sizeof(*severity)); k++)
 		for (i = 0; i < m->n_entries; i++) {
 			const struct gs_match_entry *e = &m->entries[i];

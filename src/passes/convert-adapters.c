@@ -915,6 +915,36 @@ static int down_reshape14(struct cv *c, struct gs_node *n)
 	return cv_did(c, "Reshape", "allowzero dropped (no 0 in the shape)");
 }
 
+/* 15 -> 14: Shape's start/end became a Slice of the whole shape (same
+ * clamping: negative from the back, then into [0, rank]). */
+static int down_shape15(struct cv *c, struct gs_node *n)
+{
+	int64_t start = gs_node_attr_int(n, "start", 0), axis0 = 0;
+	/* no end: past any rank (2^62, exact through cv_new_ints' doubles) */
+	int64_t end = gs_node_attr_int(n, "end", (int64_t)1 << 62);
+	bool has_end = gs_node_attr(n, "end") != NULL;
+	int x = n->inputs[0], full, in[4];
+
+	if (!gs_node_attr(n, "start") && !has_end)
+		return 0;
+	if (start == 0 && !has_end) {
+		gs_node_remove_attr(c->g, n, "start");
+		return cv_did(c, "Shape", "start 0 (default) dropped");
+	}
+	full = cv_new_value(c, HINT(c, n, "full"));
+	in[0] = full;
+	in[1] = cv_new_ints(c, HINT(c, n, "start"), 1, &start);
+	in[2] = cv_new_ints(c, HINT(c, n, "end"), 1, &end);
+	in[3] = cv_new_ints(c, HINT(c, n, "axis"), 1, &axis0);
+	if (in[1] < 0 || in[2] < 0 || in[3] < 0)
+		return cv_refuse(c, "cannot make the Slice's constants");
+	/* the Shape first: replacing n drops its input if a now-unused constant */
+	cv_add(c, "Shape", HINT(c, n, "shape"), 1, &x, 1, &full);
+	cv_replace_out(c, n, "Slice", 4, in, 1, (const char *const[]){ "start", "end", NULL });
+	return cv_did(c, "Shape", "start %lld, end %s: Shape -> Slice", (long long)start,
+		      has_end ? gs_arena_printf(&c->m->arena, "%lld", (long long)end) : "(none)");
+}
+
 static int down_cast19(struct cv *c, struct gs_node *n)
 {
 	return drop_new_attr(c, n, "saturate", false, 1);
@@ -1205,6 +1235,7 @@ const struct cv_adapter cv_adapters[] = {
 	{ "ScatterElements", 18, compatible, down_reduction },
 	{ "ScatterND", 16, compatible, down_reduction },
 	{ "ScatterND", 18, compatible, down_reduction },
+	{ "Shape", 15, compatible, down_shape15 },
 	{ "Slice", 10, up_slice, down_slice },
 	{ "Slice", 11, compatible, down_slice11 },
 	{ "Softmax", 13, up_softmax, down_softmax },

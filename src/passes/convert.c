@@ -375,6 +375,16 @@ int64_t gs_convert_ir_for_opset(int64_t opset)
 	return 3;
 }
 
+/* The IR version moves with the opset: up to the table's at least, down
+ * to it at most (an older IR than the table's is left as it is: the
+ * file's own choice, which readers of the older opset accept).  Below 4
+ * the setter lists every initializer as a graph input. */
+static void set_ir(struct gs_model *m, bool up, int64_t ir)
+{
+	if (up ? m->ir_version < ir : m->ir_version > ir)
+		gs_model_set_ir_version(m, ir);
+}
+
 struct tally {
 	const char *label;
 	int count;
@@ -634,6 +644,8 @@ int gs_convert_opset(struct gs_model *m, int64_t target, unsigned flags,
 		r.start[i] = r.graphs[i]->n_nodes;
 	txn_begin(m, &t);
 	rc = run_steps(&r, from, target, err);
+	if (!rc)
+		set_ir(m, target > from, gs_convert_ir_for_opset(target));
 	ir1 = m->ir_version;
 	if (rc || r.refusals || (flags & GS_CONVERT_DRY_RUN))
 		txn_rollback(m, &t);

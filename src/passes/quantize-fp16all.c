@@ -311,7 +311,7 @@ int gs_quant_fp16_all(struct gs_model *m, gs_quant_report_fn report, void *ctx,
 		      struct gs_error *err)
 {
 	struct conv c;
-	char line[256];
+	char line[256], b0[32], b1[32];
 	int rc;
 
 	memset(&c, 0, sizeof(c));
@@ -323,10 +323,10 @@ int gs_quant_fp16_all(struct gs_model *m, gs_quant_report_fn report, void *ctx,
 	if (rc)
 		return gs_error_prefix(err, "quantize fp16 --all");
 	if (report) {
-		snprintf(line, sizeof(line), "fp16 --all: %d parameters to float16 (%.1f kB -> "
-			 "%.1f kB), %d values retyped, %d casts inserted", c.params,
-			 (double)c.bytes_before / 1e3, (double)c.bytes_after / 1e3, c.values,
-			 c.casts);
+		snprintf(line, sizeof(line), "fp16 --all: %d parameters to float16 (%s -> %s), "
+			 "%d values retyped, %d casts inserted", c.params,
+			 gs_format_bytes(c.bytes_before, b0, sizeof(b0)),
+			 gs_format_bytes(c.bytes_after, b1, sizeof(b1)), c.values, c.casts);
 		report(ctx, line);
 	}
 	return c.params + c.values;

@@ -73,17 +73,6 @@ static const char *sqnr_str(double aa, double dd, char *buf, size_t len)
 	return buf;
 }
 
-static const char *bytes_str(uint64_t n, char *buf, size_t len)
-{
-	if (n >= 10 * 1000 * 1000)
-		snprintf(buf, len, "%.1f MB", (double)n / 1e6);
-	else if (n >= 10 * 1000)
-		snprintf(buf, len, "%.1f kB", (double)n / 1e3);
-	else
-		snprintf(buf, len, "%llu bytes", (unsigned long long)n);
-	return buf;
-}
-
 static void scale_range(const float *s, size_t n, float *lo, float *hi)
 {
 	size_t i;
@@ -356,7 +345,8 @@ int gs_quant_weights(struct gs_model *m, const struct gs_quant_opts *o,
 	free(r.fetch_buf);
 	say(&r, "quantized %d weight%s (%s): %s -> %s, opset %lld", r.count,
 	    r.count == 1 ? "" : "s", gs_quant_describe(o, desc, sizeof(desc)),
-	    bytes_str(r.bytes_before, b0, sizeof(b0)), bytes_str(r.bytes_after, b1, sizeof(b1)),
+	    gs_format_bytes(r.bytes_before, b0, sizeof(b0)),
+	    gs_format_bytes(r.bytes_after, b1, sizeof(b1)),
 	    (long long)gs_model_opset(m, ""));
 	return r.count;
 }

@@ -97,6 +97,45 @@ static int divergence(struct tui *t, char *buf, size_t len, int width)
 	return role;
 }
 
+/*
+ * The three compatibility verdicts (can B stand in for A), then the plain
+ * fact whether any parameter differs, with the count: compatible
+ * parameters may still have changed a lot.  Words shrink to fit width.
+ */
+static const char *verdicts(const struct gs_match *m, bool compare, int width,
+			    char *buf, size_t len)
+{
+	const struct gs_match_verdict *v = &m->verdict;
+	char params[48];
+	int n = m->summary.params_changed;
+
+	if (n)
+		snprintf(params, sizeof(params), "parameters changed (%d)", n);
+	else
+		snprintf(params, sizeof(params), "parameters same");
+	if (compare) {
+		snprintf(buf, len, "%s  %s  ", v->identical ? "identical" : "different", params);
+		return buf;
+	}
+	snprintf(buf, len, "%s  structure %s  parameters %s  io %s  %s  ",
+		 v->identical ? "identical" : "different",
+		 v->structure ? "compatible" : "incompatible",
+		 v->parameters ? "compatible" : "incompatible",
+		 v->io ? "compatible" : "incompatible", params);
+	if ((int)strlen(buf) + 22 <= width)
+		return buf;
+	/* narrow: keep every verdict, in fewer words */
+	if (n)
+		snprintf(params, sizeof(params), "params changed (%d)", n);
+	else
+		snprintf(params, sizeof(params), "params same");
+	snprintf(buf, len, "%s  %s%s%s%s  %s  ", v->identical ? "identical" : "different",
+		 v->structure && v->parameters && v->io ? "all compatible" : "incompatible:",
+		 v->structure ? "" : " structure", v->parameters ? "" : " parameters",
+		 v->io ? "" : " io", params);
+	return buf;
+}
+
 void tui_draw_header(struct tui *t)
 {
 	struct gs_workspace *ws = t->ws;
@@ -132,32 +171,26 @@ void tui_draw_header(struct tui *t)
 			tui_attr(t, ROLE_ERROR));
 		return;
 	}
-	if (ws->compare)
-		snprintf(buf, sizeof(buf), "%s  ", m->verdict.identical ? "identical" : "different");
-	else
-		snprintf(buf, sizeof(buf), "%s  structure %s  parameters %s  io %s  ",
-			 m->verdict.identical ? "identical" : "different",
-			 m->verdict.structure ? "same" : "differs",
-			 m->verdict.parameters ? "same" : "differ",
-			 m->verdict.io ? "same" : "differs");
-	x = tui_put(1, 0, w, buf, A_BOLD);
+	x = tui_put(1, 0, w, verdicts(m, ws->compare != NULL, w, buf, sizeof(buf)), A_BOLD);
 	{
 		static const int order[] = {
-			GS_MATCH_MATCHED, GS_MATCH_CHANGED, GS_MATCH_ADDED,
+			GS_MATCH_MATCHED, TUI_STATUS_PARAMS, GS_MATCH_CHANGED, GS_MATCH_ADDED,
 			GS_MATCH_REMOVED, GS_MATCH_FUSED, GS_MATCH_FOLDED,
 		};
+		int p_rows = tui_param_rows(t), n;
 		size_t i;
 
+		/* a matched row whose parameters differ counts under P, not = */
 		for (i = 0; i < sizeof(order) / sizeof(*order) && x < w; i++) {
-			if (ws->compare && !m->summary.count[order[i]])
+			n = order[i] == TUI_STATUS_PARAMS ? p_rows : m->summary.count[order[i]];
+			if (order[i] == GS_MATCH_MATCHED)
+				n -= p_rows;
+			if (!n && order[i] != GS_MATCH_MATCHED)
 				continue;
-			snprintf(buf, sizeof(buf), "%c%d %s  ", tui_status_marker(order[i]),
-				 m->summary.count[order[i]], gs_match_status_name(order[i]));
+			snprintf(buf, sizeof(buf), "%c%d %s  ", tui_status_marker(order[i]), n,
+				 order[i] == TUI_STATUS_PARAMS ? "params" : tui_status_name(order[i]));
 			x += tui_put(1, x, w - x, buf,
 				     tui_attr(t, (enum tui_role)tui_status_role(order[i])));
 		}
-		snprintf(buf, sizeof(buf), "P%d params", m->summary.params_changed);
-		if (x < w && (!ws->compare || m->summary.params_changed))
-			tui_put(1, x, w - x, buf, tui_attr(t, ROLE_PARAM));
 	}
 }

@@ -21,15 +21,45 @@ static int toposort_fn(struct gs_graph *g, void *ctx)
 	return 0;
 }
 
-static bool param_mismatch(const struct tui *t, const struct gs_row *r)
+/* Which entries own a parameter that differs, as the summary counts
+ * them (anything but identical or equal within tolerance). */
+static void index_param_diffs(struct tui *t)
 {
-	const struct gs_match_entry *e;
+	const struct gs_match *m = t->match;
+	int i, e;
 
-	if (!t->match || r->entry < 0 || r->entry >= t->match->n_entries)
-		return false;
-	e = &t->match->entries[r->entry];
-	return e->worst_param >= 0 && e->worst_param < t->match->n_params &&
-	       t->match->params[e->worst_param].cls > GS_PARAM_EQUAL_WITHIN_TOL;
+	free(t->param_diff);
+	t->param_diff = NULL;
+	t->n_param_diff = 0;
+	if (!m || m->n_entries <= 0)
+		return;
+	t->param_diff = gs_xcalloc((size_t)m->n_entries, sizeof(bool));
+	t->n_param_diff = m->n_entries;
+	for (i = 0; i < m->n_params; i++) {
+		int cls = m->params[i].cls;
+
+		e = m->params[i].entry;
+		if (e >= 0 && e < m->n_entries && cls != GS_PARAM_IDENTICAL &&
+		    cls != GS_PARAM_EQUAL_WITHIN_TOL)
+			t->param_diff[e] = true;
+	}
+}
+
+int tui_row_status(const struct tui *t, const struct gs_row *r)
+{
+	if (r->status == GS_MATCH_MATCHED && r->entry >= 0 && r->entry < t->n_param_diff &&
+	    t->param_diff[r->entry])
+		return TUI_STATUS_PARAMS;
+	return r->status;
+}
+
+int tui_param_rows(const struct tui *t)
+{
+	int e, n = 0;
+
+	for (e = 0; e < t->n_param_diff; e++)
+		n += t->param_diff[e] && t->match->entries[e].status == GS_MATCH_MATCHED;
+	return n;
 }
 
 bool tui_is_mismatch(int status)
@@ -39,7 +69,7 @@ bool tui_is_mismatch(int status)
 
 static bool row_mismatch(const struct tui *t, const struct gs_row *r)
 {
-	return tui_is_mismatch(r->status) || param_mismatch(t, r);
+	return tui_is_mismatch(tui_row_status(t, r));
 }
 
 static void viewset_release(struct tui_viewset *v)
@@ -100,6 +130,9 @@ void tui_free_layout(struct tui *t)
 	t->cmp_pair = NULL;
 	t->cmp_n = 0;
 	t->cmp_valid = false;
+	free(t->param_diff);
+	t->param_diff = NULL;
+	t->n_param_diff = 0;
 }
 
 /* Visible rows, their parents and lanes for the current filter. */
@@ -169,6 +202,7 @@ void tui_relayout(struct tui *t)
 	t->match_gen = ws->match_gen;
 	if (ws->a && ws->b && !(t->match = gs_workspace_match(ws, &err)))
 		snprintf(t->match_err, sizeof(t->match_err), "%.250s", err.msg);
+	index_param_diffs(t);
 	memset(&in, 0, sizeof(in));
 	in.ga = ws->a ? ws->a->graph : NULL;
 	in.gb = ws->b ? ws->b->graph : NULL;
@@ -474,8 +508,7 @@ static void draw_side(struct tui *t, int y, int x, int w, int vi, int side)
 		mvaddch(y, x + used, ' ');
 	x += gut;
 	w -= gut;
-	role = param_mismatch(t, r) && r->status == GS_MATCH_MATCHED ? ROLE_PARAM
-		: tui_status_role(r->status);
+	role = tui_status_role(tui_row_status(t, r));
 	attr = tui_attr(t, (enum tui_role)role);
 	if (focused)
 		attr |= A_REVERSE;
@@ -493,8 +526,7 @@ static void draw_side(struct tui *t, int y, int x, int w, int vi, int side)
 		const char *op = node->op_type;
 		const struct gs_match_entry *e = r->entry >= 0 && t->match ? &t->match->entries[r->entry] : NULL;
 		char mark = tr == 1 ? '^' : tr == 2 ? 'v' : tr == 3 ? '*' : ' ';
-		char marker = param_mismatch(t, r) && r->status == GS_MATCH_MATCHED ? 'P'
-			: tui_status_marker(r->status);
+		char marker = tui_status_marker(tui_row_status(t, r));
 
 		n = gs_rows_members(&t->rows, r, side, &ids, &one);
 		last = g->nodes[ids[n - 1]];

@@ -94,6 +94,7 @@ int tui_status_role(int status)
 	case GS_MATCH_ADDED: return ROLE_ADDED;
 	case GS_MATCH_REMOVED: return ROLE_REMOVED;
 	case GS_MATCH_FUSED: case GS_MATCH_FOLDED: return ROLE_FUSED;
+	case TUI_STATUS_PARAMS: return ROLE_PARAM;
 	case GS_ROW_LABEL: return ROLE_DIM;
 	default: return ROLE_MATCHED;
 	}
@@ -107,8 +108,18 @@ char tui_status_marker(int status)
 	case GS_MATCH_ADDED: return '+';
 	case GS_MATCH_REMOVED: return '-';
 	case GS_MATCH_FUSED: case GS_MATCH_FOLDED: return 'F';
+	case TUI_STATUS_PARAMS: return 'P';
 	default: return ' ';
 	}
+}
+
+const char *tui_status_name(int status)
+{
+	if (status == TUI_STATUS_PARAMS)
+		return "params changed";
+	if (status == GS_ROW_LABEL)
+		return "subgraph";
+	return gs_match_status_name(status);
 }
 
 int tui_put(int y, int x, int w, const char *s, int attr)

@@ -17,6 +17,10 @@
 #include "tui/lanes.h"
 #include "tui/rows.h"
 
+/* The status of a matched row whose parameters differ: its own marker
+ * (P) and colour, a mismatch for n/N and the filter. */
+#define TUI_STATUS_PARAMS GS_MATCH_STATUS_COUNT_
+
 /* Below this the screen shows "terminal too small". */
 #define TUI_MIN_COLS 40
 #define TUI_MIN_LINES 10
@@ -75,6 +79,10 @@ struct tui {
 	int *par_off[2], *par[2];	/* parents of vis rows per side */
 	int *child_off[2], *child[2];	/* children (lazy, for trace) */
 	bool filter;
+	/* per match entry: a parameter of it differs (changed, pruned,
+	 * quantized...), so a matched row is a difference too */
+	bool *param_diff;
+	int n_param_diff;
 	struct tui_viewset alt;		/* the other filter setting, if built */
 	int sel, top;			/* cursor and first shown, in vis */
 	enum tui_focus focus, pane;	/* pane: the graph pane last focused */
@@ -117,6 +125,8 @@ void tui_term_restore(void);
 int tui_attr(struct tui *t, enum tui_role role);
 int tui_status_role(int status);
 char tui_status_marker(int status);
+/* "matched", ..., "params changed" for TUI_STATUS_PARAMS, "subgraph". */
+const char *tui_status_name(int status);
 /* Draws s (already escaped) from (y, x), at most w columns; returns the
  * columns used. */
 int tui_put(int y, int x, int w, const char *s, int attr);
@@ -140,6 +150,11 @@ bool tui_search(struct tui *t, const char *pattern);
 void tui_layout_screen(struct tui *t);
 void tui_free_layout(struct tui *t);
 bool tui_is_mismatch(int status);
+/* The row's status as shown: TUI_STATUS_PARAMS for a matched row whose
+ * parameters differ, else r->status. */
+int tui_row_status(const struct tui *t, const struct gs_row *r);
+/* Entries shown as TUI_STATUS_PARAMS (counted once per entry). */
+int tui_param_rows(const struct tui *t);
 /* Pane A's width and the width of the divergence column plus its
  * separator (0: no comparison, or no room); B starts at wa + 1 + cw. */
 void tui_pane_split(const struct tui *t, int *wa, int *cw);

@@ -32,7 +32,7 @@ static void draw_status(struct tui *t)
 
 	snprintf(buf, sizeof(buf), " %s  row %d/%d  %s%s%s%s", t->pane == FOCUS_B ? "[B]" : "[A]",
 		 t->n_vis ? t->sel + 1 : 0, t->n_vis,
-		 !r ? "" : r->status == GS_ROW_LABEL ? "subgraph" : gs_match_status_name(r->status),
+		 !r ? "" : r->status == GS_ROW_LABEL ? "subgraph" : tui_status_name(tui_row_status(t, r)),
 		 t->filter ? "  filter: mismatches" : "", t->tracing ? "  trace" : "",
 		 t->ws->unsaved ? "  B modified" : "");
 	move(y, 0);

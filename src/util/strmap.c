@@ -18,7 +18,8 @@ uint64_t gs_hash_bytes(const void *data, size_t n, uint64_t seed)
 		n -= 8;
 	}
 	w = 0;
-	memcpy(&w, p, n);
+	if (n)	/* data may be NULL when n is 0 (an empty attribute list) */
+		memcpy(&w, p, n);
 	return gs_mix64(h ^ w ^ ((uint64_t)n << 56));
 }
 

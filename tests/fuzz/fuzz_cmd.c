@@ -3,7 +3,7 @@
  * line by line as `graphsmith apply -f` does, on a workspace holding
  * data/cnn.onnx (B, with its baseline as A).  Scripts naming a path with
  * '/' are skipped so that no command reads or writes outside the scratch
- * folder, which is the working directory.
+ * folder, which is the working directory while the script runs.
  */
 #include "graphsmith/cmd.h"
 #include "fuzz.h"
@@ -37,8 +37,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	}
 	fclose(f);
 	model_len = (size_t)len;
-	if (chdir(gs_fuzz_dir()))
-		abort();
 	return 0;
 }
 
@@ -48,10 +46,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct gs_error err;
 	char *text, *line, *nl, **words;
 	const char *path;
-	int n;
+	int n, cwd;
 
 	if (size > 4096 || memchr(data, 0, size) || memchr(data, '/', size))
 		return 0;
+	/* the scratch folder is the working directory during the run only:
+	 * libFuzzer resolves its corpus and artifact paths between runs */
+	if ((cwd = open(".", O_RDONLY | O_DIRECTORY)) < 0 || chdir(gs_fuzz_dir()))
+		abort();
 	gs_fuzz_clear(gs_fuzz_dir());
 	path = gs_fuzz_file("model.onnx", model, model_len);
 	text = malloc(size + 1);
@@ -75,5 +77,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	gs_workspace_release(&ws);
 	free(text);
+	if (fchdir(cwd))
+		abort();
+	close(cwd);
 	return 0;
 }

@@ -6,6 +6,8 @@ exports at opsets 9-17 (when torch is importable).
 Usage: gen_convert_models.py DIR
 Writes DIR/NAME.onnx and DIR/cases.txt, one line per conversion to try:
   NAME SOURCE_OPSET TARGET ok|refuse
+       gen_convert_models.py --select OPS_DIR NODE_DIR LIMIT
+Prints the ONNX backend node tests to convert (see select_node_tests).
 """
 import os
 import sys
@@ -238,6 +240,41 @@ def opset21_gn(out):
          [(20, "ok"), (18, "ok"), (17, "refuse")])
 
 
+def opset21_down(out):
+    """Opset 21 (IR 10) that goes down to 17 (IR 8) and 8 (IR 3): the IR
+    must follow, and at IR 3 every initializer is listed as an input."""
+    nodes = [
+        n("Split", ["x"], ["a", "b"], axis=1, num_outputs=2),
+        n("ReduceMean", ["a", "ax"], ["rm"], keepdims=1),
+        n("Sub", ["a", "rm"], ["d"]),
+        n("Squeeze", ["d", "ax0"], ["sd"]),
+        n("Unsqueeze", ["sd", "ax0"], ["ud"]),
+        n("Softmax", ["b"], ["sm"], axis=2),
+        n("Mul", ["ud", "sm"], ["y"]),
+    ]
+    inits = [ints("ax", [2]), ints("ax0", [0])]
+    save(out, "op21_down", nodes, [vi("x", [1, 4, 6])], [vi("y", [1, 2, 6])], inits, 21, 10,
+         [(17, "ok"), (13, "ok"), (8, "ok")])
+
+
+def opset13_if(out):
+    """An If whose branches hold initializers: at IR 3 (opset 8) ONNX's
+    checker and onnxruntime want them listed as branch inputs too."""
+    def branch(name, k):
+        return helper.make_graph(
+            [n("Squeeze", ["x", name + "_ax"], [name + "_s"]),
+             n("Mul", [name + "_s", name + "_k"], [name + "_y"])],
+            name, [], [vi(name + "_y", [4])],
+            [ints(name + "_ax", [0]), init(name + "_k", np.array([k], np.float32))])
+    nodes = [
+        n("ReduceSum", ["x"], ["s"], keepdims=0),
+        n("Greater", ["s", "zero"], ["c"]),
+        n("If", ["c"], ["y"], then_branch=branch("pos", 2.0), else_branch=branch("neg", -3.0)),
+    ]
+    save(out, "op13_if", nodes, [vi("x", [1, 4])], [vi("y", [4])],
+         [init("zero", np.array(0, np.float32))], 13, 7, [(8, "ok"), (17, "ok")])
+
+
 def torch_exports(out):
     warnings.filterwarnings("ignore")
     try:
@@ -286,12 +323,60 @@ def torch_exports(out):
                 cases.append("torch_op%d %d %d %s" % (opset, opset, t, expect))
 
 
+def select_node_tests(ops_dir, node_dir, limit):
+    """Prints a sample of the ONNX backend node tests whose ops have a
+    breaking change (the registry's .breaks lists in src/ops/*.c, what
+    gs_op_breaking_version reads) crossed on the way to 13, 17, 21 or just
+    below the break: NAME SOURCE_OPSET OP TARGET,TARGET,..."""
+    import glob
+    import re
+    breaks = {}
+    for f in sorted(glob.glob(os.path.join(ops_dir, "*.c"))):
+        src = open(f).read()
+        for m in re.finditer(r"\.breaks\s*=\s*\{([^}]*)\}", src):
+            names = re.findall(r'\.name\s*=\s*"([A-Za-z0-9_]+)"', src[:m.start()])
+            if names:
+                breaks.setdefault(names[-1], set()).update(
+                    int(v) for v in re.findall(r"\d+", m.group(1)))
+    by_op = {}
+    for d in sorted(os.listdir(node_dir)):
+        if not os.path.isdir(os.path.join(node_dir, d, "test_data_set_0")):
+            continue
+        try:
+            m = onnx.load(os.path.join(node_dir, d, "model.onnx"))
+        except Exception:
+            continue
+        s = [o.version for o in m.opset_import if o.domain in ("", "ai.onnx")]
+        if not s or not 7 <= s[0] <= 24:
+            continue
+        s = s[0]
+        ops = sorted({nd.op_type for nd in m.graph.node if nd.domain in ("", "ai.onnx")})
+        vs = sorted({v for o in ops for v in breaks.get(o, ())})
+        targets = [t for t in (13, 17, 21) if t != s]
+        targets += [v - 1 for v in vs if 7 <= v - 1 < s and v - 1 not in targets][-1:]
+        hit = [o for o in ops for t in targets
+               if any(min(s, t) < v <= max(s, t) for v in breaks.get(o, ()))]
+        if hit:
+            by_op.setdefault(hit[0], []).append("%s %d %s %s" % (
+                d, s, hit[0], ",".join(str(t) for t in targets)))
+    # round robin over the breaking ops, so that every one is sampled
+    picked = []
+    while len(picked) < limit and any(by_op.values()):
+        for op in sorted(by_op):
+            if by_op[op] and len(picked) < limit:
+                picked.append(by_op[op].pop(0))
+    print("\n".join(picked))
+
+
 def main():
+    if sys.argv[1] == "--select":
+        select_node_tests(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+        return
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     for f in (opset9_paddle, opset7_ir3, opset10_resize, opset10_scatter, opset11_clip_pad,
               opset12_misc, opset13_down, opset17_ln, opset18, opset20_gelu, opset21_gn,
-              torch_exports):
+              opset21_down, opset13_if, torch_exports):
         f(out)
     with open(os.path.join(out, "cases.txt"), "w") as fh:
         fh.write("\n".join(cases) + "\n")
