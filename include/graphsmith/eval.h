@@ -125,6 +125,9 @@ static inline struct gs_etensor *gs_kernel_in(const struct gs_kernel_ctx *k, int
 {
 	return i < k->n_in ? k->in[i] : NULL;
 }
+/* The inputs a body takes from its node: its inputs less the trailing
+ * ones an initializer feeds (IR < 4 lists initializers as inputs). */
+int gs_body_inputs(const struct gs_graph *body);
 /* Runs a subgraph of k's node (If/Loop/Scan): body inputs are bound to
  * in[0..n_in), outer-scope names resolve through the enclosing frames.
  * Stores new references to the body outputs in out[0..n_out). */

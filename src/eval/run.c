@@ -486,6 +486,16 @@ int gs_eval_run(struct gs_eval *ev, struct gs_etensor *const *inputs,
 	return rc;
 }
 
+int gs_body_inputs(const struct gs_graph *body)
+{
+	int n = body->n_inputs;
+
+	while (n > 0 && body->inputs[n - 1] >= 0 &&
+	       body->values[body->inputs[n - 1]]->kind == GS_VALUE_PARAM)
+		n--;
+	return n;
+}
+
 int gs_kernel_run_subgraph(struct gs_kernel_ctx *k, const struct gs_graph *body, int n_in,
 			   struct gs_etensor **in, int n_out, struct gs_etensor **out)
 {
@@ -495,9 +505,9 @@ int gs_kernel_run_subgraph(struct gs_kernel_ctx *k, const struct gs_graph *body,
 
 	if (!p || !k->frame)
 		return gs_kernel_fail(k, "its subgraph was not planned");
-	if (n_in != body->n_inputs)
+	if (n_in != gs_body_inputs(body))
 		return gs_kernel_fail(k, "its subgraph '%s' takes %d inputs, %d given",
-				      body->name ? body->name : "", body->n_inputs, n_in);
+				      body->name ? body->name : "", gs_body_inputs(body), n_in);
 	if (n_out > body->n_outputs)
 		return gs_kernel_fail(k, "its subgraph has %d outputs, %d needed",
 				      body->n_outputs, n_out);

@@ -175,9 +175,9 @@ static int k_loop(struct gs_kernel_ctx *k)
 	if (n_carried < 0 || n_scan < 0 || n_carried + n_scan > LOOP_MAX_STATE)
 		return gs_kernel_fail(k, "has %d loop-carried values and %d scan outputs",
 				      n_carried, n_scan);
-	if (body->n_inputs != n_carried + 2 || body->n_outputs != n_carried + n_scan + 1)
+	if (gs_body_inputs(body) != n_carried + 2 || body->n_outputs != n_carried + n_scan + 1)
 		return gs_kernel_fail(k, "its body takes %d inputs and gives %d outputs, "
-				      "expected %d and %d", body->n_inputs, body->n_outputs,
+				      "expected %d and %d", gs_body_inputs(body), body->n_outputs,
 				      n_carried + 2, n_carried + n_scan + 1);
 	if (m_in) {
 		if (m_in->numel != 1)
@@ -301,7 +301,7 @@ static int k_scan(struct gs_kernel_ctx *k)
 	    k->n_out > LOOP_MAX_STATE)
 		return gs_kernel_fail(k, "num_scan_inputs %lld does not fit its %d inputs",
 				      (long long)n_scan_in, k->n_in);
-	if (body->n_inputs != k->n_in || body->n_outputs != k->n_out)
+	if (gs_body_inputs(body) != k->n_in || body->n_outputs != k->n_out)
 		return gs_kernel_fail(k, "its body's signature does not match the node");
 	if (attr_list(k->node, "scan_input_axes", in_axes, (int)n_scan_in) ||
 	    attr_list(k->node, "scan_input_directions", in_dirs, (int)n_scan_in) ||

@@ -9,10 +9,12 @@
 #include "graphsmith/history.h"
 #include "fuzz.h"
 
-/* Steps in order; the quantizations that are undone at once each start
- * from the fused model. */
+/* Steps in order; the conversions and quantizations that are undone at
+ * once each start from the fused model. */
 static const char *const steps[] = {
 	"fuse all",
+	"convert opset 21", "undo",
+	"convert opset 11", "undo",
 	"quantize int8", "undo",
 	"quantize uint8 per-tensor asym", "undo",
 	"quantize int4 --block 16", "undo",

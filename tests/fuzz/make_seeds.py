@@ -379,6 +379,8 @@ SCRIPTS = {
     "inputs.txt": "inputs --seed 3\nquantize int8\ncompare\nhistory\n",
     "quoting.txt": "# a comment\n  \nselect 'a b' ; find \"x\\\"y\" ; info\nfuse conv-bn;fuse gemm; fuse nope\n",
     "save.txt": "fuse all\nsave out.onnx\nopen a out.onnx\ndiff\n",
+    "convert.txt": "convert opset 18 --dry-run\nconvert opset 18\nundo\nconvert opset 9\nconvert --list\n"
+                   "convert opset 21\nquantize int4 --block 4\nundo\nundo\n",
     "errors.txt": "quantize int4 --block 0\nprune nm 5:4\nprune magnitude 1.5\nundo\nundo\nredo\n",
 }
 
