@@ -15,17 +15,8 @@ EXTRA_DIST += $(FOUNDATION_SHELL_TESTS) tests/onnx/malformed.expected \
 	tests/onnx/cnn.info tests/onnx/cnn.info.json \
 	tests/fixtures/gen_roundtrip.py tests/fixtures/gen_malformed.py \
 	tests/oracle/check.py tests/oracle/ort_compare.js tests/oracle/package.json \
-	tests/fuzz/fuzz_reader.c \
 	data/make_samples.py data/cnn.onnx data/cnn-folded.onnx bootstrap.sh
 
-# libFuzzer target: ./configure --enable-fuzzing CC=clang; make tests/fuzz/fuzz_reader
-if ENABLE_FUZZING
-noinst_PROGRAMS = tests/fuzz/fuzz_reader
-tests_fuzz_fuzz_reader_SOURCES = tests/fuzz/fuzz_reader.c
-tests_fuzz_fuzz_reader_CFLAGS = $(CORE_CFLAGS) -fsanitize=fuzzer
-tests_fuzz_fuzz_reader_LDFLAGS = -fsanitize=fuzzer $(AM_LDFLAGS)
-tests_fuzz_fuzz_reader_LDADD = libgraphsmith.a $(CORE_LIBS)
-endif
 
 tests_unit_test_numeric_SOURCES = tests/unit/test_numeric.c
 tests_unit_test_numeric_CFLAGS = $(UNIT_CFLAGS)

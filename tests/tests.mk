@@ -32,3 +32,4 @@ clean-local-fixtures:
 	rm -rf tests/fixtures-out
 include tests/match.mk
 include tests/eval.mk
+include tests/fuzz.mk

@@ -192,6 +192,8 @@ static void emit(struct gs_workspace *ws, enum gs_out_kind kind, const char *tex
 }
 
 static void vout(struct gs_workspace *ws, enum gs_out_kind kind, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+static void vout(struct gs_workspace *ws, enum gs_out_kind kind, const char *fmt, va_list ap)
 {
 	char *text;
 

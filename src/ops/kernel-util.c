@@ -40,7 +40,7 @@ int64_t gs_k_int_at(const struct gs_etensor *t, int64_t i)
 		return ((const int64_t *)t->data)[i];
 	if (t->dtype == GS_DTYPE_INT32)
 		return ((const int32_t *)t->data)[i];
-	return (int64_t)gs_et_get(t, i);
+	return gs_k_d2i(gs_et_get(t, i));
 }
 
 /* ---- axes, inputs, outputs ---- */

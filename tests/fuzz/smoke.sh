@@ -39,7 +39,7 @@ for tc in reader:onnx passes:onnx match:onnx eval:onnx tensor:tensor cmd:cmd; do
 		# the first folder collects what the run finds; seeds are only read
 		if "$fuzz" -max_total_time="$secs" -timeout=20 -rss_limit_mb=3072 -max_len=65536 \
 			$dict -artifact_prefix="$work/$t-" "$work/$t" $dirs >"$work/$t.log" 2>&1; then
-			pass "fuzz_$t: $(grep -Eo '#[0-9]+ +DONE +cov: [0-9]+ ft: [0-9]+' "$work/$t.log" | tail -1)"
+			pass "fuzz_$t: $(grep -Eo '#[0-9]+[[:space:]]+DONE[[:space:]]+cov: [0-9]+ ft: [0-9]+' "$work/$t.log" | tail -1)"
 		else
 			fail "fuzz_$t"
 			grep -E -A30 'ERROR|runtime error|deadly|Test unit written' "$work/$t.log" | head -60
