@@ -52,8 +52,4 @@ typedef void (*gs_convert_report_fn)(void *ctx, const char *line);
 int gs_convert_opset(struct gs_model *m, int64_t target, unsigned flags,
 		     gs_convert_report_fn report, void *ctx, struct gs_error *err);
 
-/* The lowest IR version a file importing default-domain opset `opset`
- * must declare. */
-int64_t gs_convert_ir_for_opset(int64_t opset);
-
 #endif

@@ -319,6 +319,9 @@ void gs_model_set_opset(struct gs_model *m, const char *domain, int64_t version)
  * 4 to 4 or more it drops such listings from subgraphs (If/Loop bodies
  * must not have them there). */
 void gs_model_set_ir_version(struct gs_model *m, int64_t version);
+/* The lowest IR version a file importing default-domain opset `opset`
+ * must declare (ONNX's versioning table). */
+int64_t gs_ir_version_for_opset(int64_t opset);
 /* Convenience for passes: a new initializer value holding t (name made
  * unique in g), or a new activation value; both journaled. */
 int gs_graph_new_param(struct gs_graph *g, const char *name_hint, struct gs_tensor *t);

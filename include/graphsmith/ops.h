@@ -54,6 +54,10 @@ struct gs_op_input {
 	int from;			/* first opset with the input */
 };
 
+/* The rank of every value of g that the file or the registry's rank rules
+ * tell, visiting nodes in order (topological); -1 where unknown.  Split's
+ * and TopK's outputs all take the input's rank.  malloc'd, by value id. */
+int *gs_op_infer_ranks(const struct gs_graph *g, const int *order, int n_order);
 /* The rank of output 0 from the ranks of the inputs (gs_op_out_rank). */
 enum gs_op_rank {
 	GS_RANK_UNKNOWN,		/* not known from ranks alone */

@@ -311,11 +311,12 @@ void gs_graph_remove_initializer(struct gs_graph *g, int value_id)
 
 /* The IR version each default-domain opset needs (the ONNX versioning
  * table): a file that imports opset 21 must say IR 10 or newer. */
-static int64_t ir_version_for_opset(int64_t opset)
+int64_t gs_ir_version_for_opset(int64_t opset)
 {
+	/* ONNX's versioning table: the first IR version of each opset */
 	static const int64_t table[][2] = {
-		{ 23, 11 }, { 21, 10 }, { 19, 9 }, { 15, 8 }, { 12, 7 }, { 11, 6 },
-		{ 10, 5 }, { 9, 4 }, { 1, 3 },
+		{ 25, 13 }, { 24, 12 }, { 23, 11 }, { 21, 10 }, { 19, 9 }, { 15, 8 },
+		{ 12, 7 }, { 11, 6 }, { 10, 5 }, { 9, 4 }, { 1, 3 },
 	};
 	size_t i;
 
@@ -354,8 +355,8 @@ void gs_model_set_opset(struct gs_model *m, const char *domain, int64_t version)
 	m->opsets = ops;
 	m->opsets_dirty = true;
 	/* raised only, never lowered: a newer IR reads older opsets */
-	if ((!domain[0] || !strcmp(domain, "ai.onnx")) && m->ir_version < ir_version_for_opset(version))
-		gs_model_set_ir_version(m, ir_version_for_opset(version));
+	if ((!domain[0] || !strcmp(domain, "ai.onnx")) && m->ir_version < gs_ir_version_for_opset(version))
+		gs_model_set_ir_version(m, gs_ir_version_for_opset(version));
 }
 
 static bool listed(const struct gs_graph *g, int value_id)

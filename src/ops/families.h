@@ -7,7 +7,9 @@
 
 extern const struct gs_op gs_ops_elementwise[];	/* elementwise.c: unary, binary, variadic, logic, activations */
 extern const struct gs_op gs_ops_reduce[];	/* reduce.c: Reduce*, ArgMax/Min, Softmax family, CumSum, TopK */
-extern const struct gs_op gs_ops_nn[];		/* nn.c: Conv, ConvTranspose, pools, Gemm, MatMul, norms, LRN */
+extern const struct gs_op gs_ops_norm[];	/* norm.c: Batch/Instance/Layer/RMS/Group norms, LRN, Dropout */
+extern const struct gs_op gs_ops_einsum[];	/* einsum.c: Einsum */
+extern const struct gs_op gs_ops_nn[];		/* nn.c: Conv, ConvTranspose, pools, Gemm, MatMul */
 extern const struct gs_op gs_ops_rnn[];		/* rnn.c: LSTM, GRU, RNN */
 extern const struct gs_op gs_ops_shape[];	/* shape.c: Reshape, Transpose, Concat, Split, Squeeze, ... */
 extern const struct gs_op gs_ops_index[];	/* index.c: Gather*, Slice, Scatter*, Pad, Tile, Trilu, ... */

@@ -8,7 +8,8 @@
 #include "ops/families.h"
 
 static const struct gs_op *const families[] = {
-	gs_ops_elementwise, gs_ops_reduce, gs_ops_nn, gs_ops_rnn, gs_ops_shape,
+	gs_ops_elementwise, gs_ops_reduce, gs_ops_nn, gs_ops_norm, gs_ops_einsum, gs_ops_rnn,
+	gs_ops_shape,
 	gs_ops_index, gs_ops_quant, gs_ops_resize, gs_ops_control, gs_ops_loss,
 	gs_ops_attention, gs_ops_signal, gs_ops_integer, gs_ops_vision, gs_ops_contrib,
 };
@@ -214,4 +215,45 @@ int gs_op_out_rank(const struct gs_op *op, const struct gs_node *n, const int *r
 		break;
 	}
 	return -1;
+}
+
+int *gs_op_infer_ranks(const struct gs_graph *g, const int *order, int n_order)
+{
+	int *rank = gs_xmalloc(sizeof(int) * ((size_t)g->n_values + 1));
+	const struct gs_op *op;
+	int i, k, shape_len;
+
+	for (i = 0; i < g->n_values; i++) {
+		const struct gs_value *v = g->values[i];
+
+		rank[i] = v->kind == GS_VALUE_PARAM && v->param ? v->param->rank : v->rank;
+		if (v->kind == GS_VALUE_OUTER && v->outer)
+			rank[i] = v->outer->rank;
+	}
+	for (i = 0; i < n_order; i++) {
+		const struct gs_node *n = g->nodes[order[i]];
+		int out = n->n_outputs > 0 ? n->outputs[0] : -1, in0;
+
+		if (n->removed || out < 0 || n->domain[0] || n->n_inputs < 1 || n->inputs[0] < 0)
+			continue;
+		in0 = rank[n->inputs[0]];
+		if (!strcmp(n->op_type, "Split") || !strcmp(n->op_type, "TopK")) {
+			for (k = 0; k < n->n_outputs; k++)
+				if (n->outputs[k] >= 0 && rank[n->outputs[k]] < 0)
+					rank[n->outputs[k]] = in0;
+			continue;
+		}
+		if (rank[out] >= 0)
+			continue;
+		op = gs_op_facts("", n->op_type);
+		shape_len = -1;
+		if (op && op->rank_rule == GS_RANK_SHAPE && n->n_inputs == 2) {
+			const struct gs_tensor *shape = gs_graph_param_of(g, n->inputs[1]);
+
+			shape_len = shape && shape->rank == 1 ? (int)shape->numel : -1;
+		}
+		if (op && op->rank_rule != GS_RANK_UNKNOWN)
+			rank[out] = gs_op_out_rank(op, n, rank, shape_len);
+	}
+	return rank;
 }

@@ -266,7 +266,7 @@ struct gs_node *cv_add(struct cv *c, const char *op_type, const char *name, int 
 	return gs_graph_add_node(c->g, op_type, "", name, n_in, in, n_out, out);
 }
 
-/* ---- dtypes, propagated like fuse_ranks propagates ranks ---- */
+/* ---- dtypes, propagated like gs_op_infer_ranks propagates ranks ---- */
 
 static int *infer_dtypes(struct gs_graph *g, const int *order, int n_order)
 {
@@ -316,64 +316,7 @@ static int *infer_dtypes(struct gs_graph *g, const int *order, int n_order)
 	return dt;
 }
 
-/* Ranks as fuse_ranks finds them, plus every output of the ops whose
- * outputs all have the input's rank (Split, TopK). */
-static int *infer_ranks(struct gs_graph *g, const int *order, int n_order)
-{
-	int *rank = gs_xmalloc(sizeof(int) * ((size_t)g->n_values + 1));
-	const struct gs_op *op;
-	int i, k, shape_len;
-
-	for (i = 0; i < g->n_values; i++) {
-		const struct gs_value *v = g->values[i];
-
-		rank[i] = v->kind == GS_VALUE_PARAM && v->param ? v->param->rank : v->rank;
-		if (v->kind == GS_VALUE_OUTER && v->outer)
-			rank[i] = v->outer->rank;
-	}
-	for (i = 0; i < n_order; i++) {
-		const struct gs_node *n = g->nodes[order[i]];
-		int out = n->n_outputs > 0 ? n->outputs[0] : -1, in0;
-
-		if (n->removed || out < 0 || n->domain[0] || n->n_inputs < 1 || n->inputs[0] < 0)
-			continue;
-		in0 = rank[n->inputs[0]];
-		if (!strcmp(n->op_type, "Split") || !strcmp(n->op_type, "TopK")) {
-			for (k = 0; k < n->n_outputs; k++)
-				if (n->outputs[k] >= 0 && rank[n->outputs[k]] < 0)
-					rank[n->outputs[k]] = in0;
-			continue;
-		}
-		if (rank[out] >= 0)
-			continue;
-		op = gs_op_facts("", n->op_type);
-		shape_len = -1;
-		if (op && op->rank_rule == GS_RANK_SHAPE && n->n_inputs == 2) {
-			const struct gs_tensor *shape = gs_graph_param_of(g, n->inputs[1]);
-
-			shape_len = shape && shape->rank == 1 ? (int)shape->numel : -1;
-		}
-		if (op && op->rank_rule != GS_RANK_UNKNOWN)
-			rank[out] = gs_op_out_rank(op, n, rank, shape_len);
-	}
-	return rank;
-}
-
 /* ---- the driver ---- */
-
-int64_t gs_convert_ir_for_opset(int64_t opset)
-{
-	static const int64_t table[][2] = {
-		{ 25, 13 }, { 24, 12 }, { 23, 11 }, { 21, 10 }, { 19, 9 }, { 15, 8 },
-		{ 12, 7 }, { 11, 6 }, { 10, 5 }, { 9, 4 }, { 1, 3 },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(table) / sizeof(*table); i++)
-		if (opset >= table[i][0])
-			return table[i][1];
-	return 3;
-}
 
 /* The IR version moves with the opset: up to the table's at least, down
  * to it at most (an older IR than the table's is left as it is: the
@@ -519,7 +462,7 @@ static int step_graph(struct run *r, struct cv *c, struct gs_error *err)
 
 	if (!(order = fuse_order(g, &n_order, err)))
 		return -1;
-	c->rank = infer_ranks(g, order, n_order);
+	c->rank = gs_op_infer_ranks(g, order, n_order);
 	c->dtype = infer_dtypes(g, order, n_order);
 	c->n_known = g->n_values;
 	free(order);
@@ -645,7 +588,7 @@ int gs_convert_opset(struct gs_model *m, int64_t target, unsigned flags,
 	txn_begin(m, &t);
 	rc = run_steps(&r, from, target, err);
 	if (!rc)
-		set_ir(m, target > from, gs_convert_ir_for_opset(target));
+		set_ir(m, target > from, gs_ir_version_for_opset(target));
 	ir1 = m->ir_version;
 	if (rc || r.refusals || (flags & GS_CONVERT_DRY_RUN))
 		txn_rollback(m, &t);

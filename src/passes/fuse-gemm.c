@@ -3,6 +3,7 @@
  * Gemm needs a 2-D A: a MatMul whose input rank is not known to be 2 stays. */
 #include <stdlib.h>
 
+#include "graphsmith/ops.h"
 #include "passes/fuse-internal.h"
 
 bool fuse_is_row_bias(const struct gs_tensor *c, int64_t n)
@@ -62,7 +63,7 @@ static int fuse_graph(struct gs_graph *g, struct gs_fuse_log *log, struct gs_err
 
 	if (!(order = fuse_order(g, &n_order, err)))
 		return -1;
-	rank = fuse_ranks(g, order, n_order);
+	rank = gs_op_infer_ranks(g, order, n_order);
 	for (j = 0; j < n_order; j++) {
 		struct gs_node *n = g->nodes[order[j]];
 

@@ -65,9 +65,6 @@ bool fuse_has_subgraphs(const struct gs_node *n);
 /* No graph or tensor attributes (which the graph frees per node). */
 bool fuse_clonable(const struct gs_node *n);
 
-/* Best known rank of every value of g (-1 unknown), propagated through
- * common ops; malloc'd, indexed by value id. */
-int *fuse_ranks(struct gs_graph *g, const int *order, int n_order);
 
 /* Makes the default-domain opset at least `want`.  Returns 0 when it is
  * (now) high enough, -1 when raising it would change the meaning of an op

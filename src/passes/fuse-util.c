@@ -396,39 +396,6 @@ struct gs_node *fuse_add_like(struct gs_graph *g, const struct gs_node *tmpl,
 	return n;
 }
 
-int *fuse_ranks(struct gs_graph *g, const int *order, int n_order)
-{
-	int *rank = gs_xmalloc(sizeof(int) * ((size_t)g->n_values + 1));
-	const struct gs_op *op;
-	int i, shape_len;
-
-	for (i = 0; i < g->n_values; i++) {
-		const struct gs_value *v = g->values[i];
-
-		rank[i] = v->kind == GS_VALUE_PARAM && v->param ? v->param->rank : v->rank;
-		if (v->kind == GS_VALUE_OUTER && v->outer)
-			rank[i] = v->outer->rank;
-	}
-	for (i = 0; i < n_order; i++) {
-		const struct gs_node *n = g->nodes[order[i]];
-		int out = n->n_outputs > 0 ? n->outputs[0] : -1;
-
-		if (n->removed || out < 0 || rank[out] >= 0 || n->domain[0] || n->n_inputs < 1 ||
-		    n->inputs[0] < 0)
-			continue;
-		/* the registry's rank rule of the op: same as input 0, broadcast, ... */
-		op = gs_op_facts("", n->op_type);
-		shape_len = -1;
-		if (op && op->rank_rule == GS_RANK_SHAPE && n->n_inputs == 2) {
-			const struct gs_tensor *shape = gs_graph_param_of(g, n->inputs[1]);
-
-			shape_len = shape && shape->rank == 1 ? (int)shape->numel : -1;
-		}
-		if (op && op->rank_rule != GS_RANK_UNKNOWN)
-			rank[out] = gs_op_out_rank(op, n, rank, shape_len);
-	}
-	return rank;
-}
 
 int fuse_need_opset(struct gs_model *m, int64_t want, const char **why)
 {
