@@ -64,6 +64,16 @@ struct gs_workspace {
 	struct gs_probe *probe;		/* sample inputs, baseline outputs (probe.c) */
 	struct gs_compare *compare;	/* the last `compare` of A and B, or NULL;
 					 * dropped with the match */
+	struct gs_slot *slots;		/* models beyond A and B (gs_workspace_model_arg) */
+	int n_slots;
+};
+
+/* A model the workspace holds besides A and B: opened under a name, or
+ * loaded once because a command named its file. */
+struct gs_slot {
+	char *name;			/* "C", "teacher", or the path as given */
+	char *path;
+	struct gs_model *model;
 };
 
 void gs_workspace_init(struct gs_workspace *ws);
@@ -71,6 +81,11 @@ void gs_workspace_release(struct gs_workspace *ws);
 /* Opens a model into side 'a' or 'b'; one model opened alone becomes B with
  * an untouched copy as A (so every step shows as a diff). */
 int gs_workspace_open(struct gs_workspace *ws, char side, const char *path, struct gs_error *err);
+/* The model a command argument names: "A" or "B", another slot's name,
+ * or a file path (loaded once, then kept as a slot named by the path).
+ * Slot names are matched exactly (A/B either case).  NULL with err set. */
+struct gs_model *gs_workspace_model_arg(struct gs_workspace *ws, const char *slot_or_file,
+					struct gs_error *err);
 /* Opens A and B at once (loaded in parallel); B's history starts empty. */
 int gs_workspace_open_pair(struct gs_workspace *ws, const char *path_a, const char *path_b,
 			   struct gs_error *err);

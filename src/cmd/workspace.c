@@ -59,7 +59,38 @@ void gs_workspace_release(struct gs_workspace *ws)
 	if (ws->opdoc)
 		gs_opdoc_free(ws->opdoc);
 	gs_probe_free(ws->probe);
+	for (int i = 0; i < ws->n_slots; i++) {
+		gs_model_free(ws->slots[i].model);
+		free(ws->slots[i].name);
+		free(ws->slots[i].path);
+	}
+	free(ws->slots);
 	gs_workspace_init(ws);
+}
+
+struct gs_model *gs_workspace_model_arg(struct gs_workspace *ws, const char *arg,
+					struct gs_error *err)
+{
+	struct gs_model *m;
+	int i;
+
+	if (!strcmp(arg, "A") || !strcmp(arg, "a") || !strcmp(arg, "B") || !strcmp(arg, "b")) {
+		m = (arg[0] | 0x20) == 'a' ? ws->a : ws->b;
+		if (!m)
+			gs_error_set(err, "no model in %c", arg[0] & ~0x20);
+		return m;
+	}
+	for (i = 0; i < ws->n_slots; i++)
+		if (!strcmp(ws->slots[i].name, arg))
+			return ws->slots[i].model;
+	if (!(m = gs_onnx_load(arg, &ws->load_opts, err)))
+		return NULL;
+	ws->slots = gs_xrealloc(ws->slots, sizeof(*ws->slots) * (size_t)(ws->n_slots + 1));
+	ws->slots[ws->n_slots].name = gs_xstrdup(arg);
+	ws->slots[ws->n_slots].path = gs_xstrdup(arg);
+	ws->slots[ws->n_slots].model = m;
+	ws->n_slots++;
+	return m;
 }
 
 static void install(struct gs_workspace *ws, char side, struct gs_model *m, const char *path)
