@@ -268,8 +268,13 @@ static const char *group_pattern(struct gs_match_build *mb, const struct gs_matc
 	for (i = 0; i < e->n_b && at < sizeof(buf); i++)
 		at += (size_t)snprintf(buf + at, sizeof(buf) - at, "%s%s", i ? "+" : "",
 				       e->graph_b->nodes[e->b[i]]->op_type);
+	return match_own_string(mb, buf);
+}
+
+const char *match_own_string(struct gs_match_build *mb, const char *s)
+{
 	GS_GROW(mb->m->strings, mb->m->n_strings + 1, mb->strings_alloc);
-	mb->m->strings[mb->m->n_strings] = gs_xstrdup(buf);
+	mb->m->strings[mb->m->n_strings] = gs_xstrdup(s);
 	return mb->m->strings[mb->m->n_strings++];
 }
 
