@@ -23,24 +23,12 @@ static bool dims_equal(const struct gs_value *a, const struct gs_value *b)
 	return true;
 }
 
-/* dtype[d0,d1,...] of any length: appended to a growing buffer. */
 static void shape_str(const struct gs_value *v, FILE *sb)
 {
-	int i;
+	char *t = match_shape_text(v, 0, NULL);
 
-	fprintf(sb, "%s[", gs_dtype_name(v->dtype));
-	if (v->rank < 0)
-		fprintf(sb, "?");
-	for (i = 0; i < v->rank; i++) {
-		char esc[256];
-
-		if (v->dims[i].param)
-			fprintf(sb, "%s%s", i ? "," : "",
-					 gs_escape(v->dims[i].param, esc, sizeof(esc)));
-		else
-			fprintf(sb, "%s%lld", i ? "," : "", (long long)v->dims[i].value);
-	}
-	fprintf(sb, "]");
+	fprintf(sb, "%s%s", gs_dtype_name(v->dtype), t);
+	free(t);
 }
 
 /* The text becomes the match's; open_memstream grows as shapes need. */

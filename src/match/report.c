@@ -108,11 +108,20 @@ void gs_match_print(const struct gs_match *m, FILE *out)
 		db[0] = 0;
 		if (d->has_metrics)
 			gs_format_db(d->metrics.sqnr_db, d->metrics.sqnr_defined, db, sizeof(db));
-		fprintf(out, "~ param    %s -> %s: %s%s%s%s%s\n",
+		fprintf(out, "~ param    %s -> %s: %s",
 			d->name_a ? gs_escape(d->name_a, na, sizeof(na)) : "-",
 			d->name_b ? gs_escape(d->name_b, nb, sizeof(nb)) : "-",
-			gs_param_class_name(d->cls), db[0] ? ", sqnr " : "", db,
-			d->note[0] ? "; " : "", d->note);
+			gs_param_class_name(d->cls));
+		if (d->cls == GS_PARAM_SHAPE_CHANGED && d->a && d->b) {
+			char *sa = match_shape_text(NULL, d->a->rank, d->a->dims);
+			char *sb = match_shape_text(NULL, d->b->rank, d->b->dims);
+
+			fprintf(out, " %s -> %s", sa, sb);
+			free(sa);
+			free(sb);
+		}
+		fprintf(out, "%s%s%s%s\n", db[0] ? ", sqnr " : "", db, d->note[0] ? "; " : "",
+			d->note);
 	}
 	for (i = 0; i < m->n_io; i++)
 		if (!m->io[i].ok)

@@ -35,4 +35,26 @@ assert len(ps) == 4, d["parameters"]
 for p in ps:
     assert 60 < p["sqnr_db"] < 90, p
 ' && pass "fp16: JSON agrees (4 quantized, SQNR 60-90 dB)" || fail "fp16: JSON"
+
+# shapes that changed are printed whole on both sides
+"$GS_BIN" apply -c "prune channels 0.5" -o "$t/ch.onnx" "$m" >/dev/null || fail "prune channels"
+"$GS_BIN" diff "$m" "$t/ch.onnx" >"$t/ch.txt"
+grep -q "in\[1\] parameter shape: \[16,16,3,3\] -> \[8,16,3,3\]" "$t/ch.txt" &&
+	grep -q "layer1.conv1.weight: shape_changed \[16,16,3,3\] -> \[8,16,3,3\]" "$t/ch.txt" &&
+	pass "changed parameter shapes printed on both sides" ||
+	fail "parameter shapes: $(grep -m2 'shape' "$t/ch.txt")"
+# a renamed input is an io difference, said so
+"$GS_PYTHON" - "$m" "$t/ren.onnx" <<'PY'
+import sys, onnx
+m = onnx.load(sys.argv[1])
+old = m.graph.input[0].name
+m.graph.input[0].name = "image"
+for n in m.graph.node:
+    n.input[:] = ["image" if x == old else x for x in n.input]
+onnx.save(m, sys.argv[2])
+PY
+"$GS_BIN" diff "$m" "$t/ren.onnx" >"$t/ren.txt"; rc=$?
+[ $rc = 1 ] && grep -q "~ io       input input renamed image: float32\[1,3,32,32\]" "$t/ren.txt" &&
+	grep -q "io different" "$t/ren.txt" && pass "renamed input reported (exit 1)" ||
+	fail "renamed input: rc $rc, $(cat "$t/ren.txt")"
 finish
