@@ -7,6 +7,7 @@ include src/history/history.mk
 include src/tui/tui.mk
 include src/ops/ops.mk
 include src/eval/eval.mk
+include src/transfer/transfer.mk
 
 nodist_libgraphsmith_a_SOURCES = src/onnx/onnx.pb-c.c
 libgraphsmith_a_CFLAGS = $(CORE_CFLAGS)
@@ -27,6 +28,7 @@ libgraphsmith_a_SOURCES = \
 	src/cmd/info.c \
 	$(OPS_SOURCES) $(EVAL_SOURCES) \
 	$(MATCH_SOURCES) $(CMD_SOURCES) $(PASSES_SOURCES) $(HISTORY_SOURCES)
+libgraphsmith_a_SOURCES += $(TRANSFER_SOURCES)
 
 src_graphsmith_SOURCES = src/main.c src/cli/info.c src/cli/apply.c src/cli/diff.c \
 	src/cli/run.c src/cli/compare.c src/cli/sample-args.c src/cli/sample-args.h $(TUI_SOURCES)
