@@ -17,6 +17,9 @@ static const char usage_text[] =
 	"       graphsmith run [input options] [--labels FILE.npy] [-o OUT.npz] [--json]\n"
 	"                      [--bench N] MODEL\n"
 	"       graphsmith compare [--json] [input options] A B\n"
+	"       graphsmith merge --method M [options] -o OUT MODEL1 MODEL2 [...]\n"
+	"       graphsmith transplant [--only P] [--strict|--skip-mismatched] -o OUT DEST SOURCE\n"
+	"       graphsmith export weights [-o] FILE.safetensors|FILE.npz MODEL\n"
 	"       graphsmith --help | --version\n"
 	"\n"
 	"Every subcommand accepts --allow-external-outside to read external data\n"
@@ -33,6 +36,9 @@ static const struct subcommand subcommands[] = {
 	{ "diff", gs_cli_diff },
 	{ "run", gs_cli_run },
 	{ "compare", gs_cli_compare },
+	{ "merge", gs_cli_merge },
+	{ "transplant", gs_cli_transplant },
+	{ "export", gs_cli_export },
 };
 
 struct gs_model *gs_cli_load(const char *path)

@@ -423,9 +423,9 @@ int gs_merge(int n, struct gs_model *const *models, struct gs_model *base,
 	for (k = 0; k < n_params; k++)
 		n_bad += list_problems(n_in, in, pairs, k, &bad[k], report, ctx) > 0;
 	if (n_bad && !o->skip_mismatched) {
-		gs_error_set(err, "%d parameter%s of the first model no counterpart of the same "
+		gs_error_set(err, "%d parameter%s of the first model %s no counterpart of the same "
 			     "shape (listed above); --skip-mismatched keeps the first model's", n_bad,
-			     n_bad == 1 ? " has" : "s have");
+			     n_bad == 1 ? "" : "s", n_bad == 1 ? "has" : "have");
 		goto out;
 	}
 	st->not_mergeable = in[0]->graph->n_initializers - n_params;
