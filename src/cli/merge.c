@@ -43,7 +43,8 @@ int gs_cli_merge(int argc, char **argv)
 		}
 	if (gs_merge_args_parse(argc - 1, argv + 1, true, &a, &err)) {
 		fprintf(stderr, "graphsmith: merge: %s\n", err.msg);
-		fputs(merge_usage, stderr);
+		if (argc == 1)
+			fputs(merge_usage, stderr);
 		return 2;
 	}
 	n = a.n_models;

@@ -34,7 +34,8 @@ int gs_cli_transplant(int argc, char **argv)
 	}
 	if (gs_transplant_args_parse(argc - 1, argv + 1, true, &a, &err)) {
 		fprintf(stderr, "graphsmith: transplant: %s\n", err.msg);
-		fputs(transplant_usage, stderr);
+		if (argc == 1)
+			fputs(transplant_usage, stderr);
 		return 2;
 	}
 	if (gs_cli_is_weights_file(a.files[1])) {
