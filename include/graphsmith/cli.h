@@ -17,8 +17,6 @@ int gs_cli_transplant(int argc, char **argv);
 int gs_cli_export(int argc, char **argv);
 /* A report line of a pass, escaped, to the FILE * ctx (stdout if NULL). */
 void gs_cli_report_line(void *ctx, const char *line);
-/* FILE.safetensors or FILE.npz (a weights file, not a model). */
-bool gs_cli_is_weights_file(const char *path);
 int gs_cli_workbench(int argc, char **argv);	/* no subcommand: the TUI */
 
 /* Loads or prints "graphsmith: <error>" and returns NULL. */

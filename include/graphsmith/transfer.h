@@ -27,6 +27,9 @@
 #include "graphsmith/ir.h"
 
 typedef void (*gs_report_fn)(void *ctx, const char *line);
+/* Formats one report line and hands it to report (nothing when NULL). */
+void gs_report(gs_report_fn report, void *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* ---- which parameters may be merged or copied ---- */
 /* True when value id of g is an initializer of float dtype (float32/64,
@@ -171,6 +174,8 @@ struct gs_weights {
  * "cannot read 'PATH': what". */
 int gs_weights_read(const char *path, struct gs_weights *w, struct gs_error *err);
 void gs_weights_release(struct gs_weights *w);
+/* FILE.safetensors or FILE.npz: a weights file, not a model. */
+bool gs_weights_is_file(const char *path);
 int gs_safetensors_read(const char *path, struct gs_weights *w, struct gs_error *err);
 /* Writes n tensors atomically; dtypes safetensors has no name for refused. */
 int gs_safetensors_write(const char *path, int n, const struct gs_wtensor *t,

@@ -11,14 +11,6 @@ static const char transplant_usage[] =
 	"usage: graphsmith transplant [--only PATTERN] [--strict | --skip-mismatched]\n"
 	"         -o OUT DEST SOURCE(.onnx|.safetensors|.npz)\n";
 
-bool gs_cli_is_weights_file(const char *path)
-{
-	size_t n = strlen(path);
-
-	return (n > 12 && !strcmp(path + n - 12, ".safetensors")) ||
-	       (n > 4 && !strcmp(path + n - 4, ".npz"));
-}
-
 int gs_cli_transplant(int argc, char **argv)
 {
 	struct gs_transplant_args a;
@@ -38,7 +30,7 @@ int gs_cli_transplant(int argc, char **argv)
 			fputs(transplant_usage, stderr);
 		return 2;
 	}
-	if (gs_cli_is_weights_file(a.files[1])) {
+	if (gs_weights_is_file(a.files[1])) {
 		if (gs_weights_read(a.files[1], &w, &err)) {
 			fprintf(stderr, "graphsmith: %s\n", err.msg);
 			return 2;

@@ -5,14 +5,6 @@
 #include "cmd/internal.h"
 #include "graphsmith/transfer.h"
 
-static bool weights_file(const char *path)
-{
-	size_t n = strlen(path);
-
-	return (n > 12 && !strcmp(path + n - 12, ".safetensors")) ||
-	       (n > 4 && !strcmp(path + n - 4, ".npz"));
-}
-
 static int transplant_exec(struct gs_workspace *ws, int argc, char **argv, struct gs_error *err)
 {
 	struct gs_transplant_args a;
@@ -23,7 +15,7 @@ static int transplant_exec(struct gs_workspace *ws, int argc, char **argv, struc
 
 	if (gs_transplant_args_parse(argc - 1, argv + 1, false, &a, err))
 		return -1;
-	if (weights_file(a.files[0])) {
+	if (gs_weights_is_file(a.files[0])) {
 		if (gs_weights_read(a.files[0], &w, err))
 			return -1;
 	} else if (!(src = gs_workspace_model_arg(ws, a.files[0], err))) {

@@ -299,20 +299,6 @@ static double *linear_weights(int n, const struct gs_merge_opts *o, struct gs_er
 	return w;
 }
 
-static void say(gs_report_fn report, void *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void say(gs_report_fn report, void *ctx, const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-
-	if (!report)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	report(ctx, buf);
-}
 
 static void dims_text(const struct gs_tensor *t, char *buf, size_t len)
 {
@@ -380,10 +366,10 @@ static int list_problems(int n_in, struct gs_model **in, const struct gs_pairs *
 		if (p->status == GS_PAIR_SHAPE) {
 			dims_text(p->dst, da, sizeof(da));
 			dims_text(p->src, db, sizeof(db));
-			say(report, ctx, "mismatch: %s %s vs %s %s in %s", name, da,
+			gs_report(report, ctx, "mismatch: %s %s vs %s %s in %s", name, da,
 			    p->src_name ? p->src_name : "?", db, who);
 		} else {
-			say(report, ctx, "unmatched: %s has no %s counterpart in %s", name,
+			gs_report(report, ctx, "unmatched: %s has no %s counterpart in %s", name,
 			    p->status == GS_PAIR_FUSED ? "unfused" : "corresponding", who);
 		}
 	}
@@ -416,7 +402,7 @@ int gs_merge(int n, struct gs_model *const *models, struct gs_model *base,
 	if (pair_all(n_in, in, pairs, &st->folds, err))
 		goto out;
 	if (st->folds)
-		say(report, ctx, "folded %d BatchNormalization into Conv first: the models are "
+		gs_report(report, ctx, "folded %d BatchNormalization into Conv first: the models are "
 		    "merged in the folded form", st->folds);
 	n_params = pairs[1].p ? pairs[1].n : 0;
 	bad = gs_xcalloc((size_t)n_params + 1, sizeof(bool));
@@ -461,7 +447,7 @@ int gs_merge(int n, struct gs_model *const *models, struct gs_model *base,
 
 		if (bad[k]) {
 			st->kept++;
-			say(report, ctx, "kept %s: first model's tensor (no counterpart)",
+			gs_report(report, ctx, "kept %s: first model's tensor (no counterpart)",
 			    in[0]->graph->values[pairs[1].p[k].value]->name);
 			continue;
 		}
@@ -472,10 +458,10 @@ int gs_merge(int n, struct gs_model *const *models, struct gs_model *base,
 		st->merged++;
 		st->changed += ch;
 		if (o->debug && o->method == GS_MERGE_SLERP)
-			say(report, ctx, "%s  cos(inputs) %.6f  cos(result, first) %.6f  "
+			gs_report(report, ctx, "%s  cos(inputs) %.6f  cos(result, first) %.6f  "
 			    "c0 %.17g c1 %.17g", t->name, t->cos_in, t->cos_out, t->c0, t->c1);
 		else
-			say(report, ctx, "%s  cos(inputs) %.6f  cos(result, first) %.6f", t->name,
+			gs_report(report, ctx, "%s  cos(inputs) %.6f  cos(result, first) %.6f", t->name,
 			    t->cos_in, t->cos_out);
 	}
 	if (nt) {
@@ -483,7 +469,7 @@ int gs_merge(int n, struct gs_model *const *models, struct gs_model *base,
 		st->median_cos = nt % 2 ? cosines[nt / 2] : (cosines[nt / 2 - 1] + cosines[nt / 2]) / 2;
 		st->lineage_warning = st->median_cos < 0.5;
 		if (st->lineage_warning)
-			say(report, ctx, "warning: median cosine of the inputs is %.3f: the models do "
+			gs_report(report, ctx, "warning: median cosine of the inputs is %.3f: the models do "
 			    "not look like fine-tunes of one start, a merge of them is unlikely to work",
 			    st->median_cos);
 	}

@@ -15,20 +15,6 @@
 #include "graphsmith/params.h"
 #include "graphsmith/transfer.h"
 
-static void say(gs_report_fn report, void *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void say(gs_report_fn report, void *ctx, const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-
-	if (!report)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	report(ctx, buf);
-}
 
 static bool selected(const struct gs_transplant_opts *o, const char *a, const char *b)
 {
@@ -50,7 +36,7 @@ static int count_unexpected(const struct gs_model *src, const struct gs_weights 
 				used[pairs->p[k].src_index] = true;
 		for (i = 0; i < w->n; i++)
 			if (!used[i] && selected(o, NULL, w->t[i].name)) {
-				say(report, ctx, "unexpected: %s (not used)", w->t[i].name);
+				gs_report(report, ctx, "unexpected: %s (not used)", w->t[i].name);
 				n++;
 			}
 		free(used);
@@ -66,7 +52,7 @@ static int count_unexpected(const struct gs_model *src, const struct gs_weights 
 		for (k = 0; k < pairs->n && !found; k++)
 			found = pairs->p[k].src == val->param;
 		if (!found) {
-			say(report, ctx, "unexpected: %s (not used)", val->name);
+			gs_report(report, ctx, "unexpected: %s (not used)", val->name);
 			n++;
 		}
 	}
@@ -93,11 +79,11 @@ int gs_transplant(struct gs_model *dst, const struct gs_model *src_model,
 			continue;
 		if (p->status == GS_PAIR_SHAPE) {
 			st->mismatched++;
-			say(report, ctx, "mismatch: %s vs %s: shapes or dtypes differ", name,
+			gs_report(report, ctx, "mismatch: %s vs %s: shapes or dtypes differ", name,
 			    p->src_name);
 		} else if (p->status != GS_PAIR_OK) {
 			st->missing++;
-			say(report, ctx, "missing: %s (%s)", name, p->status == GS_PAIR_FUSED ?
+			gs_report(report, ctx, "missing: %s (%s)", name, p->status == GS_PAIR_FUSED ?
 			    "its counterpart is fused: fuse conv-bn first" : "no source tensor");
 		}
 	}
@@ -135,7 +121,7 @@ int gs_transplant(struct gs_model *dst, const struct gs_model *src_model,
 			st->copied++;
 		else
 			st->unchanged++;
-		say(report, ctx, "%s %s <- %s%s", ch ? "copied" : "unchanged", name, p->src_name,
+		gs_report(report, ctx, "%s %s <- %s%s", ch ? "copied" : "unchanged", name, p->src_name,
 		    p->transposed ? " (transposed)" : "");
 	}
 	rc = 0;

@@ -3,6 +3,8 @@
  * (a model's initializers, named as in the model), so weights travel to
  * and from PyTorch and numpy.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -17,6 +19,24 @@ static bool ends_with(const char *s, const char *suffix)
 	size_t n = strlen(s), k = strlen(suffix);
 
 	return n >= k && !strcmp(s + n - k, suffix);
+}
+
+bool gs_weights_is_file(const char *path)
+{
+	return ends_with(path, ".safetensors") || ends_with(path, ".npz");
+}
+
+void gs_report(gs_report_fn report, void *ctx, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	if (!report)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	report(ctx, buf);
 }
 
 void gs_weights_release(struct gs_weights *w)
