@@ -18,6 +18,9 @@ static const char usage_text[] =
 	"                      [--bench N] MODEL\n"
 	"       graphsmith compare [--json] [input options] A B\n"
 	"       graphsmith distill --teacher MODEL --data FILE.npz [options] -o OUT STUDENT\n"
+	"       graphsmith merge --method M [options] -o OUT MODEL1 MODEL2 [...]\n"
+	"       graphsmith transplant [--only P] [--strict|--skip-mismatched] -o OUT DEST SOURCE\n"
+	"       graphsmith export weights [-o] FILE.safetensors|FILE.npz MODEL\n"
 	"       graphsmith --help | --version\n"
 	"\n"
 	"Every subcommand accepts --allow-external-outside to read external data\n"
@@ -35,6 +38,9 @@ static const struct subcommand subcommands[] = {
 	{ "run", gs_cli_run },
 	{ "compare", gs_cli_compare },
 	{ "distill", gs_cli_distill },
+	{ "merge", gs_cli_merge },
+	{ "transplant", gs_cli_transplant },
+	{ "export", gs_cli_export },
 };
 
 struct gs_model *gs_cli_load(const char *path)

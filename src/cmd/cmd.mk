@@ -11,3 +11,4 @@ CMD_SOURCES += src/cmd/cmd-prune.c src/cmd/cmd-undo.c src/cmd/cmd-redo.c \
 	src/cmd/cmd-inputs.c src/cmd/probe.c src/cmd/cmd-compare.c
 CMD_SOURCES += src/cmd/cmd-convert.c
 CMD_SOURCES += src/cmd/cmd-distill.c
+CMD_SOURCES += src/cmd/cmd-merge.c src/cmd/cmd-transplant.c src/cmd/cmd-export.c
