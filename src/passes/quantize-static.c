@@ -669,12 +669,12 @@ static int calibrate(struct st *s, struct gs_error *err)
 	int rc = -1, i;
 
 	if (!(ev = gs_eval_new(s->m, err)))
-		return -1;
+		goto fail;
 	memset(&spec, 0, sizeof(spec));
 	spec.npz = s->o->data;
 	if (gs_samples_load(ev, &spec, &smp, err)) {
 		gs_eval_free(ev);
-		return -1;
+		goto fail;
 	}
 	if (check_data(ev, &smp, s->o->data, err))
 		goto out;
@@ -723,14 +723,16 @@ static int calibrate(struct st *s, struct gs_error *err)
 		}
 	}
 	gs_progress_end(&prog);
-	say(s, "calibrated on %lld samples of '%s' with %s: %.2f s, %.0f samples/s", (long long)n,
-	    gs_escape(s->o->data, pb, sizeof(pb)), gs_calib_describe(&s->o->calib, pb + 128, 128),
+	say(s, "calibrated on %lld samples of '%s' with %s: %d pass%s in %.2f s, %.0f samples/s",
+	    (long long)n, gs_escape(s->o->data, pb, sizeof(pb)),
+	    gs_calib_describe(&s->o->calib, pb + 128, 128), hist ? 2 : 1, hist ? "es" : "",
 	    gs_progress_elapsed(&prog), (double)(hist ? 2 * n : n) /
 	    (gs_progress_elapsed(&prog) > 0 ? gs_progress_elapsed(&prog) : 1e-9));
 	rc = 0;
 out:
 	gs_samples_release(&smp);
 	gs_eval_free(ev);
+fail:
 	if (rc)
 		gs_error_prefix(err, "quantize %s static", s->o->mode == GS_QUANT_INT8 ? "int8" : "uint8");
 	return rc;
