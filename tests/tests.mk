@@ -24,6 +24,7 @@ include tests/foundation.mk
 include tests/tui.mk
 include tests/history.mk
 include tests/quantize.mk
+include tests/calib.mk
 include tests/cmd.mk
 include tests/fuse.mk
 

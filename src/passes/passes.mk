@@ -2,7 +2,8 @@
 PASSES_SOURCES =
 PASSES_SOURCES += include/graphsmith/quantize.h src/passes/quantize-internal.h \
 	src/passes/quantize.c src/passes/quantize-math.c src/passes/quantize-targets.c \
-	src/passes/quantize-opset.c src/passes/quantize-weights.c src/passes/quantize-fp16all.c
+	src/passes/quantize-opset.c src/passes/quantize-weights.c src/passes/quantize-fp16all.c \
+	include/graphsmith/calib.h src/passes/calib.c src/passes/quantize-static.c
 PASSES_SOURCES += include/graphsmith/fuse.h src/passes/fuse-internal.h \
 	src/passes/fuse-util.c src/passes/fuse-bn.c src/passes/fuse-all.c \
 	src/passes/fuse-conv-bn.c src/passes/fuse-gemm.c src/passes/fuse-gemm-bn.c \
