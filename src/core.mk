@@ -7,6 +7,7 @@ include src/history/history.mk
 include src/tui/tui.mk
 include src/ops/ops.mk
 include src/eval/eval.mk
+include src/learn/recon.mk
 
 nodist_libgraphsmith_a_SOURCES = src/onnx/onnx.pb-c.c
 libgraphsmith_a_CFLAGS = $(CORE_CFLAGS)
@@ -25,7 +26,7 @@ libgraphsmith_a_SOURCES = \
 	include/graphsmith/tensorio.h src/onnx/tensorfile.c src/onnx/npy.c \
 	src/match/metrics.c \
 	src/cmd/info.c \
-	$(OPS_SOURCES) $(EVAL_SOURCES) \
+	$(OPS_SOURCES) $(EVAL_SOURCES) $(RECON_SOURCES) \
 	$(MATCH_SOURCES) $(CMD_SOURCES) $(PASSES_SOURCES) $(HISTORY_SOURCES)
 
 src_graphsmith_SOURCES = src/main.c src/cli/info.c src/cli/apply.c src/cli/diff.c \
