@@ -4,6 +4,7 @@
 
 #include "cmd/internal.h"
 #include "graphsmith/prune.h"
+#include "graphsmith/recon.h"
 
 static void prune_line(void *ctx, const char *line)
 {
@@ -37,32 +38,44 @@ static int prune_options(int *argc, char **argv, struct gs_prune_opts *o, struct
 static int prune_exec(struct gs_workspace *ws, int argc, char **argv, struct gs_error *err)
 {
 	struct gs_prune_opts o = { .note = prune_line, .ctx = ws };
+	struct gs_act_norms act = { 0 };
 	struct gs_prune_result r;
+	const char *data;
 	double x;
 	int n, m, rc;
 
-	if (prune_options(&argc, argv, &o, err) < 0)
+	if (gs_cmd_data_option(ws, "prune", false, &argc, argv, &data, NULL, err) < 0 ||
+	    prune_options(&argc, argv, &o, err) < 0)
 		return -1;
 	if (argc != 3)
 		return gs_error_set(err, "usage: %s", gs_cmd_prune.usage);
 	if (o.global && strcmp(argv[1], "magnitude"))
 		return gs_error_set(err, "prune: --global goes with 'magnitude'");
+	/* --data: activation-aware scores (Wanda), measured on B as it is */
+	if (data && !strcmp(argv[1], "magnitude") && gs_prune_parse_sparsity(argv[2], &x, err) < 0)
+		return -1;
+	if (data && gs_act_norms_collect(ws->b, data, &act, err) < 0)
+		return -1;
+	o.act = data ? &act : NULL;
 	if (!strcmp(argv[1], "magnitude")) {
 		if (gs_prune_parse_sparsity(argv[2], &x, err) < 0)
-			return -1;
-		rc = gs_prune_magnitude(ws->b, x, &o, &r, err);
+			rc = -1;
+		else
+			rc = data ? gs_prune_wanda(ws->b, x, &o, &r, err) :
+			     gs_prune_magnitude(ws->b, x, &o, &r, err);
 	} else if (!strcmp(argv[1], "nm")) {
-		if (gs_prune_parse_nm(argv[2], &n, &m, err) < 0)
-			return -1;
-		rc = gs_prune_nm(ws->b, n, m, &o, &r, err);
+		rc = gs_prune_parse_nm(argv[2], &n, &m, err);
+		if (!rc)
+			rc = gs_prune_nm(ws->b, n, m, &o, &r, err);
 	} else if (!strcmp(argv[1], "channels")) {
-		if (gs_prune_parse_ratio(argv[2], &x, err) < 0)
-			return -1;
-		rc = gs_prune_channels(ws->b, x, &o, &r, err);
+		rc = gs_prune_parse_ratio(argv[2], &x, err);
+		if (!rc)
+			rc = gs_prune_channels(ws->b, x, &o, &r, err);
 	} else {
-		return gs_error_set(err, "prune: unknown method '%s' (magnitude, nm or channels)",
-				    argv[1]);
+		rc = gs_error_set(err, "prune: unknown method '%s' (magnitude, nm or channels)",
+				  argv[1]);
 	}
+	gs_act_norms_free(&act);
 	if (rc < 0)
 		return -1;
 	if (!strcmp(argv[1], "channels"))
@@ -76,7 +89,7 @@ static int prune_exec(struct gs_workspace *ws, int argc, char **argv, struct gs_
 }
 
 static const char *const prune_methods[] = { "magnitude", "nm", "channels", NULL };
-static const char *const prune_flags[] = { "--global", "--only", NULL };
+static const char *const prune_flags[] = { "--global", "--only", "--data", NULL };
 static const char *const prune_nm[] = { "2:4", "1:4", "4:8", NULL };
 
 static enum gs_complete_kind prune_complete(int argi, char **argv, const char *const **words)
@@ -95,7 +108,8 @@ static enum gs_complete_kind prune_complete(int argi, char **argv, const char *c
 const struct gs_cmd_entry gs_cmd_prune = {
 	.name = "prune",
 	.alias = NULL,
-	.usage = "prune magnitude SPARSITY [--global] [--only PATTERN] | nm N:M | channels RATIO",
+	.usage = "prune magnitude SPARSITY [--global] [--only PATTERN] | nm N:M | channels RATIO "
+		 "[--data FILE.npz]",
 	.help = "Prunes the weights of Conv, ConvTranspose, Gemm and MatMul in B\n"
 		"(biases and normalization parameters are left alone).\n"
 		"magnitude: zeroes exactly floor(n * SPARSITY) weights of smallest\n"
@@ -106,7 +120,9 @@ const struct gs_cmd_entry gs_cmd_prune = {
 		"each Conv and Gemm for real, slicing bias, BatchNormalization,\n"
 		"activations and the consumers' inputs; previews every shape change\n"
 		"and says why a layer is left alone.  --only PATTERN picks layers by\n"
-		"node or weight name (shell pattern).",
+		"node or weight name (shell pattern).  --data FILE.npz scores\n"
+		"weights by |w| * ||x|| over the data (Wanda): magnitude then cuts\n"
+		"within each output row, nm within groups, channels by the sum.",
 	.flags = GS_CMD_NEEDS_B | GS_CMD_MUTATES,
 	.exec = prune_exec,
 	.complete = prune_complete,

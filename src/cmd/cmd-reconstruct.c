@@ -50,7 +50,7 @@ static int recon_exec(struct gs_workspace *ws, int argc, char **argv, struct gs_
 	int i, n = 0, *map, rc;
 	char *end;
 
-	if (gs_cmd_data_option(ws, "reconstruct", &argc, argv, &o.data, NULL, err))
+	if (gs_cmd_data_option(ws, "reconstruct", true, &argc, argv, &o.data, NULL, err))
 		return -1;
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--all")) {

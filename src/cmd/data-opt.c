@@ -4,8 +4,8 @@
 
 #include "cmd/internal.h"
 
-int gs_cmd_data_option(struct gs_workspace *ws, const char *cmd, int *argc, char **argv,
-		       const char **data, const char **labels, struct gs_error *err)
+int gs_cmd_data_option(struct gs_workspace *ws, const char *cmd, bool fallback, int *argc,
+		       char **argv, const char **data, const char **labels, struct gs_error *err)
 {
 	int i, n = 0;
 
@@ -29,7 +29,7 @@ int gs_cmd_data_option(struct gs_workspace *ws, const char *cmd, int *argc, char
 		}
 	}
 	*argc = n;
-	if (!*data)
+	if (!*data && fallback)
 		*data = gs_workspace_data_source(ws, labels && !*labels ? labels : NULL);
 	return 0;
 }

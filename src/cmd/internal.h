@@ -54,10 +54,11 @@ const char *gs_format_attr(const struct gs_attr *a, char *buf, size_t len);
 bool gs_take_flag(int *argc, char **argv, const char *flag);
 
 /* Takes --data FILE and --labels FILE (labels may be NULL: not taken) out
- * of argv.  Without --data, *data is the workspace's sample inputs when
- * they are a .npz (and *labels theirs), else NULL. */
-int gs_cmd_data_option(struct gs_workspace *ws, const char *cmd, int *argc, char **argv,
-		       const char **data, const char **labels, struct gs_error *err);
+ * of argv.  Without --data and with fallback (steps that need data), *data
+ * is the workspace's sample inputs when they are a .npz (and *labels
+ * theirs), else NULL. */
+int gs_cmd_data_option(struct gs_workspace *ws, const char *cmd, bool fallback, int *argc,
+		       char **argv, const char **data, const char **labels, struct gs_error *err);
 /* The sample inputs' .npz (and their labels into *labels), or NULL. */
 const char *gs_workspace_data_source(struct gs_workspace *ws, const char **labels);
 

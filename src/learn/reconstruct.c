@@ -80,7 +80,7 @@ struct layer {
 	float *w;			/* B's W [M,K] (effective: alpha folded in) */
 	float *bias;			/* B's effective bias [M] or NULL */
 	float *qs, *qz;			/* quantized: scales, zero points */
-	float *q;			/* quantized: the new integer values */
+	float *q, *q0;			/* quantized: the new integer values, the old */
 	double *new_w;			/* solved [M, k1] */
 	double err_before, err_after, yy_sum;
 	int64_t fixed_rows;		/* rows left as they were (not solvable) */
@@ -96,6 +96,7 @@ static void layer_free(struct layer *L)
 	free(L->qs);
 	free(L->qz);
 	free(L->q);
+	free(L->q0);
 	free(L->new_w);
 }
 
@@ -363,6 +364,21 @@ static void solve_row(void *ctx, size_t task, int worker)
 		}
 	}
 	j->err_after[m] = row_error(L, m, full);
+	if (!j->fixed[m] && j->err_after[m] > j->err_before[m]) {
+		/* the ridge (or the grid) made this row worse on the data: keep it */
+		j->fixed[m] = true;
+		for (i = 0; i < K; i++) {
+			full[i] = L->w[m * K + i];
+			if (L->qs) {
+				int64_t idx = m * L->lb.row_stride + i * L->lb.feat_stride;
+
+				L->q[idx] = L->q0[idx];
+			}
+		}
+		if (k1 > K)
+			full[K] = L->bias[m];
+		j->err_after[m] = j->err_before[m];
+	}
 	memcpy(L->new_w + m * k1, full, sizeof(double) * (size_t)k1);
 }
 
@@ -494,9 +510,16 @@ static int find_layers(struct gs_model *a, struct gs_model *b, const int *a_of_b
 		int ia = a_of_b[nb->id];
 
 		memset(&L, 0, sizeof(L));
-		if (gs_linear_describe(g, nb, &L.lb, &why))
-			continue;
 		gs_escape(nb->name && nb->name[0] ? nb->name : nb->op_type, name, sizeof(name));
+		if (gs_linear_describe(g, nb, &L.lb, &why)) {
+			if (!nb->removed && (!strcmp(nb->op_type, "Conv") ||
+					     !strcmp(nb->op_type, "Gemm") ||
+					     !strcmp(nb->op_type, "MatMul")) && strcmp(why.msg, "not a layer")) {
+				note(o, "skipped '%s': %s", name, why.msg);
+				(*skipped)++;
+			}
+			continue;
+		}
 		if (ia < 0 || ia >= a->graph->n_nodes ||
 		    gs_linear_describe(a->graph, a->graph->nodes[ia], &L.la, &why)) {
 			note(o, "skipped '%s': no counterpart in A", name);
@@ -566,7 +589,8 @@ int gs_reconstruct(struct gs_model *a, struct gs_model *b, const int *a_of_b,
 		L->H = gs_xcalloc((size_t)(M * k1), sizeof(double));
 		L->yy = gs_xcalloc((size_t)M, sizeof(double));
 		if (L->qs) {
-			if (!(L->q = gs_param_floats(b, L->lb.w, err)))
+			if (!(L->q = gs_param_floats(b, L->lb.w, err)) ||
+			    !(L->q0 = gs_param_floats(b, L->lb.w, err)))
 				goto out;
 		}
 		if (gather(b, ev_a, &d, L, &p, &done, err))
@@ -587,7 +611,7 @@ int gs_reconstruct(struct gs_model *a, struct gs_model *b, const int *a_of_b,
 		     L->err_before / yy, L->err_after / yy,
 		     L->lb.dq ? " (on the quantization grid)" : "");
 		if (L->fixed_rows)
-			note(o, "  %lld of %lld rows left as they were (no data reached them)",
+			note(o, "  %lld of %lld rows left as they were (no better on the data)",
 			     (long long)L->fixed_rows, (long long)L->lb.rows);
 		r.err_before += L->err_before;
 		r.err_after += L->err_after;
