@@ -33,3 +33,4 @@ clean-local-fixtures:
 include tests/match.mk
 include tests/eval.mk
 include tests/fuzz.mk
+include tests/learn-recon.mk

@@ -23,7 +23,9 @@
 #include "graphsmith/progress.h"
 #include "graphsmith/recon.h"
 #include "graphsmith/util.h"
-#include "ops/gemm.h"
+#ifdef GS_HAVE_CBLAS
+#include <cblas.h>
+#endif
 
 int gs_recon_solve(const double *g, int64_t ld, const double *h, const int64_t *s, int64_t ns,
 		   double lambda, const bool *no_damp, double *w, double *work)
@@ -172,11 +174,42 @@ static int hold(void *ctx, int i, struct gs_etensor *t, struct gs_error *err)
 	return 0;
 }
 
+/* G += X'X (all of it), th = X'Y; X [rows, k], Y [rows, m] */
+static void gram(const double *x, const double *y, int64_t rows, int64_t k, int64_t m,
+		 double *G, double *th)
+{
+#ifdef GS_HAVE_CBLAS
+	cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)k, (int)k, (int)rows, 1.0, x,
+		    (int)k, x, (int)k, 1.0, G, (int)k);
+	cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)k, (int)m, (int)rows, 1.0, x,
+		    (int)k, y, (int)m, 0.0, th, (int)m);
+#else
+	int64_t r, i, j;
+
+	memset(th, 0, sizeof(double) * (size_t)(k * m));
+	for (r = 0; r < rows; r++) {
+		const double *xr = x + r * k, *yr = y + r * m;
+
+		for (i = 0; i < k; i++) {
+			double v = xr[i];
+
+			if (v == 0)
+				continue;
+			for (j = 0; j < k; j++)
+				G[i * k + j] += v * xr[j];
+			for (j = 0; j < m; j++)
+				th[i * m + j] += v * yr[j];
+		}
+	}
+#endif
+}
+
 static int accumulate(struct layer *L, const struct gs_etensor *x, const struct gs_etensor *y,
 		      struct gs_error *err)
 {
 	int64_t rows, rows_y, K = L->lb.feats, M = L->lb.rows, k1 = L->k1, r, i;
-	float *f = NULL, *fy = NULL, *aug = NULL, *tg = NULL, *th = NULL;
+	float *f = NULL, *fy = NULL, *aug = NULL;
+	double *xd = NULL, *yd = NULL, *th = NULL;
 	int rc = -1;
 
 	if (!(f = gs_linear_features(&L->lb, x, &rows, err)) ||
@@ -194,12 +227,16 @@ static int accumulate(struct layer *L, const struct gs_etensor *x, const struct 
 			aug[r * k1 + K] = 1.0f;
 		}
 	}
-	tg = gs_xmalloc(sizeof(float) * (size_t)(k1 * k1));
-	th = gs_xmalloc(sizeof(float) * (size_t)(k1 * M));
-	gs_sgemm(true, false, k1, k1, rows, 1.0f, aug, k1, aug, k1, 0.0f, tg, k1);
-	gs_sgemm(true, false, k1, M, rows, 1.0f, aug, k1, fy, M, 0.0f, th, M);
-	for (i = 0; i < k1 * k1; i++)
-		L->G[i] += tg[i];
+	/* in double: a float Gram loses the small directions of ill-conditioned
+	 * inputs (ReLU features), which least squares then amplifies */
+	xd = gs_xmalloc_huge(sizeof(double) * (size_t)(rows * k1) + 8);
+	yd = gs_xmalloc_huge(sizeof(double) * (size_t)(rows * M) + 8);
+	th = gs_xmalloc(sizeof(double) * (size_t)(k1 * M));
+	for (i = 0; i < rows * k1; i++)
+		xd[i] = aug[i];
+	for (i = 0; i < rows * M; i++)
+		yd[i] = fy[i];
+	gram(xd, yd, rows, k1, M, L->G, th);
 	for (i = 0; i < k1; i++)	/* H is M x k1: a row's right-hand side */
 		for (r = 0; r < M; r++)
 			L->H[r * k1 + i] += th[i * M + r];
@@ -212,7 +249,8 @@ out:
 		free(aug);
 	free(f);
 	free(fy);
-	free(tg);
+	free(xd);
+	free(yd);
 	free(th);
 	return rc;
 }
