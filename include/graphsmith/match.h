@@ -69,8 +69,10 @@ struct gs_edge_diff {
 struct gs_io_diff {
 	const char *name_a, *name_b;
 	bool is_output;
-	bool ok;
-	char text[256];
+	bool ok;			/* same name, dtype and shape */
+	bool renamed;			/* same dtype and shape, another name: a
+					 * difference for runtimes that feed by name */
+	const char *text;		/* whole shapes, never cut (match-owned) */
 };
 
 struct gs_match_verdict {
