@@ -19,7 +19,12 @@ ours() {	# ours MODEL -> correct count of 450
 theirs() {	# theirs MODEL -> correct count by onnxruntime, or "-"
 	have_ort || { echo -; return; }
 	rm -rf "$tmp/ort"
-	node "$top_srcdir/tests/oracle/ort_run.js" "$1" "$tmp/ort" "input=$tmp/x.npy" >/dev/null &&
+	if ! node "$top_srcdir/tests/oracle/ort_run.js" "$1" "$tmp/ort" "input=$tmp/x.npy" \
+		>/dev/null 2>"$tmp/ort.err"; then
+		echo "# onnxruntime did not run: $(head -c 300 "$tmp/ort.err" | tr '\n' ' ')" >&2
+		echo -
+		return
+	fi
 	"$GS_PYTHON" -c "import numpy as np
 print(int((np.load('$tmp/ort/0.npy').argmax(1) == np.load('$dir/test_labels.npy')).sum()))"
 }
