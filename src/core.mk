@@ -8,6 +8,7 @@ include src/tui/tui.mk
 include src/ops/ops.mk
 include src/eval/eval.mk
 include src/learn/recon.mk
+include src/learn/grad.mk
 
 nodist_libgraphsmith_a_SOURCES = src/onnx/onnx.pb-c.c
 libgraphsmith_a_CFLAGS = $(CORE_CFLAGS)
@@ -26,10 +27,10 @@ libgraphsmith_a_SOURCES = \
 	include/graphsmith/tensorio.h src/onnx/tensorfile.c src/onnx/npy.c \
 	src/match/metrics.c \
 	src/cmd/info.c \
-	$(OPS_SOURCES) $(EVAL_SOURCES) $(RECON_SOURCES) \
+	$(OPS_SOURCES) $(EVAL_SOURCES) $(RECON_SOURCES) $(LEARN_GRAD_SOURCES) \
 	$(MATCH_SOURCES) $(CMD_SOURCES) $(PASSES_SOURCES) $(HISTORY_SOURCES)
 
 src_graphsmith_SOURCES = src/main.c src/cli/info.c src/cli/apply.c src/cli/diff.c \
-	src/cli/run.c src/cli/compare.c src/cli/sample-args.c src/cli/sample-args.h $(TUI_SOURCES)
+	src/cli/run.c src/cli/compare.c src/cli/distill.c src/cli/sample-args.c src/cli/sample-args.h $(TUI_SOURCES)
 src_graphsmith_CFLAGS = $(CORE_CFLAGS) $(NCURSES_CFLAGS) $(READLINE_CFLAGS)
 src_graphsmith_LDADD = libgraphsmith.a $(CORE_LIBS) $(NCURSES_LIBS) $(READLINE_LIBS)

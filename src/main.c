@@ -17,6 +17,7 @@ static const char usage_text[] =
 	"       graphsmith run [input options] [--labels FILE.npy] [-o OUT.npz] [--json]\n"
 	"                      [--bench N] MODEL\n"
 	"       graphsmith compare [--json] [input options] A B\n"
+	"       graphsmith distill --teacher MODEL --data FILE.npz [options] -o OUT STUDENT\n"
 	"       graphsmith --help | --version\n"
 	"\n"
 	"Every subcommand accepts --allow-external-outside to read external data\n"
@@ -33,6 +34,7 @@ static const struct subcommand subcommands[] = {
 	{ "diff", gs_cli_diff },
 	{ "run", gs_cli_run },
 	{ "compare", gs_cli_compare },
+	{ "distill", gs_cli_distill },
 };
 
 struct gs_model *gs_cli_load(const char *path)

@@ -34,3 +34,4 @@ include tests/match.mk
 include tests/eval.mk
 include tests/fuzz.mk
 include tests/learn-recon.mk
+include tests/learn.mk

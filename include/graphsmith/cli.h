@@ -12,6 +12,7 @@ int gs_cli_apply(int argc, char **argv);
 int gs_cli_diff(int argc, char **argv);
 int gs_cli_run(int argc, char **argv);
 int gs_cli_compare(int argc, char **argv);
+int gs_cli_distill(int argc, char **argv);
 int gs_cli_workbench(int argc, char **argv);	/* no subcommand: the TUI */
 
 /* Loads or prints "graphsmith: <error>" and returns NULL. */

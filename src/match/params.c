@@ -393,6 +393,45 @@ static void compare(struct gs_match_build *mb, const struct mctx *c, int entry,
 	}
 }
 
+/* How bad a parameter difference is, for picking an entry's worst:
+ * structural changes first, then the lowest SQNR; 0 for no difference. */
+static double badness(const struct gs_param_diff *d)
+{
+	switch (d->cls) {
+	case GS_PARAM_IDENTICAL:
+	case GS_PARAM_EQUAL_WITHIN_TOL:
+		return 0;
+	case GS_PARAM_SHAPE_CHANGED: case GS_PARAM_ADDED: case GS_PARAM_REMOVED:
+	case GS_PARAM_PRUNED_STRUCTURED:
+		return 1e9;
+	default:
+		if (!d->has_metrics || !d->metrics.sqnr_defined)
+			return 1e8;
+		/* lower SQNR is worse; always above 0 so any change counts */
+		return 1e6 - (d->metrics.sqnr_db < -1e5 ? -1e5 :
+			      d->metrics.sqnr_db > 1e5 ? 1e5 : d->metrics.sqnr_db);
+	}
+}
+
+/* Each entry's worst parameter difference (-1 when its parameters are all
+ * the same): the one place that says whether a row's parameters changed. */
+static void mark_worst(struct gs_match *m)
+{
+	double *worst = gs_xcalloc((size_t)m->n_entries + 1, sizeof(double));
+	int i;
+
+	for (i = 0; i < m->n_params; i++) {
+		int e = m->params[i].entry;
+		double b = badness(&m->params[i]);
+
+		if (e < 0 || e >= m->n_entries || b <= worst[e])
+			continue;
+		worst[e] = b;
+		m->entries[e].worst_param = i;
+	}
+	free(worst);
+}
+
 static bool is_const_src(const struct mview *v, int val)
 {
 	const struct gs_value *gv;
@@ -730,6 +769,7 @@ void params_pair(struct gs_match_build *mb, struct mctx *c, int *eoa, int *eob)
 	nb = place_rest(mb, &c->B, eob, true, lb);
 	pair_rest(mb, c, eoa, eob, la, na, lb, nb);
 	run_metrics(mb, c);
+	mark_worst(mb->m);
 	free(seen_a);
 	free(seen_b);
 	free(la);

@@ -13,3 +13,4 @@ PASSES_SOURCES += include/graphsmith/prune.h src/passes/prune-util.c \
 PASSES_SOURCES += include/graphsmith/convert.h src/passes/convert-internal.h \
 	src/passes/convert.c src/passes/convert-adapters.c
 PASSES_SOURCES += src/passes/prune-wanda.c
+PASSES_SOURCES += src/passes/prune-importance.c
