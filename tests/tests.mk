@@ -34,5 +34,6 @@ clean-local-fixtures:
 include tests/match.mk
 include tests/eval.mk
 include tests/fuzz.mk
+include tests/learn-recon.mk
 include tests/learn.mk
 include tests/transfer.mk

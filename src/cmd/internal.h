@@ -59,5 +59,13 @@ void gs_cmd_report_line(void *ctx, const char *line);
  * from its file: merge may fold it. */
 struct gs_model *gs_cmd_model_copy(struct gs_workspace *ws, const char *word,
 				   struct gs_error *err);
+/* Takes --data FILE and --labels FILE (labels may be NULL: not taken) out
+ * of argv.  Without --data and with fallback (steps that need data), *data
+ * is the workspace's sample inputs when they are a .npz (and *labels
+ * theirs), else NULL. */
+int gs_cmd_data_option(struct gs_workspace *ws, const char *cmd, bool fallback, int *argc,
+		       char **argv, const char **data, const char **labels, struct gs_error *err);
+/* The sample inputs' .npz (and their labels into *labels), or NULL. */
+const char *gs_workspace_data_source(struct gs_workspace *ws, const char **labels);
 
 #endif

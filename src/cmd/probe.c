@@ -446,3 +446,15 @@ void gs_workspace_infer_shapes(struct gs_workspace *ws)
 		outs = NULL;
 	}
 }
+
+const char *gs_workspace_data_source(struct gs_workspace *ws, const char **labels)
+{
+	struct gs_probe *p = ws->probe;
+	size_t len = p && p->source ? strlen(p->source) : 0;
+
+	if (!p || p->off || len <= 4 || strcmp(p->source + len - 4, ".npz"))
+		return NULL;
+	if (labels)
+		*labels = p->labels_path;
+	return p->source;
+}

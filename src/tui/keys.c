@@ -174,7 +174,9 @@ void tui_run(struct tui *t, const char *line)
 
 	tui_console_write(t, GS_OUT_HEADING, line);
 	err.msg[0] = '\0';
+	tui_busy(true);
 	rc = gs_cmd_run(t->ws, line, &err);
+	tui_busy(false);
 	t->cmds++;	/* even a failing command may have dropped ws->compare */
 	if (rc < 0) {
 		tui_console_write(t, GS_OUT_ERROR, err.msg);

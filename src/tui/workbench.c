@@ -220,10 +220,13 @@ int gs_cli_workbench(int argc, char **argv)
 	getmaxyx(stdscr, t.lines, t.cols);
 	tui_layout_screen(&t);
 	tui_relayout(&t);
-	if (ro.script)
+	if (ro.script) {
 		rc = gs_replay_run(&t, &ro);
-	else
+	} else {
+		tui_progress_install(&t);
 		loop(&t);
+		tui_progress_remove();
+	}
 	tui_term_restore();
 	if (ro.script)
 		gs_replay_finish(&ro);
