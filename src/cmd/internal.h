@@ -29,8 +29,12 @@ struct gs_node_ref {
 	int node;
 };
 
-/* The model of side 'a' or 'b', or NULL. */
+/* The model shown on side 'a' (left) or 'b' (right), or NULL: A and B
+ * unless `show` picked other slots. */
 struct gs_model *gs_ws_model(struct gs_workspace *ws, char side);
+/* m's size as `save` would write it inline: the loaded file's size until
+ * B has steps, then the packed size the step lines give. */
+uint64_t gs_ws_saved_size(struct gs_workspace *ws, struct gs_model *m);
 /* "A"/"a" -> 'a', "B"/"b" -> 'b', anything else 0. */
 char gs_parse_side(const char *s);
 
