@@ -20,6 +20,7 @@
 struct gs_history;
 struct gs_opdoc_db;
 struct gs_compare;
+struct gs_pass;
 
 /* Where command output goes: stdout headless, the console pane in the TUI. */
 enum gs_out_kind { GS_OUT_TEXT, GS_OUT_ERROR, GS_OUT_HEADING };
@@ -183,6 +184,7 @@ struct gs_cmd_entry {
 	/* How to complete argument argi (1-based) given the words before it;
 	 * for GS_COMPLETE_WORDS, *words is a NULL-terminated static list. */
 	enum gs_complete_kind (*complete)(int argi, char **argv, const char *const **words);
+	const struct gs_pass *pass;	/* a pass's command (GS_PASS_COMMAND), or NULL */
 };
 
 /* The table, resolved by exact name, alias or unique prefix. */

@@ -11,3 +11,4 @@ CMD_SOURCES += src/cmd/cmd-prune.c src/cmd/cmd-undo.c src/cmd/cmd-redo.c \
 	src/cmd/cmd-inputs.c src/cmd/probe.c src/cmd/cmd-compare.c
 CMD_SOURCES += src/cmd/cmd-convert.c
 CMD_SOURCES += src/cmd/cmd-slots.c src/cmd/cmd-show.c src/cmd/cmd-close.c
+CMD_SOURCES += src/cmd/pass-cmd.c

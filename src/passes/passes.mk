@@ -12,3 +12,5 @@ PASSES_SOURCES += include/graphsmith/prune.h src/passes/prune-util.c \
 	src/passes/prune-magnitude.c src/passes/prune-nm.c src/passes/prune-channels.c
 PASSES_SOURCES += include/graphsmith/convert.h src/passes/convert-internal.h \
 	src/passes/convert.c src/passes/convert-adapters.c
+PASSES_SOURCES += include/graphsmith/pass.h src/passes/pass.c src/passes/fuse-pass.c \
+	src/passes/convert-pass.c
