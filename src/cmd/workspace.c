@@ -204,7 +204,9 @@ struct gs_model *gs_workspace_shown(struct gs_workspace *ws, int side, const cha
 	const char *n = ws->shown[side ? 1 : 0];
 	struct gs_slot *s;
 
-	if (n && (s = find_slot(ws, n))) {
+	if (n && gs_parse_side(n))
+		side = gs_parse_side(n) == 'b';	/* B on the left, A on the right */
+	else if (n && (s = find_slot(ws, n))) {
 		if (name)
 			*name = s->name;
 		if (path)
@@ -236,8 +238,13 @@ int gs_workspace_show(struct gs_workspace *ws, const char *left, const char *rig
 	pair_changed(ws);
 	for (i = 0; i < 2; i++) {
 		free(ws->shown[i]);
-		/* A and B are kept as NULL: they follow whatever is opened there */
-		ws->shown[i] = gs_parse_side(names[i]) ? NULL : gs_xstrdup(names[i]);
+		/* A and B as names, so they follow whatever is opened there;
+		 * NULL is the default pair */
+		if (gs_parse_side(names[i]))
+			ws->shown[i] = gs_parse_side(names[i]) == (i ? 'b' : 'a') ? NULL :
+				       gs_xstrdup(i ? "A" : "B");
+		else
+			ws->shown[i] = gs_xstrdup(names[i]);
 	}
 	return 0;
 }
