@@ -13,3 +13,5 @@ CMD_SOURCES += src/cmd/cmd-convert.c
 CMD_SOURCES += src/cmd/cmd-reconstruct.c src/cmd/data-opt.c
 CMD_SOURCES += src/cmd/cmd-distill.c
 CMD_SOURCES += src/cmd/cmd-merge.c src/cmd/cmd-transplant.c src/cmd/cmd-export.c
+CMD_SOURCES += src/cmd/cmd-slots.c src/cmd/cmd-show.c src/cmd/cmd-close.c
+CMD_SOURCES += src/cmd/pass-cmd.c
