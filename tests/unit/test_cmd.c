@@ -161,7 +161,9 @@ static void test_table(void **state)
 	assert_string_equal(gs_cmd_find("q", &err)->name, "quit");		/* alias */
 	assert_string_equal(gs_cmd_find("?", &err)->name, "help");
 	assert_string_equal(gs_cmd_find("expl", &err)->name, "explain");	/* prefix */
-	assert_string_equal(gs_cmd_find("tr", &err)->name, "trace");
+	assert_string_equal(gs_cmd_find("trac", &err)->name, "trace");
+	assert_null(gs_cmd_find("tr", &err));		/* trace, transplant */
+	assert_non_null(strstr(err.msg, "trace, transplant"));
 	assert_string_equal(gs_cmd_find("find", &err)->name, "find");
 	assert_null(gs_cmd_find("s", &err));
 	assert_int_equal(strncmp(err.msg, "ambiguous command 's': could be ", 32), 0);
