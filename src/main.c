@@ -17,6 +17,10 @@ static const char usage_text[] =
 	"       graphsmith run [input options] [--labels FILE.npy] [-o OUT.npz] [--json]\n"
 	"                      [--bench N] MODEL\n"
 	"       graphsmith compare [--json] [input options] A B\n"
+	"       graphsmith ensemble [--weights W,...] [--combine mean|softmax-mean|vote|concat]\n"
+	"                           -o OUT MODEL1 MODEL2 [MODEL...]\n"
+	"       graphsmith compose [--map OUT_A=IN_B]... [--plan] -o OUT A B\n"
+	"       graphsmith graft --from T1[,T2...] --to T3[,T4...] -o OUT MODEL PART\n"
 	"       graphsmith --help | --version\n"
 	"\n"
 	"Every subcommand accepts --allow-external-outside to read external data\n"
@@ -33,6 +37,9 @@ static const struct subcommand subcommands[] = {
 	{ "diff", gs_cli_diff },
 	{ "run", gs_cli_run },
 	{ "compare", gs_cli_compare },
+	{ "ensemble", gs_cli_ensemble },
+	{ "compose", gs_cli_compose },
+	{ "graft", gs_cli_graft },
 };
 
 struct gs_model *gs_cli_load(const char *path)

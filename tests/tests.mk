@@ -26,6 +26,7 @@ include tests/history.mk
 include tests/quantize.mk
 include tests/cmd.mk
 include tests/fuse.mk
+include tests/combine.mk
 
 clean-local: clean-local-fixtures
 clean-local-fixtures:

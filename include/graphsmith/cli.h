@@ -12,6 +12,9 @@ int gs_cli_apply(int argc, char **argv);
 int gs_cli_diff(int argc, char **argv);
 int gs_cli_run(int argc, char **argv);
 int gs_cli_compare(int argc, char **argv);
+int gs_cli_ensemble(int argc, char **argv);
+int gs_cli_compose(int argc, char **argv);
+int gs_cli_graft(int argc, char **argv);
 int gs_cli_workbench(int argc, char **argv);	/* no subcommand: the TUI */
 
 /* Loads or prints "graphsmith: <error>" and returns NULL. */
@@ -20,5 +23,11 @@ struct gs_model *gs_cli_load(const char *path);
  * whatever loaded and returns -1. */
 int gs_cli_load_pair(const char *path_a, const char *path_b, struct gs_model **a,
 		     struct gs_model **b);
+
+/* Shared by ensemble, compose and graft (src/cli/ensemble.c, graft.c):
+ * a report line printed escaped; "0.5,1" into n weights; "a,b" split. */
+void gs_cli_report_line(void *ctx, const char *line);
+int gs_cli_parse_weights(const char *s, double *w, int n);
+int gs_cli_split_names(char *s, const char **names, int max);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "graphsmith/combine.h"
 #include "match/internal.h"
 
 static bool dims_equal(const struct gs_value *a, const struct gs_value *b)
@@ -22,28 +23,21 @@ static bool dims_equal(const struct gs_value *a, const struct gs_value *b)
 	return true;
 }
 
-static void shape_str(const struct gs_value *v, char *buf, size_t len)
+/* What would make them compatible: data for A's input fed to B's, B's
+ * output read where A's was (combine.h's planner). */
+static const char *adapter_text(const struct gs_value *from, const struct gs_value *to,
+				char *buf, size_t len)
 {
-	size_t at;
-	int i;
+	struct gs_adapter_plan plan;
+	char why[256], d[80];
 
-	if (v->rank < 0) {
-		snprintf(buf, len, "%s[?]", gs_dtype_name(v->dtype));
-		return;
+	if (gs_adapter_plan(from, to, &plan, why, sizeof(why))) {
+		snprintf(buf, len, "no adapter fits");
+		return buf;
 	}
-	at = (size_t)snprintf(buf, len, "%s[", gs_dtype_name(v->dtype));
-	for (i = 0; i < v->rank && at < len; i++) {
-		char esc[64];
-
-		if (v->dims[i].param)
-			at += (size_t)snprintf(buf + at, len - at, "%s%s", i ? "," : "",
-					       gs_escape(v->dims[i].param, esc, sizeof(esc)));
-		else
-			at += (size_t)snprintf(buf + at, len - at, "%s%lld", i ? "," : "",
-					       (long long)v->dims[i].value);
-	}
-	if (at < len)
-		snprintf(buf + at, len - at, "]");
+	gs_adapter_describe(&plan, d, sizeof(d));
+	snprintf(buf, len, "adapter: %s", d);
+	return buf;
 }
 
 static void add(struct gs_match_build *mb, const struct gs_value *a, const struct gs_value *b,
@@ -51,7 +45,7 @@ static void add(struct gs_match_build *mb, const struct gs_value *a, const struc
 {
 	struct gs_match *m = mb->m;
 	struct gs_io_diff *d;
-	char sa[56], sb[56], na[64], nb[64];
+	char sa[56], sb[56], na[64], nb[64], ad[96];
 	const char *what = is_output ? "output" : "input";
 
 	GS_GROW(m->io, m->n_io + 1, mb->io_alloc);
@@ -66,17 +60,17 @@ static void add(struct gs_match_build *mb, const struct gs_value *a, const struc
 		return;
 	}
 	d->ok = a->dtype == b->dtype && dims_equal(a, b);
-	shape_str(a, sa, sizeof(sa));
-	shape_str(b, sb, sizeof(sb));
+	gs_value_type_str(a, sa, sizeof(sa));
+	gs_value_type_str(b, sb, sizeof(sb));
 	gs_escape(a->name, na, sizeof(na));
 	gs_escape(b->name, nb, sizeof(nb));
 	if (d->ok)
 		snprintf(d->text, sizeof(d->text), "%s %s%s%s: %s", what, na,
 			 strcmp(a->name, b->name) ? " -> " : "", strcmp(a->name, b->name) ? nb : "", sa);
 	else
-		snprintf(d->text, sizeof(d->text), "%s %s%s%s: %s -> %s", what, na,
+		snprintf(d->text, sizeof(d->text), "%s %s%s%s: %s -> %s (%s)", what, na,
 			 strcmp(a->name, b->name) ? " -> " : "", strcmp(a->name, b->name) ? nb : "",
-			 sa, sb);
+			 sa, sb, adapter_text(is_output ? b : a, is_output ? a : b, ad, sizeof(ad)));
 }
 
 static void side(struct gs_match_build *mb, struct mctx *c, const int *la, int na,
