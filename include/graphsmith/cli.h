@@ -24,10 +24,7 @@ struct gs_model *gs_cli_load(const char *path);
 int gs_cli_load_pair(const char *path_a, const char *path_b, struct gs_model **a,
 		     struct gs_model **b);
 
-/* Shared by ensemble, compose and graft (src/cli/ensemble.c, graft.c):
- * a report line printed escaped; "0.5,1" into n weights; "a,b" split. */
+/* A report line of ensemble, compose, graft printed escaped (src/cli/ensemble.c). */
 void gs_cli_report_line(void *ctx, const char *line);
-int gs_cli_parse_weights(const char *s, double *w, int n);
-int gs_cli_split_names(char *s, const char **names, int max);
 
 #endif

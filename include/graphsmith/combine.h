@@ -74,6 +74,11 @@ void gs_value_type_str(const struct gs_value *v, char *buf, size_t len);
 
 typedef void (*gs_combine_report_fn)(void *ctx, const char *line);
 
+/* Arguments: "0.5,0.25,1" into w[0..n) (-1 unless exactly n numbers);
+ * "a,b,c" split in place into at most max names (the count, -1 if none). */
+int gs_combine_parse_weights(const char *s, double *w, int n);
+int gs_combine_split_names(char *s, const char **names, int max);
+
 /* Small builders shared by ensemble, compose and graft. */
 /* The real inputs of g (not IR < 4 initializer listings) into ids; count. */
 int gs_combine_real_inputs(const struct gs_graph *g, int *ids);

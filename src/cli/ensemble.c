@@ -1,5 +1,4 @@
 /* graphsmith ensemble: several models in one, outputs combined (combine.h). */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,26 +18,6 @@ void gs_cli_report_line(void *ctx, const char *line)
 
 	(void)ctx;
 	printf("%s\n", gs_escape(line, buf, sizeof(buf)));
-}
-
-/* "0.5,0.25,1" into w[0..n); -1 on anything else. */
-int gs_cli_parse_weights(const char *s, double *w, int n)
-{
-	int k = 0;
-	char *end;
-
-	while (k < n) {
-		errno = 0;
-		w[k++] = strtod(s, &end);
-		if (errno || end == s)
-			return -1;
-		if (!*end)
-			break;
-		if (*end != ',')
-			return -1;
-		s = end + 1;
-	}
-	return k == n && !*end ? 0 : -1;
 }
 
 int gs_cli_ensemble(int argc, char **argv)
@@ -85,7 +64,7 @@ int gs_cli_ensemble(int argc, char **argv)
 	}
 	if (weights) {
 		w = gs_xmalloc(sizeof(double) * (size_t)n);
-		if (gs_cli_parse_weights(weights, w, n)) {
+		if (gs_combine_parse_weights(weights, w, n)) {
 			fprintf(stderr, "graphsmith: ensemble: --weights wants %d numbers separated "
 				"by commas\n", n);
 			goto out;

@@ -11,17 +11,6 @@
 static const char usage_line[] =
 	"usage: graphsmith graft --from T1[,T2...] --to T3[,T4...] -o OUT MODEL PART\n";
 
-/* "a,b,c" split in place into at most max names; the count, -1 if empty. */
-int gs_cli_split_names(char *s, const char **names, int max)
-{
-	int n = 0;
-	char *tok, *save = NULL;
-
-	for (tok = strtok_r(s, ",", &save); tok && n < max; tok = strtok_r(NULL, ",", &save))
-		names[n++] = tok;
-	return n && !tok ? n : -1;
-}
-
 int gs_cli_graft(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -40,8 +29,8 @@ int gs_cli_graft(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'f': n_from = gs_cli_split_names(optarg, from, 16); break;
-		case 't': n_to = gs_cli_split_names(optarg, to, 16); break;
+		case 'f': n_from = gs_combine_split_names(optarg, from, 16); break;
+		case 't': n_to = gs_combine_split_names(optarg, to, 16); break;
 		case 'o': out = optarg; break;
 		case 'X': gs_cli_load_opts.allow_external_outside = true; break;
 		case 'h': fputs(usage_line, stdout); return 0;

@@ -12,9 +12,15 @@
  * they exist; until then the paths that call them are compiled out. */
 #ifndef GS_CMD_HAVE_MATCH
 #define GS_CMD_HAVE_MATCH 1
+/* A report line of a pass printed (escaped) to the workspace ws (ctx). */
+void gs_cmd_say(void *ws, const char *line);
+
 #endif
 #ifndef GS_CMD_HAVE_HISTORY
 #define GS_CMD_HAVE_HISTORY 1
+/* A report line of a pass printed (escaped) to the workspace ws (ctx). */
+void gs_cmd_say(void *ws, const char *line);
+
 #endif
 
 /* Every command entry, from the one list. */
@@ -52,5 +58,8 @@ const char *gs_format_attr(const struct gs_attr *a, char *buf, size_t len);
 /* Parses a leading --force / -f (or the "CMD!" spelling run turns into it);
  * returns true and removes it from argv when present. */
 bool gs_take_flag(int *argc, char **argv, const char *flag);
+
+/* A report line of a pass printed (escaped) to the workspace ws (ctx). */
+void gs_cmd_say(void *ws, const char *line);
 
 #endif

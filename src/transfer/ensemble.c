@@ -6,6 +6,7 @@
  * member is combined into one output: weighted mean, weighted mean of
  * softmaxes, weighted majority vote, or concatenation.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -417,4 +418,24 @@ out:
 	free(outs);
 	free(w);
 	return rc;
+}
+
+/* "0.5,0.25,1" into w[0..n); -1 on anything else. */
+int gs_combine_parse_weights(const char *s, double *w, int n)
+{
+	int k = 0;
+	char *end;
+
+	while (k < n) {
+		errno = 0;
+		w[k++] = strtod(s, &end);
+		if (errno || end == s)
+			return -1;
+		if (!*end)
+			break;
+		if (*end != ',')
+			return -1;
+		s = end + 1;
+	}
+	return k == n && !*end ? 0 : -1;
 }

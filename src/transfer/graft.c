@@ -101,7 +101,7 @@ int gs_graft(struct gs_model *m, const struct gs_model *part, const char *const 
 	int *pin = gs_xmalloc(sizeof(int) * (size_t)(gp->n_inputs + 1));
 	int *bind = gs_xmalloc(sizeof(int) * (size_t)(gp->n_inputs + 1));
 	int *outs = gs_xmalloc(sizeof(int) * (size_t)(gp->n_outputs + 1));
-	int np = gs_combine_real_inputs(gp, pin), i, j, rc = -1, live_before, removed;
+	int np = gs_combine_real_inputs(gp, pin), i, j, rc = -1, live_before, removed = 0;
 	int n_was = g->n_values;
 	bool *was_used = gs_xcalloc((size_t)n_was + 1, sizeof(bool));
 	char why[512], e1[128], e2[128], ps[256], hint[256];
@@ -179,6 +179,7 @@ int gs_graft(struct gs_model *m, const struct gs_model *part, const char *const 
 		if (alone) {
 			/* the old producer goes; an Identity makes the tensor */
 			gs_graph_remove_node(g, p);
+			removed++;
 			gs_graph_add_node(g, "Identity", "", gs_graph_unique_name(g, hint), 1, &src, 1,
 					  &vt->id);
 		} else {
@@ -191,7 +192,7 @@ int gs_graft(struct gs_model *m, const struct gs_model *part, const char *const 
 			}
 		}
 	}
-	removed = remove_dead(g, was_used, n_was);
+	removed += remove_dead(g, was_used, n_was);
 	if (gs_graph_toposort(g, err)) {
 		gs_error_prefix(err, "graft: the part would sit in a cycle (is --from downstream of "
 				"--to?)");
@@ -208,4 +209,15 @@ out:
 	free(outs);
 	free(was_used);
 	return rc;
+}
+
+/* "a,b,c" split in place into at most max names; the count, -1 if empty. */
+int gs_combine_split_names(char *s, const char **names, int max)
+{
+	int n = 0;
+	char *tok, *save = NULL;
+
+	for (tok = strtok_r(s, ",", &save); tok && n < max; tok = strtok_r(NULL, ",", &save))
+		names[n++] = tok;
+	return n && !tok ? n : -1;
 }

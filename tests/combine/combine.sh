@@ -14,6 +14,29 @@ work=$(mktemp -d) && trap 'rm -rf "$work"' EXIT
 GS_BIN="$GS_BIN" "$GS_PYTHON" "$top_srcdir/tests/combine/check_combine.py" "$dir" "$work" ||
 	fail "numeric checks (above)"
 
+# console commands on B: the same models as the CLI's, and undo gives the
+# original bytes back
+"$GS_BIN" apply -c "ensemble --combine vote --weights 1,1,3 $dir/mlp_b.onnx $dir/cnn_c.onnx" \
+	-o "$work/cvote.onnx" "$dir/mlp_a.onnx" >/dev/null &&
+"$GS_BIN" apply -c "compose $dir/to_nhwc.onnx" -o "$work/ccomp.onnx" "$dir/cnn_c.onnx" >/dev/null &&
+"$GS_BIN" apply -c "graft --from features --to logits $dir/head.onnx" -o "$work/cgraft.onnx" \
+	"$dir/mlp_a.onnx" >/dev/null || fail "console ensemble/compose/graft"
+for pair in cvote:vote ccomp:comp cgraft:graft; do
+	if ort_compare --atol 1e-5 "$work/${pair%%:*}.onnx" "$work/${pair#*:}.onnx" --shape x=8,64 \
+		>"$work/cmp" 2>&1; then
+		pass "console ${pair%%:*} computes what the CLI's ${pair#*:} does"
+	else
+		fail "console ${pair%%:*} differs from ${pair#*:}: $(tail -3 "$work/cmp")"
+	fi
+done
+for c in "ensemble $dir/mlp_b.onnx $dir/cnn_c.onnx:mlp_a" "compose $dir/to_nhwc.onnx:cnn_c" \
+	 "graft --from features --to logits $dir/head.onnx:mlp_a"; do
+	m=${c##*:}
+	"$GS_BIN" apply -c "${c%:*}; undo" -o "$work/undo.onnx" "$dir/$m.onnx" >/dev/null 2>&1 &&
+		cmp -s "$work/undo.onnx" "$dir/$m.onnx" && pass "undo of '${c%% *}' gives $m's bytes" ||
+		fail "undo of '${c%% *}' does not give $m's bytes back"
+done
+
 # refusals: exit 2, one line on stderr, no output file
 refuses() {	# refuses WHAT PATTERN ARGS...
 	what=$1 pat=$2
