@@ -181,6 +181,15 @@ def main(fx, work):
           len(gm.graph.initializer) == 4, "graft keeps the name 'logits', the old head is gone: "
           + ",".join(ops))
 
+    # subgraphs: If bodies with outer references and Constants are copied
+    rc, so, se = gs("ensemble", "--weights", "1,3", "-o", w("cond2.onnx"), p("cond.onnx"),
+                    p("cond.onnx"))
+    for sign in (1, -1):
+        got = valid(w("cond2.onnx"), work, "If ensemble", x=sign * x)[0]
+        want = ort(p("cond.onnx"), work, x=sign * x)[0]
+        check(rc == 0 and np.allclose(got, want, atol=1e-6),
+              "an ensemble of a model with an If equals the model (sign %d)" % sign)
+
     sys.exit(1 if fails else 0)
 
 

@@ -17,6 +17,7 @@ Writes into OUTDIR:
   to_nhwc.onnx  input "x" [N,64] -> "img" [N,8,8,1] float64 (x * 1.5)
   split2.onnx   input "x" [N,64] -> "lo" [N,32], "hi" [N,32] (halves)
   widen.onnx    input "v" [N,10] -> "y" [N,32] (a part for a refused graft)
+  cond.onnx     an If with outer references and a Constant: y = 2x if sum(x) > 0 else -x
   two_out.onnx  mlp_a with a second output (a model that does not ensemble)
   x.npy [40,64] float32, image.npy [40,1,8,8] float32, labels.npy int64
 """
@@ -174,6 +175,19 @@ def main(out):
           [helper.make_tensor_value_info("v", TensorProto.FLOAT, ["N", 10])],
           [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 32])],
           [helper.make_tensor("wide", TensorProto.FLOAT, [10, 32], [0.01] * 320)])
+    # an If whose branches read x from outside and hold Constants
+    then_g = helper.make_graph(
+        [helper.make_node("Constant", [], ["two"], value=helper.make_tensor("t", TensorProto.FLOAT, [], [2.0])),
+         helper.make_node("Mul", ["x", "two"], ["ty"])], "then", [],
+        [helper.make_tensor_value_info("ty", TensorProto.FLOAT, ["N", 64])])
+    else_g = helper.make_graph([helper.make_node("Neg", ["x"], ["ey"])], "else", [],
+                               [helper.make_tensor_value_info("ey", TensorProto.FLOAT, ["N", 64])])
+    small(p("cond.onnx"),
+          [helper.make_node("ReduceSum", ["x"], ["s"], keepdims=0),
+           helper.make_node("Greater", ["s", "zero"], ["c"]),
+           helper.make_node("If", ["c"], ["y"], then_branch=then_g, else_branch=else_g)],
+          [fin], [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 64])],
+          [helper.make_tensor("zero", TensorProto.FLOAT, [], [0.0])])
     m2 = onnx.load(p("mlp_a.onnx"))
     m2.graph.output.append(helper.make_tensor_value_info("features", TensorProto.FLOAT, ["N", 32]))
     onnx.save(m2, p("two_out.onnx"))
