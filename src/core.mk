@@ -7,6 +7,8 @@ include src/history/history.mk
 include src/tui/tui.mk
 include src/ops/ops.mk
 include src/eval/eval.mk
+include src/learn/grad.mk
+include src/transfer/transfer.mk
 include src/transfer/combine.mk
 
 nodist_libgraphsmith_a_SOURCES = src/onnx/onnx.pb-c.c
@@ -26,11 +28,15 @@ libgraphsmith_a_SOURCES = \
 	include/graphsmith/tensorio.h src/onnx/tensorfile.c src/onnx/npy.c \
 	src/match/metrics.c \
 	src/cmd/info.c \
-	$(OPS_SOURCES) $(EVAL_SOURCES) \
-	$(MATCH_SOURCES) $(COMBINE_SOURCES) $(CMD_SOURCES) $(PASSES_SOURCES) $(HISTORY_SOURCES)
+	$(OPS_SOURCES) $(EVAL_SOURCES) $(LEARN_GRAD_SOURCES) \
+	$(MATCH_SOURCES) $(CMD_SOURCES) $(PASSES_SOURCES) $(HISTORY_SOURCES)
+libgraphsmith_a_SOURCES += $(TRANSFER_SOURCES)
+libgraphsmith_a_SOURCES += $(COMBINE_SOURCES)
 
 src_graphsmith_SOURCES = src/main.c src/cli/info.c src/cli/apply.c src/cli/diff.c \
-	src/cli/run.c src/cli/compare.c src/cli/sample-args.c src/cli/sample-args.h $(TUI_SOURCES) \
-	src/cli/ensemble.c src/cli/compose.c src/cli/graft.c
+	src/cli/run.c src/cli/compare.c src/cli/sample-args.c src/cli/sample-args.h $(TUI_SOURCES)
+src_graphsmith_SOURCES += src/cli/distill.c
+src_graphsmith_SOURCES += src/cli/merge.c src/cli/transplant.c src/cli/export.c
+src_graphsmith_SOURCES += src/cli/ensemble.c src/cli/compose.c src/cli/graft.c
 src_graphsmith_CFLAGS = $(CORE_CFLAGS) $(NCURSES_CFLAGS) $(READLINE_CFLAGS)
 src_graphsmith_LDADD = libgraphsmith.a $(CORE_LIBS) $(NCURSES_LIBS) $(READLINE_LIBS)

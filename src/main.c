@@ -17,6 +17,10 @@ static const char usage_text[] =
 	"       graphsmith run [input options] [--labels FILE.npy] [-o OUT.npz] [--json]\n"
 	"                      [--bench N] MODEL\n"
 	"       graphsmith compare [--json] [input options] A B\n"
+	"       graphsmith distill --teacher MODEL --data FILE.npz [options] -o OUT STUDENT\n"
+	"       graphsmith merge --method M [options] -o OUT MODEL1 MODEL2 [...]\n"
+	"       graphsmith transplant [--only P] [--strict|--skip-mismatched] -o OUT DEST SOURCE\n"
+	"       graphsmith export weights [-o] FILE.safetensors|FILE.npz MODEL\n"
 	"       graphsmith ensemble [--weights W,...] [--combine mean|softmax-mean|vote|concat]\n"
 	"                           -o OUT MODEL1 MODEL2 [MODEL...]\n"
 	"       graphsmith compose [--map OUT_A=IN_B]... [--plan] -o OUT A B\n"
@@ -37,6 +41,10 @@ static const struct subcommand subcommands[] = {
 	{ "diff", gs_cli_diff },
 	{ "run", gs_cli_run },
 	{ "compare", gs_cli_compare },
+	{ "distill", gs_cli_distill },
+	{ "merge", gs_cli_merge },
+	{ "transplant", gs_cli_transplant },
+	{ "export", gs_cli_export },
 	{ "ensemble", gs_cli_ensemble },
 	{ "compose", gs_cli_compose },
 	{ "graft", gs_cli_graft },

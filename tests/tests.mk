@@ -34,3 +34,5 @@ clean-local-fixtures:
 include tests/match.mk
 include tests/eval.mk
 include tests/fuzz.mk
+include tests/learn.mk
+include tests/transfer.mk

@@ -12,6 +12,12 @@ int gs_cli_apply(int argc, char **argv);
 int gs_cli_diff(int argc, char **argv);
 int gs_cli_run(int argc, char **argv);
 int gs_cli_compare(int argc, char **argv);
+int gs_cli_distill(int argc, char **argv);
+int gs_cli_merge(int argc, char **argv);
+int gs_cli_transplant(int argc, char **argv);
+int gs_cli_export(int argc, char **argv);
+/* A report line of a pass, escaped, to the FILE * ctx (stdout if NULL). */
+void gs_cli_report_line(void *ctx, const char *line);
 int gs_cli_ensemble(int argc, char **argv);
 int gs_cli_compose(int argc, char **argv);
 int gs_cli_graft(int argc, char **argv);

@@ -46,7 +46,10 @@ struct gs_match_entry {
 	const char *pattern;		/* fused/folded: e.g. "Conv+BatchNormalization" */
 	int n_changes;
 	char **changes;			/* "strides: [1,1] -> [2,2]" */
-	int worst_param;		/* index into params, or -1 */
+	int worst_param;		/* index into params of the entry's worst
+					 * parameter difference (shape first, then
+					 * lowest SQNR); -1 when its parameters are
+					 * all the same */
 };
 
 struct gs_param_diff {
@@ -69,8 +72,10 @@ struct gs_edge_diff {
 struct gs_io_diff {
 	const char *name_a, *name_b;
 	bool is_output;
-	bool ok;
-	char text[256];
+	bool ok;			/* same name, dtype and shape */
+	bool renamed;			/* same dtype and shape, another name: a
+					 * difference for runtimes that feed by name */
+	const char *text;		/* whole shapes, never cut (match-owned) */
 };
 
 struct gs_match_verdict {

@@ -20,6 +20,9 @@ struct gs_prune_opts {
 	const char *only;		/* fnmatch pattern on node or weight name */
 	bool global;			/* magnitude: one threshold for all layers */
 	bool dry_run;			/* channels: plan and preview only */
+	const char *data;		/* importance: samples (.npz by input name) */
+	const char *labels;		/* importance: .npy, scores over the loss */
+	double threshold;		/* importance: cut I < a * max(I) when > 0 */
 	void (*note)(void *ctx, const char *line);	/* may be NULL */
 	void *ctx;
 };
@@ -55,6 +58,16 @@ int gs_prune_nm(struct gs_model *m, int n, int group, const struct gs_prune_opts
  * was left alone. */
 int gs_prune_channels(struct gs_model *m, double ratio, const struct gs_prune_opts *opts,
 		      struct gs_prune_result *res, struct gs_error *err);
+
+/* Scores every weight by squared gradients over opts->data,
+ * I_i = sum over samples and outputs j of (dy_j/dw_i)^2 (one backward per
+ * sample and output j of output 0), or with opts->labels over the
+ * cross-entropy loss (one backward per sample); then zeroes the
+ * floor(n * sparsity) least important of each layer (or of all with
+ * opts->global), or with opts->threshold > 0 those below threshold *
+ * max(I) over all layers.  Notes each layer's min/median/max score and cut. */
+int gs_prune_importance(struct gs_model *m, double sparsity, const struct gs_prune_opts *opts,
+			struct gs_prune_result *res, struct gs_error *err);
 
 /* Shared by the passes (src/passes/prune-util.c). */
 struct gs_prune_layer {

@@ -12,14 +12,6 @@ static const char usage_line[] =
 	"usage: graphsmith ensemble [--weights W1,W2,...] [--combine mean|softmax-mean|vote|concat]\n"
 	"                           -o OUT MODEL1 MODEL2 [MODEL...]\n";
 
-void gs_cli_report_line(void *ctx, const char *line)
-{
-	char buf[1024];
-
-	(void)ctx;
-	printf("%s\n", gs_escape(line, buf, sizeof(buf)));
-}
-
 int gs_cli_ensemble(int argc, char **argv)
 {
 	static const struct option longopts[] = {

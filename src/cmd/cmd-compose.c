@@ -36,7 +36,7 @@ static int compose_exec(struct gs_workspace *ws, int argc, char **argv, struct g
 		gs_error_set(err, "compose: which model goes in front of B? (a slot or a file)");
 		goto out;
 	}
-	if (!gs_compose(plan ? NULL : ws->b, true, a, ws->b, map, n_map, gs_cmd_say, ws, err))
+	if (!gs_compose(plan ? NULL : ws->b, true, a, ws->b, map, n_map, gs_cmd_report_line, ws, err))
 		rc = plan ? GS_CHANGED_NOTHING : GS_CHANGED_MODEL;
 out:
 	free(map);

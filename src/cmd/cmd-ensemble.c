@@ -5,13 +5,6 @@
 #include "cmd/internal.h"
 #include "graphsmith/combine.h"
 
-void gs_cmd_say(void *ctx, const char *line)
-{
-	char buf[1024];
-
-	gs_printf(ctx, "%s", gs_escape(line, buf, sizeof(buf)));
-}
-
 static int ensemble_exec(struct gs_workspace *ws, int argc, char **argv, struct gs_error *err)
 {
 	struct gs_model **ms = gs_xcalloc((size_t)argc + 1, sizeof(*ms));
@@ -47,7 +40,7 @@ static int ensemble_exec(struct gs_workspace *ws, int argc, char **argv, struct 
 			goto out;
 		}
 	}
-	if (!gs_ensemble(ws->b, true, ms, n, w, how, gs_cmd_say, ws, err))
+	if (!gs_ensemble(ws->b, true, ms, n, w, how, gs_cmd_report_line, ws, err))
 		rc = GS_CHANGED_MODEL;
 out:
 	free(ms);

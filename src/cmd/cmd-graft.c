@@ -23,7 +23,7 @@ static int graft_exec(struct gs_workspace *ws, int argc, char **argv, struct gs_
 	}
 	if (!part || n_from <= 0 || n_to <= 0)
 		return gs_error_set(err, "usage: %s", gs_cmd_graft.usage);
-	if (gs_graft(ws->b, part, from, n_from, to, n_to, gs_cmd_say, ws, err))
+	if (gs_graft(ws->b, part, from, n_from, to, n_to, gs_cmd_report_line, ws, err))
 		return -1;
 	return GS_CHANGED_MODEL;
 }

@@ -24,6 +24,16 @@ static int prune_options(int *argc, char **argv, struct gs_prune_opts *o, struct
 			o->only = argv[++i];
 		} else if (!strncmp(argv[i], "--only=", 7)) {
 			o->only = argv[i] + 7;
+		} else if (!strcmp(argv[i], "--data") || !strcmp(argv[i], "--labels") ||
+			   !strcmp(argv[i], "--threshold")) {
+			if (i + 1 >= *argc)
+				return gs_error_set(err, "prune: %s needs a value", argv[i]);
+			if (argv[i][2] == 'd')
+				o->data = argv[++i];
+			else if (argv[i][2] == 'l')
+				o->labels = argv[++i];
+			else if (gs_prune_parse_ratio(argv[++i], &o->threshold, err) < 0)
+				return -1;
 		} else if (argv[i][0] == '-' && argv[i][1] == '-') {
 			return gs_error_set(err, "prune: unknown option '%s'", argv[i]);
 		} else {
@@ -43,11 +53,17 @@ static int prune_exec(struct gs_workspace *ws, int argc, char **argv, struct gs_
 
 	if (prune_options(&argc, argv, &o, err) < 0)
 		return -1;
+	if (argc == 2 && !strcmp(argv[1], "importance") && o.threshold > 0)
+		argv[argc++] = (char *)"0";	/* the threshold decides */
 	if (argc != 3)
 		return gs_error_set(err, "usage: %s", gs_cmd_prune.usage);
-	if (o.global && strcmp(argv[1], "magnitude"))
-		return gs_error_set(err, "prune: --global goes with 'magnitude'");
-	if (!strcmp(argv[1], "magnitude")) {
+	if (o.global && strcmp(argv[1], "magnitude") && strcmp(argv[1], "importance"))
+		return gs_error_set(err, "prune: --global goes with 'magnitude' or 'importance'");
+	if (!strcmp(argv[1], "importance")) {
+		if (gs_prune_parse_sparsity(argv[2], &x, err) < 0)
+			return -1;
+		rc = gs_prune_importance(ws->b, x, &o, &r, err);
+	} else if (!strcmp(argv[1], "magnitude")) {
 		if (gs_prune_parse_sparsity(argv[2], &x, err) < 0)
 			return -1;
 		rc = gs_prune_magnitude(ws->b, x, &o, &r, err);
@@ -60,7 +76,8 @@ static int prune_exec(struct gs_workspace *ws, int argc, char **argv, struct gs_
 			return -1;
 		rc = gs_prune_channels(ws->b, x, &o, &r, err);
 	} else {
-		return gs_error_set(err, "prune: unknown method '%s' (magnitude, nm or channels)",
+		return gs_error_set(err, "prune: unknown method '%s' (magnitude, nm, channels or "
+				    "importance)",
 				    argv[1]);
 	}
 	if (rc < 0)
@@ -75,8 +92,9 @@ static int prune_exec(struct gs_workspace *ws, int argc, char **argv, struct gs_
 	return r.layers ? GS_CHANGED_MODEL : GS_CHANGED_NOTHING;
 }
 
-static const char *const prune_methods[] = { "magnitude", "nm", "channels", NULL };
-static const char *const prune_flags[] = { "--global", "--only", NULL };
+static const char *const prune_methods[] = { "magnitude", "nm", "channels", "importance", NULL };
+static const char *const prune_flags[] = { "--global", "--only", "--data", "--labels",
+					   "--threshold", NULL };
 static const char *const prune_nm[] = { "2:4", "1:4", "4:8", NULL };
 
 static enum gs_complete_kind prune_complete(int argi, char **argv, const char *const **words)
@@ -95,7 +113,8 @@ static enum gs_complete_kind prune_complete(int argi, char **argv, const char *c
 const struct gs_cmd_entry gs_cmd_prune = {
 	.name = "prune",
 	.alias = NULL,
-	.usage = "prune magnitude SPARSITY [--global] [--only PATTERN] | nm N:M | channels RATIO",
+	.usage = "prune magnitude SPARSITY [--global] [--only PATTERN] | nm N:M | channels RATIO"
+		 " | importance [SPARSITY] --data FILE [--labels FILE] [--threshold A] [--global]",
 	.help = "Prunes the weights of Conv, ConvTranspose, Gemm and MatMul in B\n"
 		"(biases and normalization parameters are left alone).\n"
 		"magnitude: zeroes exactly floor(n * SPARSITY) weights of smallest\n"
@@ -106,7 +125,12 @@ const struct gs_cmd_entry gs_cmd_prune = {
 		"each Conv and Gemm for real, slicing bias, BatchNormalization,\n"
 		"activations and the consumers' inputs; previews every shape change\n"
 		"and says why a layer is left alone.  --only PATTERN picks layers by\n"
-		"node or weight name (shell pattern).",
+		"node or weight name (shell pattern).\n"
+		"importance: scores weights by squared gradients over --data,\n"
+		"I = sum over samples and outputs j of (dy_j/dw)^2 (over the\n"
+		"cross-entropy with --labels), and zeroes the SPARSITY lowest of each\n"
+		"layer (--global: of all), or with --threshold A those below\n"
+		"A * max(I); reports each layer's min/median/max score.",
 	.flags = GS_CMD_NEEDS_B | GS_CMD_MUTATES,
 	.exec = prune_exec,
 	.complete = prune_complete,

@@ -59,7 +59,11 @@ const char *gs_format_attr(const struct gs_attr *a, char *buf, size_t len);
  * returns true and removes it from argv when present. */
 bool gs_take_flag(int *argc, char **argv, const char *flag);
 
-/* A report line of a pass printed (escaped) to the workspace ws (ctx). */
-void gs_cmd_say(void *ws, const char *line);
+/* A pass's report line, escaped, to the workspace ws (ctx). */
+void gs_cmd_report_line(void *ctx, const char *line);
+/* A private copy of the model a word names (slot or file), loaded afresh
+ * from its file: merge may fold it. */
+struct gs_model *gs_cmd_model_copy(struct gs_workspace *ws, const char *word,
+				   struct gs_error *err);
 
 #endif

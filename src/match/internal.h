@@ -183,4 +183,10 @@ void edges_diff(struct gs_match_build *mb, struct mctx *c, const int *entry_of_b
 void io_diff(struct gs_match_build *mb, struct mctx *c);
 const char *value_name(const struct gs_graph *g, int value);
 
+/* A copy of s owned by the match (freed with it). */
+const char *match_own_string(struct gs_match_build *mb, const char *s);
+
+/* "[1,3,?,N]" of a value, or of rank/dims when v is NULL; malloc'd, whole. */
+char *match_shape_text(const struct gs_value *v, int rank, const int64_t *dims);
+
 #endif

@@ -3,6 +3,7 @@
  * compared by dtype and shape, symbolic dims included.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "graphsmith/combine.h"
@@ -23,21 +24,35 @@ static bool dims_equal(const struct gs_value *a, const struct gs_value *b)
 	return true;
 }
 
+static void shape_str(const struct gs_value *v, FILE *sb)
+{
+	char *t = match_shape_text(v, 0, NULL);
+
+	fprintf(sb, "%s%s", gs_dtype_name(v->dtype), t);
+	free(t);
+}
+
+/* The text becomes the match's; open_memstream grows as shapes need. */
+static void own_text(struct gs_match_build *mb, struct gs_io_diff *d, FILE *sb, char **text)
+{
+	/* the stream sets *text on fclose */
+	d->text = match_own_string(mb, !fclose(sb) && *text ? *text : "");
+	free(*text);
+}
+
 /* What would make them compatible: data for A's input fed to B's, B's
  * output read where A's was (combine.h's planner). */
-static const char *adapter_text(const struct gs_value *from, const struct gs_value *to,
-				char *buf, size_t len)
+static void adapter_text(const struct gs_value *from, const struct gs_value *to, FILE *sb)
 {
 	struct gs_adapter_plan plan;
-	char why[256], d[80];
+	char why[256], d[256];
 
 	if (gs_adapter_plan(from, to, &plan, why, sizeof(why))) {
-		snprintf(buf, len, "no adapter fits");
-		return buf;
+		fprintf(sb, " (no adapter fits)");
+		return;
 	}
 	gs_adapter_describe(&plan, d, sizeof(d));
-	snprintf(buf, len, "adapter: %s", d);
-	return buf;
+	fprintf(sb, " (adapter: %s)", d);
 }
 
 static void add(struct gs_match_build *mb, const struct gs_value *a, const struct gs_value *b,
@@ -45,8 +60,12 @@ static void add(struct gs_match_build *mb, const struct gs_value *a, const struc
 {
 	struct gs_match *m = mb->m;
 	struct gs_io_diff *d;
-	char sa[56], sb[56], na[64], nb[64], ad[96];
+	char *text = NULL;
+	size_t text_len = 0;
+	FILE *sb = open_memstream(&text, &text_len);
+	char na[256], nb[256];
 	const char *what = is_output ? "output" : "input";
+	bool same_type;
 
 	GS_GROW(m->io, m->n_io + 1, mb->io_alloc);
 	d = &m->io[m->n_io++];
@@ -54,23 +73,33 @@ static void add(struct gs_match_build *mb, const struct gs_value *a, const struc
 	d->is_output = is_output;
 	d->name_a = a ? a->name : NULL;
 	d->name_b = b ? b->name : NULL;
-	if (!a || !b) {
-		snprintf(d->text, sizeof(d->text), "%s %s %s", what,
-			 gs_escape(a ? a->name : b->name, na, sizeof(na)), a ? "removed" : "added");
+	if (!sb) {
+		d->text = match_own_string(mb, what);
 		return;
 	}
-	d->ok = a->dtype == b->dtype && dims_equal(a, b);
-	gs_value_type_str(a, sa, sizeof(sa));
-	gs_value_type_str(b, sb, sizeof(sb));
+	if (!a || !b) {
+		fprintf(sb, "%s %s %s", what,
+				 gs_escape(a ? a->name : b->name, na, sizeof(na)),
+				 a ? "removed" : "added");
+		own_text(mb, d, sb, &text);
+		return;
+	}
+	same_type = a->dtype == b->dtype && dims_equal(a, b);
+	d->renamed = strcmp(a->name, b->name) != 0;
+	d->ok = same_type && !d->renamed;
 	gs_escape(a->name, na, sizeof(na));
 	gs_escape(b->name, nb, sizeof(nb));
-	if (d->ok)
-		snprintf(d->text, sizeof(d->text), "%s %s%s%s: %s", what, na,
-			 strcmp(a->name, b->name) ? " -> " : "", strcmp(a->name, b->name) ? nb : "", sa);
-	else
-		snprintf(d->text, sizeof(d->text), "%s %s%s%s: %s -> %s (%s)", what, na,
-			 strcmp(a->name, b->name) ? " -> " : "", strcmp(a->name, b->name) ? nb : "",
-			 sa, sb, adapter_text(is_output ? b : a, is_output ? a : b, ad, sizeof(ad)));
+	fprintf(sb, "%s %s", what, na);
+	if (d->renamed)
+		fprintf(sb, " renamed %s", nb);
+	fprintf(sb, ": ");
+	shape_str(a, sb);
+	if (!same_type) {
+		fprintf(sb, " -> ");
+		shape_str(b, sb);
+		adapter_text(is_output ? b : a, is_output ? a : b, sb);
+	}
+	own_text(mb, d, sb, &text);
 }
 
 static void side(struct gs_match_build *mb, struct mctx *c, const int *la, int na,

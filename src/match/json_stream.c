@@ -1,7 +1,8 @@
 /*
- * The JSON report written straight to a FILE*, field for field the same as
- * gs_match_json builds (a unit test compares them): 10^5-node diffs would
- * otherwise build a million jansson objects only to print them.
+ * The JSON report, written straight to a FILE*: the one writer of the
+ * diff's JSON (gs_match_json parses what it writes).  Streaming because
+ * 10^5-node diffs would otherwise build a million jansson objects only to
+ * print them.
  */
 #include <math.h>
 #include <stddef.h>
@@ -437,6 +438,8 @@ int gs_match_write_json(const struct gs_match *m, FILE *out)
 		put_str(o, d->name_b);
 		j_puts(o, ", \"ok\": ");
 		put_bool(o, d->ok);
+		j_puts(o, ", \"renamed\": ");
+		put_bool(o, d->renamed);
 		j_puts(o, ", \"text\": ");
 		put_str(o, d->text);
 		j_char(o, '}');

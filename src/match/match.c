@@ -62,40 +62,55 @@ void entry_push(struct gs_match_entry *e, bool side_b, int node)
 
 void entry_change(struct gs_match_entry *e, const char *fmt, ...)
 {
-	char buf[512];
+	char *buf = NULL;
 	va_list ap;
+	int n;
 
+	/* never cut: a change line holds whole shapes however long */
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	n = vasprintf(&buf, fmt, ap);
 	va_end(ap);
 	e->changes = gs_xrealloc(e->changes, sizeof(char *) * ((size_t)e->n_changes + 1));
-	e->changes[e->n_changes++] = gs_xstrdup(buf);
+	e->changes[e->n_changes++] = n >= 0 ? buf : gs_xstrdup("?");
 }
 
-static void shape_text(const struct gs_value *v, char *buf, size_t len)
+/* "[1,3,?,N]" of a value (escaped symbolic dims), "?" of unknown rank,
+ * or of a tensor's dims when v is NULL; malloc'd, never cut. */
+char *match_shape_text(const struct gs_value *v, int rank, const int64_t *dims)
 {
-	size_t at;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
 	int i;
 
-	if (v->rank < 0) {
-		snprintf(buf, len, "?");
-		return;
-	}
-	at = (size_t)snprintf(buf, len, "[");
-	for (i = 0; i < v->rank && at < len; i++) {
-		char esc[64];
+	if (!f)
+		return gs_xstrdup("?");
+	if (v)
+		rank = v->rank;
+	if (rank < 0)
+		fputs("?", f);
+	else
+		fputs("[", f);
+	for (i = 0; i < rank; i++) {
+		char esc[256];
+		int64_t d = v ? v->dims[i].value : dims[i];
 
-		if (v->dims[i].param)
-			at += (size_t)snprintf(buf + at, len - at, "%s%s", i ? "," : "",
-					       gs_escape(v->dims[i].param, esc, sizeof(esc)));
-		else if (v->dims[i].value >= 0)
-			at += (size_t)snprintf(buf + at, len - at, "%s%lld", i ? "," : "",
-					       (long long)v->dims[i].value);
+		if (i)
+			fputs(",", f);
+		if (v && v->dims[i].param)
+			fputs(gs_escape(v->dims[i].param, esc, sizeof(esc)), f);
+		else if (d >= 0)
+			fprintf(f, "%lld", (long long)d);
 		else
-			at += (size_t)snprintf(buf + at, len - at, "%s?", i ? "," : "");
+			fputs("?", f);
 	}
-	if (at < len)
-		snprintf(buf + at, len - at, "]");
+	if (rank >= 0)
+		fputs("]", f);
+	if (fclose(f) || !buf) {
+		free(buf);
+		return gs_xstrdup("?");
+	}
+	return buf;
 }
 
 static bool shapes_known_differ(const struct gs_value *a, const struct gs_value *b)
@@ -121,15 +136,15 @@ static bool shapes_known_differ(const struct gs_value *a, const struct gs_value 
 static void value_changes(struct gs_match_entry *e, const char *what, int i,
 			  const struct gs_value *va, const struct gs_value *vb)
 {
-	char sa[128], sb[128];
-
 	if (va->dtype && vb->dtype && va->dtype != vb->dtype)
 		entry_change(e, "%s[%d] dtype: %s -> %s", what, i, gs_dtype_name(va->dtype),
 			     gs_dtype_name(vb->dtype));
 	if (shapes_known_differ(va, vb)) {
-		shape_text(va, sa, sizeof(sa));
-		shape_text(vb, sb, sizeof(sb));
+		char *sa = match_shape_text(va, 0, NULL), *sb = match_shape_text(vb, 0, NULL);
+
 		entry_change(e, "%s[%d] shape: %s -> %s", what, i, sa, sb);
+		free(sa);
+		free(sb);
 	}
 }
 
@@ -205,8 +220,14 @@ static void compare_pair(struct gs_match_entry *e, const struct mctx *c, int a, 
 				same = 0;
 			for (r = 0; same && r < ta->rank; r++)
 				same = ta->dims[r] == tb->dims[r];
-			if (!same)
-				entry_change(e, "in[%d] parameter shape differs", i);
+			if (!same) {
+				char *sa = match_shape_text(NULL, ta->rank, ta->dims);
+				char *sb = match_shape_text(NULL, tb->rank, tb->dims);
+
+				entry_change(e, "in[%d] parameter shape: %s -> %s", i, sa, sb);
+				free(sa);
+				free(sb);
+			}
 			continue;
 		}
 		value_changes(e, "in", i, A->g->values[va], B->g->values[vb]);
@@ -268,8 +289,13 @@ static const char *group_pattern(struct gs_match_build *mb, const struct gs_matc
 	for (i = 0; i < e->n_b && at < sizeof(buf); i++)
 		at += (size_t)snprintf(buf + at, sizeof(buf) - at, "%s%s", i ? "+" : "",
 				       e->graph_b->nodes[e->b[i]]->op_type);
+	return match_own_string(mb, buf);
+}
+
+const char *match_own_string(struct gs_match_build *mb, const char *s)
+{
 	GS_GROW(mb->m->strings, mb->m->n_strings + 1, mb->strings_alloc);
-	mb->m->strings[mb->m->n_strings] = gs_xstrdup(buf);
+	mb->m->strings[mb->m->n_strings] = gs_xstrdup(s);
 	return mb->m->strings[mb->m->n_strings++];
 }
 

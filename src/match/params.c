@@ -26,6 +26,8 @@ struct pv {
 	float *owned;
 	/* DequantizeLinear source */
 	const struct gs_node *dq;
+	/* Cast source: the dtype the weight is stored in (0 when none) */
+	int cast_from;
 };
 
 static void pv_release(struct pv *p)
@@ -131,6 +133,45 @@ static int pv_dequant(struct pv *p, const struct mview *v, const struct gs_node 
 	return 0;
 }
 
+static int pv_get(struct pv *p, const struct mview *v, int val);
+
+/* Cast(weight): a weight stored in another dtype (float16, bfloat16, ...)
+ * and widened where it is used; compared by the values it computes with,
+ * so a model quantized to fp16 shows its weights changed, not equal. */
+static int pv_cast(struct pv *p, const struct mview *v, const struct gs_node *cast)
+{
+	struct pv src;
+	float *f;
+	int from;
+	int in = cast->n_inputs >= 1 ? cast->inputs[0] : -1;
+
+	/* one Cast over a weight or a DequantizeLinear: no recursion down a
+	 * chain a hostile file could make arbitrarily long */
+	if (in < 0 || (v->g->values[in]->producer >= 0 &&
+		       v->op[v->g->values[in]->producer] == OP_Cast) ||
+	    pv_get(&src, v, in))
+		return -1;
+	from = src.cast_from ? src.cast_from : src.dq ? GS_DTYPE_FLOAT : src.dtype;
+	if (src.owned) {
+		f = src.owned;
+		src.owned = NULL;
+	} else {
+		struct gs_tensor tmp;
+
+		memset(&tmp, 0, sizeof(tmp));
+		tmp.dtype = src.dtype;
+		tmp.numel = src.numel;
+		tmp.data = src.data;
+		if (!(f = to_floats(&tmp)))
+			return -1;
+	}
+	pv_from_floats(p, f, src.numel, src.rank, src.dims, src.name);
+	p->t = src.t;
+	p->dq = src.dq;
+	p->cast_from = from;
+	return 0;
+}
+
 /* The parameter a view input refers to, or -1. */
 static int pv_get(struct pv *p, const struct mview *v, int val)
 {
@@ -144,6 +185,8 @@ static int pv_get(struct pv *p, const struct mview *v, int val)
 	gv = v->g->values[val];
 	if (gv->producer >= 0 && v->op[gv->producer] == OP_DequantizeLinear)
 		return pv_dequant(p, v, v->g->nodes[gv->producer]);
+	if (gv->producer >= 0 && v->op[gv->producer] == OP_Cast)
+		return pv_cast(p, v, v->g->nodes[gv->producer]);
 	return -1;
 }
 
@@ -340,7 +383,53 @@ static void compare(struct gs_match_build *mb, const struct mctx *c, int entry,
 		free(zp);
 	} else if (a->dtype != b->dtype) {
 		d->cls = GS_PARAM_DTYPE_CHANGED;
+	} else if (a->cast_from != b->cast_from && d->cls != GS_PARAM_IDENTICAL) {
+		/* the values a stored dtype rounds to: a dtype change, not an edit */
+		int from = b->cast_from ? b->cast_from : a->cast_from;
+
+		snprintf(d->note + strlen(d->note), sizeof(d->note) - strlen(d->note),
+			 "%sstored as %s behind Cast", d->note[0] ? "; " : "", gs_dtype_name(from));
+		d->cls = GS_PARAM_QUANTIZED;
 	}
+}
+
+/* How bad a parameter difference is, for picking an entry's worst:
+ * structural changes first, then the lowest SQNR; 0 for no difference. */
+static double badness(const struct gs_param_diff *d)
+{
+	switch (d->cls) {
+	case GS_PARAM_IDENTICAL:
+	case GS_PARAM_EQUAL_WITHIN_TOL:
+		return 0;
+	case GS_PARAM_SHAPE_CHANGED: case GS_PARAM_ADDED: case GS_PARAM_REMOVED:
+	case GS_PARAM_PRUNED_STRUCTURED:
+		return 1e9;
+	default:
+		if (!d->has_metrics || !d->metrics.sqnr_defined)
+			return 1e8;
+		/* lower SQNR is worse; always above 0 so any change counts */
+		return 1e6 - (d->metrics.sqnr_db < -1e5 ? -1e5 :
+			      d->metrics.sqnr_db > 1e5 ? 1e5 : d->metrics.sqnr_db);
+	}
+}
+
+/* Each entry's worst parameter difference (-1 when its parameters are all
+ * the same): the one place that says whether a row's parameters changed. */
+static void mark_worst(struct gs_match *m)
+{
+	double *worst = gs_xcalloc((size_t)m->n_entries + 1, sizeof(double));
+	int i;
+
+	for (i = 0; i < m->n_params; i++) {
+		int e = m->params[i].entry;
+		double b = badness(&m->params[i]);
+
+		if (e < 0 || e >= m->n_entries || b <= worst[e])
+			continue;
+		worst[e] = b;
+		m->entries[e].worst_param = i;
+	}
+	free(worst);
 }
 
 static bool is_const_src(const struct mview *v, int val)
@@ -379,6 +468,26 @@ static int const_closure(const struct mview *v, int val, const int *eo, bool *se
 	return n;
 }
 
+/* A constant group on one side only that just decodes a stored weight
+ * (a Cast widening float16, a DequantizeLinear) is a storage choice, not
+ * a folding: say so. */
+static const char *decoder_pattern(const struct mctx *c, const int *la, int na, const int *lb,
+				   int nb)
+{
+	const struct mview *v = na ? &c->A : &c->B;
+	const int *l = na ? la : lb;
+	int n = na ? na : nb, i, op = -1;
+
+	if (na && nb)
+		return "constant folded";
+	for (i = 0; i < n; i++) {
+		if (v->op[l[i]] != OP_Cast && v->op[l[i]] != OP_DequantizeLinear)
+			return "constant folded";
+		op = v->op[l[i]];
+	}
+	return op == OP_Cast ? "weight widened (Cast)" : "weight dequantized";
+}
+
 static void const_entries(struct gs_match_build *mb, struct mctx *c, int va, int vb,
 			  int *eoa, int *eob, bool *seen_a, bool *seen_b, int *la, int *lb)
 {
@@ -397,7 +506,7 @@ static void const_entries(struct gs_match_build *mb, struct mctx *c, int va, int
 	e->method = same ? GS_METHOD_PROPAGATION : GS_METHOD_FUSION;
 	e->score = 1;
 	if (!same)
-		e->pattern = "constant folded";
+		e->pattern = decoder_pattern(c, la, na, lb, nb);
 	for (i = 0; i < na; i++) {
 		entry_push(e, false, la[i]);
 		eoa[la[i]] = idx;
@@ -660,6 +769,7 @@ void params_pair(struct gs_match_build *mb, struct mctx *c, int *eoa, int *eob)
 	nb = place_rest(mb, &c->B, eob, true, lb);
 	pair_rest(mb, c, eoa, eob, la, na, lb, nb);
 	run_metrics(mb, c);
+	mark_worst(mb->m);
 	free(seen_a);
 	free(seen_b);
 	free(la);

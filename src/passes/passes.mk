@@ -12,3 +12,4 @@ PASSES_SOURCES += include/graphsmith/prune.h src/passes/prune-util.c \
 	src/passes/prune-magnitude.c src/passes/prune-nm.c src/passes/prune-channels.c
 PASSES_SOURCES += include/graphsmith/convert.h src/passes/convert-internal.h \
 	src/passes/convert.c src/passes/convert-adapters.c
+PASSES_SOURCES += src/passes/prune-importance.c

@@ -21,34 +21,10 @@ static int toposort_fn(struct gs_graph *g, void *ctx)
 	return 0;
 }
 
-/* Which entries own a parameter that differs, as the summary counts
- * them (anything but identical or equal within tolerance). */
-static void index_param_diffs(struct tui *t)
-{
-	const struct gs_match *m = t->match;
-	int i, e;
-
-	free(t->param_diff);
-	t->param_diff = NULL;
-	t->n_param_diff = 0;
-	if (!m || m->n_entries <= 0)
-		return;
-	t->param_diff = gs_xcalloc((size_t)m->n_entries, sizeof(bool));
-	t->n_param_diff = m->n_entries;
-	for (i = 0; i < m->n_params; i++) {
-		int cls = m->params[i].cls;
-
-		e = m->params[i].entry;
-		if (e >= 0 && e < m->n_entries && cls != GS_PARAM_IDENTICAL &&
-		    cls != GS_PARAM_EQUAL_WITHIN_TOL)
-			t->param_diff[e] = true;
-	}
-}
-
 int tui_row_status(const struct tui *t, const struct gs_row *r)
 {
-	if (r->status == GS_MATCH_MATCHED && r->entry >= 0 && r->entry < t->n_param_diff &&
-	    t->param_diff[r->entry])
+	if (r->status == GS_MATCH_MATCHED && t->match && r->entry >= 0 &&
+	    r->entry < t->match->n_entries && t->match->entries[r->entry].worst_param >= 0)
 		return TUI_STATUS_PARAMS;
 	return r->status;
 }
@@ -57,8 +33,9 @@ int tui_param_rows(const struct tui *t)
 {
 	int e, n = 0;
 
-	for (e = 0; e < t->n_param_diff; e++)
-		n += t->param_diff[e] && t->match->entries[e].status == GS_MATCH_MATCHED;
+	for (e = 0; t->match && e < t->match->n_entries; e++)
+		n += t->match->entries[e].worst_param >= 0 &&
+		     t->match->entries[e].status == GS_MATCH_MATCHED;
 	return n;
 }
 
@@ -130,9 +107,6 @@ void tui_free_layout(struct tui *t)
 	t->cmp_pair = NULL;
 	t->cmp_n = 0;
 	t->cmp_valid = false;
-	free(t->param_diff);
-	t->param_diff = NULL;
-	t->n_param_diff = 0;
 }
 
 /* Visible rows, their parents and lanes for the current filter. */
@@ -202,7 +176,6 @@ void tui_relayout(struct tui *t)
 	t->match_gen = ws->match_gen;
 	if (ws->a && ws->b && !(t->match = gs_workspace_match(ws, &err)))
 		snprintf(t->match_err, sizeof(t->match_err), "%.250s", err.msg);
-	index_param_diffs(t);
 	memset(&in, 0, sizeof(in));
 	in.ga = ws->a ? ws->a->graph : NULL;
 	in.gb = ws->b ? ws->b->graph : NULL;

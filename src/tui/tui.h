@@ -79,10 +79,6 @@ struct tui {
 	int *par_off[2], *par[2];	/* parents of vis rows per side */
 	int *child_off[2], *child[2];	/* children (lazy, for trace) */
 	bool filter;
-	/* per match entry: a parameter of it differs (changed, pruned,
-	 * quantized...), so a matched row is a difference too */
-	bool *param_diff;
-	int n_param_diff;
 	struct tui_viewset alt;		/* the other filter setting, if built */
 	int sel, top;			/* cursor and first shown, in vis */
 	enum tui_focus focus, pane;	/* pane: the graph pane last focused */
