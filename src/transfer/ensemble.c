@@ -116,39 +116,60 @@ static int bind_inputs(struct gs_graph *g, const int *ens, int n_ens, const stru
 	return 0;
 }
 
-static int weight_const(struct gs_graph *g, int dtype, double w, const char *hint,
-			struct gs_error *err)
+/* A fresh tensor of n float values in dtype (float32/64, float16, bf16),
+ * encoded here: journaling the bytes of a tensor no graph holds yet would
+ * only give undo an orphan to restore. */
+static struct gs_tensor *float_tensor(struct gs_model *m, int dtype, int rank, const int64_t *dims,
+				      const float *v, int n)
 {
-	struct gs_tensor *t = gs_tensor_new(g->model, NULL, dtype, 0, NULL);
-	float f = (float)w;
-	int64_t nb = gs_dtype_nbytes(dtype, 1);
+	struct gs_tensor *t = gs_tensor_new(m, NULL, dtype, rank, dims);
+	size_t es = (size_t)gs_dtype_bits(dtype) / 8;
+	unsigned char *data = gs_xcalloc((size_t)n + 1, es ? es : 1);
+	int i;
 
-	t->data = gs_xcalloc(1, (size_t)(nb > 0 ? nb : 1));
-	t->nbytes = (size_t)nb;
+	for (i = 0; i < n; i++) {
+		if (dtype == GS_DTYPE_FLOAT) {
+			memcpy(data + 4 * i, &v[i], 4);
+		} else if (dtype == GS_DTYPE_DOUBLE) {
+			double d = v[i];
+
+			memcpy(data + 8 * i, &d, 8);
+		} else {
+			uint16_t h = dtype == GS_DTYPE_FLOAT16 ? gs_float_to_half(v[i]) :
+				     gs_float_to_bf16(v[i]);
+
+			memcpy(data + 2 * i, &h, 2);
+		}
+	}
+	t->data = data;
+	t->nbytes = es * (size_t)n;
 	t->store = GS_STORE_HEAP;
-	if (gs_param_set_floats(g->model, t, &f, err) < 0)
-		return -1;
-	return gs_graph_new_param(g, hint, t);
+	return t;
+}
+
+static int weight_const(struct gs_graph *g, int dtype, double w, const char *hint)
+{
+	float f = (float)w;
+
+	return gs_graph_new_param(g, hint, float_tensor(g->model, dtype, 0, NULL, &f, 1));
 }
 
 /* sum_k w_k * y_k (y_k softmaxed first, or one-hot votes) */
 static int weighted_sum(struct gs_graph *g, const int *ys, int n, const double *w, int dtype,
-			const char *hint, struct gs_error *err)
+			const char *hint)
 {
 	int *terms = gs_xmalloc(sizeof(int) * (size_t)(n + 1));
 	char h[256];
-	int k, out = -1;
+	int k, out;
 
 	for (k = 0; k < n; k++) {
 		int in[2] = { ys[k], -1 };
 
 		snprintf(h, sizeof(h), "%s/w%d", hint, k + 1);
-		if ((in[1] = weight_const(g, dtype, w[k], h, err)) < 0)
-			goto out;
+		in[1] = weight_const(g, dtype, w[k], h);
 		terms[k] = gs_combine_node(g, "Mul", 2, in, h, NULL);
 	}
 	out = gs_combine_node(g, "Sum", n, terms, hint, NULL);
-out:
 	free(terms);
 	return out;
 }
@@ -212,7 +233,7 @@ static int combine_one(struct gs_graph *g, int *ys, int n, const double *w,
 	snprintf(hint, sizeof(hint), "ensemble/%s", name);
 	switch (how) {
 	case GS_ENSEMBLE_MEAN:
-		if ((out = weighted_sum(g, ys, n, w, dtype, name, err)) < 0)
+		if ((out = weighted_sum(g, ys, n, w, dtype, name)) < 0)
 			return -1;
 		set_like(g, out, y0, dtype, 0, 0);
 		outs[(*n_outs)++] = out;
@@ -228,7 +249,7 @@ static int combine_one(struct gs_graph *g, int *ys, int n, const double *w,
 			sm[k] = gs_combine_node(g, "Softmax", 1, &ys[k], h, &node);
 			gs_node_set_attr_int(g, node, "axis", axis);
 		}
-		out = weighted_sum(g, sm, n, w, dtype, name, err);
+		out = weighted_sum(g, sm, n, w, dtype, name);
 		free(sm);
 		if (out < 0)
 			return -1;
@@ -254,19 +275,8 @@ static int combine_one(struct gs_graph *g, int *ys, int n, const double *w,
 					    "negative axes): convert the models first");
 		}
 		in[1] = gs_combine_const_i64(g, "ensemble/depth", 1, &depth, true);
-		{
-			struct gs_tensor *t = gs_tensor_new(g->model, NULL, dtype, 1,
-							    (int64_t[]){ 2 });
-
-			t->data = gs_xcalloc(1, (size_t)gs_dtype_nbytes(dtype, 2));
-			t->nbytes = (size_t)gs_dtype_nbytes(dtype, 2);
-			t->store = GS_STORE_HEAP;
-			if (gs_param_set_floats(g->model, t, vals, err) < 0) {
-				free(oh);
-				return -1;
-			}
-			in[2] = gs_graph_new_param(g, "ensemble/off_on", t);
-		}
+		in[2] = gs_graph_new_param(g, "ensemble/off_on",
+					   float_tensor(g->model, dtype, 1, (int64_t[]){ 2 }, vals, 2));
 		for (k = 0; k < n; k++) {
 			char h[300];
 
@@ -279,7 +289,7 @@ static int combine_one(struct gs_graph *g, int *ys, int n, const double *w,
 			gs_node_set_attr_int(g, node, "axis", -1);
 		}
 		snprintf(hint, sizeof(hint), "%s_votes", name);
-		votes = weighted_sum(g, oh, n, w, dtype, hint, err);
+		votes = weighted_sum(g, oh, n, w, dtype, hint);
 		free(oh);
 		if (votes < 0)
 			return -1;
@@ -332,8 +342,9 @@ int gs_ensemble(struct gs_model *dst, bool in_place, struct gs_model *const *mem
 	for (k = 0; k < n; k++) {
 		w[k] = weights ? weights[k] : 1.0;
 		if (!(w[k] >= 0)) {
+			gs_error_set(err, "weight %d is %g: weights must be >= 0", k + 1, w[k]);
 			free(w);
-			return gs_error_set(err, "weight %d is %g: weights must be >= 0", k + 1, w[k]);
+			return -1;
 		}
 		sum += w[k];
 	}

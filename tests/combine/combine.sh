@@ -62,6 +62,8 @@ refuses "ensemble --combine bogus" "mean, softmax-mean, vote or concat" \
 	ensemble --combine bogus -o "$work/bad.onnx" "$dir/mlp_a.onnx" "$dir/mlp_b.onnx"
 refuses "ensemble with two weights for three models" "wants 3 numbers" \
 	ensemble --weights 1,2 -o "$work/bad.onnx" "$dir/mlp_a.onnx" "$dir/mlp_b.onnx" "$dir/cnn_c.onnx"
+refuses "ensemble with a negative weight" "weight 2 is -1: weights must be >= 0" \
+	ensemble --weights 1,-1 -o "$work/bad.onnx" "$dir/mlp_a.onnx" "$dir/mlp_b.onnx"
 refuses "ensemble of one model" "at least two models" ensemble -o "$work/bad.onnx" "$dir/mlp_a.onnx"
 refuses "ensemble whose member needs an impossible adapter" "model 2 input 'feat'" \
 	ensemble -o "$work/bad.onnx" "$dir/mlp_a.onnx" "$dir/head.onnx"
