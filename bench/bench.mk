@@ -3,3 +3,4 @@ EXTRA_DIST += bench/history.sh
 EXTRA_DIST += bench/fuse.sh
 EXTRA_DIST += bench/quantize.sh
 EXTRA_DIST += bench/eval.sh bench/make_eval_models.py
+EXTRA_DIST += bench/prune-data.sh

@@ -7,6 +7,7 @@ include src/history/history.mk
 include src/tui/tui.mk
 include src/ops/ops.mk
 include src/eval/eval.mk
+include src/learn/recon.mk
 include src/learn/grad.mk
 include src/transfer/transfer.mk
 include src/transfer/combine.mk
@@ -28,7 +29,7 @@ libgraphsmith_a_SOURCES = \
 	include/graphsmith/tensorio.h src/onnx/tensorfile.c src/onnx/npy.c \
 	src/match/metrics.c \
 	src/cmd/info.c \
-	$(OPS_SOURCES) $(EVAL_SOURCES) $(LEARN_GRAD_SOURCES) \
+	$(OPS_SOURCES) $(EVAL_SOURCES) $(RECON_SOURCES) $(LEARN_GRAD_SOURCES) \
 	$(MATCH_SOURCES) $(CMD_SOURCES) $(PASSES_SOURCES) $(HISTORY_SOURCES)
 libgraphsmith_a_SOURCES += $(TRANSFER_SOURCES)
 libgraphsmith_a_SOURCES += $(COMBINE_SOURCES)

@@ -4,6 +4,7 @@ CMD_CLI_TESTS = tests/cli/ambiguous.test tests/cli/explain.test \
 	tests/cli/help-list.test tests/cli/info.test tests/cli/script.test \
 	tests/cli/script-error.test tests/cli/select.test tests/cli/select-missing.test \
 	tests/cli/trace.test tests/cli/unknown.test
+CMD_CLI_TESTS += tests/cli/slots.test tests/cli/slots-edit.test
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_cmd

@@ -24,6 +24,7 @@ include tests/foundation.mk
 include tests/tui.mk
 include tests/history.mk
 include tests/quantize.mk
+include tests/calib.mk
 include tests/cmd.mk
 include tests/fuse.mk
 include tests/combine.mk
@@ -34,5 +35,6 @@ clean-local-fixtures:
 include tests/match.mk
 include tests/eval.mk
 include tests/fuzz.mk
+include tests/learn-recon.mk
 include tests/learn.mk
 include tests/transfer.mk

@@ -20,6 +20,7 @@
 struct gs_history;
 struct gs_opdoc_db;
 struct gs_compare;
+struct gs_pass;
 
 /* Where command output goes: stdout headless, the console pane in the TUI. */
 enum gs_out_kind { GS_OUT_TEXT, GS_OUT_ERROR, GS_OUT_HEADING };
@@ -66,6 +67,9 @@ struct gs_workspace {
 					 * dropped with the match */
 	struct gs_slot *slots;		/* models beyond A and B (gs_workspace_model_arg) */
 	int n_slots;
+	char *shown[2];			/* slot names on the left and right (`show`);
+					 * NULL: A and B.  Panes, match and compare
+					 * use this pair; edits always go to B */
 };
 
 /* A model the workspace holds besides A and B: opened under a name, or
@@ -86,6 +90,27 @@ int gs_workspace_open(struct gs_workspace *ws, char side, const char *path, stru
  * Slot names are matched exactly (A/B either case).  NULL with err set. */
 struct gs_model *gs_workspace_model_arg(struct gs_workspace *ws, const char *slot_or_file,
 					struct gs_error *err);
+/*
+ * Slots.  A name is a letter then letters, digits, '_' or '-' (no '.' or
+ * '/', so it never reads as a path).  An argument naming a model is
+ * resolved as: A or B (either case), then a slot name, then a file path;
+ * write ./NAME for a file whose name is also a slot's.
+ */
+bool gs_slot_name_ok(const char *name);
+/* Loads path into slot name (A, B or another name), replacing what the
+ * slot held; A and B go through gs_workspace_open. */
+int gs_workspace_open_slot(struct gs_workspace *ws, const char *name, const char *path,
+			   struct gs_error *err);
+/* Frees slot name (never A or B); a shown slot gives way to A or B. */
+int gs_workspace_close_slot(struct gs_workspace *ws, const char *name, struct gs_error *err);
+/* Shows left and right (slot names or files) side by side; NULL: A or B. */
+int gs_workspace_show(struct gs_workspace *ws, const char *left, const char *right,
+		      struct gs_error *err);
+/* The model shown on side 0 (left, the reference) or 1 (right), with its
+ * slot name and path (either pointer may be NULL); NULL if none. */
+struct gs_model *gs_workspace_shown(struct gs_workspace *ws, int side, const char **name,
+				    const char **path);
+
 /* Opens A and B at once (loaded in parallel); B's history starts empty. */
 int gs_workspace_open_pair(struct gs_workspace *ws, const char *path_a, const char *path_b,
 			   struct gs_error *err);
@@ -145,6 +170,7 @@ enum gs_cmd_changed {
 enum gs_complete_kind {
 	GS_COMPLETE_NONE, GS_COMPLETE_NODE, GS_COMPLETE_OP, GS_COMPLETE_FILE,
 	GS_COMPLETE_COMMAND, GS_COMPLETE_WORDS,
+	GS_COMPLETE_SLOT,		/* a model: slot names, then files */
 };
 
 struct gs_cmd_entry {
@@ -158,6 +184,7 @@ struct gs_cmd_entry {
 	/* How to complete argument argi (1-based) given the words before it;
 	 * for GS_COMPLETE_WORDS, *words is a NULL-terminated static list. */
 	enum gs_complete_kind (*complete)(int argi, char **argv, const char *const **words);
+	const struct gs_pass *pass;	/* a pass's command (GS_PASS_COMMAND), or NULL */
 };
 
 /* The table, resolved by exact name, alias or unique prefix. */

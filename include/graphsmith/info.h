@@ -15,6 +15,8 @@
 struct gs_info_opts {
 	int top_tensors;	/* how many of the largest tensors to list */
 	bool ascii;		/* escape non-ASCII names too */
+	uint64_t saved_size;	/* nonzero: an edited model's size as saved,
+				 * shown instead of the loaded file's */
 };
 
 json_t *gs_info_json(const struct gs_model *m, const struct gs_info_opts *opts);

@@ -16,8 +16,13 @@
 #include "graphsmith/error.h"
 #include "graphsmith/ir.h"
 
+struct gs_act_norms;
+
 struct gs_prune_opts {
 	const char *only;		/* fnmatch pattern on node or weight name */
+	/* with data: per weight element ||X_k|| (recon.h); scores become
+	 * |w| * ||X_k|| (Wanda) and magnitude compares within output rows */
+	const struct gs_act_norms *act;
 	bool global;			/* magnitude: one threshold for all layers */
 	bool dry_run;			/* channels: plan and preview only */
 	const char *data;		/* importance: samples (.npz by input name) */
@@ -44,6 +49,15 @@ int gs_prune_parse_ratio(const char *s, double *out, struct gs_error *err);
  * them with opts->global), ties broken by position. */
 int gs_prune_magnitude(struct gs_model *m, double sparsity, const struct gs_prune_opts *opts,
 		       struct gs_prune_result *res, struct gs_error *err);
+
+/* With opts->act (Wanda, Sun et al. 2023): zeroes floor(K * sparsity)
+ * weights of lowest |w| * ||X_k|| in each output row of every measured
+ * layer (ties by position); unmeasured layers are left alone with a note. */
+int gs_prune_wanda(struct gs_model *m, double sparsity, const struct gs_prune_opts *opts,
+		   struct gs_prune_result *res, struct gs_error *err);
+/* Notes the summary of a layer's scores |w| * scale (min, median, max). */
+void gs_prune_score_note(const struct gs_prune_opts *opts, const char *what,
+			 const struct gs_tensor *w, const float *f, const float *scale);
 
 /* Keeps the n largest |w| of each m consecutive weights along the
  * reduction axis (Conv: a filter's input-channel*kernel row; ConvTranspose:

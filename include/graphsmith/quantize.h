@@ -7,6 +7,13 @@
  *                  the output-channel axis, or per tensor).
  *   int4           block-wise DequantizeLinear (opset 21) for MatMul/Gemm
  *                  weights, blocks along the reduction (K) axis.
+ *   int8 static    (also uint8 static) QDQ on activations and weights the
+ *                  way onnxruntime's quantize_static(QuantFormat.QDQ)
+ *                  places it, activation ranges calibrated on data
+ *                  (graphsmith/calib.h): activations uint8 asymmetric,
+ *                  weights int8 symmetric (uint8 static: uint8
+ *                  asymmetric), per tensor unless per-channel, biases
+ *                  int32 with scale s_x * s_w.
  *   fp16           weights stored as float16 with a Cast back to float; with
  *                  all, the whole graph computes in float16 and only the
  *                  graph inputs and outputs stay float32.
@@ -24,6 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "graphsmith/calib.h"
 #include "graphsmith/error.h"
 #include "graphsmith/ir.h"
 
@@ -40,6 +48,11 @@ struct gs_quant_opts {
 	bool symmetric;		/* default: true for int8/int4, false for uint8 */
 	bool all;		/* fp16: whole-graph conversion */
 	int64_t block;		/* int4 block size; default 32 */
+	/* static: activations too, ranges calibrated on data (quantize-static.c) */
+	bool is_static;
+	const char *data;	/* .npz keyed by input name */
+	int64_t samples;	/* use the first N samples; 0: all */
+	struct gs_calib_opts calib;
 };
 
 typedef void (*gs_quant_report_fn)(void *ctx, const char *line);

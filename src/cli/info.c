@@ -16,7 +16,7 @@ int gs_cli_info(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct gs_info_opts opts = { 10, false };
+	struct gs_info_opts opts = { .top_tensors = 10 };
 	struct gs_model *m;
 	bool json = false;
 	int c;

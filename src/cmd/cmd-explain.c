@@ -84,8 +84,10 @@ static int explain_exec(struct gs_workspace *ws, int argc, char **argv, struct g
 		return -1;
 	if (argc == 2 && (d = gs_opdoc_find(db, NULL, argv[1])))
 		;
-	else if (argc == 2 && ((ws->b && !gs_ws_find_node(ws, 'b', argv[1], &r, &ignored)) ||
-			       (ws->a && !gs_ws_find_node(ws, 'a', argv[1], &r, &ignored))))
+	else if (argc == 2 && ((gs_ws_model(ws, 'b') &&
+				!gs_ws_find_node(ws, 'b', argv[1], &r, &ignored)) ||
+			       (gs_ws_model(ws, 'a') &&
+				!gs_ws_find_node(ws, 'a', argv[1], &r, &ignored))))
 		g = r.g, n = r.g->nodes[r.node];
 	else if (argc == 1 && ws->sel_graph && ws->sel_node >= 0)
 		g = ws->sel_graph, n = g->nodes[ws->sel_node];

@@ -61,12 +61,13 @@ static int find_exec(struct gs_workspace *ws, int argc, char **argv, struct gs_e
 		return gs_error_set(err, "usage: %s", gs_cmd_find_cmd.usage);
 	f.pattern = argv[1];
 	f.glob = strpbrk(f.pattern, "*?[") != NULL;
-	if (ws->a) {
+	if (gs_ws_model(ws, 'a')) {
 		f.side = 'a';
-		gs_graph_walk(ws->a->graph, find_graph, &f);
+		gs_graph_walk(gs_ws_model(ws, 'a')->graph, find_graph, &f);
 	}
 	f.side = 'b';
-	gs_graph_walk(ws->b->graph, find_graph, &f);
+	if (gs_ws_model(ws, 'b'))
+		gs_graph_walk(gs_ws_model(ws, 'b')->graph, find_graph, &f);
 	if (f.hits)
 		gs_printf(ws, "%d match%s", f.hits, f.hits == 1 ? "" : "es");
 	else

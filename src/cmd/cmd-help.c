@@ -17,6 +17,8 @@ static int help_exec(struct gs_workspace *ws, int argc, char **argv, struct gs_e
 		if (e->alias)
 			gs_printf(ws, "alias: %s", e->alias);
 		gs_printf(ws, "%s", e->help);
+		if (e->pass)
+			gs_pass_cmd_help(ws, e->pass);
 		return GS_CHANGED_NOTHING;
 	}
 	t = gs_cmd_table(&n);

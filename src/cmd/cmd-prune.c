@@ -4,6 +4,7 @@
 
 #include "cmd/internal.h"
 #include "graphsmith/prune.h"
+#include "graphsmith/recon.h"
 
 static void prune_line(void *ctx, const char *line)
 {
@@ -47,39 +48,54 @@ static int prune_options(int *argc, char **argv, struct gs_prune_opts *o, struct
 static int prune_exec(struct gs_workspace *ws, int argc, char **argv, struct gs_error *err)
 {
 	struct gs_prune_opts o = { .note = prune_line, .ctx = ws };
+	struct gs_act_norms act = { 0 };
 	struct gs_prune_result r;
+	const char *data;
+	bool wanda;
 	double x;
 	int n, m, rc;
 
-	if (prune_options(&argc, argv, &o, err) < 0)
+	if (gs_cmd_data_option(ws, "prune", false, &argc, argv, &data, NULL, err) < 0 ||
+	    prune_options(&argc, argv, &o, err) < 0)
 		return -1;
+	o.data = data;
 	if (argc == 2 && !strcmp(argv[1], "importance") && o.threshold > 0)
 		argv[argc++] = (char *)"0";	/* the threshold decides */
 	if (argc != 3)
 		return gs_error_set(err, "usage: %s", gs_cmd_prune.usage);
 	if (o.global && strcmp(argv[1], "magnitude") && strcmp(argv[1], "importance"))
 		return gs_error_set(err, "prune: --global goes with 'magnitude' or 'importance'");
+	/* --data on magnitude, nm, channels: activation-aware scores (Wanda),
+	 * measured on B as it is; importance takes the data itself */
+	wanda = data && strcmp(argv[1], "importance");
+	if (wanda && !strcmp(argv[1], "magnitude") && gs_prune_parse_sparsity(argv[2], &x, err) < 0)
+		return -1;
+	if (wanda && gs_act_norms_collect(ws->b, data, &act, err) < 0)
+		return -1;
+	o.act = wanda ? &act : NULL;
 	if (!strcmp(argv[1], "importance")) {
-		if (gs_prune_parse_sparsity(argv[2], &x, err) < 0)
-			return -1;
-		rc = gs_prune_importance(ws->b, x, &o, &r, err);
+		rc = gs_prune_parse_sparsity(argv[2], &x, err);
+		if (!rc)
+			rc = gs_prune_importance(ws->b, x, &o, &r, err);
 	} else if (!strcmp(argv[1], "magnitude")) {
 		if (gs_prune_parse_sparsity(argv[2], &x, err) < 0)
-			return -1;
-		rc = gs_prune_magnitude(ws->b, x, &o, &r, err);
+			rc = -1;
+		else
+			rc = data ? gs_prune_wanda(ws->b, x, &o, &r, err) :
+			     gs_prune_magnitude(ws->b, x, &o, &r, err);
 	} else if (!strcmp(argv[1], "nm")) {
-		if (gs_prune_parse_nm(argv[2], &n, &m, err) < 0)
-			return -1;
-		rc = gs_prune_nm(ws->b, n, m, &o, &r, err);
+		rc = gs_prune_parse_nm(argv[2], &n, &m, err);
+		if (!rc)
+			rc = gs_prune_nm(ws->b, n, m, &o, &r, err);
 	} else if (!strcmp(argv[1], "channels")) {
-		if (gs_prune_parse_ratio(argv[2], &x, err) < 0)
-			return -1;
-		rc = gs_prune_channels(ws->b, x, &o, &r, err);
+		rc = gs_prune_parse_ratio(argv[2], &x, err);
+		if (!rc)
+			rc = gs_prune_channels(ws->b, x, &o, &r, err);
 	} else {
-		return gs_error_set(err, "prune: unknown method '%s' (magnitude, nm, channels or "
-				    "importance)",
-				    argv[1]);
+		rc = gs_error_set(err, "prune: unknown method '%s' (magnitude, nm, channels or "
+				  "importance)", argv[1]);
 	}
+	gs_act_norms_free(&act);
 	if (rc < 0)
 		return -1;
 	if (!strcmp(argv[1], "channels"))
@@ -114,7 +130,8 @@ const struct gs_cmd_entry gs_cmd_prune = {
 	.name = "prune",
 	.alias = NULL,
 	.usage = "prune magnitude SPARSITY [--global] [--only PATTERN] | nm N:M | channels RATIO"
-		 " | importance [SPARSITY] --data FILE [--labels FILE] [--threshold A] [--global]",
+		 " [--data FILE.npz] | importance [SPARSITY] --data FILE [--labels FILE]"
+		 " [--threshold A] [--global]",
 	.help = "Prunes the weights of Conv, ConvTranspose, Gemm and MatMul in B\n"
 		"(biases and normalization parameters are left alone).\n"
 		"magnitude: zeroes exactly floor(n * SPARSITY) weights of smallest\n"
@@ -125,7 +142,10 @@ const struct gs_cmd_entry gs_cmd_prune = {
 		"each Conv and Gemm for real, slicing bias, BatchNormalization,\n"
 		"activations and the consumers' inputs; previews every shape change\n"
 		"and says why a layer is left alone.  --only PATTERN picks layers by\n"
-		"node or weight name (shell pattern).\n"
+		"node or weight name (shell pattern).  --data FILE.npz on magnitude,\n"
+		"nm and channels scores weights by |w| * ||x|| over the data (Wanda):\n"
+		"magnitude then cuts within each output row, nm within groups,\n"
+		"channels by the sum.\n"
 		"importance: scores weights by squared gradients over --data,\n"
 		"I = sum over samples and outputs j of (dy_j/dw)^2 (over the\n"
 		"cross-entropy with --labels), and zeroes the SPARSITY lowest of each\n"

@@ -35,7 +35,8 @@ static void print_counterpart(struct gs_workspace *ws, const struct gs_node_ref 
 	char lb[256];
 	int k, n, *ids;
 
-	if (!ws->a || !ws->b || r->g != r->m->graph || !(m = gs_workspace_match(ws, &err)))
+	if (!gs_ws_model(ws, 'a') || !gs_ws_model(ws, 'b') || r->g != r->m->graph ||
+	    !(m = gs_workspace_match(ws, &err)))
 		return;
 	k = r->side == 'a' ? m->entry_of_a[r->node] : m->entry_of_b[r->node];
 	if (k < 0)

@@ -10,6 +10,9 @@ CMD_SOURCES += src/cmd/cmd-prune.c src/cmd/cmd-undo.c src/cmd/cmd-redo.c \
 	src/cmd/cmd-history.c src/cmd/cmd-preview.c \
 	src/cmd/cmd-inputs.c src/cmd/probe.c src/cmd/cmd-compare.c
 CMD_SOURCES += src/cmd/cmd-convert.c
+CMD_SOURCES += src/cmd/cmd-reconstruct.c src/cmd/data-opt.c
 CMD_SOURCES += src/cmd/cmd-distill.c
 CMD_SOURCES += src/cmd/cmd-merge.c src/cmd/cmd-transplant.c src/cmd/cmd-export.c
+CMD_SOURCES += src/cmd/cmd-slots.c src/cmd/cmd-show.c src/cmd/cmd-close.c
+CMD_SOURCES += src/cmd/pass-cmd.c
 CMD_SOURCES += src/cmd/cmd-ensemble.c src/cmd/cmd-compose.c src/cmd/cmd-graft.c

@@ -208,12 +208,22 @@ int gs_complete(struct gs_workspace *ws, const char *line, int point, char ***ou
 	case GS_COMPLETE_OP:
 		w.c = &c;
 		w.ops = kind == GS_COMPLETE_OP;
-		if (ws->b)
-			gs_graph_walk(ws->b->graph, walk_graph, &w);
-		if (ws->a)
-			gs_graph_walk(ws->a->graph, walk_graph, &w);
+		if (gs_ws_model(ws, 'b'))
+			gs_graph_walk(gs_ws_model(ws, 'b')->graph, walk_graph, &w);
+		if (gs_ws_model(ws, 'a'))
+			gs_graph_walk(gs_ws_model(ws, 'a')->graph, walk_graph, &w);
 		for (i = 0; w.ops && ws->opdoc && i < gs_opdoc_count(ws->opdoc); i++)
 			add(&c, gs_opdoc_at(ws->opdoc, i)->op);
+		break;
+	case GS_COMPLETE_SLOT:
+		if (ws->a)
+			add(&c, "A");
+		if (ws->b)
+			add(&c, "B");
+		for (i = 0; i < (size_t)ws->n_slots; i++)
+			if (gs_is_printable(ws->slots[i].name))
+				add(&c, ws->slots[i].name);
+		add_files(&c);	/* a file is a model too */
 		break;
 	case GS_COMPLETE_FILE:
 		add_files(&c);

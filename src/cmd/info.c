@@ -235,6 +235,8 @@ json_t *gs_info_json(const struct gs_model *m, const struct gs_info_opts *opts)
 			 "producer_version", jstr(m->producer_version),
 			 "ir_version", (json_int_t)m->ir_version, "opsets", opsets,
 			 "file_bytes", (json_int_t)m->file_size, "graph_name", jstr(m->graph->name));
+	if (opts && opts->saved_size)
+		json_object_set_new(root, "saved_bytes", json_integer((json_int_t)opts->saved_size));
 	json_object_set_new(root, "inputs", io_json(m->graph, m->graph->inputs, m->graph->n_inputs, true));
 	json_object_set_new(root, "outputs", io_json(m->graph, m->graph->outputs, m->graph->n_outputs, false));
 	json_object_set_new(root, "nodes", json_integer(c.nodes));
@@ -291,7 +293,12 @@ void gs_info_print(const struct gs_model *m, const struct gs_info_opts *opts, FI
 
 	census_take(&c, m);
 	fprintf(out, "%-12s %s\n", "file", esc(m->path, b1, sizeof(b1)));
-	fprintf(out, "%-12s %s\n", "size", gs_format_bytes(m->file_size, b3, sizeof(b3)));
+	if (opts && opts->saved_size)
+		fprintf(out, "%-12s %s as saved (the file: %s)\n", "size",
+			gs_format_bytes(opts->saved_size, b3, sizeof(b3)),
+			gs_format_bytes(m->file_size, b2, sizeof(b2)));
+	else
+		fprintf(out, "%-12s %s\n", "size", gs_format_bytes(m->file_size, b3, sizeof(b3)));
 	fprintf(out, "%-12s %s %s\n", "producer", esc(m->producer_name[0] ? m->producer_name : "(none)", b1, sizeof(b1)),
 		esc(m->producer_version, b2, sizeof(b2)));
 	fprintf(out, "%-12s %lld\n", "ir version", (long long)m->ir_version);

@@ -7,19 +7,74 @@
 #define GS_CMD_INTERNAL_H
 
 #include "graphsmith/cmd.h"
+#include "graphsmith/pass.h"
 
 /* The matcher (src/match) and the history (src/history) are linked in when
  * they exist; until then the paths that call them are compiled out. */
 #ifndef GS_CMD_HAVE_MATCH
 #define GS_CMD_HAVE_MATCH 1
-/* A report line of a pass printed (escaped) to the workspace ws (ctx). */
-void gs_cmd_say(void *ws, const char *line);
+/*
+ * A pass as a console command (src/cmd/pass-cmd.c): the pass's spec parses,
+ * completes and documents the words; the pass runs on B.  usage must be
+ * the line gs_pass_usage gives (tests/unit/test_cmd.c checks it):
+ *   GS_PASS_COMMAND(fuse, gs_pass_fuse, GS_CMD_NEEDS_B | GS_CMD_MUTATES,
+ *                   "fuse affine|...|all", "Rewrites ...");
+ */
+int gs_pass_cmd_exec(struct gs_workspace *ws, const struct gs_pass *p, int argc, char **argv,
+		     struct gs_error *err);
+enum gs_complete_kind gs_pass_cmd_complete(const struct gs_pass *p, int argi, char **argv,
+					   const char *const **words);
+/* The spec's argument lines, for `help CMD`. */
+void gs_pass_cmd_help(struct gs_workspace *ws, const struct gs_pass *p);
+
+#define GS_PASS_COMMAND(cmd, pass_, flags_, usage_, help_) \
+	static int cmd##_exec(struct gs_workspace *ws, int argc, char **argv, \
+			      struct gs_error *err) \
+	{ \
+		return gs_pass_cmd_exec(ws, &(pass_), argc, argv, err); \
+	} \
+	static enum gs_complete_kind cmd##_complete(int argi, char **argv, \
+						    const char *const **words) \
+	{ \
+		return gs_pass_cmd_complete(&(pass_), argi, argv, words); \
+	} \
+	const struct gs_cmd_entry gs_cmd_##cmd = { \
+		.name = #cmd, .usage = usage_, .help = help_, .flags = flags_, \
+		.exec = cmd##_exec, .complete = cmd##_complete, .pass = &(pass_), \
+	}
 
 #endif
 #ifndef GS_CMD_HAVE_HISTORY
 #define GS_CMD_HAVE_HISTORY 1
-/* A report line of a pass printed (escaped) to the workspace ws (ctx). */
-void gs_cmd_say(void *ws, const char *line);
+/*
+ * A pass as a console command (src/cmd/pass-cmd.c): the pass's spec parses,
+ * completes and documents the words; the pass runs on B.  usage must be
+ * the line gs_pass_usage gives (tests/unit/test_cmd.c checks it):
+ *   GS_PASS_COMMAND(fuse, gs_pass_fuse, GS_CMD_NEEDS_B | GS_CMD_MUTATES,
+ *                   "fuse affine|...|all", "Rewrites ...");
+ */
+int gs_pass_cmd_exec(struct gs_workspace *ws, const struct gs_pass *p, int argc, char **argv,
+		     struct gs_error *err);
+enum gs_complete_kind gs_pass_cmd_complete(const struct gs_pass *p, int argi, char **argv,
+					   const char *const **words);
+/* The spec's argument lines, for `help CMD`. */
+void gs_pass_cmd_help(struct gs_workspace *ws, const struct gs_pass *p);
+
+#define GS_PASS_COMMAND(cmd, pass_, flags_, usage_, help_) \
+	static int cmd##_exec(struct gs_workspace *ws, int argc, char **argv, \
+			      struct gs_error *err) \
+	{ \
+		return gs_pass_cmd_exec(ws, &(pass_), argc, argv, err); \
+	} \
+	static enum gs_complete_kind cmd##_complete(int argi, char **argv, \
+						    const char *const **words) \
+	{ \
+		return gs_pass_cmd_complete(&(pass_), argi, argv, words); \
+	} \
+	const struct gs_cmd_entry gs_cmd_##cmd = { \
+		.name = #cmd, .usage = usage_, .help = help_, .flags = flags_, \
+		.exec = cmd##_exec, .complete = cmd##_complete, .pass = &(pass_), \
+	}
 
 #endif
 
@@ -35,8 +90,12 @@ struct gs_node_ref {
 	int node;
 };
 
-/* The model of side 'a' or 'b', or NULL. */
+/* The model shown on side 'a' (left) or 'b' (right), or NULL: A and B
+ * unless `show` picked other slots. */
 struct gs_model *gs_ws_model(struct gs_workspace *ws, char side);
+/* m's size as `save` would write it inline: the loaded file's size until
+ * B has steps, then the packed size the step lines give. */
+uint64_t gs_ws_saved_size(struct gs_workspace *ws, struct gs_model *m);
 /* "A"/"a" -> 'a', "B"/"b" -> 'b', anything else 0. */
 char gs_parse_side(const char *s);
 
@@ -65,5 +124,42 @@ void gs_cmd_report_line(void *ctx, const char *line);
  * from its file: merge may fold it. */
 struct gs_model *gs_cmd_model_copy(struct gs_workspace *ws, const char *word,
 				   struct gs_error *err);
+/* Takes --data FILE and --labels FILE (labels may be NULL: not taken) out
+ * of argv.  Without --data and with fallback (steps that need data), *data
+ * is the workspace's sample inputs when they are a .npz (and *labels
+ * theirs), else NULL. */
+int gs_cmd_data_option(struct gs_workspace *ws, const char *cmd, bool fallback, int *argc,
+		       char **argv, const char **data, const char **labels, struct gs_error *err);
+/* The sample inputs' .npz (and their labels into *labels), or NULL. */
+const char *gs_workspace_data_source(struct gs_workspace *ws, const char **labels);
+/*
+ * A pass as a console command (src/cmd/pass-cmd.c): the pass's spec parses,
+ * completes and documents the words; the pass runs on B.  usage must be
+ * the line gs_pass_usage gives (tests/unit/test_cmd.c checks it):
+ *   GS_PASS_COMMAND(fuse, gs_pass_fuse, GS_CMD_NEEDS_B | GS_CMD_MUTATES,
+ *                   "fuse affine|...|all", "Rewrites ...");
+ */
+int gs_pass_cmd_exec(struct gs_workspace *ws, const struct gs_pass *p, int argc, char **argv,
+		     struct gs_error *err);
+enum gs_complete_kind gs_pass_cmd_complete(const struct gs_pass *p, int argi, char **argv,
+					   const char *const **words);
+/* The spec's argument lines, for `help CMD`. */
+void gs_pass_cmd_help(struct gs_workspace *ws, const struct gs_pass *p);
+
+#define GS_PASS_COMMAND(cmd, pass_, flags_, usage_, help_) \
+	static int cmd##_exec(struct gs_workspace *ws, int argc, char **argv, \
+			      struct gs_error *err) \
+	{ \
+		return gs_pass_cmd_exec(ws, &(pass_), argc, argv, err); \
+	} \
+	static enum gs_complete_kind cmd##_complete(int argi, char **argv, \
+						    const char *const **words) \
+	{ \
+		return gs_pass_cmd_complete(&(pass_), argi, argv, words); \
+	} \
+	const struct gs_cmd_entry gs_cmd_##cmd = { \
+		.name = #cmd, .usage = usage_, .help = help_, .flags = flags_, \
+		.exec = cmd##_exec, .complete = cmd##_complete, .pass = &(pass_), \
+	}
 
 #endif

@@ -409,7 +409,8 @@ int gs_workspace_compare(struct gs_workspace *ws, double threshold_db, struct gs
 	opts.labels = p->labels_path;
 	probe_spec(p, &spec);
 	c = gs_xcalloc(1, sizeof(*c));
-	if (gs_compare_models(ws->a, ws->b, m, &spec, &opts, c, err)) {
+	if (gs_compare_models(gs_ws_model(ws, 'a'), gs_ws_model(ws, 'b'), m, &spec, &opts, c,
+			      err)) {
 		free(c);
 		return -1;
 	}
@@ -428,7 +429,7 @@ void gs_workspace_infer_shapes(struct gs_workspace *ws)
 {
 	struct gs_probe *p = probe_of(ws);
 	struct gs_etensor **outs = NULL;
-	struct gs_model *ms[2] = { ws->a, ws->b };
+	struct gs_model *ms[2] = { gs_ws_model(ws, 'a'), gs_ws_model(ws, 'b') };
 	struct gs_error err;
 	int64_t n_samples;
 	int i, k, n;
@@ -445,4 +446,16 @@ void gs_workspace_infer_shapes(struct gs_workspace *ws)
 		free(outs);
 		outs = NULL;
 	}
+}
+
+const char *gs_workspace_data_source(struct gs_workspace *ws, const char **labels)
+{
+	struct gs_probe *p = ws->probe;
+	size_t len = p && p->source ? strlen(p->source) : 0;
+
+	if (!p || p->off || len <= 4 || strcmp(p->source + len - 4, ".npz"))
+		return NULL;
+	if (labels)
+		*labels = p->labels_path;
+	return p->source;
 }

@@ -50,7 +50,7 @@ static int check_flags(struct gs_workspace *ws, const struct gs_cmd_entry *e, st
 {
 	if ((e->flags & (GS_CMD_NEEDS_B | GS_CMD_MUTATES)) && !ws->b)
 		return gs_error_set(err, "no model open (use 'open FILE')");
-	if ((e->flags & GS_CMD_NEEDS_TWO) && (!ws->a || !ws->b))
+	if ((e->flags & GS_CMD_NEEDS_TWO) && (!gs_ws_model(ws, 'a') || !gs_ws_model(ws, 'b')))
 		return gs_error_set(err, "two models needed (use 'open A FILE' and 'open B FILE')");
 	return 0;
 }
@@ -92,6 +92,10 @@ static int exec_step(struct gs_workspace *ws, const struct gs_cmd_entry *e, cons
 #endif
 	if (rc >= 0 && (e->flags & GS_CMD_MUTATES))
 		rc |= GS_CHANGED_MODEL;
+	/* edits go to B whatever `show` put on screen: say so */
+	if (rc >= 0 && (rc & GS_CHANGED_MODEL) && gs_ws_model(ws, 'b') != ws->b &&
+	    gs_ws_model(ws, 'a') != ws->b)
+		gs_printf(ws, "note: the step changed B, which is not shown ('show A B' shows it)");
 	return rc;
 }
 

@@ -65,32 +65,188 @@ void gs_workspace_release(struct gs_workspace *ws)
 		free(ws->slots[i].path);
 	}
 	free(ws->slots);
+	free(ws->shown[0]);
+	free(ws->shown[1]);
 	gs_workspace_init(ws);
+}
+
+static struct gs_slot *find_slot(struct gs_workspace *ws, const char *name)
+{
+	for (int i = 0; i < ws->n_slots; i++)
+		if (!strcmp(ws->slots[i].name, name))
+			return &ws->slots[i];
+	return NULL;
+}
+
+static struct gs_slot *add_slot(struct gs_workspace *ws, const char *name, const char *path,
+				struct gs_model *m)
+{
+	struct gs_slot *s;
+
+	ws->slots = gs_xrealloc(ws->slots, sizeof(*ws->slots) * (size_t)(ws->n_slots + 1));
+	s = &ws->slots[ws->n_slots++];
+	s->name = gs_xstrdup(name);
+	s->path = gs_xstrdup(path);
+	s->model = m;
+	return s;
 }
 
 struct gs_model *gs_workspace_model_arg(struct gs_workspace *ws, const char *arg,
 					struct gs_error *err)
 {
+	struct gs_slot *s;
 	struct gs_model *m;
-	int i;
 
-	if (!strcmp(arg, "A") || !strcmp(arg, "a") || !strcmp(arg, "B") || !strcmp(arg, "b")) {
-		m = (arg[0] | 0x20) == 'a' ? ws->a : ws->b;
+	if (gs_parse_side(arg)) {
+		m = gs_parse_side(arg) == 'a' ? ws->a : ws->b;
 		if (!m)
 			gs_error_set(err, "no model in %c", arg[0] & ~0x20);
 		return m;
 	}
-	for (i = 0; i < ws->n_slots; i++)
-		if (!strcmp(ws->slots[i].name, arg))
-			return ws->slots[i].model;
+	if ((s = find_slot(ws, arg)))
+		return s->model;
+	if (gs_slot_name_ok(arg) && access(arg, F_OK)) {
+		char eb[128];
+
+		gs_error_set(err, "no slot or file '%s' (see 'slots')", gs_escape(arg, eb, sizeof(eb)));
+		return NULL;
+	}
 	if (!(m = gs_onnx_load(arg, &ws->load_opts, err)))
 		return NULL;
-	ws->slots = gs_xrealloc(ws->slots, sizeof(*ws->slots) * (size_t)(ws->n_slots + 1));
-	ws->slots[ws->n_slots].name = gs_xstrdup(arg);
-	ws->slots[ws->n_slots].path = gs_xstrdup(arg);
-	ws->slots[ws->n_slots].model = m;
-	ws->n_slots++;
-	return m;
+	return add_slot(ws, arg, arg, m)->model;
+}
+
+bool gs_slot_name_ok(const char *name)
+{
+	size_t i;
+
+	if (!((name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z')))
+		return false;
+	for (i = 1; name[i]; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
+		      (name[i] >= '0' && name[i] <= '9') || name[i] == '_' || name[i] == '-'))
+			return false;
+	return i <= 64;
+}
+
+/* The shown pair changes: the match and the selection point into it. */
+static void pair_changed(struct gs_workspace *ws)
+{
+	gs_workspace_invalidate(ws);
+	ws->sel_side = 0;
+	ws->sel_graph = NULL;
+	ws->sel_node = -1;
+}
+
+/* Whether slot name is on screen (shown names are stored as given). */
+static bool is_shown(struct gs_workspace *ws, const char *name)
+{
+	return (ws->shown[0] && !strcmp(ws->shown[0], name)) ||
+	       (ws->shown[1] && !strcmp(ws->shown[1], name));
+}
+
+int gs_workspace_open_slot(struct gs_workspace *ws, const char *name, const char *path,
+			   struct gs_error *err)
+{
+	struct gs_slot *s;
+	struct gs_model *m;
+	char eb[128];
+
+	if (gs_parse_side(name))
+		return gs_workspace_open(ws, gs_parse_side(name), path, err);
+	if (!gs_slot_name_ok(name))
+		return gs_error_set(err, "'%s' is no slot name (a letter, then letters, digits, "
+				    "'_' or '-')", gs_escape(name, eb, sizeof(eb)));
+	if (!(m = gs_onnx_load(path, &ws->load_opts, err)))
+		return -1;
+	if (!(s = find_slot(ws, name)))
+		s = add_slot(ws, name, path, m);
+	else {
+		if (is_shown(ws, name))
+			pair_changed(ws);	/* the match holds the old graph */
+		gs_model_free(s->model);
+		free(s->path);
+		s->path = gs_xstrdup(path);
+		s->model = m;
+	}
+	return 0;
+}
+
+int gs_workspace_close_slot(struct gs_workspace *ws, const char *name, struct gs_error *err)
+{
+	struct gs_slot *s;
+	char eb[128];
+	int i;
+
+	if (gs_parse_side(name))
+		return gs_error_set(err, "A and B stay open (open another model into them)");
+	if (!(s = find_slot(ws, name)))
+		return gs_error_set(err, "no slot '%s' (see 'slots')", gs_escape(name, eb, sizeof(eb)));
+	for (i = 0; i < 2; i++) {
+		if (ws->shown[i] && !strcmp(ws->shown[i], name)) {
+			free(ws->shown[i]);
+			ws->shown[i] = NULL;
+			pair_changed(ws);
+		}
+	}
+	gs_model_free(s->model);
+	free(s->name);
+	free(s->path);
+	i = (int)(s - ws->slots);
+	memmove(s, s + 1, sizeof(*s) * (size_t)(ws->n_slots - i - 1));
+	ws->n_slots--;
+	return 0;
+}
+
+struct gs_model *gs_workspace_shown(struct gs_workspace *ws, int side, const char **name,
+				    const char **path)
+{
+	const char *n = ws->shown[side ? 1 : 0];
+	struct gs_slot *s;
+
+	if (n && gs_parse_side(n))
+		side = gs_parse_side(n) == 'b';	/* B on the left, A on the right */
+	else if (n && (s = find_slot(ws, n))) {
+		if (name)
+			*name = s->name;
+		if (path)
+			*path = s->path;
+		return s->model;
+	}
+	if (name)
+		*name = side ? "B" : "A";
+	if (path)
+		*path = side ? ws->path_b : ws->path_a;
+	return side ? ws->b : ws->a;
+}
+
+int gs_workspace_show(struct gs_workspace *ws, const char *left, const char *right,
+		      struct gs_error *err)
+{
+	const char *names[2] = { left, right };
+	struct gs_model *m[2];
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (!names[i])
+			names[i] = i ? "B" : "A";
+		if (!(m[i] = gs_workspace_model_arg(ws, names[i], err)))
+			return -1;
+	}
+	if (m[0] == m[1])
+		return gs_error_set(err, "show two different models (that is one model twice)");
+	pair_changed(ws);
+	for (i = 0; i < 2; i++) {
+		free(ws->shown[i]);
+		/* A and B as names, so they follow whatever is opened there;
+		 * NULL is the default pair */
+		if (gs_parse_side(names[i]))
+			ws->shown[i] = gs_parse_side(names[i]) == (i ? 'b' : 'a') ? NULL :
+				       gs_xstrdup(i ? "A" : "B");
+		else
+			ws->shown[i] = gs_xstrdup(names[i]);
+	}
+	return 0;
 }
 
 static void install(struct gs_workspace *ws, char side, struct gs_model *m, const char *path)
@@ -151,14 +307,17 @@ int gs_workspace_open_pair(struct gs_workspace *ws, const char *path_a, const ch
 
 struct gs_match *gs_workspace_match(struct gs_workspace *ws, struct gs_error *err)
 {
+	struct gs_model *a = gs_workspace_shown(ws, 0, NULL, NULL);
+	struct gs_model *b = gs_workspace_shown(ws, 1, NULL, NULL);
+
 	if (ws->match)
 		return ws->match;
-	if (!ws->a || !ws->b) {
+	if (!a || !b) {
 		gs_error_set(err, "two models needed (use 'open A FILE' and 'open B FILE')");
 		return NULL;
 	}
 #if GS_CMD_HAVE_MATCH
-	ws->match = gs_match_models(ws->a, ws->b, &ws->match_opts, err);
+	ws->match = gs_match_models(a, b, &ws->match_opts, err);
 	return ws->match;
 #else
 	gs_error_set(err, "the matcher is not built in yet");
@@ -184,7 +343,16 @@ void gs_workspace_invalidate(struct gs_workspace *ws)
 
 struct gs_model *gs_ws_model(struct gs_workspace *ws, char side)
 {
-	return side == 'a' ? ws->a : side == 'b' ? ws->b : NULL;
+	return side == 'a' || side == 'b' ? gs_workspace_shown(ws, side == 'b', NULL, NULL) : NULL;
+}
+
+uint64_t gs_ws_saved_size(struct gs_workspace *ws, struct gs_model *m)
+{
+#if GS_CMD_HAVE_HISTORY
+	if (m == ws->b && ws->history && gs_history_count(ws->history) > 0)
+		return gs_onnx_packed_size(m);
+#endif
+	return m->file_size;
 }
 
 char gs_parse_side(const char *s)

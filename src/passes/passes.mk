@@ -2,7 +2,8 @@
 PASSES_SOURCES =
 PASSES_SOURCES += include/graphsmith/quantize.h src/passes/quantize-internal.h \
 	src/passes/quantize.c src/passes/quantize-math.c src/passes/quantize-targets.c \
-	src/passes/quantize-opset.c src/passes/quantize-weights.c src/passes/quantize-fp16all.c
+	src/passes/quantize-opset.c src/passes/quantize-weights.c src/passes/quantize-fp16all.c \
+	include/graphsmith/calib.h src/passes/calib.c src/passes/quantize-static.c
 PASSES_SOURCES += include/graphsmith/fuse.h src/passes/fuse-internal.h \
 	src/passes/fuse-util.c src/passes/fuse-bn.c src/passes/fuse-all.c \
 	src/passes/fuse-conv-bn.c src/passes/fuse-gemm.c src/passes/fuse-gemm-bn.c \
@@ -12,4 +13,7 @@ PASSES_SOURCES += include/graphsmith/prune.h src/passes/prune-util.c \
 	src/passes/prune-magnitude.c src/passes/prune-nm.c src/passes/prune-channels.c
 PASSES_SOURCES += include/graphsmith/convert.h src/passes/convert-internal.h \
 	src/passes/convert.c src/passes/convert-adapters.c
+PASSES_SOURCES += src/passes/prune-wanda.c
 PASSES_SOURCES += src/passes/prune-importance.c
+PASSES_SOURCES += include/graphsmith/pass.h src/passes/pass.c src/passes/fuse-pass.c \
+	src/passes/convert-pass.c

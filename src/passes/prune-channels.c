@@ -18,6 +18,7 @@
 
 #include "graphsmith/ops.h"
 #include "graphsmith/prune.h"
+#include "graphsmith/recon.h"
 
 struct slice {
 	struct gs_graph *g;
@@ -44,6 +45,8 @@ struct plan {
 	struct reshape *shapes;
 	int n_shapes, shapes_alloc;
 	char why[512];			/* non-empty: the layer is left alone */
+	const struct gs_prune_opts *opts;	/* with data: channels scored by */
+						/* sum |w| * ||x|| (Wanda's scores) */
 };
 
 /* Ops that carry channels through: pointwise ones (activations, Cast),
@@ -241,11 +244,15 @@ static void choose(struct plan *p, const struct gs_model *m, const struct gs_ten
 	float *f = gs_prune_floats(m, w);
 	struct norm *nv = gs_xcalloc((size_t)p->c, sizeof(*nv));
 	int64_t per = w->numel / p->c, i, j;
+	const float *scale = p->opts ? gs_act_norms_find(p->opts->act, w) : NULL;
 
+	if (scale)
+		gs_prune_score_note(p->opts, "channels", w, f, scale);
 	for (i = 0; i < p->c; i++) {
 		nv[i].c = i;
 		for (j = 0; j < per; j++) {
-			float x = rows_are_channels ? f[i * per + j] : f[j * p->c + i];
+			int64_t at = rows_are_channels ? i * per + j : j * p->c + i;
+			float x = scale ? f[at] * scale[at] : f[at];
 
 			nv[i].l1 += x < 0 ? -(double)x : (double)x;
 		}
@@ -463,6 +470,7 @@ int gs_prune_channels(struct gs_model *m, double ratio, const struct gs_prune_op
 
 		p->g = layers[i].g;
 		p->node = layers[i].node;
+		p->opts = opts;
 		if (strcmp(op, "Conv") && strcmp(op, "Gemm"))
 			continue;	/* ConvTranspose, MatMul: not structured here */
 		plan_layer(p, ratio);

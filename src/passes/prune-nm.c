@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "graphsmith/prune.h"
+#include "graphsmith/recon.h"
 
 struct rows {
 	int64_t n_rows, len, step;
@@ -80,14 +81,18 @@ static float mag(float f)
 	return f < 0 ? -f : f;
 }
 
-/* Zeroes all but the n largest of one group (g elements at p, step);
- * returns how many elements changed bits (-0.0 to 0.0 included). */
-static int keep_n(float *f, int64_t base, int64_t step, int g, int n, float *tmp, int *idx)
+/* Zeroes all but the n largest of one group (g elements at p, step),
+ * scored |w| * scale[] with data (Wanda), else |w|; returns how many
+ * elements changed bits (-0.0 to 0.0 included). */
+static int keep_n(float *f, const float *scale, int64_t base, int64_t step, int g, int n,
+		  float *tmp, int *idx)
 {
 	int i, j, kept, changed = 0;
 
 	for (i = 0; i < g; i++) {
-		tmp[i] = f[base + (int64_t)i * step];
+		int64_t at = base + (int64_t)i * step;
+
+		tmp[i] = scale ? f[at] * scale[at] : f[at];
 		idx[i] = i;
 	}
 	/* partial selection sort: g is small (M <= 1024, usually 4) */
@@ -123,6 +128,7 @@ static int keep_n(float *f, int64_t base, int64_t step, int g, int n, float *tmp
  */
 struct nm_layer {
 	struct gs_tensor *t;
+	const float *scale;		/* with data: ||X_k|| per element */
 	struct rows l;
 	float *f;			/* the pruned copy */
 	int64_t changed, zeros;		/* elements whose bits changed; zeros after */
@@ -149,7 +155,7 @@ static void nm_task(void *ctx, size_t i, int worker)
 		int64_t base = row_base(&L->l, row);
 
 		for (c = 0; c < L->l.len; c += j->group)
-			L->changed += keep_n(L->f, base + c * L->l.step, L->l.step, j->group,
+			L->changed += keep_n(L->f, L->scale, base + c * L->l.step, L->l.step, j->group,
 					     j->n, tmp, idx);
 	}
 	for (k = 0, L->zeros = 0; k < L->t->numel; k++)
@@ -193,6 +199,19 @@ int gs_prune_nm(struct gs_model *m, int n, int group, const struct gs_prune_opts
 			continue;
 		}
 		job.layers[used].t = t;
+		if (opts && opts->act) {
+			float *f;
+
+			if (!(job.layers[used].scale = gs_act_norms_find(opts->act, t))) {
+				gs_prune_note(opts, "skipped '%s': no activation statistics for it",
+					      name);
+				r.skipped++;
+				continue;
+			}
+			f = gs_prune_floats(m, t);
+			gs_prune_score_note(opts, "nm", t, f, job.layers[used].scale);
+			free(f);
+		}
 		job.layers[used++].l = l;
 	}
 	gs_parallel_for((size_t)used, nm_task, &job);

@@ -45,6 +45,9 @@ int gs_quant_new_init(struct gs_graph *g, const char *hint, int dtype, int rank,
 /* int8, uint8, int4 and fp16 weights (quantize-weights.c). */
 int gs_quant_weights(struct gs_model *m, const struct gs_quant_opts *o,
 		     gs_quant_report_fn report, void *ctx, struct gs_error *err);
+/* int8/uint8 static: activations too, calibrated (quantize-static.c). */
+int gs_quant_static(struct gs_model *m, const struct gs_quant_opts *o,
+		    gs_quant_report_fn report, void *ctx, struct gs_error *err);
 /* The whole-graph fp16 conversion (quantize-fp16all.c). */
 int gs_quant_fp16_all(struct gs_model *m, gs_quant_report_fn report, void *ctx,
 		      struct gs_error *err);

@@ -24,29 +24,6 @@ static const char *fit_path(const char *path, int width)
 	return path;
 }
 
-static void model_line(struct tui *t, char *buf, size_t len, char side,
-		       const struct gs_model *m, const char *path, int width)
-{
-	char pb[256], nb[128], vb[64], tail[64];
-	const char *shown;
-	int room;
-
-	if (!m) {
-		snprintf(buf, len, "%c: (none)", side);
-		return;
-	}
-	tui_escape(t, path, pb, sizeof(pb));
-	snprintf(tail, sizeof(tail), "  %s %s",
-		 m->producer_name && m->producer_name[0] ?
-			tui_escape(t, m->producer_name, nb, sizeof(nb)) : "(no producer)",
-		 m->producer_version ? tui_escape(t, m->producer_version, vb, sizeof(vb)) : "");
-	room = width - 3 - (t->ws->a_is_baseline && side == 'A' ? 11 : 0) - (int)strlen(tail);
-	shown = fit_path(pb, room);
-	snprintf(buf, len, "%c%s: %s%s%s", side,
-		 t->ws->a_is_baseline && side == 'A' ? " (baseline)" : "",
-		 shown == pb ? "" : "...", shown, tail);
-}
-
 /* Columns text takes on screen (escaped, so valid multibyte). */
 static int text_width(const char *s)
 {
@@ -62,6 +39,32 @@ static int text_width(const char *s)
 		s += n;
 	}
 	return w;
+}
+
+/* "NAME: path  producer version" for the model shown on side 0 or 1:
+ * A and B unless `show` picked other slots. */
+static void model_line(struct tui *t, char *buf, size_t len, int pane, int width)
+{
+	char pb[256], nb[128], vb[64], tail[64], sb[80];
+	const char *shown, *path, *slot;
+	const struct gs_model *m = gs_workspace_shown(t->ws, pane, &slot, &path);
+	bool baseline = m && m == t->ws->a && t->ws->a_is_baseline;
+	int room;
+
+	tui_escape(t, slot, sb, sizeof(sb));
+	if (!m) {
+		snprintf(buf, len, "%s: (none)", sb);
+		return;
+	}
+	tui_escape(t, path ? path : "", pb, sizeof(pb));
+	snprintf(tail, sizeof(tail), "  %s %s",
+		 m->producer_name && m->producer_name[0] ?
+			tui_escape(t, m->producer_name, nb, sizeof(nb)) : "(no producer)",
+		 m->producer_version ? tui_escape(t, m->producer_version, vb, sizeof(vb)) : "");
+	room = width - 2 - text_width(sb) - (baseline ? 11 : 0) - (int)strlen(tail);
+	shown = fit_path(pb, room);
+	snprintf(buf, len, "%s%s: %s%s%s", sb, baseline ? " (baseline)" : "",
+		 shown == pb ? "" : "...", shown, tail);
 }
 
 /* "! diverges at NODE 10.8dB" or "no divergence < 30dB" in about width
@@ -148,9 +151,9 @@ void tui_draw_header(struct tui *t)
 	attron(attr);
 	hline(' ', t->cols);
 	attroff(attr);
-	model_line(t, buf, sizeof(buf), 'A', ws->a, ws->path_a, wa);
+	model_line(t, buf, sizeof(buf), 0, wa);
 	tui_put(0, 0, wa, buf, attr);
-	model_line(t, buf, sizeof(buf), 'B', ws->b, ws->path_b, t->cols - wa - cw - 1);
+	model_line(t, buf, sizeof(buf), 1, t->cols - wa - cw - 1);
 	tui_put(0, wa + cw + 1, t->cols - wa - cw - 1, buf, attr);
 	if (t->pane_y < 2)
 		return;

@@ -39,18 +39,19 @@ static const char default_bindings[] =
 	"bind t \"trace\"\n"
 	"bind c \"compare\"\n"
 	"bind d \"compare first\"\n"
+	"bind s next-slot\n"
 	"bind q \"quit\"\n";
 
 enum request {
 	REQ_DOWN, REQ_UP, REQ_PAGE_DOWN, REQ_PAGE_UP, REQ_TOP, REQ_BOTTOM,
 	REQ_OTHER_PANE, REQ_PANE_A, REQ_PANE_B, REQ_NEXT_MISMATCH, REQ_PREV_MISMATCH,
-	REQ_ENTER, REQ_BACK, REQ_SEARCH, REQ_CONSOLE, REQ_KEYS, REQ_COMMAND,
+	REQ_ENTER, REQ_BACK, REQ_SEARCH, REQ_CONSOLE, REQ_KEYS, REQ_NEXT_SLOT, REQ_COMMAND,
 };
 
 static const char *const request_names[] = {
 	"down", "up", "page-down", "page-up", "top", "bottom",
 	"other-pane", "pane-a", "pane-b", "next-mismatch", "prev-mismatch",
-	"enter", "back", "search", "console", "keys", NULL,
+	"enter", "back", "search", "console", "keys", "next-slot", NULL,
 };
 
 static const struct {
@@ -174,7 +175,9 @@ void tui_run(struct tui *t, const char *line)
 
 	tui_console_write(t, GS_OUT_HEADING, line);
 	err.msg[0] = '\0';
+	tui_busy(true);
 	rc = gs_cmd_run(t->ws, line, &err);
+	tui_busy(false);
 	t->cmds++;	/* even a failing command may have dropped ws->compare */
 	if (rc < 0) {
 		tui_console_write(t, GS_OUT_ERROR, err.msg);
@@ -189,6 +192,46 @@ void tui_run(struct tui *t, const char *line)
 		t->relayout = true;
 	if ((rc & GS_CHANGED_QUIT) || t->ws->quit)
 		t->quit = true;
+}
+
+/* Name i of the workspace's models in `slots` order: A, B, then the rest. */
+static const char *slot_name(struct gs_workspace *ws, int i, struct gs_model **m)
+{
+	if (i < 2) {
+		*m = i ? ws->b : ws->a;
+		return i ? "B" : "A";
+	}
+	*m = ws->slots[i - 2].model;
+	return ws->slots[i - 2].name;
+}
+
+/* The right pane shows the next model after the one it shows (never the
+ * left one), through `show` so the console says what happened. */
+static void next_slot(struct tui *t)
+{
+	struct gs_workspace *ws = t->ws;
+	struct gs_model *left = gs_workspace_shown(ws, 0, NULL, NULL);
+	struct gs_model *right = gs_workspace_shown(ws, 1, NULL, NULL), *m;
+	const char *lname, *name;
+	int n = ws->n_slots + 2, cur = 0, i, k;
+	char *line;
+
+	gs_workspace_shown(ws, 0, &lname, NULL);
+	for (i = 0; i < n; i++)
+		if (slot_name(ws, i, &m) && m == right)
+			cur = i;
+	for (k = 1; k < n; k++) {
+		name = slot_name(ws, (cur + k) % n, &m);
+		/* names from paths may need quotes; one with a quote is skipped */
+		if (!m || m == left || strchr(name, '\'') || strchr(lname, '\''))
+			continue;
+		if (asprintf(&line, "show '%s' '%s'", lname, name) < 0)
+			abort();
+		tui_run(t, line);
+		free(line);
+		return;
+	}
+	tui_console_write(t, GS_OUT_ERROR, "no other model to show (open NAME FILE adds one)");
 }
 
 static void request(struct tui *t, enum request req)
@@ -236,6 +279,7 @@ static void request(struct tui *t, enum request req)
 	case REQ_SEARCH: tui_console_focus(t, PROMPT_SEARCH); break;
 	case REQ_CONSOLE: tui_console_focus(t, PROMPT_COMMAND); break;
 	case REQ_KEYS: tui_keys_help(t); break;
+	case REQ_NEXT_SLOT: next_slot(t); break;
 	case REQ_COMMAND: break;
 	}
 }

@@ -161,6 +161,7 @@ void tui_set_filter(struct tui *t, bool on)
 void tui_relayout(struct tui *t)
 {
 	struct gs_workspace *ws = t->ws;
+	struct gs_model *ma, *mb;
 	struct gs_rows_input in;
 	struct gs_error err;
 	bool filter = t->filter;
@@ -169,16 +170,19 @@ void tui_relayout(struct tui *t)
 	t->filter = filter;
 	t->match_err[0] = '\0';
 	t->match = NULL;
-	if (ws->a)
-		gs_graph_walk(ws->a->graph, toposort_fn, &err);
-	if (ws->b)
-		gs_graph_walk(ws->b->graph, toposort_fn, &err);
+	/* the pair `show` picked: A and B unless other slots */
+	ma = gs_workspace_shown(ws, 0, NULL, NULL);
+	mb = gs_workspace_shown(ws, 1, NULL, NULL);
+	if (ma)
+		gs_graph_walk(ma->graph, toposort_fn, &err);
+	if (mb)
+		gs_graph_walk(mb->graph, toposort_fn, &err);
 	t->match_gen = ws->match_gen;
-	if (ws->a && ws->b && !(t->match = gs_workspace_match(ws, &err)))
+	if (ma && mb && !(t->match = gs_workspace_match(ws, &err)))
 		snprintf(t->match_err, sizeof(t->match_err), "%.250s", err.msg);
 	memset(&in, 0, sizeof(in));
-	in.ga = ws->a ? ws->a->graph : NULL;
-	in.gb = ws->b ? ws->b->graph : NULL;
+	in.ga = ma ? ma->graph : NULL;
+	in.gb = mb ? mb->graph : NULL;
 	if (t->match) {
 		in.entries = t->match->entries;
 		in.n_entries = t->match->n_entries;

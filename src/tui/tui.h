@@ -202,4 +202,10 @@ bool tui_is_expanded(void *ctx, const struct gs_graph *g, int node);
 void tui_draw(struct tui *t);
 void tui_handle_key(struct tui *t, int key, bool is_wide);
 
+/* progress.c: long steps draw in the status line, Ctrl-C stops them */
+void tui_progress_install(struct tui *t);
+void tui_progress_remove(void);
+/* Around a command: raw mode, so Ctrl-C is a key the progress sink sees. */
+void tui_busy(bool on);
+
 #endif

@@ -27,10 +27,12 @@ static void restore_hook(void)
 static void draw_status(struct tui *t)
 {
 	const struct gs_row *r = tui_sel_row(t);
-	char buf[512];
+	char buf[512], nb[48];
+	const char *slot;
 	int y = t->pane_y + t->pane_h, attr = tui_attr(t, ROLE_HEADER);
 
-	snprintf(buf, sizeof(buf), " %s  row %d/%d  %s%s%s%s", t->pane == FOCUS_B ? "[B]" : "[A]",
+	gs_workspace_shown(t->ws, t->pane == FOCUS_B, &slot, NULL);
+	snprintf(buf, sizeof(buf), " [%s]  row %d/%d  %s%s%s%s", tui_escape(t, slot, nb, sizeof(nb)),
 		 t->n_vis ? t->sel + 1 : 0, t->n_vis,
 		 !r ? "" : r->status == GS_ROW_LABEL ? "subgraph" : tui_status_name(tui_row_status(t, r)),
 		 t->filter ? "  filter: mismatches" : "", t->tracing ? "  trace" : "",
@@ -220,10 +222,13 @@ int gs_cli_workbench(int argc, char **argv)
 	getmaxyx(stdscr, t.lines, t.cols);
 	tui_layout_screen(&t);
 	tui_relayout(&t);
-	if (ro.script)
+	if (ro.script) {
 		rc = gs_replay_run(&t, &ro);
-	else
+	} else {
+		tui_progress_install(&t);
 		loop(&t);
+		tui_progress_remove();
+	}
 	tui_term_restore();
 	if (ro.script)
 		gs_replay_finish(&ro);

@@ -59,7 +59,9 @@ for t in tests/cli/*.test; do
 			ok=0
 		fi
 	done
-	if [ -e "$work/check" ] && ! (set -e; . "$work/check") >"$work/check.out" 2>&1; then
+	# a shell of its own: `set -e` is ignored in a subshell whose status
+	# is tested, which would let every check line but the last fail
+	if [ -e "$work/check" ] && ! bash -e "$work/check" >"$work/check.out" 2>&1; then
 		sed 's/^/# /' "$work/check.out"
 		echo "# $name: check failed"
 		ok=0

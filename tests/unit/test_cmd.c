@@ -14,6 +14,8 @@
 #include <cmocka.h>
 
 #include "graphsmith/cmd.h"
+#include "graphsmith/fuse.h"
+#include "graphsmith/pass.h"
 
 /* ---- output capture ---- */
 struct capture {
@@ -159,7 +161,9 @@ static void test_table(void **state)
 	assert_string_equal(gs_cmd_find("q", &err)->name, "quit");		/* alias */
 	assert_string_equal(gs_cmd_find("?", &err)->name, "help");
 	assert_string_equal(gs_cmd_find("expl", &err)->name, "explain");	/* prefix */
-	assert_string_equal(gs_cmd_find("tr", &err)->name, "trace");
+	assert_string_equal(gs_cmd_find("trac", &err)->name, "trace");
+	assert_null(gs_cmd_find("tr", &err));		/* trace, transplant */
+	assert_non_null(strstr(err.msg, "trace, transplant"));
 	assert_string_equal(gs_cmd_find("find", &err)->name, "find");
 	assert_null(gs_cmd_find("s", &err));
 	assert_int_equal(strncmp(err.msg, "ambiguous command 's': could be ", 32), 0);
@@ -293,7 +297,7 @@ static void test_complete(void **state)
 	FILE *fp;
 
 	complete_is(&f->ws, "sel", (const char *const[]){ "select" }, 1);
-	complete_is(&f->ws, "s", (const char *const[]){ "save", "select" }, 2);
+	complete_is(&f->ws, "s", (const char *const[]){ "save", "select", "show", "slots" }, 4);
 	complete_is(&f->ws, "  qui", (const char *const[]){ "quit" }, 1);
 	complete_is(&f->ws, "zz", NULL, 0);
 	complete_is(&f->ws, "help fi", (const char *const[]){ "filter", "find" }, 2);
@@ -334,6 +338,121 @@ static void test_complete(void **state)
 	rmdir(dir);
 }
 
+/* ---- passes as commands ---- */
+static void test_pass_spec(void **state)
+{
+	const struct gs_cmd_entry *const *t;
+	const char *const *names = gs_fuse_pattern_names();
+	const struct gs_pass_arg *a = &gs_pass_fuse.args[0];
+	char buf[512];
+	int n, i, k, passes = 0;
+
+	(void)state;
+	t = gs_cmd_table(&n);
+	for (i = 0; i < n; i++) {
+		if (!t[i]->pass)
+			continue;
+		passes++;
+		/* the entry's usage is the one the spec gives */
+		assert_string_equal(gs_pass_usage(t[i]->pass, buf, sizeof(buf)), t[i]->usage);
+	}
+	assert_true(passes >= 2);
+	/* fuse's words are the patterns fuse.h knows, in another order */
+	for (i = 0; names[i]; i++) {
+		for (k = 0; a->words[k] && strcmp(a->words[k], names[i]); k++)
+			;
+		assert_non_null(a->words[k]);
+	}
+	for (k = 0; a->words[k]; k++)
+		;
+	assert_int_equal(i, k);
+}
+
+static void parse_fails(const struct gs_pass *p, const char *line, const char *msg)
+{
+	struct gs_pass_args a;
+	struct gs_error err;
+	char **argv;
+	int argc;
+
+	assert_int_equal(gs_cmd_split(line, &argc, &argv, &err), 0);
+	assert_int_equal(gs_pass_parse(p, argc, argv, &a, &err), -1);
+	assert_string_equal(err.msg, msg);
+	gs_cmd_free_argv(argc, argv);
+}
+
+static void test_pass_parse(void **state)
+{
+	struct gs_pass_args a;
+	struct gs_error err;
+	char **argv;
+	int argc;
+
+	(void)state;
+	assert_int_equal(gs_cmd_split("convert opset --list 13", &argc, &argv, &err), 0);
+	assert_int_equal(gs_pass_parse(&gs_pass_convert, argc, argv, &a, &err), 0);
+	assert_true(gs_pass_get(&a, "--list")->set);
+	assert_false(gs_pass_get(&a, "--dry-run")->set);
+	assert_int_equal(gs_pass_get(&a, "opset")->i, 13);
+	assert_false(gs_pass_get(&a, "--nothing")->set);
+	gs_cmd_free_argv(argc, argv);
+	parse_fails(&gs_pass_convert, "convert opset x", "convert: opset 'x' is not a positive integer");
+	parse_fails(&gs_pass_convert, "convert opset 0", "convert: opset '0' is not a positive integer");
+	parse_fails(&gs_pass_convert, "convert opset 9 10", "convert: unexpected argument '10'");
+	parse_fails(&gs_pass_convert, "convert ops 9", "usage: convert opset N [--dry-run] [--list]");
+	parse_fails(&gs_pass_convert, "convert opset", "usage: convert opset N [--dry-run] [--list]");
+	parse_fails(&gs_pass_convert, "convert opset 9 --lis", "convert: unknown option '--lis'");
+	parse_fails(&gs_pass_convert, "convert opset 9 --list=1", "convert: --list takes no value");
+	parse_fails(&gs_pass_fuse, "fuse conv-relu", "unknown fuse pattern 'conv-relu'");
+	parse_fails(&gs_pass_fuse, "fuse", "usage: fuse affine|conv-bn|gemm|layernorm|gelu|identity|"
+		    "constants|all");
+}
+
+/* ---- slots ---- */
+static void test_slots(void **state)
+{
+	struct fixture *f = *state;
+	struct gs_error err;
+	const char *name;
+
+	f->ws.a = tiny_model();
+	f->ws.path_a = strdup("tiny-a.onnx");
+	f->ws.slots = calloc(1, sizeof(*f->ws.slots));
+	f->ws.slots[0].name = strdup("Cx");
+	f->ws.slots[0].path = strdup("c.onnx");
+	f->ws.slots[0].model = tiny_model();
+	f->ws.n_slots = 1;
+	assert_true(gs_slot_name_ok("teacher_2-b"));
+	assert_false(gs_slot_name_ok("m.onnx"));
+	assert_false(gs_slot_name_ok("dir/m"));
+	assert_false(gs_slot_name_ok("2x"));
+	complete_is(&f->ws, "show Cx", (const char *const[]){ "Cx" }, 1);
+	complete_is(&f->ws, "convert opset 13 --", (const char *const[]){ "--dry-run", "--list" }, 2);
+	complete_is(&f->ws, "convert o", (const char *const[]){ "opset" }, 1);
+	complete_is(&f->ws, "convert opset ", NULL, 0);
+	complete_is(&f->ws, "fuse con", (const char *const[]){ "constants", "conv-bn" }, 2);
+	complete_is(&f->ws, "fuse all ", NULL, 0);
+	assert_ptr_equal(gs_workspace_model_arg(&f->ws, "Cx", &err), f->ws.slots[0].model);
+	assert_ptr_equal(gs_workspace_model_arg(&f->ws, "a", &err), f->ws.a);
+	assert_null(gs_workspace_model_arg(&f->ws, "Dx", &err));
+	assert_string_equal(err.msg, "no slot or file 'Dx' (see 'slots')");
+	assert_int_equal(gs_cmd_run(&f->ws, "show A Cx", &err), GS_CHANGED_OPENED | GS_CHANGED_VIEW);
+	assert_ptr_equal(gs_workspace_shown(&f->ws, 1, &name, NULL), f->ws.slots[0].model);
+	assert_string_equal(name, "Cx");
+	assert_int_equal(gs_cmd_run(&f->ws, "show Cx Cx", &err), -1);
+	assert_string_equal(err.msg, "show two different models (that is one model twice)");
+	assert_int_equal(gs_cmd_run(&f->ws, "close B", &err), -1);
+	assert_int_equal(gs_cmd_run(&f->ws, "close Cx", &err), GS_CHANGED_OPENED | GS_CHANGED_VIEW);
+	assert_int_equal(f->ws.n_slots, 0);
+	/* the pane it was shown in went back to B */
+	assert_ptr_equal(gs_workspace_shown(&f->ws, 1, &name, NULL), f->ws.b);
+	assert_string_equal(name, "B");
+	assert_int_equal(gs_cmd_run(&f->ws, "close Cx", &err), -1);
+	assert_string_equal(err.msg, "no slot 'Cx' (see 'slots')");
+	assert_int_equal(gs_cmd_run(&f->ws, "open 1x y.onnx", &err), -1);
+	assert_string_equal(err.msg, "'1x' is no slot name (a letter, then letters, digits, '_' or '-')");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -345,6 +464,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_run_quit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_select, setup_model, teardown),
 		cmocka_unit_test_setup_teardown(test_complete, setup_model, teardown),
+		cmocka_unit_test(test_pass_spec),
+		cmocka_unit_test(test_pass_parse),
+		cmocka_unit_test_setup_teardown(test_slots, setup_model, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

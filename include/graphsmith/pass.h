@@ -1,0 +1,112 @@
+/*
+ * pass.h - the one interface of a model pass.
+ *
+ * A pass is a name, an argument spec, a run function and a report.  The
+ * spec says what the words after the name are: positionals in order (a
+ * sub-command keyword, one of a set of words, a number, a string, a model)
+ * and --options anywhere after them.  One spec serves parsing (with the
+ * error messages), completion, the usage line and the help text, so the
+ * four cannot drift apart; src/cmd/pass-cmd.c turns a pass into a console
+ * command with a few lines (GS_PASS_COMMAND in src/cmd/internal.h).
+ *
+ * The run function changes the model only through the journaled edits of
+ * ir.h (so one console step undoes it), and never prints: every line goes
+ * to the report, which holds raw model names (escape before printing).
+ *
+ * Ownership: parsed values borrow the argv they were parsed from.
+ */
+#ifndef GRAPHSMITH_PASS_H
+#define GRAPHSMITH_PASS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "graphsmith/error.h"
+#include "graphsmith/ir.h"
+
+enum gs_pass_arg_type {
+	GS_ARG_KEYWORD,		/* positional: exactly words[0], else the usage */
+	GS_ARG_WORD,		/* one of words */
+	GS_ARG_INT,		/* an integer within [min, max] when min < max */
+	GS_ARG_FLOAT,		/* a finite number within [min, max] when min < max */
+	GS_ARG_STRING,		/* any word (a pattern, a name) */
+	GS_ARG_MODEL,		/* A, B, a slot name or a file (completed so) */
+	GS_ARG_FLAG,		/* an option without a value */
+};
+
+struct gs_pass_arg {
+	const char *name;	/* "--list" for an option, else the positional's
+				 * name in messages ("opset", "fuse pattern") */
+	const char *metavar;	/* how usage shows the value ("N"); NULL: words
+				 * joined by '|' (WORD) or the keyword */
+	enum gs_pass_arg_type type;
+	const char *const *words;	/* KEYWORD, WORD: NULL-terminated */
+	double min, max;
+	const char *help;	/* one line for `help CMD`; NULL: none */
+};
+
+/* A parsed argument: set, with the word and its number. */
+struct gs_pass_value {
+	bool set;
+	const char *s;		/* the word as typed (NULL for a flag) */
+	int64_t i;
+	double f;
+	struct gs_model *model;	/* MODEL: resolved by the caller (the console:
+				 * gs_workspace_model_arg), else NULL */
+};
+
+#define GS_PASS_MAX_ARGS 16
+
+struct gs_pass;
+
+struct gs_pass_args {
+	const struct gs_pass *pass;
+	struct gs_pass_value v[GS_PASS_MAX_ARGS];	/* as pass->args */
+};
+
+enum gs_report_kind {
+	GS_REPORT_DETAIL,	/* one rewrite, one tensor... */
+	GS_REPORT_NOTE,		/* something found but left alone, and why */
+	GS_REPORT_SUMMARY,	/* the one line that sums the run up */
+};
+
+struct gs_pass_report {
+	void (*line)(void *ctx, enum gs_report_kind kind, const char *text);
+	void *ctx;
+};
+
+struct gs_pass {
+	const char *name;
+	/* positionals first, in order, then options; ends with a NULL name */
+	const struct gs_pass_arg *args;
+	/* Returns the number of changes (0: the model is as before), or -1
+	 * with err set and the model unchanged. */
+	int (*run)(struct gs_model *m, const struct gs_pass_args *args,
+		   const struct gs_pass_report *report, struct gs_error *err);
+};
+
+/* Parses argv[1..argc) (argv[0] is the command's name).  Errors: the usage
+ * line for a missing positional or a wrong keyword, else one line naming
+ * the word ("unknown fuse pattern 'x'", "convert: opset 'x' is not a
+ * positive integer", "fuse: unexpected argument 'x'"). */
+int gs_pass_parse(const struct gs_pass *p, int argc, char **argv, struct gs_pass_args *out,
+		  struct gs_error *err);
+/* The value of the argument called name ("--list", "opset"); never NULL. */
+const struct gs_pass_value *gs_pass_get(const struct gs_pass_args *a, const char *name);
+/* The usage line the spec gives: "convert opset N [--dry-run] [--list]". */
+const char *gs_pass_usage(const struct gs_pass *p, char *buf, size_t len);
+/* What word argi (1-based) of argv can be: the spec entry it falls on
+ * (NULL past the end), and *is_value when it is an option's value. */
+const struct gs_pass_arg *gs_pass_arg_at(const struct gs_pass *p, int argi, char **argv,
+					 bool *is_value);
+
+/* Formats one report line and hands it over (nothing when line is NULL). */
+void gs_pass_say(const struct gs_pass_report *r, enum gs_report_kind kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The passes behind console commands (src/passes/PASS-pass.c). */
+extern const struct gs_pass gs_pass_fuse;
+extern const struct gs_pass gs_pass_convert;
+
+#endif
