@@ -148,6 +148,5 @@ extern const struct gs_pass gs_pass_convert;
 extern const struct gs_pass gs_pass_prune;
 extern const struct gs_pass gs_pass_reconstruct;
 extern const struct gs_pass gs_pass_distill;
-extern const struct gs_pass gs_pass_transplant;
 
 #endif
