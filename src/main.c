@@ -41,6 +41,7 @@ static const struct subcommand subcommands[] = {
 	{ "merge", gs_cli_merge },
 	{ "transplant", gs_cli_transplant },
 	{ "export", gs_cli_export },
+	{ "help", gs_cli_help },
 };
 
 struct gs_model *gs_cli_load(const char *path)

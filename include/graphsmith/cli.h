@@ -16,6 +16,8 @@ int gs_cli_distill(int argc, char **argv);
 int gs_cli_merge(int argc, char **argv);
 int gs_cli_transplant(int argc, char **argv);
 int gs_cli_export(int argc, char **argv);
+/* help [CMD] | help --man: the console commands, as text or as troff */
+int gs_cli_help(int argc, char **argv);
 /* A report line of a pass, escaped, to the FILE * ctx (stdout if NULL). */
 void gs_cli_report_line(void *ctx, const char *line);
 int gs_cli_workbench(int argc, char **argv);	/* no subcommand: the TUI */
