@@ -42,6 +42,13 @@ transplant|bad file|transplant -o $OUT $M $BAD|bad.onnx
 transplant|bad option|transplant --bogus-option -o $OUT $M $M|bogus-option
 export|bad file|export weights $tmp/w.npz $BAD|bad.onnx
 export|bad option|export --bogus-option weights $tmp/w.npz $M|
+ensemble|bad file|ensemble -o $OUT $M $BAD|bad.onnx
+ensemble|bad option|ensemble --bogus-option -o $OUT $M $M|bogus-option
+ensemble|bad value|ensemble --combine bogus -o $OUT $M $M|--combine
+compose|bad file|compose -o $OUT $M $BAD|bad.onnx
+compose|bad option|compose --bogus-option -o $OUT $M $M|bogus-option
+graft|bad file|graft --from a --to b -o $OUT $M $BAD|bad.onnx
+graft|bad option|graft --bogus-option --from a --to b -o $OUT $M $M|bogus-option
 help|bad command|help nosuch|nosuch
 help|bad option|help --bogus-option|
 (workbench)|bad file|--replay $tmp/quit.keys $BAD|bad.onnx
