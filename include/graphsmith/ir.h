@@ -351,6 +351,15 @@ int gs_model_merge_opsets(struct gs_model *dst, const struct gs_model *src, stru
 int gs_model_import(struct gs_model *dst, const struct gs_model *src, const char *prefix,
 		    const int *bind, int *outputs, struct gs_error *err);
 
+/* A deep copy of src (a tensor of model from, data read through the
+ * mapping or external file) owned by model to, with heap data; named
+ * name (copied into to's arena), or src's name when NULL.  The copy is
+ * not attached to any graph (see gs_graph_new_param).  NULL with err set
+ * when src has no readable data. */
+struct gs_tensor *gs_tensor_clone(struct gs_model *to, const struct gs_model *from,
+				  const struct gs_tensor *src, const char *name,
+				  struct gs_error *err);
+
 /* ---- structure ---- */
 /* Recomputes uses and producers from the node lists. */
 void gs_graph_reindex(struct gs_graph *g);

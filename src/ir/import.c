@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "graphsmith/ir.h"
-#include "graphsmith/params.h"
 #include "ir/internal.h"
 
 /* The graph input list is journaled as an OPSETS edit of g (its undo puts
@@ -66,6 +65,34 @@ int gs_graph_add_input(struct gs_graph *g, const char *name, int dtype, int rank
 	gs_graph_set_inputs(g, g->n_inputs + 1, in);
 	free(in);
 	return id;
+}
+
+/* The bytes are copied from wherever they live (mapping, external file,
+ * heap); from is kept for symmetry and future lazy sources. */
+struct gs_tensor *gs_tensor_clone(struct gs_model *to, const struct gs_model *from,
+				  const struct gs_tensor *src, const char *name,
+				  struct gs_error *err)
+{
+	const char *src_name = src->name ? src->name : "";
+	size_t want = gs_dtype_storage_bytes(src->dtype, (size_t)src->numel);
+	struct gs_tensor *t;
+	void *data = NULL;
+
+	if (src->numel > 0 && (src->store == GS_STORE_NONE || !src->data || src->nbytes < want)) {
+		gs_error_set(err, "tensor '%s' has no readable data to copy", src_name);
+		return NULL;
+	}
+	(void)from;
+	t = gs_tensor_new(to, gs_arena_strdup(&to->arena, name ? name : src_name), src->dtype,
+			  src->rank, src->dims);
+	if (want) {
+		data = gs_xmalloc_huge(want);
+		memcpy(data, src->data, want);
+	}
+	t->data = data;
+	t->nbytes = want;
+	t->store = data ? GS_STORE_HEAP : GS_STORE_NONE;
+	return t;
 }
 
 static bool default_domain(const char *d)
