@@ -16,7 +16,11 @@ int gs_cli_distill(int argc, char **argv);
 int gs_cli_merge(int argc, char **argv);
 int gs_cli_transplant(int argc, char **argv);
 int gs_cli_export(int argc, char **argv);
+/* help [CMD] | help --man: the console commands, as text or as troff */
+int gs_cli_help(int argc, char **argv);
 /* A report line of a pass, escaped, to the FILE * ctx (stdout if NULL). */
+/* Takes --allow-external-outside out of argv[1..] (it may come anywhere). */
+void gs_cli_common_options(int *argc, char **argv);
 void gs_cli_report_line(void *ctx, const char *line);
 int gs_cli_ensemble(int argc, char **argv);
 int gs_cli_compose(int argc, char **argv);

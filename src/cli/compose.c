@@ -16,7 +16,6 @@ int gs_cli_compose(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "map", required_argument, NULL, 'm' },
 		{ "plan", no_argument, NULL, 'p' },
-		{ "output", required_argument, NULL, 'o' },
 		{ "allow-external-outside", no_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -29,7 +28,7 @@ int gs_cli_compose(int argc, char **argv)
 	int c, n_map = 0, rc = 2;
 	bool plan = false;
 
-	while ((c = getopt_long(argc, argv, "m:o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm': {
 			char *eq = strchr(optarg, '=');

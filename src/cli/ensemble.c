@@ -17,7 +17,6 @@ int gs_cli_ensemble(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "weights", required_argument, NULL, 'w' },
 		{ "combine", required_argument, NULL, 'c' },
-		{ "output", required_argument, NULL, 'o' },
 		{ "allow-external-outside", no_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -29,7 +28,7 @@ int gs_cli_ensemble(int argc, char **argv)
 	double *w = NULL;
 	int c, n, how = GS_ENSEMBLE_MEAN, rc = 2;
 
-	while ((c = getopt_long(argc, argv, "w:c:o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'w': weights = optarg; break;
 		case 'c':

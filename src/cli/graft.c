@@ -16,7 +16,6 @@ int gs_cli_graft(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "from", required_argument, NULL, 'f' },
 		{ "to", required_argument, NULL, 't' },
-		{ "output", required_argument, NULL, 'o' },
 		{ "allow-external-outside", no_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
