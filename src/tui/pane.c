@@ -189,6 +189,7 @@ void tui_relayout(struct tui *t)
 	}
 	in.expanded = tui_is_expanded;
 	in.ctx = t;
+	in.fold_constants = true;
 	gs_rows_build(&t->rows, &in);
 	build_view(t);
 	t->relayout = false;
@@ -471,7 +472,7 @@ static void draw_side(struct tui *t, int y, int x, int w, int vi, int side)
 	const struct gs_row *r = &t->rows.rows[t->vis[vi]];
 	const struct gs_graph *g = side ? r->gb : r->ga;
 	int id = side ? r->b : r->a;
-	int gut = t->lanes[side].width * 2, used, attr, role, n, one;
+	int gut = t->lanes[side].width * 2, used, attr, role, n, one, k;
 	const int *ids;
 	char lane[GS_LANES_MAX * 8 + 1], text[1024], ob[128], nb[256], sb[128], pb[512];
 	bool sel = vi == t->sel, focused = sel && t->focus == (side ? FOCUS_B : FOCUS_A);
@@ -506,7 +507,10 @@ static void draw_side(struct tui *t, int y, int x, int w, int vi, int side)
 		char marker = tui_status_marker(tui_row_status(t, r));
 
 		n = gs_rows_members(&t->rows, r, side, &ids, &one);
-		last = g->nodes[ids[n - 1]];
+		/* the group's output: its last member that is no Constant */
+		for (k = n - 1; k > 0 && !strcmp(g->nodes[ids[k]]->op_type, "Constant"); k--)
+			;
+		last = g->nodes[ids[k]];
 		if (n > 1 && e && e->pattern)
 			op = e->pattern;
 		tui_escape(t, op, ob, sizeof(ob));
