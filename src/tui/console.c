@@ -143,9 +143,13 @@ static void line_cb(char *line)
 		tui_console_leave(t);
 		if (line[0]) {
 			char msg[300];
+			int n = tui_search(t, line);
 
-			snprintf(msg, sizeof(msg), "search '%.200s': %s", line,
-				 tui_search(t, line) ? "found" : "no node matches");
+			if (n)
+				snprintf(msg, sizeof(msg), "search '%.200s': %d row%s match (n/N step, Escape ends)",
+					 line, n, n == 1 ? "" : "s");
+			else
+				snprintf(msg, sizeof(msg), "search '%.200s': no row matches", line);
 			tui_console_write(t, GS_OUT_TEXT, msg);
 			t->status = NULL;
 		}

@@ -259,8 +259,19 @@ static void request(struct tui *t, enum request req)
 		break;
 	case REQ_PANE_A: t->pane = t->focus = FOCUS_A; tui_sync_selection(t); break;
 	case REQ_PANE_B: t->pane = t->focus = FOCUS_B; tui_sync_selection(t); break;
-	case REQ_NEXT_MISMATCH: tui_next_mismatch(t, 1); break;
-	case REQ_PREV_MISMATCH: tui_next_mismatch(t, -1); break;
+	/* n/N follow a search while one is active, else the mismatches */
+	case REQ_NEXT_MISMATCH:
+		if (t->search[0])
+			tui_search_next(t, 1);
+		else
+			tui_next_mismatch(t, 1);
+		break;
+	case REQ_PREV_MISMATCH:
+		if (t->search[0])
+			tui_search_next(t, -1);
+		else
+			tui_next_mismatch(t, -1);
+		break;
 	case REQ_ENTER: {
 		const struct gs_row *r = tui_sel_row(t);
 
@@ -273,6 +284,8 @@ static void request(struct tui *t, enum request req)
 	case REQ_BACK:
 		if (t->detail)
 			t->detail = false;
+		else if (t->search[0])
+			t->search[0] = '\0';
 		else if (t->tracing)
 			t->tracing = false, memset(t->trace, 0, (size_t)t->n_vis);
 		break;

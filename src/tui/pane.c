@@ -277,32 +277,82 @@ static bool node_matches(const struct gs_graph *g, int id, const char *pat,
 			 const char *first, size_t len)
 {
 	const struct gs_node *n;
+	int k, v;
 
 	if (!g || id < 0)
 		return false;
 	n = g->nodes[id];
-	return contains(n->name, pat, first, len) || contains(n->op_type, pat, first, len);
-}
-
-bool tui_search(struct tui *t, const char *pat)
-{
-	char first[3] = { (char)tolower((unsigned char)pat[0]), (char)toupper((unsigned char)pat[0]), 0 };
-	size_t len = strlen(pat);
-	int k, i;
-
-	if (!len)
-		return false;
-	for (k = 1; k <= t->n_vis; k++) {
-		const struct gs_row *r;
-
-		i = (t->sel + k) % t->n_vis;
-		r = &t->rows.rows[t->vis[i]];
-		if (node_matches(r->ga, r->a, pat, first, len) || node_matches(r->gb, r->b, pat, first, len)) {
-			tui_move_to(t, i);
+	if (contains(n->name, pat, first, len) || contains(n->op_type, pat, first, len))
+		return true;
+	/* tensor and parameter names: a folded Constant is found in its
+	 * consumer's row */
+	for (k = 0; k < n->n_inputs + n->n_outputs; k++) {
+		v = k < n->n_inputs ? n->inputs[k] : n->outputs[k - n->n_inputs];
+		if (v >= 0 && contains(g->values[v]->name, pat, first, len))
 			return true;
-		}
 	}
 	return false;
+}
+
+static bool row_matches(const struct tui *t, int vi, const char *pat, const char *first, size_t len)
+{
+	const struct gs_row *r = &t->rows.rows[t->vis[vi]];
+	const int *ids;
+	int s, k, m, one;
+
+	for (s = 0; s < 2; s++) {
+		m = gs_rows_members(&t->rows, r, s, &ids, &one);
+		for (k = 0; k < m; k++)
+			if (node_matches(s ? r->gb : r->ga, ids[k], pat, first, len))
+				return true;
+	}
+	return false;
+}
+
+/* Moves to the next (dir 1) or previous (-1) row matching t->search,
+ * wrapping; counts the matches and which one the cursor is on. */
+static bool search_step(struct tui *t, int dir)
+{
+	const char *pat = t->search;
+	char first[3] = { (char)tolower((unsigned char)pat[0]), (char)toupper((unsigned char)pat[0]), 0 };
+	size_t len = strlen(pat);
+	int k, i, found = -1;
+
+	t->search_hits = 0;
+	if (!len || !t->n_vis)
+		return false;
+	for (k = 1; k <= t->n_vis; k++) {
+		i = ((t->sel + dir * k) % t->n_vis + t->n_vis) % t->n_vis;
+		if (row_matches(t, i, pat, first, len)) {
+			found = i;
+			break;
+		}
+	}
+	if (found < 0)
+		return false;
+	tui_move_to(t, found);
+	for (i = 0; i < t->n_vis; i++)
+		if (row_matches(t, i, pat, first, len)) {
+			t->search_hits++;
+			if (i == found)
+				t->search_at = t->search_hits;
+		}
+	t->search_row = found;
+	return true;
+}
+
+int tui_search(struct tui *t, const char *pat)
+{
+	snprintf(t->search, sizeof(t->search), "%s", pat);
+	if (!search_step(t, 1))
+		t->search[0] = '\0';
+	return t->search_hits;
+}
+
+void tui_search_next(struct tui *t, int dir)
+{
+	if (!search_step(t, dir))
+		t->status = "no row matches";
 }
 
 void tui_toggle_expand(struct tui *t)

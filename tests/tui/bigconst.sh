@@ -8,6 +8,10 @@
 . "$top_srcdir/tests/tui/lib.sh"
 have_python_onnx || skip_all "python3-onnx is not installed"
 dir=$(fixtures bigconst tests/fixtures/gen_bigconst.py) || fail "fixture"
+# find covers tensor and parameter names and counts
+"$GS_BIN" apply -c 'find ln_two' -o "$TUI_TMP/o.onnx" "$dir/bigconst.onnx" > "$TUI_TMP/find" 2>&1
+grep -q "^A  ln_pow  *Pow  param ln_two" "$TUI_TMP/find" && grep -q "^4 matches" "$TUI_TMP/find" &&
+	pass "find lists a node by its parameter's name" || fail "find: $(cat "$TUI_TMP/find")"
 tui_start 120 30 LC_ALL=C.UTF-8 -- "$dir/bigconst.onnx"
 wait_for "row 1/" || fail "workbench started"
 screen | sed -n 3,20p > "$TUI_TMP/first"
@@ -21,6 +25,26 @@ wait_for "row 1/305" && pass "608 nodes, 305 rows" || fail "row count"
 keys j Enter
 wait_for "shape_0 int64 [2] = Constant [1, 32]" && pass "the detail view shows a folded Constant" ||
 	fail "folded Constant in the detail view"
+keys Escape
+# search covers tensor and parameter names, counts, and n/N step over it
+keys /
+keys -l "shape_5"
+keys Enter
+wait_for "/shape_5 1/11" && pass "/ counts the rows whose tensors match" || fail "search count"
+screen | grep -q "11 rows match" && pass "the console says the count" || fail "console count"
+screen | grep -q "row 17/305" && pass "/ moved to blk5_reshape" || fail "search moved"
+keys n
+wait_for "/shape_5 2/11" && pass "n steps to the next match" || fail "n over matches"
+keys N N
+wait_for "/shape_5 11/11" && pass "N steps back, wrapping" || fail "N over matches"
+keys Escape
+wait_gone "/shape_5" && pass "Escape ends the search" || fail "Escape ends the search"
+keys n
+wait_for "no further mismatch" && pass "then n is next mismatch again" || fail "n after search"
+keys /
+keys -l "fc_w"
+keys Enter
+wait_for "/fc_w 1/1" && pass "a parameter name is found" || fail "parameter search"
 keys Escape G
 wait_for "row 305/305" || fail "G"
 screen > "$TUI_TMP/last"
