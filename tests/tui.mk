@@ -6,7 +6,7 @@ TUI_SHELL_TESTS = tests/tui/replay.sh tests/tui/panes.sh tests/tui/console.sh \
 	tests/tui/resize.sh tests/tui/color.sh tests/tui/quit.sh tests/tui/divergence.sh \
 	tests/tui/shapes.sh tests/tui/params.sh
 TUI_SHELL_TESTS += tests/tui/slots.sh
-TUI_SHELL_TESTS += tests/tui/bigconst.sh
+TUI_SHELL_TESTS += tests/tui/bigconst.sh tests/tui/teach.sh
 
 if HAVE_CMOCKA
 check_PROGRAMS += $(TUI_UNIT)

@@ -336,8 +336,16 @@ void tui_console_draw(struct tui *t)
 	move(t->lines - 1, 0);
 	clrtoeol();
 	if (t->focus != FOCUS_CONSOLE || !t->con.rl_active) {
+		/* every key of the hint stays whole: shorter words on a narrow screen */
+		const char *full = t->search[0] ?
+			": console  / search  n/N match  Esc end search  Enter detail  f filter  ? keys  q quit" :
+			": console  / search  n/N mismatch  Enter detail  f filter  c compare  ? keys  q quit";
+		const char *narrow = t->search[0] ?
+			": cmd  / find  n/N match  Esc end  Enter detail  f filter  ? help  q quit" :
+			": cmd  / find  n/N diff  Enter detail  f filter  c compare  ? help  q quit";
+
 		snprintf(hint, sizeof(hint), "%s", t->status ? t->status :
-			 ": console  / search  n/N mismatch  Enter detail  f filter  c compare  ? keys  q quit");
+			 (int)strlen(full) <= t->cols ? full : narrow);
 		tui_put(t->lines - 1, 0, t->cols, hint, tui_attr(t, ROLE_DIM));
 		return;
 	}

@@ -107,7 +107,15 @@ void tui_handle_key(struct tui *t, int key, bool is_wide)
 			tui_overlay_clear(t);
 		return;
 	}
-	if (t->focus == FOCUS_CONSOLE) {
+	/* the quit question takes one key, no Enter: y quits, any other key
+	 * says no and the next keys go to the panes again */
+	if (t->focus == FOCUS_CONSOLE && t->prompt == PROMPT_CONFIRM_QUIT) {
+		tui_console_leave(t);
+		if (is_wide && (key == 'y' || key == 'Y'))
+			tui_run(t, "quit!");
+		else
+			tui_console_write(t, GS_OUT_TEXT, "not quitting (save B with `save`)");
+	} else if (t->focus == FOCUS_CONSOLE) {
 		if (is_wide && key == 27)
 			tui_console_leave(t);
 		else
