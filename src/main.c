@@ -21,6 +21,10 @@ static const char usage_text[] =
 	"       graphsmith merge --method M [options] -o OUT MODEL1 MODEL2 [...]\n"
 	"       graphsmith transplant [--only P] [--strict|--skip-mismatched] -o OUT DEST SOURCE\n"
 	"       graphsmith export weights [-o] FILE.safetensors|FILE.npz MODEL\n"
+	"       graphsmith ensemble [--weights W,...] [--combine mean|softmax-mean|vote|concat]\n"
+	"                           -o OUT MODEL1 MODEL2 [MODEL...]\n"
+	"       graphsmith compose [--map OUT_A=IN_B]... [--plan] -o OUT A B\n"
+	"       graphsmith graft --from T1[,T2...] --to T3[,T4...] -o OUT MODEL PART\n"
 	"       graphsmith --help | --version\n"
 	"\n"
 	"Every subcommand accepts --allow-external-outside to read external data\n"
@@ -41,6 +45,9 @@ static const struct subcommand subcommands[] = {
 	{ "merge", gs_cli_merge },
 	{ "transplant", gs_cli_transplant },
 	{ "export", gs_cli_export },
+	{ "ensemble", gs_cli_ensemble },
+	{ "compose", gs_cli_compose },
+	{ "graft", gs_cli_graft },
 };
 
 struct gs_model *gs_cli_load(const char *path)
