@@ -22,7 +22,8 @@ static bool matches(const struct find *f, const char *s)
 	return strcasestr(s, f->pattern) != NULL;
 }
 
-/* The first input or output of n whose tensor or parameter name matches. */
+/* The first output of n, or parameter or graph input it reads, whose
+ * name matches: a tensor is found at its producer, a weight at its user. */
 static const struct gs_value *tensor_hit(const struct find *f, const struct gs_graph *g,
 					 const struct gs_node *n)
 {
@@ -30,7 +31,10 @@ static const struct gs_value *tensor_hit(const struct find *f, const struct gs_g
 
 	for (k = 0; k < n->n_inputs + n->n_outputs; k++) {
 		v = k < n->n_inputs ? n->inputs[k] : n->outputs[k - n->n_inputs];
-		if (v >= 0 && matches(f, g->values[v]->name))
+		if (v < 0 || (k < n->n_inputs && g->values[v]->producer >= 0 &&
+			      !gs_graph_param_of(g, v)))
+			continue;
+		if (matches(f, g->values[v]->name))
 			return g->values[v];
 	}
 	return NULL;
@@ -106,12 +110,11 @@ const struct gs_cmd_entry gs_cmd_find_cmd = {
 	.name = "find",
 	.alias = NULL,
 	.usage = "find PATTERN",
-	.help = "Lists the nodes of A and B whose name or op type, or the name of\n"
-		"one of whose input or output tensors or parameters, contains PATTERN\n"
-		"(ignoring case), or matches it as a glob when it has * ? or [, and\n"
-		"counts them.  Unnamed nodes show as OP:K, which select accepts.\n"
-		"In the workbench / does the same on the rows; n/N then step over\n"
-		"the matches until Escape.",
+	.help = "Lists the nodes of A and B whose name, op type, output tensor name or\n"
+		"parameter name contains PATTERN (ignoring case), or matches it as a glob\n"
+		"when it has * ? or [, and counts them.  Unnamed nodes show as OP:K,\n"
+		"which select accepts.  In the workbench / searches the rows the same\n"
+		"way; n/N then step over the matches until Escape.",
 	.flags = GS_CMD_NEEDS_B,
 	.exec = find_exec,
 	.complete = find_complete,

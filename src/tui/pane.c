@@ -284,11 +284,14 @@ static bool node_matches(const struct gs_graph *g, int id, const char *pat,
 	n = g->nodes[id];
 	if (contains(n->name, pat, first, len) || contains(n->op_type, pat, first, len))
 		return true;
-	/* tensor and parameter names: a folded Constant is found in its
-	 * consumer's row */
+	/* a tensor at its producer, a parameter or graph input at its user
+	 * (a folded Constant's in its consumer's row), as `find` does */
 	for (k = 0; k < n->n_inputs + n->n_outputs; k++) {
 		v = k < n->n_inputs ? n->inputs[k] : n->outputs[k - n->n_inputs];
-		if (v >= 0 && contains(g->values[v]->name, pat, first, len))
+		if (v < 0 || (k < n->n_inputs && g->values[v]->producer >= 0 &&
+			      !gs_graph_param_of(g, v)))
+			continue;
+		if (contains(g->values[v]->name, pat, first, len))
 			return true;
 	}
 	return false;
