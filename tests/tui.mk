@@ -6,12 +6,14 @@ TUI_SHELL_TESTS = tests/tui/replay.sh tests/tui/panes.sh tests/tui/console.sh \
 	tests/tui/resize.sh tests/tui/color.sh tests/tui/quit.sh tests/tui/divergence.sh \
 	tests/tui/shapes.sh tests/tui/params.sh
 TUI_SHELL_TESTS += tests/tui/slots.sh
+TUI_SHELL_TESTS += tests/tui/bigconst.sh tests/tui/teach.sh
 
 if HAVE_CMOCKA
 check_PROGRAMS += $(TUI_UNIT)
 TESTS += $(TUI_UNIT)
 endif
 TESTS += $(TUI_SHELL_TESTS)
+EXTRA_DIST += tests/fixtures/gen_bigconst.py
 EXTRA_DIST += $(TUI_SHELL_TESTS) tests/tui/lib.sh bench/tui.sh bench/tui-figures.txt
 
 tests_unit_test_tui_rows_SOURCES = tests/unit/test_tui_rows.c src/tui/rows.c src/tui/rows.h

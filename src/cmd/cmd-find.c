@@ -1,4 +1,5 @@
-/* find PATTERN: nodes of A and B whose name or op type matches. */
+/* find PATTERN: nodes of A and B whose name, op type, or one of whose tensor
+ * or parameter names matches. */
 #include <fnmatch.h>
 #include <string.h>
 
@@ -21,11 +22,30 @@ static bool matches(const struct find *f, const char *s)
 	return strcasestr(s, f->pattern) != NULL;
 }
 
+/* The first output of n, or parameter or graph input it reads, whose
+ * name matches: a tensor is found at its producer, a weight at its user. */
+static const struct gs_value *tensor_hit(const struct find *f, const struct gs_graph *g,
+					 const struct gs_node *n)
+{
+	int k, v;
+
+	for (k = 0; k < n->n_inputs + n->n_outputs; k++) {
+		v = k < n->n_inputs ? n->inputs[k] : n->outputs[k - n->n_inputs];
+		if (v < 0 || (k < n->n_inputs && g->values[v]->producer >= 0 &&
+			      !gs_graph_param_of(g, v)))
+			continue;
+		if (matches(f, g->values[v]->name))
+			return g->values[v];
+	}
+	return NULL;
+}
+
 static int find_graph(struct gs_graph *g, void *ctx)
 {
 	struct find *f = ctx;
 	struct gs_strmap seen;	/* op type -> nodes so far, for OP:K labels */
-	char lb[256], ob[128], tmp[160];
+	char lb[256], ob[128], tmp[160], vb[256];
+	const struct gs_value *via;
 	int i, k;
 
 	gs_strmap_init(&seen);
@@ -36,7 +56,10 @@ static int find_graph(struct gs_graph *g, void *ctx)
 		gs_strmap_put(&seen, n->op_type, k < 0 ? 1 : k + 1);
 		if (k < 0)
 			k = 0;
-		if (n->removed || (!matches(f, n->name) && !matches(f, n->op_type)))
+		if (n->removed)
+			continue;
+		via = NULL;
+		if (!matches(f, n->name) && !matches(f, n->op_type) && !(via = tensor_hit(f, g, n)))
 			continue;
 		if (n->name && n->name[0]) {
 			gs_escape(n->name, lb, sizeof(lb));
@@ -44,8 +67,11 @@ static int find_graph(struct gs_graph *g, void *ctx)
 			snprintf(tmp, sizeof(tmp), "%s:%d", n->op_type, k);
 			gs_escape(tmp, lb, sizeof(lb));
 		}
-		gs_printf(f->ws, "%c  %-40s %s%s", f->side == 'a' ? 'A' : 'B', lb,
-			  gs_escape(n->op_type, ob, sizeof(ob)), g->parent ? "  (subgraph)" : "");
+		gs_printf(f->ws, "%c  %-40s %s%s%s%s", f->side == 'a' ? 'A' : 'B', lb,
+			  gs_escape(n->op_type, ob, sizeof(ob)),
+			  via ? (via->kind == GS_VALUE_PARAM ? "  param " : "  tensor ") : "",
+			  via ? gs_escape(via->name, vb, sizeof(vb)) : "",
+			  g->parent ? "  (subgraph)" : "");
 		f->hits++;
 	}
 	gs_strmap_release(&seen);
@@ -84,9 +110,11 @@ const struct gs_cmd_entry gs_cmd_find_cmd = {
 	.name = "find",
 	.alias = NULL,
 	.usage = "find PATTERN",
-	.help = "Lists the nodes of A and B whose name or op type contains PATTERN\n"
-		"(ignoring case), or matches it as a glob when it has * ? or [.\n"
-		"Unnamed nodes show as OP:K, which select accepts.",
+	.help = "Lists the nodes of A and B whose name, op type, output tensor name or\n"
+		"parameter name contains PATTERN (ignoring case), or matches it as a glob\n"
+		"when it has * ? or [, and counts them.  Unnamed nodes show as OP:K,\n"
+		"which select accepts.  In the workbench / searches the rows the same\n"
+		"way; n/N then step over the matches until Escape.",
 	.flags = GS_CMD_NEEDS_B,
 	.exec = find_exec,
 	.complete = find_complete,

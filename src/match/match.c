@@ -531,6 +531,11 @@ int match_graphs(struct gs_match_build *mb, const struct gs_graph *ga,
 		} else if (e->n_changes) {
 			e->status = GS_MATCH_CHANGED;
 		}
+		/* a decomposed op (a LayerNorm chain) matched as itself keeps
+		 * its name, for the views */
+		if (!e->pattern && e->n_a > 1 && c.A.pattern[a] && c.A.vop[a] &&
+		    strcmp(c.A.vop[a], ga->nodes[a]->op_type))
+			e->pattern = c.A.pattern[a];
 	}
 	for (k = 0; k < c.A.n_order; k++) {
 		int a = c.A.order[k];

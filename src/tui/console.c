@@ -143,9 +143,13 @@ static void line_cb(char *line)
 		tui_console_leave(t);
 		if (line[0]) {
 			char msg[300];
+			int n = tui_search(t, line);
 
-			snprintf(msg, sizeof(msg), "search '%.200s': %s", line,
-				 tui_search(t, line) ? "found" : "no node matches");
+			if (n)
+				snprintf(msg, sizeof(msg), "search '%.200s': %d row%s match (n/N step, Escape ends)",
+					 line, n, n == 1 ? "" : "s");
+			else
+				snprintf(msg, sizeof(msg), "search '%.200s': no row matches", line);
 			tui_console_write(t, GS_OUT_TEXT, msg);
 			t->status = NULL;
 		}
@@ -332,8 +336,16 @@ void tui_console_draw(struct tui *t)
 	move(t->lines - 1, 0);
 	clrtoeol();
 	if (t->focus != FOCUS_CONSOLE || !t->con.rl_active) {
+		/* every key of the hint stays whole: shorter words on a narrow screen */
+		const char *full = t->search[0] ?
+			": console  / search  n/N match  Esc end search  Enter detail  f filter  ? keys  q quit" :
+			": console  / search  n/N mismatch  Enter detail  f filter  c compare  ? keys  q quit";
+		const char *narrow = t->search[0] ?
+			": cmd  / find  n/N match  Esc end  Enter detail  f filter  ? help  q quit" :
+			": cmd  / find  n/N diff  Enter detail  f filter  c compare  ? help  q quit";
+
 		snprintf(hint, sizeof(hint), "%s", t->status ? t->status :
-			 ": console  / search  n/N mismatch  Enter detail  f filter  c compare  ? keys  q quit");
+			 (int)strlen(full) <= t->cols ? full : narrow);
 		tui_put(t->lines - 1, 0, t->cols, hint, tui_attr(t, ROLE_DIM));
 		return;
 	}

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "graphsmith/info.h"
+#include "graphsmith/params.h"
 #include "tui/tui.h"
 
 #define HIST_BINS 16
@@ -257,13 +258,38 @@ static void format_attr(const struct gs_attr *at, char *buf, size_t len)
 	}
 }
 
+/* " = Constant [1, 32]": the value of a Constant folded into this row,
+ * its first few elements. */
+static void const_preview(struct tui *t, int side, const struct gs_graph *g, int vid,
+			  char *buf, size_t len)
+{
+	const struct gs_value *v = g->values[vid];
+	const struct gs_model *m = gs_workspace_shown(t->ws, side, NULL, NULL);
+	struct gs_error err;
+	float *f;
+	size_t o;
+	int64_t i;
+
+	buf[0] = '\0';
+	if (v->producer < 0 || !gs_rows_foldable_const(g, v->producer) || !v->param || !m)
+		return;
+	o = (size_t)snprintf(buf, len, " = Constant");
+	if (!(f = gs_param_floats(m, v->param, &err)))
+		return;
+	for (i = 0; i < v->param->numel && i < 6 && o + 16 < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%.4g", i ? ", " : " [", (double)f[i]);
+	if (i)
+		snprintf(buf + o, len - o, "%s]", i < v->param->numel ? ", ..." : "");
+	free(f);
+}
+
 static void values(struct tui *t, const char *title, const struct gs_graph *ga, const struct gs_node *na,
 		   const struct gs_graph *gb, const struct gs_node *nb, bool outputs)
 {
 	int ca = na ? (outputs ? na->n_outputs : na->n_inputs) : 0;
 	int cb = nb ? (outputs ? nb->n_outputs : nb->n_inputs) : 0;
 	int i, s;
-	char text[2][512], eb[256], sb[128];
+	char text[2][512], eb[256], sb[128], cv[160];
 
 	add(title, NULL, ROLE_HEADING);
 	for (i = 0; i < (ca > cb ? ca : cb); i++) {
@@ -282,9 +308,12 @@ static void values(struct tui *t, const char *title, const struct gs_graph *ga, 
 				continue;
 			}
 			v = g->values[vid];
-			snprintf(text[s], sizeof(text[s]), "  %d %s %s %s%s", i, tui_escape(t, v->name, eb, sizeof(eb)),
+			cv[0] = '\0';
+			if (!outputs)
+				const_preview(t, s, g, vid, cv, sizeof(cv));
+			snprintf(text[s], sizeof(text[s]), "  %d %s %s %s%s%s", i, tui_escape(t, v->name, eb, sizeof(eb)),
 				 v->dtype ? gs_dtype_name(v->dtype) : "?", gs_format_shape(v, sb, sizeof(sb)),
-				 v->kind == GS_VALUE_PARAM ? " param" : "");
+				 v->kind == GS_VALUE_PARAM && !cv[0] ? " param" : "", cv);
 		}
 		add(text[0], text[1], ROLE_NORMAL);
 	}

@@ -195,5 +195,10 @@ void tui_draw_header(struct tui *t)
 			x += tui_put(1, x, w - x, buf,
 				     tui_attr(t, (enum tui_role)tui_status_role(order[i])));
 		}
+		/* Constants that differ in nothing sit in their consumers' rows */
+		if (t->rows.n_folded && x < w) {
+			snprintf(buf, sizeof(buf), "%d Const folded", t->rows.n_folded);
+			tui_put(1, x, w - x, buf, tui_attr(t, ROLE_DIM));
+		}
 	}
 }

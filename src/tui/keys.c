@@ -2,7 +2,7 @@
  * Key bindings, as text: `bind KEY ACTION`, where ACTION is a view request
  * (a bare word: moving the cursor is the view's business) or a quoted
  * command line that runs through gs_cmd_run exactly as if typed in the
- * console.  `?` shows this table.
+ * console.  `?` shows a legend of the row glyphs and these keys.
  */
 #include <curses.h>
 #include <stdlib.h>
@@ -155,16 +155,57 @@ void tui_keys_free(void)
 	n_bindings = bindings_alloc = 0;
 }
 
+/* `?`: what the glyphs of a row mean, then the keys by task. */
 void tui_keys_help(struct tui *t)
 {
+	static const char *const glyphs[] = {
+		"  =  matched: the same node in A and B, nothing differs",
+		"  P  matched, but its parameters differ (pruned, quantized, retrained)",
+		"  ~  changed: the same place, but op, attributes, shapes or dtypes differ",
+		"  +  added: only in B          -  removed: only in A",
+		"  F  fused or folded: several nodes on one side are one on the other",
+		"     (Conv+BatchNormalization, a constant subgraph vs an initializer)",
+		"  Op +N       one row for a group of N+1 nodes; a named group says what it is",
+		"              (\"LayerNormalization chain\"); Enter shows the row's node",
+		"  [1,16,8,8]  the output shape; ?  not known (static inputs or `run` fill it)",
+		"  w[16,3] float32  the parameters the node reads (initializers, Constants)",
+		"  N Const folded  Constant nodes that differ in nothing sit in their",
+		"              consumer's row; Enter shows their values",
+		NULL,
+	};
+	static const char *const keys[] = {
+		"  j k, Up Down   move       Space PgDn, PgUp  page     g G  top, bottom",
+		"  Tab, h l       switch pane (A left, B right)",
+		"  n N            next / previous difference (any marker but =)",
+		"  /              search node, op, tensor and parameter names; then n N step",
+		"                 over the matches and the status line counts them",
+		"  Escape         ends the search, the detail view or the trace",
+		"  Enter          detail of the row (attributes, inputs, parameter histograms)",
+		"  f              only differences      e  explain the op     t  trace data flow",
+		"  c              compare activations (the column between the panes: SQNR of",
+		"                 B against A, ! where they first diverge)   d  compare first",
+		"  s              show the next model slot in the right pane",
+		"  :              console (`help` lists commands, Tab completes)     q  quit",
+		"  mouse: click selects, wheel scrolls",
+		NULL,
+	};
+	char buf[200];
 	int i;
 
 	tui_overlay_clear(t);
-	tui_overlay_add(t, GS_OUT_HEADING, "Keys (a request, or \"a command line\"); any key closes");
-	for (i = 0; i < n_bindings; i++)
-		tui_overlay_add(t, GS_OUT_TEXT, bindings[i].text);
-	tui_overlay_add(t, GS_OUT_TEXT, "mouse: click selects, wheel scrolls; in the console Tab completes,");
-	tui_overlay_add(t, GS_OUT_TEXT, "PgUp/PgDn scroll the output, Escape leaves; `help` lists commands");
+	tui_overlay_add(t, GS_OUT_HEADING, "What a row shows (j/k scroll, any other key closes)");
+	for (i = 0; glyphs[i]; i++)
+		tui_overlay_add(t, GS_OUT_TEXT, glyphs[i]);
+	snprintf(buf, sizeof(buf), "  %s  rails: the data flow, %s a row's node, lines to the rows it feeds",
+		 t->utf8 ? "\u25cf\u2500\u2518\u2502" : "o-'|", t->utf8 ? "\u25cf" : "o");
+	tui_overlay_add(t, GS_OUT_TEXT, buf);
+	tui_overlay_add(t, GS_OUT_TEXT, "  ^ v *  trace marks: feeds the selected row, fed by it, both");
+	snprintf(buf, sizeof(buf), "  %s  a node holding subgraphs (If, Loop): Enter opens it",
+		 t->utf8 ? "\u25b8" : ">");
+	tui_overlay_add(t, GS_OUT_TEXT, buf);
+	tui_overlay_add(t, GS_OUT_HEADING, "Keys");
+	for (i = 0; keys[i]; i++)
+		tui_overlay_add(t, GS_OUT_TEXT, keys[i]);
 	t->show_overlay = true;
 }
 
@@ -259,8 +300,19 @@ static void request(struct tui *t, enum request req)
 		break;
 	case REQ_PANE_A: t->pane = t->focus = FOCUS_A; tui_sync_selection(t); break;
 	case REQ_PANE_B: t->pane = t->focus = FOCUS_B; tui_sync_selection(t); break;
-	case REQ_NEXT_MISMATCH: tui_next_mismatch(t, 1); break;
-	case REQ_PREV_MISMATCH: tui_next_mismatch(t, -1); break;
+	/* n/N follow a search while one is active, else the mismatches */
+	case REQ_NEXT_MISMATCH:
+		if (t->search[0])
+			tui_search_next(t, 1);
+		else
+			tui_next_mismatch(t, 1);
+		break;
+	case REQ_PREV_MISMATCH:
+		if (t->search[0])
+			tui_search_next(t, -1);
+		else
+			tui_next_mismatch(t, -1);
+		break;
 	case REQ_ENTER: {
 		const struct gs_row *r = tui_sel_row(t);
 
@@ -273,6 +325,8 @@ static void request(struct tui *t, enum request req)
 	case REQ_BACK:
 		if (t->detail)
 			t->detail = false;
+		else if (t->search[0])
+			t->search[0] = '\0';
 		else if (t->tracing)
 			t->tracing = false, memset(t->trace, 0, (size_t)t->n_vis);
 		break;

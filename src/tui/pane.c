@@ -189,6 +189,7 @@ void tui_relayout(struct tui *t)
 	}
 	in.expanded = tui_is_expanded;
 	in.ctx = t;
+	in.fold_constants = true;
 	gs_rows_build(&t->rows, &in);
 	build_view(t);
 	t->relayout = false;
@@ -276,32 +277,85 @@ static bool node_matches(const struct gs_graph *g, int id, const char *pat,
 			 const char *first, size_t len)
 {
 	const struct gs_node *n;
+	int k, v;
 
 	if (!g || id < 0)
 		return false;
 	n = g->nodes[id];
-	return contains(n->name, pat, first, len) || contains(n->op_type, pat, first, len);
-}
-
-bool tui_search(struct tui *t, const char *pat)
-{
-	char first[3] = { (char)tolower((unsigned char)pat[0]), (char)toupper((unsigned char)pat[0]), 0 };
-	size_t len = strlen(pat);
-	int k, i;
-
-	if (!len)
-		return false;
-	for (k = 1; k <= t->n_vis; k++) {
-		const struct gs_row *r;
-
-		i = (t->sel + k) % t->n_vis;
-		r = &t->rows.rows[t->vis[i]];
-		if (node_matches(r->ga, r->a, pat, first, len) || node_matches(r->gb, r->b, pat, first, len)) {
-			tui_move_to(t, i);
+	if (contains(n->name, pat, first, len) || contains(n->op_type, pat, first, len))
+		return true;
+	/* a tensor at its producer, a parameter or graph input at its user
+	 * (a folded Constant's in its consumer's row), as `find` does */
+	for (k = 0; k < n->n_inputs + n->n_outputs; k++) {
+		v = k < n->n_inputs ? n->inputs[k] : n->outputs[k - n->n_inputs];
+		if (v < 0 || (k < n->n_inputs && g->values[v]->producer >= 0 &&
+			      !gs_graph_param_of(g, v)))
+			continue;
+		if (contains(g->values[v]->name, pat, first, len))
 			return true;
-		}
 	}
 	return false;
+}
+
+static bool row_matches(const struct tui *t, int vi, const char *pat, const char *first, size_t len)
+{
+	const struct gs_row *r = &t->rows.rows[t->vis[vi]];
+	const int *ids;
+	int s, k, m, one;
+
+	for (s = 0; s < 2; s++) {
+		m = gs_rows_members(&t->rows, r, s, &ids, &one);
+		for (k = 0; k < m; k++)
+			if (node_matches(s ? r->gb : r->ga, ids[k], pat, first, len))
+				return true;
+	}
+	return false;
+}
+
+/* Moves to the next (dir 1) or previous (-1) row matching t->search,
+ * wrapping; counts the matches and which one the cursor is on. */
+static bool search_step(struct tui *t, int dir)
+{
+	const char *pat = t->search;
+	char first[3] = { (char)tolower((unsigned char)pat[0]), (char)toupper((unsigned char)pat[0]), 0 };
+	size_t len = strlen(pat);
+	int k, i, found = -1;
+
+	t->search_hits = 0;
+	if (!len || !t->n_vis)
+		return false;
+	for (k = 1; k <= t->n_vis; k++) {
+		i = ((t->sel + dir * k) % t->n_vis + t->n_vis) % t->n_vis;
+		if (row_matches(t, i, pat, first, len)) {
+			found = i;
+			break;
+		}
+	}
+	if (found < 0)
+		return false;
+	tui_move_to(t, found);
+	for (i = 0; i < t->n_vis; i++)
+		if (row_matches(t, i, pat, first, len)) {
+			t->search_hits++;
+			if (i == found)
+				t->search_at = t->search_hits;
+		}
+	t->search_row = found;
+	return true;
+}
+
+int tui_search(struct tui *t, const char *pat)
+{
+	snprintf(t->search, sizeof(t->search), "%s", pat);
+	if (!search_step(t, 1))
+		t->search[0] = '\0';
+	return t->search_hits;
+}
+
+void tui_search_next(struct tui *t, int dir)
+{
+	if (!search_step(t, dir))
+		t->status = "no row matches";
 }
 
 void tui_toggle_expand(struct tui *t)
@@ -471,7 +525,7 @@ static void draw_side(struct tui *t, int y, int x, int w, int vi, int side)
 	const struct gs_row *r = &t->rows.rows[t->vis[vi]];
 	const struct gs_graph *g = side ? r->gb : r->ga;
 	int id = side ? r->b : r->a;
-	int gut = t->lanes[side].width * 2, used, attr, role, n, one;
+	int gut = t->lanes[side].width * 2, used, attr, role, n, one, k;
 	const int *ids;
 	char lane[GS_LANES_MAX * 8 + 1], text[1024], ob[128], nb[256], sb[128], pb[512];
 	bool sel = vi == t->sel, focused = sel && t->focus == (side ? FOCUS_B : FOCUS_A);
@@ -506,7 +560,10 @@ static void draw_side(struct tui *t, int y, int x, int w, int vi, int side)
 		char marker = tui_status_marker(tui_row_status(t, r));
 
 		n = gs_rows_members(&t->rows, r, side, &ids, &one);
-		last = g->nodes[ids[n - 1]];
+		/* the group's output: its last member that is no Constant */
+		for (k = n - 1; k > 0 && !strcmp(g->nodes[ids[k]]->op_type, "Constant"); k--)
+			;
+		last = g->nodes[ids[k]];
 		if (n > 1 && e && e->pattern)
 			op = e->pattern;
 		tui_escape(t, op, ob, sizeof(ob));

@@ -168,6 +168,50 @@ static struct gs_row make_row(const struct gs_graph *ga, const struct gs_graph *
 	return row;
 }
 
+bool gs_rows_foldable_const(const struct gs_graph *g, int node)
+{
+	const struct gs_node *n;
+	int k;
+
+	if (!g || node < 0 || node >= g->n_nodes)
+		return false;
+	n = g->nodes[node];
+	if (strcmp(n->op_type, "Constant") || (n->domain[0] && strcmp(n->domain, "ai.onnx")) ||
+	    n->n_inputs || !n->n_outputs)
+		return false;
+	for (k = 0; k < n->n_outputs; k++) {
+		const struct gs_value *v = n->outputs[k] >= 0 ? g->values[n->outputs[k]] : NULL;
+
+		if (!v || !v->n_uses || v->is_graph_output)
+			return false;
+	}
+	return true;
+}
+
+/* Whether a row is Constant nodes only, differing in nothing: a matched
+ * entry whose parameters are the same, or one model shown alone. */
+static bool fold_row(struct build *b, const struct gs_row *row)
+{
+	const struct gs_match_entry *e = row->entry >= 0 ? &b->in->entries[row->entry] : NULL;
+	int k;
+
+	if (row->expandable)
+		return false;
+	if (!e)
+		return (row->a >= 0) != (row->b >= 0) && (!b->in->ga || !b->in->gb) &&
+		       gs_rows_foldable_const(row->a >= 0 ? row->ga : row->gb,
+					      row->a >= 0 ? row->a : row->b);
+	if (e->status != GS_MATCH_MATCHED || e->worst_param >= 0 || (!e->n_a && !e->n_b))
+		return false;
+	for (k = 0; k < e->n_a; k++)
+		if (!gs_rows_foldable_const(e->graph_a, e->a[k]))
+			return false;
+	for (k = 0; k < e->n_b; k++)
+		if (!gs_rows_foldable_const(e->graph_b, e->b[k]))
+			return false;
+	return true;
+}
+
 static void build_level(struct build *b, const struct gs_graph *ga,
 			const struct gs_graph *gb, int depth)
 {
@@ -180,8 +224,21 @@ static void build_level(struct build *b, const struct gs_graph *ga,
 	int n = 0, i, k;
 	long seq = 0;
 
+	int *last = gs_xmalloc(sizeof(int) * ((size_t)in->n_entries + 1));
+	int *main_node = gs_xmalloc(sizeof(int) * ((size_t)in->n_entries + 1));
+
 	for (i = 0; i < in->n_entries; i++)
-		row_of_entry[i] = -1;
+		row_of_entry[i] = last[i] = main_node[i] = -1;
+	/* a group sits at its last member, labelled by its first real op */
+	for (i = 0; i < na; i++) {
+		int x = topo_at(ga, i), e = ea ? ea[x] : -1;
+
+		if (e < 0 || ga->nodes[x]->removed)
+			continue;
+		last[e] = i;
+		if (main_node[e] < 0 && strcmp(ga->nodes[x]->op_type, "Constant"))
+			main_node[e] = x;
+	}
 	for (i = 0; i < na; i++) {
 		int x = topo_at(ga, i), e = ea ? ea[x] : -1;
 
@@ -189,8 +246,9 @@ static void build_level(struct build *b, const struct gs_graph *ga,
 			continue;
 		rows[n].row = make_row(ga, gb, depth, e,
 				       e >= 0 ? in->entries[e].status : GS_MATCH_REMOVED);
-		rows[n].row.a = x;
-		rows[n].major = i;
+		rows[n].row.a = e >= 0 && main_node[e] >= 0 ? main_node[e] : x;
+		rows[n].major = e >= 0 && last[e] > i ? last[e] : i;
+		rows[n].minor = i;
 		if (e >= 0)
 			row_of_entry[e] = n;
 		n++;
@@ -205,7 +263,8 @@ static void build_level(struct build *b, const struct gs_graph *ga,
 			continue;
 		if (e >= 0 && row_of_entry[e] >= 0) {
 			row_b[y] = row_of_entry[e];
-			if (rows[row_b[y]].row.b < 0)
+			if (rows[row_b[y]].row.b < 0 ||
+			    !strcmp(gb->nodes[rows[row_b[y]].row.b]->op_type, "Constant"))
 				rows[row_b[y]].row.b = y;
 			continue;
 		}
@@ -222,7 +281,7 @@ static void build_level(struct build *b, const struct gs_graph *ga,
 				       e >= 0 ? in->entries[e].status : GS_MATCH_ADDED);
 		rows[n].row.b = y;
 		rows[n].major = major;
-		rows[n].minor = ++seq;
+		rows[n].minor = na + ++seq;
 		row_b[y] = n;
 		if (e >= 0)
 			row_of_entry[e] = n;
@@ -238,10 +297,16 @@ static void build_level(struct build *b, const struct gs_graph *ga,
 			ex = (row->a >= 0 && in->expanded(in->ctx, ga, row->a)) ||
 			     (row->b >= 0 && in->expanded(in->ctx, gb, row->b));
 		row->expanded = ex;
+		if (in->fold_constants && fold_row(b, row)) {
+			b->out->n_folded += row->a >= 0 ? 1 : 0;
+			continue;
+		}
 		emit(b, row);
 		if (ex)
 			expand(b, row);
 	}
+	free(main_node);
+	free(last);
 	free(row_b);
 	free(row_of_entry);
 	free(rows);

@@ -34,6 +34,7 @@ struct gs_rows {
 	int n, alloc;
 	const struct gs_match_entry *entries;
 	int n_entries;
+	int n_folded;			/* Constant nodes shown in their consumer's row */
 };
 
 struct gs_rows_input {
@@ -43,11 +44,19 @@ struct gs_rows_input {
 	/* Whether the holder node of g is expanded; NULL: nothing is. */
 	bool (*expanded)(void *ctx, const struct gs_graph *g, int node);
 	void *ctx;
+	/* Constant nodes that feed other nodes and differ in nothing get no
+	 * row of their own: exporters list hundreds of them before the first
+	 * layer.  Their consumer's row shows them. */
+	bool fold_constants;
 };
 
 void gs_rows_init(struct gs_rows *r);
 void gs_rows_release(struct gs_rows *r);
-/* Builds the alignment; graphs must have a valid topological order. */
+/*
+ * Builds the alignment; graphs must have a valid topological order.  A
+ * group (a matched chain) is placed at its last member, after everything
+ * that feeds it, and its row's node is its first member that is no Constant.
+ */
 void gs_rows_build(struct gs_rows *r, const struct gs_rows_input *in);
 
 /* Member nodes of row on side (0 = A, 1 = B): a fused group has several. */
@@ -61,5 +70,8 @@ int gs_rows_members(const struct gs_rows *r, const struct gs_row *row, int side,
  */
 void gs_rows_parents(const struct gs_rows *r, const int *list, int n, int side,
 		     int **off, int **par);
+
+/* A Constant node of the default domain whose outputs all feed nodes. */
+bool gs_rows_foldable_const(const struct gs_graph *g, int node);
 
 #endif

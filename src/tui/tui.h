@@ -111,6 +111,9 @@ struct tui {
 	struct tui_console con;
 	bool quit;
 	const char *status;		/* one-shot message in the key hint line */
+	/* the active search: n/N step over its matches until Escape */
+	char search[128];
+	int search_hits, search_at, search_row;
 };
 
 extern struct tui *tui_current;
@@ -142,7 +145,11 @@ void tui_toggle_expand(struct tui *t);
 void tui_click(struct tui *t, int y, int x);
 void tui_sync_selection(struct tui *t);
 const struct gs_row *tui_sel_row(const struct tui *t);
-bool tui_search(struct tui *t, const char *pattern);
+/* Moves to the next row whose node, op, tensor or parameter names hold
+ * pattern; returns the number of rows that match (0: search cleared). */
+int tui_search(struct tui *t, const char *pattern);
+/* n/N while a search is active: the next or previous match. */
+void tui_search_next(struct tui *t, int dir);
 void tui_layout_screen(struct tui *t);
 void tui_free_layout(struct tui *t);
 bool tui_is_mismatch(int status);

@@ -195,6 +195,8 @@ static void view_explain(void *view)
 	struct gs_error err;
 
 	tui_overlay_clear(t);
+	/* first: a long explanation runs past the pane */
+	tui_overlay_add(t, GS_OUT_TEXT, "(j/k scroll, any other key closes)");
 	ws->out.write = tui_overlay_add;
 	ws->out.ctx = t;
 	ws->view_ops = NULL;

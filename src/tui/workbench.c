@@ -27,15 +27,22 @@ static void restore_hook(void)
 static void draw_status(struct tui *t)
 {
 	const struct gs_row *r = tui_sel_row(t);
-	char buf[512], nb[48];
+	char buf[512], nb[48], sb[200], pb[140];
 	const char *slot;
 	int y = t->pane_y + t->pane_h, attr = tui_attr(t, ROLE_HEADER);
 
 	gs_workspace_shown(t->ws, t->pane == FOCUS_B, &slot, NULL);
-	snprintf(buf, sizeof(buf), " [%s]  row %d/%d  %s%s%s%s", tui_escape(t, slot, nb, sizeof(nb)),
+	sb[0] = '\0';
+	if (t->search[0] && t->search_row == t->sel)
+		snprintf(sb, sizeof(sb), "  /%s %d/%d", tui_escape(t, t->search, pb, sizeof(pb)),
+			 t->search_at, t->search_hits);
+	else if (t->search[0])
+		snprintf(sb, sizeof(sb), "  /%s %d", tui_escape(t, t->search, pb, sizeof(pb)),
+			 t->search_hits);
+	snprintf(buf, sizeof(buf), " [%s]  row %d/%d  %s%s%s%s%s", tui_escape(t, slot, nb, sizeof(nb)),
 		 t->n_vis ? t->sel + 1 : 0, t->n_vis,
 		 !r ? "" : r->status == GS_ROW_LABEL ? "subgraph" : tui_status_name(tui_row_status(t, r)),
-		 t->filter ? "  filter: mismatches" : "", t->tracing ? "  trace" : "",
+		 sb, t->filter ? "  filter: mismatches" : "", t->tracing ? "  trace" : "",
 		 t->ws->unsaved ? "  B modified" : "");
 	move(y, 0);
 	attron(attr);
@@ -100,7 +107,15 @@ void tui_handle_key(struct tui *t, int key, bool is_wide)
 			tui_overlay_clear(t);
 		return;
 	}
-	if (t->focus == FOCUS_CONSOLE) {
+	/* the quit question takes one key, no Enter: y quits, any other key
+	 * says no and the next keys go to the panes again */
+	if (t->focus == FOCUS_CONSOLE && t->prompt == PROMPT_CONFIRM_QUIT) {
+		tui_console_leave(t);
+		if (is_wide && (key == 'y' || key == 'Y'))
+			tui_run(t, "quit!");
+		else
+			tui_console_write(t, GS_OUT_TEXT, "not quitting (save B with `save`)");
+	} else if (t->focus == FOCUS_CONSOLE) {
 		if (is_wide && key == 27)
 			tui_console_leave(t);
 		else

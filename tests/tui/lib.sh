@@ -64,3 +64,14 @@ wait_gone() {
 }
 
 keys() { tmx send-keys -t t "$@"; }
+
+# console_run LINE TEXT: types LINE in the console, waits for TEXT, and
+# goes back to the panes.
+console_run() {
+	keys :
+	keys -l "$1"
+	keys Enter
+	wait_for "$2" || return 1
+	keys Escape
+	wait_for "q quit"
+}

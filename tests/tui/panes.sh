@@ -31,7 +31,7 @@ keys f
 wait_for "filter: mismatches" && pass "f filters" || fail "f filters"
 screen | grep -q "row 1/3" && pass "only the 3 fused rows remain" || fail "filter row count"
 keys '?'
-wait_for 'bind n next-mismatch' && pass "? shows the key table" || fail "? key table"
+wait_for 'n N            next / previous difference' && pass "? shows the keys" || fail "? keys"
 keys Escape
 keys q
 wait_for "exit=0" && pass "q exits 0" || fail "q exits 0"
