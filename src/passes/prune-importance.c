@@ -67,18 +67,19 @@ static int score_sample(struct gs_grad *gr, struct gs_etensor **in, const struct
 	if (!labels && C > MAX_UNLABELLED)
 		return gs_error_set(err, "the first output holds %lld values, over %d: give --labels",
 				    (long long)C, MAX_UNLABELLED);
+	if (labels) {
+		double y = gs_et_get(labels, at);
+
+		if (!(y >= 0 && y < (double)C))
+			return gs_error_set(err, "label %g of sample %lld is not one of the %lld "
+					    "classes", y, (long long)at, (long long)C);
+	}
 	if (!(dy = gs_et_zeros(GS_DTYPE_FLOAT, out[0]->rank, out[0]->dims, err)))
 		return -1;
 	if (labels) {
 		float *d = dy->data, *z = out[0]->data, mx = z[0];
 		double s = 0;
-		double yl = gs_et_get(labels, at);
-		int64_t y;
-
-		if (!(yl >= 0 && yl < (double)C))
-			return gs_error_set(err, "label %g of sample %lld is not one of the %lld "
-					    "classes", yl, (long long)at, (long long)C);
-		y = (int64_t)yl;
+		int64_t y = (int64_t)gs_et_get(labels, at);	/* checked above */
 
 		for (j = 1; j < C; j++)
 			mx = fmaxf(mx, z[j]);
