@@ -4,3 +4,5 @@ EXTRA_DIST += bench/fuse.sh
 EXTRA_DIST += bench/quantize.sh
 EXTRA_DIST += bench/eval.sh bench/make_eval_models.py
 EXTRA_DIST += bench/prune-data.sh
+EXTRA_DIST += bench/transfer.sh bench/make_merge_models.py bench/merge_numpy.py
+EXTRA_DIST += bench/distill.sh bench/distill_torch.py

@@ -10,6 +10,7 @@ include src/eval/eval.mk
 include src/learn/recon.mk
 include src/learn/grad.mk
 include src/transfer/transfer.mk
+include src/transfer/combine.mk
 
 nodist_libgraphsmith_a_SOURCES = src/onnx/onnx.pb-c.c
 libgraphsmith_a_CFLAGS = $(CORE_CFLAGS)
@@ -22,7 +23,7 @@ libgraphsmith_a_SOURCES = \
 	include/graphsmith/cli.h \
 	src/util/error.c src/util/arena.c src/util/strmap.c src/util/escape.c \
 	src/util/numeric.c src/util/opdoc.c src/util/atomic.c src/util/openfile.c src/util/json.c include/graphsmith/json.h src/util/progress.c include/graphsmith/progress.h src/util/parallel.c \
-	src/ir/internal.h src/ir/graph.c src/ir/topo.c src/ir/edit.c \
+	src/ir/internal.h src/ir/graph.c src/ir/topo.c src/ir/edit.c src/ir/import.c \
 	src/onnx/source.h src/onnx/internal.h src/onnx/source.c \
 	src/onnx/reader.c src/onnx/external.c src/onnx/writer.c src/onnx/fetch.c \
 	include/graphsmith/tensorio.h src/onnx/tensorfile.c src/onnx/npy.c \
@@ -31,10 +32,13 @@ libgraphsmith_a_SOURCES = \
 	$(OPS_SOURCES) $(EVAL_SOURCES) $(RECON_SOURCES) $(LEARN_GRAD_SOURCES) \
 	$(MATCH_SOURCES) $(CMD_SOURCES) $(PASSES_SOURCES) $(HISTORY_SOURCES)
 libgraphsmith_a_SOURCES += $(TRANSFER_SOURCES)
+libgraphsmith_a_SOURCES += $(COMBINE_SOURCES)
 
 src_graphsmith_SOURCES = src/main.c src/cli/info.c src/cli/apply.c src/cli/diff.c \
 	src/cli/run.c src/cli/compare.c src/cli/sample-args.c src/cli/sample-args.h $(TUI_SOURCES)
 src_graphsmith_SOURCES += src/cli/distill.c
 src_graphsmith_SOURCES += src/cli/merge.c src/cli/transplant.c src/cli/export.c
+src_graphsmith_SOURCES += src/cli/ensemble.c src/cli/compose.c src/cli/graft.c
+src_graphsmith_SOURCES += src/cli/help.c src/cli/common.c
 src_graphsmith_CFLAGS = $(CORE_CFLAGS) $(NCURSES_CFLAGS) $(READLINE_CFLAGS)
 src_graphsmith_LDADD = libgraphsmith.a $(CORE_LIBS) $(NCURSES_LIBS) $(READLINE_LIBS)

@@ -10,21 +10,34 @@
 struct gs_load_opts gs_cli_load_opts;
 
 static const char usage_text[] =
-	"usage: graphsmith [A.onnx [B.onnx]]           open the workbench\n"
-	"       graphsmith info [--json] MODEL\n"
+	"usage: graphsmith [--inputs FILE.npz|DIR] [--labels FILE.npy] [A.onnx [B.onnx]]\n"
+	"       graphsmith --replay KEYS [--frames] [--dump] [--size WxH] A.onnx [B.onnx]\n"
+	"       graphsmith info [--json] [--ascii] [--top N] MODEL\n"
 	"       graphsmith diff [--json] [--by-name] [--map FILE] A B\n"
-	"       graphsmith apply [-c COMMANDS | -f SCRIPT] -o OUT MODEL\n"
+	"       graphsmith apply [-c COMMANDS | -f SCRIPT] [--external-data]\n"
+	"                        [--inputs FILE.npz|DIR] [--labels FILE.npy] [--in-place]\n"
+	"                        -o OUT MODEL\n"
 	"       graphsmith run [input options] [--labels FILE.npy] [-o OUT.npz] [--json]\n"
 	"                      [--bench N] MODEL\n"
-	"       graphsmith compare [--json] [input options] A B\n"
+	"       graphsmith compare [--json] [input options] [--labels FILE.npy] [--rtol R]\n"
+	"                          [--atol A] [--threshold DB] A B\n"
 	"       graphsmith distill --teacher MODEL --data FILE.npz [options] -o OUT STUDENT\n"
 	"       graphsmith merge --method M [options] -o OUT MODEL1 MODEL2 [...]\n"
-	"       graphsmith transplant [--only P] [--strict|--skip-mismatched] -o OUT DEST SOURCE\n"
+	"       graphsmith transplant [--only P] [--strict | --skip-mismatched] -o OUT DEST SOURCE\n"
 	"       graphsmith export weights [-o] FILE.safetensors|FILE.npz MODEL\n"
+	"       graphsmith ensemble [--weights W,...] [--combine mean|softmax-mean|vote|concat]\n"
+	"                           -o OUT MODEL1 MODEL2 [MODEL...]\n"
+	"       graphsmith compose [--map OUT_A=IN_B]... [--plan] -o OUT A B\n"
+	"       graphsmith graft --from T1[,T2...] --to T3[,T4...] -o OUT MODEL PART\n"
+	"       graphsmith help [CMD]\n"
 	"       graphsmith --help | --version\n"
 	"\n"
-	"Every subcommand accepts --allow-external-outside to read external data\n"
-	"stored outside the model's folder.  See graphsmith(1).\n";
+	"The workbench opens A and B, or one model as B with a copy as A.\n"
+	"Input options: --inputs FILE.npz|DIR, --input NAME=FILE.npy, --random SEED,\n"
+	"--dim NAME=N.  'graphsmith SUBCOMMAND --help' lists a subcommand's options;\n"
+	"'graphsmith help' the console commands.  Every subcommand accepts\n"
+	"--allow-external-outside to read external data stored outside the model's\n"
+	"folder.  See graphsmith(1).\n";
 
 struct subcommand {
 	const char *name;
@@ -41,6 +54,10 @@ static const struct subcommand subcommands[] = {
 	{ "merge", gs_cli_merge },
 	{ "transplant", gs_cli_transplant },
 	{ "export", gs_cli_export },
+	{ "ensemble", gs_cli_ensemble },
+	{ "compose", gs_cli_compose },
+	{ "graft", gs_cli_graft },
+	{ "help", gs_cli_help },
 };
 
 struct gs_model *gs_cli_load(const char *path)

@@ -16,3 +16,6 @@ EXTRA_DIST += tests/cli/run.sh $(CMD_CLI_TESTS)
 tests_unit_test_cmd_SOURCES = tests/unit/test_cmd.c
 tests_unit_test_cmd_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_cmd_LDADD = $(UNIT_LDADD)
+# Issue 13: the man page, help and --help from one source; exit 2 for trouble
+TESTS += tests/cli/docs-sync.sh tests/cli/exit-codes.sh
+EXTRA_DIST += tests/cli/docs-sync.sh tests/cli/exit-codes.sh

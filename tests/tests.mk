@@ -27,6 +27,7 @@ include tests/quantize.mk
 include tests/calib.mk
 include tests/cmd.mk
 include tests/fuse.mk
+include tests/combine.mk
 
 clean-local: clean-local-fixtures
 clean-local-fixtures:

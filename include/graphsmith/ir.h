@@ -329,6 +329,37 @@ int gs_graph_new_value(struct gs_graph *g, const char *name_hint);
 /* A fresh name, unique in g and its parents: "hint", "hint_1", ... */
 const char *gs_graph_unique_name(struct gs_graph *g, const char *hint);
 
+/* ---- importing a model into another (src/ir/import.c) ---- */
+/* The graph's input list replaced (journaled; the values keep their kind). */
+void gs_graph_set_inputs(struct gs_graph *g, int n, const int *value_ids);
+/* A new graph input named name (made unique), of that type; its id. */
+int gs_graph_add_input(struct gs_graph *g, const char *name, int dtype, int rank,
+		       const struct gs_dim *dims);
+/* Sets v's type like gs_value_set_type, keeping symbolic dim names. */
+void gs_value_copy_type(struct gs_graph *g, struct gs_value *v, int dtype, int rank,
+			const struct gs_dim *dims);
+/* Adds src's opset imports dst lacks and raises dst's IR version to src's;
+ * refuses (nothing changed) when a domain is imported at two versions. */
+int gs_model_merge_opsets(struct gs_model *dst, const struct gs_model *src, struct gs_error *err);
+/* Deep copy of src's main graph into dst's main graph: every node (names
+ * prefixed by prefix), value (types and symbolic dims kept), initializer
+ * and Constant (tensors copied), subgraphs of If/Loop/Scan with their
+ * outer references, opset imports merged.  bind[i] is the dst value that
+ * src's graph input i reads (or -1, or bind NULL: a new input of dst named
+ * prefix+name).  outputs[0..src graph's n_outputs) receive the dst values
+ * of src's outputs; dst's output list is left to the caller.  Journaled. */
+int gs_model_import(struct gs_model *dst, const struct gs_model *src, const char *prefix,
+		    const int *bind, int *outputs, struct gs_error *err);
+
+/* A deep copy of src (a tensor of model from, data read through the
+ * mapping or external file) owned by model to, with heap data; named
+ * name (copied into to's arena), or src's name when NULL.  The copy is
+ * not attached to any graph (see gs_graph_new_param).  NULL with err set
+ * when src has no readable data. */
+struct gs_tensor *gs_tensor_clone(struct gs_model *to, const struct gs_model *from,
+				  const struct gs_tensor *src, const char *name,
+				  struct gs_error *err);
+
 /* ---- structure ---- */
 /* Recomputes uses and producers from the node lists. */
 void gs_graph_reindex(struct gs_graph *g);

@@ -3,7 +3,8 @@
  * its stored dtype, and copying a tensor from one model into another.
  * The shared rewrite helpers of passes that compute on weights (merge,
  * transplant, reconstruct, distill): one place decodes fp16, bf16,
- * double and the integer types, one place encodes back.
+ * double and the integer types, one place encodes back.  (Copying a tensor
+ * between models is gs_tensor_clone in ir.h.)
  *
  * Ownership: returned arrays are malloc'd and the caller's; installed
  * data goes through gs_tensor_replace (journaled, undoable).
@@ -34,14 +35,5 @@ bool gs_param_is_trainable_dtype(int dtype);
  * err set when the dtype is not a trainable one. */
 int gs_param_set_floats(struct gs_model *m, struct gs_tensor *t, const float *v,
 			struct gs_error *err);
-
-/* A deep copy of src (a tensor of model from, data read through the
- * mapping or external file) owned by model to, with heap data; named
- * name (copied into to's arena), or src's name when NULL.  The copy is
- * not attached to any graph (see gs_graph_new_param).  NULL with err set
- * when src has no readable data. */
-struct gs_tensor *gs_tensor_clone(struct gs_model *to, const struct gs_model *from,
-				  const struct gs_tensor *src, const char *name,
-				  struct gs_error *err);
 
 #endif

@@ -44,6 +44,21 @@ struct gs_pass_arg {
 	const char *const *words;	/* KEYWORD, WORD: NULL-terminated */
 	double min, max;
 	const char *help;	/* one line for `help CMD`; NULL: none */
+	unsigned flags;		/* GS_ARG_OPTIONAL, ... */
+	/* Valid only when the first positional (a method) is one of these
+	 * words, else refused ("prune: --global goes with 'magnitude' or
+	 * 'importance'"); NULL: always. */
+	const char *const *when;
+};
+
+/* gs_pass_arg.flags */
+enum {
+	GS_ARG_OPTIONAL = 1 << 0,	/* a positional that may be left out */
+	GS_ARG_REQUIRED = 1 << 1,	/* an option that must be given (else the usage) */
+	GS_ARG_REPEAT = 1 << 2,		/* the last positional, one or more times */
+	GS_ARG_ANYWHERE = 1 << 3,	/* WORD: not a positional but an option
+					 * without dashes, anywhere after the
+					 * first positional (quantize's sym|asym) */
 };
 
 /* A parsed argument: set, with the word and its number. */
@@ -60,9 +75,24 @@ struct gs_pass_value {
 
 struct gs_pass;
 
+#define GS_PASS_MAX_LIST 16
+
 struct gs_pass_args {
 	const struct gs_pass *pass;
 	struct gs_pass_value v[GS_PASS_MAX_ARGS];	/* as pass->args */
+	/* The words of the GS_ARG_REPEAT positional, in order (v[] holds
+	 * the first); models resolved as v[].model is. */
+	int n_list;
+	const char *list[GS_PASS_MAX_LIST];
+	struct gs_model *list_models[GS_PASS_MAX_LIST];
+	/* What the caller supplies besides the words (the console: from the
+	 * workspace), for the passes whose flags ask for it. */
+	const char *data;		/* GS_PASS_DATA_DEFAULT: the sample inputs
+					 * set aside (`inputs FILE`), or NULL */
+	const char *labels;		/* ... and their labels, or NULL */
+	struct gs_model *baseline;	/* GS_PASS_BASELINE: A, or NULL */
+	const int *a_of_b;		/* ... A's node for each node of the model
+					 * (-1: none), or NULL without A */
 };
 
 enum gs_report_kind {
@@ -76,8 +106,15 @@ struct gs_pass_report {
 	void *ctx;
 };
 
+/* gs_pass.flags: what the pass needs from its caller besides the words */
+enum {
+	GS_PASS_DATA_DEFAULT = 1 << 0,	/* args->data/labels when --data is left out */
+	GS_PASS_BASELINE = 1 << 1,	/* args->baseline and args->a_of_b */
+};
+
 struct gs_pass {
 	const char *name;
+	unsigned flags;
 	/* positionals first, in order, then options; ends with a NULL name */
 	const struct gs_pass_arg *args;
 	/* Returns the number of changes (0: the model is as before), or -1
@@ -108,5 +145,8 @@ void gs_pass_say(const struct gs_pass_report *r, enum gs_report_kind kind, const
 /* The passes behind console commands (src/passes/PASS-pass.c). */
 extern const struct gs_pass gs_pass_fuse;
 extern const struct gs_pass gs_pass_convert;
+extern const struct gs_pass gs_pass_prune;
+extern const struct gs_pass gs_pass_reconstruct;
+extern const struct gs_pass gs_pass_distill;
 
 #endif

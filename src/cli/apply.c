@@ -140,9 +140,6 @@ static int apply_commands(const char *model, const char *commands, const char *s
 int gs_cli_apply(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "commands", required_argument, NULL, 'c' },
-		{ "file", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
 		{ "external-data", no_argument, NULL, 'e' },
 		{ "allow-external-outside", no_argument, NULL, 'X' },
 		{ "inputs", required_argument, NULL, 'i' },

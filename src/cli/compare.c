@@ -47,7 +47,11 @@ int gs_cli_compare(int argc, char **argv)
 			goto bad;
 		if (taken)
 			continue;
-		if (!strcmp(arg, "--json")) {
+		if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
+			fputs(compare_usage, stdout);
+			rc = 0;
+			goto out;
+		} else if (!strcmp(arg, "--json")) {
 			json = true;
 		} else if (!strcmp(arg, "--allow-external-outside")) {
 			gs_cli_load_opts.allow_external_outside = true;
@@ -63,7 +67,7 @@ int gs_cli_compare(int argc, char **argv)
 			char *end;
 
 			opts.threshold_db = strtod(argv[++i], &end);
-			if (*end)
+			if (end == argv[i] || *end)
 				goto bad;
 		} else if (arg[0] == '-' || n_paths == 2) {
 			goto bad;

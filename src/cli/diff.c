@@ -29,7 +29,7 @@ int gs_cli_diff(int argc, char **argv)
 	int c, ret = 2;
 
 	gs_metrics_opts_init(&opts.metrics);
-	while ((c = getopt_long(argc, argv, "jnm:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = true; break;
 		case 'n': opts.by_name = true; break;

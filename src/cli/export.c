@@ -19,6 +19,7 @@ int gs_cli_export(int argc, char **argv)
 		fputs(export_usage, stdout);
 		return 0;
 	}
+	gs_cli_common_options(&argc, argv);
 	if (argc >= 3 && !strcmp(argv[2], "-o"))
 		i++;
 	if (argc < 2 || strcmp(argv[1], "weights") || argc != i + 2) {

@@ -5,6 +5,7 @@
 
 #include "graphsmith/cli.h"
 #include "graphsmith/info.h"
+#include "graphsmith/util.h"
 
 int gs_cli_info(int argc, char **argv)
 {
@@ -19,13 +20,21 @@ int gs_cli_info(int argc, char **argv)
 	struct gs_info_opts opts = { .top_tensors = 10 };
 	struct gs_model *m;
 	bool json = false;
+	char *end, eb[128];
 	int c;
 
-	while ((c = getopt_long(argc, argv, "jt:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = true; break;
 		case 'a': opts.ascii = true; break;
-		case 't': opts.top_tensors = atoi(optarg); break;
+		case 't':
+			opts.top_tensors = (int)strtol(optarg, &end, 10);
+			if (!*optarg || *end || opts.top_tensors < 0) {
+				fprintf(stderr, "graphsmith: info: --top wants a count, not '%s'\n",
+					gs_escape(optarg, eb, sizeof(eb)));
+				return 2;
+			}
+			break;
 		case 'X': gs_cli_load_opts.allow_external_outside = true; break;
 		case 'h':
 			puts("usage: graphsmith info [--json] [--ascii] [--top N] MODEL");

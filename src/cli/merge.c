@@ -34,13 +34,7 @@ int gs_cli_merge(int argc, char **argv)
 		fputs(merge_usage, stdout);
 		return 0;
 	}
-	for (i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--allow-external-outside")) {
-			gs_cli_load_opts.allow_external_outside = true;
-			memmove(&argv[i], &argv[i + 1], sizeof(*argv) * (size_t)(argc - i));
-			argc--;
-			i--;
-		}
+	gs_cli_common_options(&argc, argv);
 	if (gs_merge_args_parse(argc - 1, argv + 1, true, &a, &err)) {
 		fprintf(stderr, "graphsmith: merge: %s\n", err.msg);
 		if (argc == 1)

@@ -185,7 +185,11 @@ int gs_cli_run(int argc, char **argv)
 			goto bad_arg;
 		if (taken)
 			continue;
-		if (!strcmp(a, "--json")) {
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(run_usage, stdout);
+			rc = 0;
+			goto out;
+		} else if (!strcmp(a, "--json")) {
 			json = true;
 		} else if (!strcmp(a, "--allow-external-outside")) {
 			gs_cli_load_opts.allow_external_outside = true;

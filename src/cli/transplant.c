@@ -24,6 +24,7 @@ int gs_cli_transplant(int argc, char **argv)
 		fputs(transplant_usage, stdout);
 		return 0;
 	}
+	gs_cli_common_options(&argc, argv);
 	if (gs_transplant_args_parse(argc - 1, argv + 1, true, &a, &err)) {
 		fprintf(stderr, "graphsmith: transplant: %s\n", err.msg);
 		if (argc == 1)

@@ -15,3 +15,4 @@ CMD_SOURCES += src/cmd/cmd-distill.c
 CMD_SOURCES += src/cmd/cmd-merge.c src/cmd/cmd-transplant.c src/cmd/cmd-export.c
 CMD_SOURCES += src/cmd/cmd-slots.c src/cmd/cmd-show.c src/cmd/cmd-close.c
 CMD_SOURCES += src/cmd/pass-cmd.c
+CMD_SOURCES += src/cmd/cmd-ensemble.c src/cmd/cmd-compose.c src/cmd/cmd-graft.c

@@ -13,69 +13,9 @@
  * they exist; until then the paths that call them are compiled out. */
 #ifndef GS_CMD_HAVE_MATCH
 #define GS_CMD_HAVE_MATCH 1
-/*
- * A pass as a console command (src/cmd/pass-cmd.c): the pass's spec parses,
- * completes and documents the words; the pass runs on B.  usage must be
- * the line gs_pass_usage gives (tests/unit/test_cmd.c checks it):
- *   GS_PASS_COMMAND(fuse, gs_pass_fuse, GS_CMD_NEEDS_B | GS_CMD_MUTATES,
- *                   "fuse affine|...|all", "Rewrites ...");
- */
-int gs_pass_cmd_exec(struct gs_workspace *ws, const struct gs_pass *p, int argc, char **argv,
-		     struct gs_error *err);
-enum gs_complete_kind gs_pass_cmd_complete(const struct gs_pass *p, int argi, char **argv,
-					   const char *const **words);
-/* The spec's argument lines, for `help CMD`. */
-void gs_pass_cmd_help(struct gs_workspace *ws, const struct gs_pass *p);
-
-#define GS_PASS_COMMAND(cmd, pass_, flags_, usage_, help_) \
-	static int cmd##_exec(struct gs_workspace *ws, int argc, char **argv, \
-			      struct gs_error *err) \
-	{ \
-		return gs_pass_cmd_exec(ws, &(pass_), argc, argv, err); \
-	} \
-	static enum gs_complete_kind cmd##_complete(int argi, char **argv, \
-						    const char *const **words) \
-	{ \
-		return gs_pass_cmd_complete(&(pass_), argi, argv, words); \
-	} \
-	const struct gs_cmd_entry gs_cmd_##cmd = { \
-		.name = #cmd, .usage = usage_, .help = help_, .flags = flags_, \
-		.exec = cmd##_exec, .complete = cmd##_complete, .pass = &(pass_), \
-	}
-
 #endif
 #ifndef GS_CMD_HAVE_HISTORY
 #define GS_CMD_HAVE_HISTORY 1
-/*
- * A pass as a console command (src/cmd/pass-cmd.c): the pass's spec parses,
- * completes and documents the words; the pass runs on B.  usage must be
- * the line gs_pass_usage gives (tests/unit/test_cmd.c checks it):
- *   GS_PASS_COMMAND(fuse, gs_pass_fuse, GS_CMD_NEEDS_B | GS_CMD_MUTATES,
- *                   "fuse affine|...|all", "Rewrites ...");
- */
-int gs_pass_cmd_exec(struct gs_workspace *ws, const struct gs_pass *p, int argc, char **argv,
-		     struct gs_error *err);
-enum gs_complete_kind gs_pass_cmd_complete(const struct gs_pass *p, int argi, char **argv,
-					   const char *const **words);
-/* The spec's argument lines, for `help CMD`. */
-void gs_pass_cmd_help(struct gs_workspace *ws, const struct gs_pass *p);
-
-#define GS_PASS_COMMAND(cmd, pass_, flags_, usage_, help_) \
-	static int cmd##_exec(struct gs_workspace *ws, int argc, char **argv, \
-			      struct gs_error *err) \
-	{ \
-		return gs_pass_cmd_exec(ws, &(pass_), argc, argv, err); \
-	} \
-	static enum gs_complete_kind cmd##_complete(int argi, char **argv, \
-						    const char *const **words) \
-	{ \
-		return gs_pass_cmd_complete(&(pass_), argi, argv, words); \
-	} \
-	const struct gs_cmd_entry gs_cmd_##cmd = { \
-		.name = #cmd, .usage = usage_, .help = help_, .flags = flags_, \
-		.exec = cmd##_exec, .complete = cmd##_complete, .pass = &(pass_), \
-	}
-
 #endif
 
 /* Every command entry, from the one list. */

@@ -14,20 +14,79 @@ static void report_line(void *ctx, enum gs_report_kind kind, const char *text)
 		  gs_escape(text, buf, sizeof(buf)));
 }
 
+/* a_of_b: A's node for each node of B.  B edited from A keeps its nodes'
+ * ids (edits append); otherwise the matcher's one-to-one node pairs. */
+static int *correspondence(struct gs_workspace *ws, struct gs_error *err)
+{
+	const struct gs_graph *ga = ws->a->graph, *gb = ws->b->graph;
+	int *map = gs_xmalloc(sizeof(int) * ((size_t)gb->n_nodes + 1));
+	struct gs_match *m;
+	int i;
+
+	for (i = 0; i < gb->n_nodes; i++)
+		map[i] = -1;
+	if (ws->a_is_baseline) {
+		for (i = 0; i < gb->n_nodes && i < ga->n_nodes; i++)
+			if (!ga->nodes[i]->removed &&
+			    !strcmp(ga->nodes[i]->op_type, gb->nodes[i]->op_type))
+				map[i] = i;
+		return map;
+	}
+	if (!(m = gs_workspace_match(ws, err))) {
+		free(map);
+		return NULL;
+	}
+	for (i = 0; i < m->n_entries; i++) {
+		const struct gs_match_entry *e = &m->entries[i];
+
+		if (e->n_a == 1 && e->n_b == 1 && e->graph_b == gb && e->graph_a == ga &&
+		    e->b[0] < gb->n_nodes)
+			map[e->b[0]] = e->a[0];
+	}
+	return map;
+}
+
+/* The models the words name, and what the pass asks of the workspace. */
+static int bind(struct gs_workspace *ws, const struct gs_pass *p, struct gs_pass_args *a,
+		int **map, struct gs_error *err)
+{
+	int i;
+
+	for (i = 0; p->args[i].name; i++) {
+		if (p->args[i].type != GS_ARG_MODEL || !a->v[i].set)
+			continue;
+		if (!(a->v[i].model = gs_workspace_model_arg(ws, a->v[i].s, err)))
+			return -1;
+		if (p->args[i].flags & GS_ARG_REPEAT)
+			for (int k = 0; k < a->n_list; k++)
+				if (!(a->list_models[k] = gs_workspace_model_arg(ws, a->list[k], err)))
+					return -1;
+	}
+	if ((p->flags & GS_PASS_DATA_DEFAULT) && !gs_pass_get(a, "--data")->set)
+		a->data = gs_workspace_data_source(ws, gs_pass_get(a, "--labels")->set ? NULL :
+						   &a->labels);
+	if ((p->flags & GS_PASS_BASELINE) && ws->a) {
+		if (!(*map = correspondence(ws, err)))
+			return -1;
+		a->baseline = ws->a;
+		a->a_of_b = *map;
+	}
+	return 0;
+}
+
 int gs_pass_cmd_exec(struct gs_workspace *ws, const struct gs_pass *p, int argc, char **argv,
 		     struct gs_error *err)
 {
 	struct gs_pass_report r = { report_line, ws };
 	struct gs_pass_args a;
-	int i, n;
+	int *map = NULL, n = -1;
 
 	if (gs_pass_parse(p, argc, argv, &a, err) < 0)
 		return -1;
-	for (i = 0; p->args[i].name; i++)
-		if (p->args[i].type == GS_ARG_MODEL && a.v[i].set &&
-		    !(a.v[i].model = gs_workspace_model_arg(ws, a.v[i].s, err)))
-			return -1;
-	if ((n = p->run(ws->b, &a, &r, err)) < 0)
+	if (!bind(ws, p, &a, &map, err))
+		n = p->run(ws->b, &a, &r, err);
+	free(map);
+	if (n < 0)
 		return -1;
 	return n ? GS_CHANGED_MODEL : GS_CHANGED_NOTHING;
 }
@@ -37,6 +96,7 @@ enum gs_complete_kind gs_pass_cmd_complete(const struct gs_pass *p, int argi, ch
 {
 	/* completion runs on one thread, one call at a time */
 	static const char *options[GS_PASS_MAX_ARGS + 1];
+	/* ... the options and the words allowed anywhere */
 	const struct gs_pass_arg *a;
 	bool value;
 	int i, n = 0;
@@ -50,13 +110,20 @@ enum gs_complete_kind gs_pass_cmd_complete(const struct gs_pass *p, int argi, ch
 			return GS_COMPLETE_WORDS;
 		case GS_ARG_MODEL:
 			return GS_COMPLETE_SLOT;
+		case GS_ARG_STRING:
+			return a->metavar && strstr(a->metavar, "FILE") ? GS_COMPLETE_FILE :
+			       GS_COMPLETE_NONE;
 		default:
 			return GS_COMPLETE_NONE;
 		}
 	}
-	for (i = 0; p->args[i].name && n < GS_PASS_MAX_ARGS; i++)
+	for (i = 0; p->args[i].name && n < GS_PASS_MAX_ARGS; i++) {
 		if (!strncmp(p->args[i].name, "--", 2))
 			options[n++] = p->args[i].name;
+		else if (p->args[i].flags & GS_ARG_ANYWHERE)
+			for (int k = 0; p->args[i].words[k] && n < GS_PASS_MAX_ARGS; k++)
+				options[n++] = p->args[i].words[k];
+	}
 	options[n] = NULL;
 	*words = options;
 	return n ? GS_COMPLETE_WORDS : GS_COMPLETE_NONE;

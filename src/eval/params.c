@@ -116,31 +116,3 @@ int gs_param_set_floats(struct gs_model *m, struct gs_tensor *t, const float *v,
 	gs_tensor_replace(m, t, t->dtype, t->rank, t->dims, data, esize * n);
 	return 1;
 }
-
-struct gs_tensor *gs_tensor_clone(struct gs_model *to, const struct gs_model *from,
-				  const struct gs_tensor *src, const char *name,
-				  struct gs_error *err)
-{
-	size_t want = gs_dtype_storage_bytes(src->dtype, (size_t)src->numel);
-	struct gs_tensor *t;
-	void *data = NULL;
-
-	if (src->numel > 0 && (src->store == GS_STORE_NONE || !src->data || src->nbytes < want)) {
-		gs_error_set(err, "tensor '%s' has no readable data to copy", tname(src));
-		return NULL;
-	}
-	t = gs_tensor_new(to, gs_arena_strdup(&to->arena, name ? name : tname(src)), src->dtype,
-			  src->rank, src->dims);
-	if (want) {
-		const void *bytes;
-
-		data = gs_xmalloc_huge(want);
-		bytes = gs_onnx_fetch(from, src->data, want, data);
-		if (bytes != data)
-			memcpy(data, bytes, want);
-	}
-	t->data = data;
-	t->nbytes = want;
-	t->store = data ? GS_STORE_HEAP : GS_STORE_NONE;
-	return t;
-}

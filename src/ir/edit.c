@@ -379,7 +379,6 @@ static int relist_initializers(struct gs_graph *g, void *ctx)
 {
 	struct gs_model *m = g->model;
 	bool list = *(const bool *)ctx;
-	struct gs_edit e;
 	int *in, n = 0, i;
 
 	if (!list && g == m->graph)
@@ -393,16 +392,7 @@ static int relist_initializers(struct gs_graph *g, void *ctx)
 	}
 	if (!n)
 		return 0;
-	e = gs_edit_begin(GS_EDIT_OPSETS, g);
-	e.old_opsets = m->opsets;
-	e.old_n_opsets = m->n_opsets;
-	e.old_ir_version = m->ir_version;
-	e.opsets_dirty = m->opsets_dirty;
-	e.old_list = g->inputs;
-	e.old_n = g->n_inputs;
-	gs_journal_note(m, &e);
-	/* copy on write: the journal keeps the old array */
-	in = gs_arena_alloc(&m->arena, sizeof(int) * (size_t)(g->n_inputs + g->n_initializers + 1));
+	in = gs_xmalloc(sizeof(int) * (size_t)(g->n_inputs + g->n_initializers + 1));
 	n = 0;
 	for (i = 0; i < g->n_inputs; i++)
 		if (list || !g->values[g->inputs[i]]->is_initializer)
@@ -410,9 +400,8 @@ static int relist_initializers(struct gs_graph *g, void *ctx)
 	for (i = 0; list && i < g->n_initializers; i++)
 		if (!listed(g, g->initializers[i]))
 			in[n++] = g->initializers[i];
-	g->inputs = in;
-	g->n_inputs = n;
-	g->dirty = true;
+	gs_graph_set_inputs(g, n, in);	/* journaled; undo puts the list back */
+	free(in);
 	return 0;
 }
 

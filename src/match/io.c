@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "graphsmith/combine.h"
 #include "match/internal.h"
 
 static bool dims_equal(const struct gs_value *a, const struct gs_value *b)
@@ -37,6 +38,21 @@ static void own_text(struct gs_match_build *mb, struct gs_io_diff *d, FILE *sb, 
 	/* the stream sets *text on fclose */
 	d->text = match_own_string(mb, !fclose(sb) && *text ? *text : "");
 	free(*text);
+}
+
+/* What would make them compatible: data for A's input fed to B's, B's
+ * output read where A's was (combine.h's planner). */
+static void adapter_text(const struct gs_value *from, const struct gs_value *to, FILE *sb)
+{
+	struct gs_adapter_plan plan;
+	char why[256], d[256];
+
+	if (gs_adapter_plan(from, to, &plan, why, sizeof(why))) {
+		fprintf(sb, " (no adapter fits)");
+		return;
+	}
+	gs_adapter_describe(&plan, d, sizeof(d));
+	fprintf(sb, " (adapter: %s)", d);
 }
 
 static void add(struct gs_match_build *mb, const struct gs_value *a, const struct gs_value *b,
@@ -81,6 +97,7 @@ static void add(struct gs_match_build *mb, const struct gs_value *a, const struc
 	if (!same_type) {
 		fprintf(sb, " -> ");
 		shape_str(b, sb);
+		adapter_text(is_output ? b : a, is_output ? a : b, sb);
 	}
 	own_text(mb, d, sb, &text);
 }

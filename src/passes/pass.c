@@ -24,13 +24,37 @@ static int n_args(const struct gs_pass *p)
 	return n;
 }
 
+static bool is_positional(const struct gs_pass_arg *a)
+{
+	return !is_option(a->name) && !(a->flags & GS_ARG_ANYWHERE);
+}
+
 /* The k-th positional's index in p->args, or -1. */
 static int positional(const struct gs_pass *p, int k)
 {
 	int i;
 
 	for (i = 0; p->args && p->args[i].name; i++)
-		if (!is_option(p->args[i].name) && k-- == 0)
+		if (is_positional(&p->args[i]) && k-- == 0)
+			return i;
+	return -1;
+}
+
+static bool has_word(const char *const *words, const char *w)
+{
+	for (int i = 0; words && words[i]; i++)
+		if (!strcmp(words[i], w))
+			return true;
+	return false;
+}
+
+/* The GS_ARG_ANYWHERE word argument w is a value of, or -1. */
+static int anywhere(const struct gs_pass *p, const char *w)
+{
+	int i;
+
+	for (i = 0; p->args && p->args[i].name; i++)
+		if ((p->args[i].flags & GS_ARG_ANYWHERE) && has_word(p->args[i].words, w))
 			return i;
 	return -1;
 }
@@ -72,18 +96,18 @@ const char *gs_pass_usage(const struct gs_pass *p, char *buf, size_t len)
 	o = (size_t)snprintf(buf, len, "%s", p->name);
 	for (i = 0; p->args && p->args[i].name && o < len; i++) {
 		const struct gs_pass_arg *a = &p->args[i];
+		bool bracket = is_positional(a) ? a->flags & GS_ARG_OPTIONAL :
+			       !(a->flags & GS_ARG_REQUIRED);
 
-		if (!is_option(a->name)) {
-			o += (size_t)snprintf(buf + o, len - o, " ");
-			o = o < len ? put_value(buf, len, o, a) : o;
-			continue;
-		}
-		o += (size_t)snprintf(buf + o, len - o, " [%s%s", a->name,
-				      a->type == GS_ARG_FLAG ? "" : " ");
+		o += (size_t)snprintf(buf + o, len - o, " %s", bracket ? "[" : "");
+		if (is_option(a->name) && o < len)
+			o += (size_t)snprintf(buf + o, len - o, "%s%s", a->name,
+					      a->type == GS_ARG_FLAG ? "" : " ");
 		if (a->type != GS_ARG_FLAG && o < len)
 			o = put_value(buf, len, o, a);
 		if (o < len)
-			o += (size_t)snprintf(buf + o, len - o, "]");
+			o += (size_t)snprintf(buf + o, len - o, "%s%s",
+					      a->flags & GS_ARG_REPEAT ? "..." : "", bracket ? "]" : "");
 	}
 	return buf;
 }
@@ -155,6 +179,47 @@ static int set_value(const struct gs_pass *p, const struct gs_pass_arg *a, const
 	return 0;
 }
 
+/* "'a' or 'b'", "'a', 'b' or 'c'" */
+static const char *alternatives(const char *const *words, char *buf, size_t len)
+{
+	size_t o = 0;
+	int i, n = 0;
+
+	while (words[n])
+		n++;
+	buf[0] = 0;
+	for (i = 0; i < n && o < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s'%s'",
+				      !i ? "" : i == n - 1 ? " or " : ", ", words[i]);
+	return buf;
+}
+
+/* After the words: a positional or a required option missing gives the
+ * usage; an argument of another method is refused. */
+static int check(const struct gs_pass *p, int pos, struct gs_pass_args *out, struct gs_error *err)
+{
+	const char *method = NULL;
+	char wb[256];
+	int i, k;
+
+	for (k = pos; (i = positional(p, k)) >= 0; k++)
+		if (!(p->args[i].flags & GS_ARG_OPTIONAL) && !out->v[i].set)
+			return usage_error(p, err);
+	if ((i = positional(p, 0)) >= 0)
+		method = out->v[i].s;
+	for (i = 0; p->args[i].name; i++) {
+		const struct gs_pass_arg *a = &p->args[i];
+
+		if ((a->flags & GS_ARG_REQUIRED) && !out->v[i].set)
+			return usage_error(p, err);
+		if (a->when && out->v[i].set && method && !has_word(a->when, method))
+			return gs_error_set(err, "%s: %s goes with %s", p->name,
+					    is_option(a->name) ? a->name : out->v[i].s,
+					    alternatives(a->when, wb, sizeof(wb)));
+	}
+	return 0;
+}
+
 int gs_pass_parse(const struct gs_pass *p, int argc, char **argv, struct gs_pass_args *out,
 		  struct gs_error *err)
 {
@@ -187,15 +252,32 @@ int gs_pass_parse(const struct gs_pass *p, int argc, char **argv, struct gs_pass
 				return -1;
 			continue;
 		}
-		if ((k = positional(p, pos++)) < 0)
+		if (pos > 0 && (k = anywhere(p, w)) >= 0) {
+			out->v[k].set = true;
+			out->v[k].s = w;
+			continue;
+		}
+		/* an optional keyword left out */
+		while ((k = positional(p, pos)) >= 0 && p->args[k].type == GS_ARG_KEYWORD &&
+		       (p->args[k].flags & GS_ARG_OPTIONAL) && strcmp(w, p->args[k].words[0]))
+			pos++;
+		if (k < 0)
 			return gs_error_set(err, "%s: unexpected argument '%s'", p->name,
 					    gs_escape(w, eb, sizeof(eb)));
+		if (p->args[k].flags & GS_ARG_REPEAT) {
+			if (out->n_list == GS_PASS_MAX_LIST)
+				return gs_error_set(err, "%s: at most %d %s", p->name,
+						    GS_PASS_MAX_LIST, p->args[k].name);
+			out->list[out->n_list++] = w;
+			if (out->v[k].set)
+				continue;
+		} else {
+			pos++;
+		}
 		if (set_value(p, &p->args[k], w, &out->v[k], err) < 0)
 			return -1;
 	}
-	if (positional(p, pos) >= 0)
-		return usage_error(p, err);	/* one is missing */
-	return 0;
+	return check(p, pos, out, err);
 }
 
 const struct gs_pass_value *gs_pass_get(const struct gs_pass_args *a, const char *name)
@@ -217,7 +299,10 @@ const struct gs_pass_arg *gs_pass_arg_at(const struct gs_pass *p, int argi, char
 	*is_value = false;
 	for (i = 1; i < argi; i++) {
 		if (!is_option(argv[i])) {
-			pos++;
+			k = positional(p, pos);
+			if (!(pos > 0 && anywhere(p, argv[i]) >= 0) &&
+			    !(k >= 0 && (p->args[k].flags & GS_ARG_REPEAT)))
+				pos++;
 			continue;
 		}
 		k = option(p, argv[i]);

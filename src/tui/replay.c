@@ -136,7 +136,7 @@ int gs_replay_run(struct tui *t, struct gs_replay_opts *o)
 	if (!script) {
 		tui_term_restore();
 		fprintf(stderr, "graphsmith: cannot read key script '%s'\n", o->script);
-		return 1;
+		return 2;
 	}
 	frame(t, o, "start", -1, false);
 	for (p = script; *p && !t->quit;) {
@@ -204,7 +204,7 @@ int gs_replay_run(struct tui *t, struct gs_replay_opts *o)
 		} else {
 			tui_term_restore();
 			fprintf(stderr, "graphsmith: unknown key '%s' in '%s'\n", tok, o->script);
-			rc = 1;
+			rc = 2;
 			break;
 		}
 	}

@@ -197,7 +197,7 @@ int gs_cli_workbench(int argc, char **argv)
 	if (tui_keys_load(&err) < 0) {
 		fprintf(stderr, "graphsmith: %s\n", err.msg);
 		gs_workspace_release(&ws);
-		return 1;
+		return 2;
 	}
 	memset(&t, 0, sizeof(t));
 	t.ws = &ws;
@@ -207,7 +207,7 @@ int gs_cli_workbench(int argc, char **argv)
 	tui_install_signals();
 	if (ro.script) {
 		if (gs_replay_screen(&ro) < 0) {
-			rc = 1;
+			rc = 2;
 			goto out;
 		}
 	} else {

@@ -86,5 +86,5 @@ fi
 
 printf 'bogus-key\n' > "$tmp/bad"
 "$GS_BIN" "$DATA/cnn.onnx" --replay "$tmp/bad" 2>"$tmp/err" >/dev/null; rc=$?
-[ $rc -eq 1 ] && grep -q "unknown key 'bogus-key'" "$tmp/err" && pass "a bad key script fails" || fail "bad key script ($rc)"
+[ $rc -eq 2 ] && grep -q "unknown key 'bogus-key'" "$tmp/err" && pass "a bad key script fails" || fail "bad key script ($rc)"
 finish
