@@ -99,6 +99,11 @@ struct gs_error;
  * size receives the file's size when not NULL. */
 int gs_open_regular(const char *path, off_t *size, struct gs_error *err);
 FILE *gs_fopen_regular(const char *path, off_t *size, struct gs_error *err);
+/* The most a compressed file (.onnx.zst, .npz) of compressed bytes may
+ * inflate to: 256 times its size plus 256 MiB, never more than three
+ * quarters of the machine's memory; GS_MAX_INFLATE_MB overrides.  Checked
+ * against declared sizes before anything is allocated. */
+size_t gs_inflate_limit(size_t compressed);
 /* Replaces path atomically.  An existing path must be a regular file, or a
  * symlink to one (the target is replaced, never the link); its mode is
  * kept.  Anything else (a device, a FIFO, a directory) is refused. */

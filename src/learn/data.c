@@ -35,7 +35,7 @@ int gs_data_open(const struct gs_eval *ev, const char *path, int64_t batch, stru
 	}
 	if (d->s.n_samples <= 0 || !d->s.n) {
 		gs_samples_release(&d->s);
-		return gs_error_set(err, "cannot use '%s': no samples", b);
+		return gs_error_set(err, "cannot use '%s': it holds no samples", b);
 	}
 	d->path = path;
 	d->names = gs_xcalloc((size_t)d->s.n + 1, sizeof(*d->names));
@@ -65,7 +65,7 @@ int gs_data_batch(const struct gs_data *d, const struct gs_eval *ev, int64_t i,
 		  struct gs_etensor **in, struct gs_error *err)
 {
 	int n = gs_eval_n_inputs(ev), j, k;
-	char b[256];
+	char b[256], pb[256];
 
 	for (j = 0; j < n; j++) {
 		const char *name = gs_eval_input(ev, j)->name;
@@ -77,7 +77,8 @@ int gs_data_batch(const struct gs_data *d, const struct gs_eval *ev, int64_t i,
 			while (j-- > 0)
 				gs_et_unref(in[j]), in[j] = NULL;
 			return gs_error_set(err, "cannot use '%s': the model has an input '%s' "
-					    "the data lacks", d->path, gs_escape(name, b, sizeof(b)));
+					    "the data lacks", gs_escape(d->path, pb, sizeof(pb)),
+					    gs_escape(name, b, sizeof(b)));
 		}
 		in[j] = gs_et_rows(d->s.inputs[k], i * d->batch, gs_data_batch_rows(d, i));
 	}

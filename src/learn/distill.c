@@ -264,7 +264,9 @@ int gs_distill(struct gs_model *student, const struct gs_model *teacher,
 				    "positive, alpha in [0, 1]");
 	if (!(ev_t = gs_eval_new(teacher, err)) || !(ev_s = gs_eval_new(student, err)))
 		goto out;
-	if (gs_eval_n_outputs(ev_t) > 16 || gs_eval_n_inputs(ev_s) > 16) {
+	/* the gradient tape writes every student output into a 16-slot array */
+	if (gs_eval_n_outputs(ev_t) > 16 || gs_eval_n_inputs(ev_s) > 16 ||
+	    gs_eval_n_outputs(ev_s) > 16 || gs_eval_n_inputs(ev_t) > 16) {
 		gs_error_set(err, "distill: more than 16 inputs or outputs");
 		goto out;
 	}
@@ -272,7 +274,8 @@ int gs_distill(struct gs_model *student, const struct gs_model *teacher,
 		goto out;
 	R.n = R.s.n_samples;
 	if (ts.n_samples != R.n || R.n < 1) {
-		gs_error_set(err, "'%s': no samples", o->data);
+		gs_error_set(err, "cannot use '%s': it holds no samples",
+			     gs_escape(o->data, (char[256]){ 0 }, 256));
 		goto out;
 	}
 	if (gs_samples_run(ev_t, &ts, t_out, err) < 0)
@@ -282,10 +285,25 @@ int gs_distill(struct gs_model *student, const struct gs_model *teacher,
 		goto out;
 	}
 	R.C = t_out[0]->numel / R.n;
+	if (R.C < 1) {
+		gs_error_set(err, "the teacher's first output is empty");
+		goto out;
+	}
 	R.zt = t_out[0]->data;
 	R.scratch = gs_xcalloc((size_t)R.C * 3, sizeof(double));
 	if (o->labels && gs_labels_load(o->labels, R.n, &labels, err) < 0)
 		goto out;
+	for (i = 0; labels && i < R.n; i++) {
+		double y = gs_et_get(labels, i);
+
+		/* a label indexes the class probabilities */
+		if (!(y >= 0 && y < (double)R.C)) {
+			gs_error_set(err, "cannot use '%s' as labels: label %g of sample %lld is not "
+				     "one of the %lld classes", gs_escape(o->labels, (char[256]){ 0 },
+				     256), y, (long long)i, (long long)R.C);
+			goto out;
+		}
+	}
 	R.labels = labels;
 	R.T = o->temperature;
 	R.alpha = o->alpha >= 0 ? o->alpha : 0.5;

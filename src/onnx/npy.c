@@ -243,6 +243,7 @@ struct npy_in {
 	int64_t (*read)(void *ctx, void *buf, size_t n, struct gs_error *err);
 	void *ctx;
 	int64_t avail;			/* bytes in the stream, -1 if unknown */
+	int64_t *budget;		/* inflated bytes still allowed, or NULL */
 };
 
 static int read_exact(struct npy_in *in, void *buf, size_t n, const char *what,
@@ -313,6 +314,14 @@ static struct gs_etensor *npy_load(struct npy_in *in, struct gs_error *err)
 		gs_error_set(err, "shape whose size overflows");
 		return NULL;
 	}
+	/* an archive member's declared size is the file's word: its data
+	 * must fit what the archive's size allows before it is allocated */
+	if (in->budget && nbytes > *in->budget) {
+		gs_error_set(err, "%lld MiB of data, past the limit of %lld MiB for this archive "
+			     "(GS_MAX_INFLATE_MB)", (long long)(nbytes >> 20),
+			     (long long)(*in->budget >> 20));
+		return NULL;
+	}
 	if (in->avail >= 0 && in->avail < (int64_t)(plen + hlen) + nbytes) {
 		gs_error_set(err, "truncated data: %lld of %lld bytes",
 			     (long long)(in->avail - (int64_t)(plen + hlen)), (long long)nbytes);
@@ -325,6 +334,8 @@ static struct gs_etensor *npy_load(struct npy_in *in, struct gs_error *err)
 		gs_et_unref(t);
 		return NULL;
 	}
+	if (in->budget)
+		*in->budget -= nbytes;
 	if (swap)
 		swap_elems(t->data, (size_t)numel, gs_et_elem_size(dtype));
 	if (dtype == GS_DTYPE_BOOL) {
@@ -345,7 +356,7 @@ static int64_t file_read(void *ctx, void *buf, size_t n, struct gs_error *err)
 
 int gs_npy_read(const char *path, struct gs_etensor **out, struct gs_error *err)
 {
-	struct npy_in in = { file_read, NULL, -1 };
+	struct npy_in in = { file_read, NULL, -1, NULL };
 	struct stat st;
 	char pb[512];
 
@@ -475,9 +486,10 @@ static void npz_append(struct gs_npz *z, int *alloc, char *name, struct gs_etens
 	z->ts[z->n++] = t;
 }
 
-static struct gs_etensor *npz_member(zip_t *za, zip_uint64_t i, struct gs_error *err)
+static struct gs_etensor *npz_member(zip_t *za, zip_uint64_t i, int64_t *budget,
+				      struct gs_error *err)
 {
-	struct npy_in in = { zip_member_read, NULL, -1 };
+	struct npy_in in = { zip_member_read, NULL, -1, budget };
 	struct gs_etensor *t;
 	zip_stat_t st;
 	uint8_t rest[4096];
@@ -511,11 +523,16 @@ int gs_npz_read(const char *path, struct gs_npz *out, struct gs_error *err)
 	zip_int64_t n, i;
 	zip_t *za;
 	int zerr = 0, alloc = 0, k, fd;
+	int64_t budget;
+	size_t lim;
+	off_t size;
 
 	memset(out, 0, sizeof(*out));
 	/* libzip would open a FIFO and wait on it: open and check it first */
-	if ((fd = gs_open_regular(path, NULL, err)) < 0)
+	if ((fd = gs_open_regular(path, &size, err)) < 0)
 		return gs_error_prefix(err, "cannot read '%s'", gs_escape(path, pb, sizeof(pb)));
+	lim = gs_inflate_limit((size_t)size);
+	budget = lim > INT64_MAX ? INT64_MAX : (int64_t)lim;
 	za = zip_fdopen(fd, ZIP_RDONLY, &zerr);
 	if (!za) {
 		close(fd);
@@ -543,7 +560,7 @@ int gs_npz_read(const char *path, struct gs_npz *out, struct gs_error *err)
 				     gs_escape(name, nb, sizeof(nb)));
 			goto fail;
 		}
-		t = npz_member(za, (zip_uint64_t)i, err);
+		t = npz_member(za, (zip_uint64_t)i, &budget, err);
 		if (!t) {
 			gs_error_prefix(err, "member '%s'", gs_escape(name, nb, sizeof(nb)));
 			goto fail;

@@ -299,28 +299,13 @@ static bool has_suffix(const char *s, const char *suffix)
 	return a >= b && !strcmp(s + a - b, suffix);
 }
 
-/* The most a .onnx.zst may inflate to: 256 times its size plus 256 MiB
- * (weights compress 1.1-10x; far more is a bomb), never more than three
- * quarters of the machine's memory; GS_MAX_INFLATE_MB overrides. */
-static size_t inflate_limit(size_t compressed)
-{
-	const char *env = getenv("GS_MAX_INFLATE_MB");
-	long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
-	size_t lim = compressed > SIZE_MAX / 512 ? SIZE_MAX / 2 : compressed * 256 + ((size_t)256 << 20);
-	size_t mem = pages > 0 && psize > 0 ? (size_t)pages * (size_t)psize / 4 * 3 : SIZE_MAX;
-
-	if (env && *env)
-		return (size_t)strtoull(env, NULL, 10) << 20;
-	return lim < mem ? lim : mem;
-}
-
 static int decompress_zstd(struct gs_source *src, const uint8_t *in, size_t len,
 			   struct gs_error *err)
 {
 	ZSTD_DStream *ds;
 	ZSTD_inBuffer ib = { in, len, 0 };
 	uint8_t *buf = NULL;
-	size_t cap = len * 4 + 4096, used = 0, rc = 1, limit = inflate_limit(len);
+	size_t cap = len * 4 + 4096, used = 0, rc = 1, limit = gs_inflate_limit(len);
 	unsigned long long declared = ZSTD_getFrameContentSize(in, len);
 
 	if (declared != ZSTD_CONTENTSIZE_UNKNOWN && declared != ZSTD_CONTENTSIZE_ERROR &&

@@ -45,6 +45,8 @@ static void accumulate(struct gs_grad_param **lp, float **score, int n)
 		}
 }
 
+#define MAX_UNLABELLED 4096
+
 /* One sample's contributions: per output j, or over the loss. */
 static int score_sample(struct gs_grad *gr, struct gs_etensor **in, const struct gs_etensor *labels,
 			int64_t at, struct gs_grad_param **lp, float **score, int n,
@@ -59,12 +61,25 @@ static int score_sample(struct gs_grad *gr, struct gs_etensor **in, const struct
 	if (out[0]->dtype != GS_DTYPE_FLOAT)
 		return gs_error_set(err, "the first output is not float32");
 	C = out[0]->numel;
+	if (C < 1)
+		return gs_error_set(err, "the first output is empty");
+	/* without labels every output value costs a backward pass */
+	if (!labels && C > MAX_UNLABELLED)
+		return gs_error_set(err, "the first output holds %lld values, over %d: give --labels",
+				    (long long)C, MAX_UNLABELLED);
+	if (labels) {
+		double y = gs_et_get(labels, at);
+
+		if (!(y >= 0 && y < (double)C))
+			return gs_error_set(err, "label %g of sample %lld is not one of the %lld "
+					    "classes", y, (long long)at, (long long)C);
+	}
 	if (!(dy = gs_et_zeros(GS_DTYPE_FLOAT, out[0]->rank, out[0]->dims, err)))
 		return -1;
 	if (labels) {
 		float *d = dy->data, *z = out[0]->data, mx = z[0];
 		double s = 0;
-		int64_t y = (int64_t)gs_et_get(labels, at);
+		int64_t y = (int64_t)gs_et_get(labels, at);	/* checked above */
 
 		for (j = 1; j < C; j++)
 			mx = fmaxf(mx, z[j]);
@@ -106,6 +121,15 @@ static int compute_scores(struct gs_model *m, const struct gs_prune_opts *o,
 	    (o->labels && gs_labels_load(o->labels, s.n_samples, &labels, err) < 0) ||
 	    !(gr = gs_grad_new(m, err)))
 		goto out;
+	if (s.n_samples < 1) {
+		gs_error_set(err, "cannot use '%s': it holds no samples",
+			     gs_escape(o->data, (char[256]){ 0 }, 256));
+		goto out;
+	}
+	if (s.n > 16 || gs_grad_n_inputs(gr) > 16 || gs_grad_n_outputs(gr) > 16) {
+		gs_error_set(err, "prune importance: more than 16 inputs or outputs");
+		goto out;
+	}
 	for (l = 0; l < n; l++) {
 		lp[l] = gs_grad_param_of(gr, layers[l].w);
 		if (lp[l] && !lp[l]->trainable)

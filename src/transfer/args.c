@@ -9,6 +9,10 @@
 #include <string.h>
 
 #include "graphsmith/transfer.h"
+#include "graphsmith/util.h"
+
+/* Words echoed in errors: at most 40 bytes, escaped. */
+#define WORD(s) gs_escape(s, (char[168]){ 0 }, 168)
 
 static int number(const char *flag, const char *s, double *v, struct gs_error *err)
 {
@@ -17,7 +21,7 @@ static int number(const char *flag, const char *s, double *v, struct gs_error *e
 	errno = 0;
 	*v = strtod(s, &end);
 	if (!*s || *end || errno || !isfinite(*v))
-		return gs_error_set(err, "%s wants a number, not '%.40s'", flag, s);
+		return gs_error_set(err, "%s wants a number, not '%.40s'", flag, WORD(s));
 	return 0;
 }
 
@@ -74,13 +78,14 @@ int gs_merge_args_parse(int argc, char **argv, bool want_out, struct gs_merge_ar
 	a->o.t = 0.5;
 	for (i = 0; i < argc; i++) {
 		const char *arg = argv[i], *v;
+		char *end;
 		double d;
 
 		if (arg[0] != '-' || !arg[1]) {
 			if (!have_method) {
 				if ((a->o.method = gs_merge_method_parse(arg)) < 0)
 					return gs_error_set(err, "unknown merge method '%.40s' (linear, "
-							    "slerp, task, ties, dare)", arg);
+							    "slerp, task, ties, dare)", WORD(arg));
 				have_method = true;
 			} else if (a->n_models == GS_MERGE_MAX_MODELS) {
 				return gs_error_set(err, "at most %d models", GS_MERGE_MAX_MODELS);
@@ -94,7 +99,7 @@ int gs_merge_args_parse(int argc, char **argv, bool want_out, struct gs_merge_ar
 				return -1;
 			if ((a->o.method = gs_merge_method_parse(v)) < 0)
 				return gs_error_set(err, "unknown merge method '%.40s' (linear, slerp, "
-						    "task, ties, dare)", v);
+						    "task, ties, dare)", WORD(v));
 			have_method = true;
 			continue;
 		}
@@ -122,7 +127,7 @@ int gs_merge_args_parse(int argc, char **argv, bool want_out, struct gs_merge_ar
 		for (k = 0; k < 6 && !is_flag(arg, num_flags[k]); k++)
 			;
 		if (k == 6)
-			return gs_error_set(err, "unknown option '%.40s'", arg);
+			return gs_error_set(err, "unknown option '%.40s'", WORD(arg));
 		if (!(v = value(argc, argv, &i, num_flags[k], err)) || number(num_flags[k], v, &d, err))
 			return -1;
 		switch (k) {
@@ -134,7 +139,10 @@ int gs_merge_args_parse(int argc, char **argv, bool want_out, struct gs_merge_ar
 		default:
 			if (d < 0 || d != floor(d) || d > 18446744073709549568.0)
 				return gs_error_set(err, "--seed wants a non-negative integer");
-			a->o.seed = (uint64_t)strtoull(v, NULL, 10);
+			/* exact when written as an integer, as 1e3 else */
+			a->o.seed = strtoull(v, &end, 10);
+			if (*end)
+				a->o.seed = (uint64_t)d;
 		}
 	}
 	if (!have_method)
@@ -167,7 +175,7 @@ int gs_transplant_args_parse(int argc, char **argv, bool want_out, struct gs_tra
 			if (!(a->out = value(argc, argv, &i, "-o", err)))
 				return -1;
 		} else if (arg[0] == '-' && arg[1]) {
-			return gs_error_set(err, "unknown option '%.40s'", arg);
+			return gs_error_set(err, "unknown option '%.40s'", WORD(arg));
 		} else if (a->n_files == want) {
 			return gs_error_set(err, "too many files: %s", want_out ? "DEST SOURCE" :
 					    "SOURCE");

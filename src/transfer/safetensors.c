@@ -67,7 +67,7 @@ static int st_entry(const char *path, const char *key, json_t *e, const unsigned
 {
 	json_t *dt = json_object_get(e, "dtype"), *sh = json_object_get(e, "shape");
 	json_t *off = json_object_get(e, "data_offsets");
-	char safe[128];
+	char safe[128], dts[64];
 	json_int_t b, end;
 	size_t i;
 
@@ -78,8 +78,8 @@ static int st_entry(const char *path, const char *key, json_t *e, const unsigned
 		return gs_error_set(err, "cannot read '%s': tensor '%s' lacks dtype, shape or "
 				    "data_offsets", path, safe);
 	if (!(t->dtype = st_dtype(json_string_value(dt))))
-		return gs_error_set(err, "cannot read '%s': tensor '%s' has unknown dtype '%.20s'",
-				    path, safe, json_string_value(dt));
+		return gs_error_set(err, "cannot read '%s': tensor '%s' has unknown dtype '%s'",
+				    path, safe, gs_escape(json_string_value(dt), dts, sizeof(dts)));
 	if (json_array_size(sh) > 8)
 		return gs_error_set(err, "cannot read '%s': tensor '%s' has rank %zu, beyond 8",
 				    path, safe, json_array_size(sh));
@@ -176,22 +176,24 @@ int gs_safetensors_read(const char *path, struct gs_weights *w, struct gs_error 
 	struct gs_error e2;
 	off_t size;
 	void *map = NULL;
+	char pb[512];
+	const char *safe = gs_escape(path, pb, sizeof(pb));
 	int fd;
 
 	memset(w, 0, sizeof(*w));
 	if ((fd = gs_open_regular(path, &size, &e2)) < 0)
-		return gs_error_set(err, "cannot read '%s': %s", path, e2.msg);
+		return gs_error_set(err, "cannot read '%s': %s", safe, e2.msg);
 	if (size > 0) {
 		map = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (map == MAP_FAILED) {
 			close(fd);
-			return gs_error_set(err, "cannot read '%s': %s", path, strerror(errno));
+			return gs_error_set(err, "cannot read '%s': %s", safe, strerror(errno));
 		}
 	}
 	close(fd);
 	w->map = map;
 	w->map_len = (size_t)size;
-	if (st_parse(path, w, map, (size_t)size, err)) {
+	if (st_parse(safe, w, map, (size_t)size, err)) {
 		gs_weights_release(w);
 		return -1;
 	}
@@ -217,6 +219,12 @@ int gs_safetensors_write(const char *path, int n, const struct gs_wtensor *t,
 		if (!dn) {
 			gs_error_set(err, "cannot write '%s': safetensors has no dtype for %s", path,
 				     gs_dtype_name(t[i].dtype));
+			goto out;
+		}
+		/* the format's one reserved key: readers would drop the tensor */
+		if (!strcmp(t[i].name, "__metadata__")) {
+			gs_error_set(err, "cannot write '%s': safetensors reserves the name "
+				     "'__metadata__'", path);
 			goto out;
 		}
 		shape = json_array();

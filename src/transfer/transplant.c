@@ -65,7 +65,7 @@ int gs_transplant(struct gs_model *dst, const struct gs_model *src_model,
 		  struct gs_error *err)
 {
 	struct gs_pairs pairs;
-	int k, rc = -1;
+	int k, ok = 0, rc = -1;
 
 	memset(st, 0, sizeof(*st));
 	if ((src_model ? gs_pairs_models(dst, src_model, &pairs, err) :
@@ -77,6 +77,7 @@ int gs_transplant(struct gs_model *dst, const struct gs_model *src_model,
 
 		if (!selected(o, name, p->src_name))
 			continue;
+		ok += p->status == GS_PAIR_OK;
 		if (p->status == GS_PAIR_SHAPE) {
 			st->mismatched++;
 			gs_report(report, ctx, "mismatch: %s vs %s: shapes or dtypes differ", name,
@@ -92,6 +93,12 @@ int gs_transplant(struct gs_model *dst, const struct gs_model *src_model,
 		gs_error_set(err, "%d parameter%s mismatched (listed above); --skip-mismatched "
 			     "leaves them as they are", st->mismatched, st->mismatched == 1 ?
 			     "" : "s");
+		goto out;
+	}
+	/* a source nothing corresponds to is the wrong file, not a no-op */
+	if (!ok && !st->mismatched && st->missing) {
+		gs_error_set(err, "no parameter has a counterpart in the source, by name or by "
+			     "shape: nothing to copy");
 		goto out;
 	}
 	if (o->strict && (st->missing || st->unexpected)) {

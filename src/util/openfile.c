@@ -6,7 +6,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -54,4 +56,18 @@ FILE *gs_fopen_regular(const char *path, off_t *size, struct gs_error *err)
 		close(fd);
 	}
 	return f;
+}
+
+/* Weights compress 1.1-10x; far more is a bomb. */
+size_t gs_inflate_limit(size_t compressed)
+{
+	const char *env = getenv("GS_MAX_INFLATE_MB");
+	long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+	size_t lim = compressed > SIZE_MAX / 512 ? SIZE_MAX / 2 :
+		     compressed * 256 + ((size_t)256 << 20);
+	size_t mem = pages > 0 && psize > 0 ? (size_t)pages * (size_t)psize / 4 * 3 : SIZE_MAX;
+
+	if (env && *env)
+		return (size_t)strtoull(env, NULL, 10) << 20;
+	return lim < mem ? lim : mem;
 }

@@ -76,4 +76,24 @@ static inline const char *gs_fuzz_file(const char *name, const uint8_t *data, si
 	return path;
 }
 
+#ifndef GS_FUZZ_DATADIR
+#define GS_FUZZ_DATADIR "data"
+#endif
+
+/* The path of data/NAME ($GS_FUZZ_DATADIR overrides the folder); exits
+ * when it is missing, as a target cannot run without it. */
+static inline const char *gs_fuzz_data_path(const char *name)
+{
+	static char path[4096];
+	const char *dir = getenv("GS_FUZZ_DATADIR");
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", dir ? dir : GS_FUZZ_DATADIR, name);
+	if (stat(path, &st)) {
+		fprintf(stderr, "fuzz: no '%s' (set GS_FUZZ_DATADIR)\n", path);
+		exit(1);
+	}
+	return path;
+}
+
 #endif

@@ -15,9 +15,13 @@ Writes
   OUTDIR/tensor/  .npy (every dtype, both byte orders, format 1.0/2.0/3.0),
                   .npz (stored and deflated) and TensorProto .pb files
   OUTDIR/cmd/     console command scripts, as `graphsmith apply -f` reads them
+  OUTDIR/weights/ .safetensors and .npz weights for data/cnn.onnx (whole,
+                  partial, transposed, other dtypes) and hostile headers
+  OUTDIR/data/    .npz data sets for data/cnn.onnx's input (1-4 samples,
+                  float64, extra and missing arrays, none)
 The fuzz targets take these directories as their corpora (fuzz_reader,
 fuzz_passes, fuzz_match, fuzz_eval: onnx/; fuzz_tensor: tensor/; fuzz_cmd:
-cmd/).  Deterministic: the same input gives byte-identical output.
+cmd/; fuzz_safetensors: weights/; fuzz_npz_data: data/).  Deterministic: the same input gives byte-identical output.
 """
 import io
 import os
@@ -382,6 +386,19 @@ SCRIPTS = {
     "convert.txt": "convert opset 18 --dry-run\nconvert opset 18\nundo\nconvert opset 9\nconvert --list\n"
                    "convert opset 21\nquantize int4 --block 4\nundo\nundo\n",
     "errors.txt": "quantize int4 --block 0\nprune nm 5:4\nprune magnitude 1.5\nundo\nundo\nredo\n",
+    "slots.txt": "open S model.onnx\nslots\nshow S\nshow A S\ndiff\nclose S\nslots\nclose S\n"
+                 "close A\nopen T model.onnx\nshow T\nclose T\n",
+    "merge.txt": "open S model.onnx\nprune magnitude 0.5\nmerge linear --alpha 0.3 S\n"
+                 "merge slerp --t 0.5 S\nmerge ties --base A --density 0.5 S model.onnx\n"
+                 "merge dare --base A --drop 0.5 --seed 7 S\nmerge task --lambda 2 S\n"
+                 "merge linear --weights 1,2,3 S model.onnx\nmerge nope S\nhistory\nundo\n",
+    "transplant.txt": "export weights w.safetensors\nexport weights w.npz\nprune magnitude 0.9\n"
+                      "transplant w.safetensors\nundo\ntransplant --strict w.npz\n"
+                      "transplant --only 'fc*' model.onnx\ntransplant --skip-mismatched A\n"
+                      "export weights w.txt\nexport weights .\nhistory\n",
+    "data.txt": "inputs --seed 1\nquantize int8 static --samples 2\nundo\n"
+                "prune importance 0.3 --data nope.npz\nprune magnitude 0.5\nreconstruct\n"
+                "distill --teacher A --steps 1\nreconstruct --damp -1\n",
 }
 
 
@@ -394,6 +411,87 @@ PASSES = {
     "fp16": "quantize fp16",
     "pruned": "prune channels 0.5; prune magnitude 0.5",
 }
+
+
+# --- weights files and data sets for data/cnn.onnx --------------------------
+
+ST_DTYPES = {np.dtype(np.float32): "F32", np.dtype(np.float16): "F16", np.dtype(np.float64): "F64",
+             np.dtype(np.int64): "I64", np.dtype(np.int8): "I8", np.dtype(np.uint8): "U8"}
+
+
+def safetensors(tensors, meta=None, header=None):
+    """tensors: [(name, array)] laid out in order; header: JSON text instead."""
+    import json
+    h, buf = {}, b""
+    for name, a in tensors:
+        raw = np.ascontiguousarray(a).tobytes()
+        h[name] = {"dtype": ST_DTYPES[a.dtype], "shape": list(a.shape),
+                   "data_offsets": [len(buf), len(buf) + len(raw)]}
+        buf += raw
+    if meta is not None:
+        h["__metadata__"] = meta
+    text = (header if header is not None else json.dumps(h, separators=(",", ":"))).encode()
+    text += b" " * (-len(text) % 8)
+    return len(text).to_bytes(8, "little") + text + buf
+
+
+def npz(arrays, compressed=False):
+    f = io.BytesIO()
+    (np.savez_compressed if compressed else np.savez)(f, **arrays)
+    return f.getvalue()
+
+
+def cnn_weights():
+    m = onnx.load(os.path.join(TOP, "data", "cnn.onnx"))
+    return [(t.name, numpy_helper.to_array(t)) for t in m.graph.initializer]
+
+
+def weights_seeds(rng, out):
+    ws = [(n, (a + rng.standard_normal(a.shape).astype(np.float32) * 0.01).astype(a.dtype))
+          for n, a in cnn_weights()]
+    small = [(n, a) for n, a in ws if a.size <= 64] + [("fc.weight", dict(ws)["fc.weight"])]
+    write(out, "cnn.safetensors", safetensors(ws, {"format": "pt"}))
+    write(out, "small.safetensors", safetensors(small))
+    write(out, "fc_t.safetensors", safetensors([("w", dict(ws)["fc.weight"].T.copy()),
+                                                ("b", dict(ws)["fc.bias"])]))
+    write(out, "f16.safetensors", safetensors([(n, a.astype(np.float16)) for n, a in small]))
+    write(out, "mixed.safetensors", safetensors([("a", np.arange(4, dtype=np.int64)),
+                                                 ("b", np.ones((2, 2), np.float64)),
+                                                 ("c", np.zeros((0, 3), np.float32)),
+                                                 ("d", np.array(1.5, np.float32)),
+                                                 ("e", np.arange(3, dtype=np.int8))]))
+    hostile = {
+        "huge_dims": '{"a":{"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,16]}}',
+        "neg_off": '{"a":{"dtype":"F32","shape":[1],"data_offsets":[-4,0]}}',
+        "big_off": '{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,18446744073709551615]}}',
+        "overlap": '{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},'
+                   '"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}',
+        "mismatch": '{"a":{"dtype":"F16","shape":[4],"data_offsets":[0,16]}}',
+        "meta_bad": '{"__metadata__":[1],"a":{"dtype":"U8","shape":[],"data_offsets":[0,1]}}',
+        "dup": '{"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},'
+               '"a":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}}',
+        "esc_name": '{"\\u001b]0;x\\u0007":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}',
+    }
+    for k, text in hostile.items():
+        write(out, k + ".safetensors", safetensors([], header=text) + bytes(16))
+    write(out, "cnn.npz", npz(dict(small)))
+    write(out, "cnn_deflated.npz", npz(dict(ws), compressed=True))
+    write(out, "mixed.npz", npz({"x": np.arange(6, dtype=np.int32).reshape(2, 3),
+                                 "y": np.array([True, False]), "__metadata__": np.ones(2, np.float32)}))
+
+
+def data_seeds(rng, out):
+    x = lambda n: (rng.standard_normal((n, 3, 32, 32)) * 0.5).astype(np.float32)
+    write(out, "one.npz", npz({"input": x(1)}))
+    write(out, "two.npz", npz({"input": x(2), "labels": np.array([1, 3], np.int64)}, True))
+    write(out, "four.npz", npz({"input": x(4)}, True))
+    write(out, "f64.npz", npz({"input": x(2).astype(np.float64)}))
+    write(out, "f16.npz", npz({"input": x(1).astype(np.float16)}))
+    write(out, "none.npz", npz({"input": np.zeros((0, 3, 32, 32), np.float32)}))
+    write(out, "wrong_key.npz", npz({"x": x(1)}))
+    write(out, "wrong_shape.npz", npz({"input": x(2)[:, :, :16]}))
+    write(out, "counts.npz", npz({"input": x(2), "other": np.zeros((3, 2), np.float32)}))
+    write(out, "scalar.npz", npz({"input": np.array(1.0, np.float32)}))
 
 
 def write(d, name, data):
@@ -424,7 +522,7 @@ def main(argv):
         sys.stderr.write(__doc__)
         return 2
     out = args[0]
-    dirs = {k: os.path.join(out, k) for k in ("onnx", "tensor", "cmd")}
+    dirs = {k: os.path.join(out, k) for k in ("onnx", "tensor", "cmd", "weights", "data")}
     for d in dirs.values():
         os.makedirs(d, exist_ok=True)
     rng = np.random.default_rng(20240611)
@@ -484,6 +582,8 @@ def main(argv):
     tensor_seeds(rng, dirs["tensor"])
     for name, text in SCRIPTS.items():
         write(dirs["cmd"], name, text.encode())
+    weights_seeds(rng, dirs["weights"])
+    data_seeds(rng, dirs["data"])
     return 0
 
 

@@ -24,7 +24,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 ran=0
 # target:corpus; the corpus names a folder of the seeds and of regress/
-for tc in reader:onnx passes:onnx match:onnx eval:onnx tensor:tensor cmd:cmd; do
+for tc in reader:onnx passes:onnx match:onnx eval:onnx tensor:tensor cmd:cmd \
+	safetensors:weights npz_data:data; do
 	t=${tc%%:*} c=${tc#*:}
 	dirs=
 	[ -n "$seeds" ] && dirs="$seeds/$c"
@@ -34,7 +35,9 @@ for tc in reader:onnx passes:onnx match:onnx eval:onnx tensor:tensor cmd:cmd; do
 	replay="$top_builddir/tests/fuzz/replay_$t"
 	if [ -x "$fuzz" ]; then
 		dict=
-		[ -e "$top_srcdir/tests/fuzz/$c.dict" ] && dict="-dict=$top_srcdir/tests/fuzz/$c.dict"
+		d=$c
+		[ "$c" = data ] && d=weights	# the .npz pieces serve both
+		[ -e "$top_srcdir/tests/fuzz/$d.dict" ] && dict="-dict=$top_srcdir/tests/fuzz/$d.dict"
 		mkdir -p "$work/$t"
 		# the first folder collects what the run finds; seeds are only read
 		if "$fuzz" -max_total_time="$secs" -timeout=20 -rss_limit_mb=3072 -max_len=65536 \
