@@ -160,6 +160,23 @@ static struct gs_etensor *stack_join(struct gs_kernel_ctx *k, struct stack *s, i
 
 #define LOOP_MAX_STATE 64
 
+/* A Loop whose trip count is absent or huge and whose condition never
+ * turns false would run forever: no model we know of iterates a million
+ * times, so that is the default bound (GS_EVAL_MAX_LOOP overrides). */
+static int64_t loop_budget(void)
+{
+	const char *e = getenv("GS_EVAL_MAX_LOOP");
+	char *end;
+	long long v;
+
+	if (e && *e) {
+		v = strtoll(e, &end, 10);
+		if (!*end && v > 0)
+			return v;
+	}
+	return 1000000;
+}
+
 static int k_loop(struct gs_kernel_ctx *k)
 {
 	const struct gs_graph *body = graph_attr(k->node, "body");
@@ -168,7 +185,7 @@ static int k_loop(struct gs_kernel_ctx *k)
 	struct gs_etensor *bin[LOOP_MAX_STATE + 2], *bout[LOOP_MAX_STATE + 1];
 	struct stack scans[LOOP_MAX_STATE];
 	struct gs_error e;
-	int64_t max_trips = INT64_MAX, it;
+	int64_t max_trips = INT64_MAX, it, budget = loop_budget();
 	bool cond = true;
 
 	if (!body)
@@ -199,6 +216,11 @@ static int k_loop(struct gs_kernel_ctx *k)
 		bin[2 + i] = gs_et_ref(k->in[2 + i]);
 	}
 	for (it = 0; it < max_trips && cond; it++) {
+		if (it == budget) {
+			gs_kernel_fail(k, "ran %lld iterations without ending (the bound; "
+				       "GS_EVAL_MAX_LOOP raises it)", (long long)it);
+			goto out;
+		}
 		bin[0] = gs_et_new(GS_DTYPE_INT64, 0, NULL, &e);
 		bin[1] = gs_et_new(GS_DTYPE_BOOL, 0, NULL, &e);
 		if (!bin[0] || !bin[1]) {
