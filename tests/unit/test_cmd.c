@@ -376,10 +376,7 @@ static void test_mutating_are_passes(void **state)
 		/* not converted yet: their parsers (quantize.c's gs_quant_parse,
 		 * transfer/args.c) are shared with the headless subcommands and
 		 * tests/passes/quant_apply.c */
-		"quantize", "merge", "transplant",
-		/* new with the combine branch (src/transfer/{compose,ensemble,
-		 * graft}.c), to be converted next */
-		"compose", "ensemble", "graft", NULL
+		"quantize", "merge", "transplant", NULL
 	};
 	const struct gs_cmd_entry *const *t;
 	int n, i, k;
