@@ -47,6 +47,20 @@ static int *correspondence(struct gs_workspace *ws, struct gs_error *err)
 	return map;
 }
 
+/* A private copy of the model a word names (slot or file), loaded afresh
+ * from its file: merge may fold it. */
+static struct gs_model *model_copy(struct gs_workspace *ws, const char *word, struct gs_error *err)
+{
+	struct gs_model *m = gs_workspace_model_arg(ws, word, err);
+	struct gs_load_opts lo = { 0 };
+
+	if (!m)
+		return NULL;
+	if (!m->path)
+		return gs_error_set(err, "'%s' has no file to copy it from", word), NULL;
+	return gs_onnx_load(m->path, &lo, err);
+}
+
 /* The model a word names: the workspace's, a private copy (GS_ARG_COPY)
  * or none for a weights file (GS_ARG_WEIGHTS). */
 static int resolve(struct gs_workspace *ws, const struct gs_pass_arg *spec, const char *word,
@@ -54,7 +68,7 @@ static int resolve(struct gs_workspace *ws, const struct gs_pass_arg *spec, cons
 {
 	if ((spec->flags & GS_ARG_WEIGHTS) && gs_weights_is_file(word))
 		return 0;
-	*m = spec->flags & GS_ARG_COPY ? gs_cmd_model_copy(ws, word, err) :
+	*m = spec->flags & GS_ARG_COPY ? model_copy(ws, word, err) :
 	     gs_workspace_model_arg(ws, word, err);
 	return *m ? 0 : -1;
 }

@@ -373,10 +373,9 @@ static void test_pass_spec(void **state)
 static void test_mutating_are_passes(void **state)
 {
 	static const char *const exceptions[] = {
-		/* not converted yet: their parsers (quantize.c's gs_quant_parse,
-		 * transfer/args.c) are shared with the headless subcommands and
+		/* not converted yet: gs_quant_parse (quantize.c) is shared with
 		 * tests/passes/quant_apply.c */
-		"quantize", "merge", "transplant", NULL
+		"quantize", NULL
 	};
 	const struct gs_cmd_entry *const *t;
 	int n, i, k;
