@@ -373,9 +373,7 @@ static void test_pass_spec(void **state)
 static void test_mutating_are_passes(void **state)
 {
 	static const char *const exceptions[] = {
-		/* not converted yet: gs_quant_parse (quantize.c) is shared with
-		 * tests/passes/quant_apply.c */
-		"quantize", NULL
+		NULL
 	};
 	const struct gs_cmd_entry *const *t;
 	int n, i, k;
