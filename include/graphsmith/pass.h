@@ -49,16 +49,28 @@ struct gs_pass_arg {
 	 * words, else refused ("prune: --global goes with 'magnitude' or
 	 * 'importance'"); NULL: always. */
 	const char *const *when;
+	/* An option whose value may be followed by a number: that number is
+	 * the value of the option named so ("--method percentile 99.9" is
+	 * "--method percentile --percentile 99.9"); NULL: none. */
+	const char *then;
 };
 
 /* gs_pass_arg.flags */
 enum {
 	GS_ARG_OPTIONAL = 1 << 0,	/* a positional that may be left out */
 	GS_ARG_REQUIRED = 1 << 1,	/* an option that must be given (else the usage) */
-	GS_ARG_REPEAT = 1 << 2,		/* the last positional, one or more times */
+	GS_ARG_REPEAT = 1 << 2,		/* the last positional, one or more times;
+					 * an option: may be given several times
+					 * (gs_pass_all; v[] holds the last) */
 	GS_ARG_ANYWHERE = 1 << 3,	/* WORD: not a positional but an option
 					 * without dashes, anywhere after the
 					 * first positional (quantize's sym|asym) */
+	GS_ARG_COPY = 1 << 4,		/* MODEL: the pass gets a private copy it may
+					 * change (merge folds Conv+BN in it), which
+					 * the caller frees after the run */
+	GS_ARG_WEIGHTS = 1 << 5,	/* MODEL: or a weights file (.safetensors,
+					 * .npz, see transfer.h), left unresolved
+					 * (model NULL): the pass reads the file s */
 };
 
 /* A parsed argument: set, with the word and its number. */
@@ -79,6 +91,8 @@ struct gs_pass;
 
 struct gs_pass_args {
 	const struct gs_pass *pass;
+	int argc;		/* the words parsed (gs_pass_all reads them) */
+	char **argv;
 	struct gs_pass_value v[GS_PASS_MAX_ARGS];	/* as pass->args */
 	/* The words of the GS_ARG_REPEAT positional, in order (v[] holds
 	 * the first); models resolved as v[].model is. */
@@ -115,7 +129,8 @@ enum {
 struct gs_pass {
 	const char *name;
 	unsigned flags;
-	/* positionals first, in order, then options; ends with a NULL name */
+	/* in the order the usage shows them (positionals in their order);
+	 * ends with a NULL name */
 	const struct gs_pass_arg *args;
 	/* Returns the number of changes (0: the model is as before), or -1
 	 * with err set and the model unchanged. */
@@ -131,6 +146,9 @@ int gs_pass_parse(const struct gs_pass *p, int argc, char **argv, struct gs_pass
 		  struct gs_error *err);
 /* The value of the argument called name ("--list", "opset"); never NULL. */
 const struct gs_pass_value *gs_pass_get(const struct gs_pass_args *a, const char *name);
+/* The values of a GS_ARG_REPEAT option in the order given, at most max of
+ * them into out; returns how many were given. */
+int gs_pass_all(const struct gs_pass_args *a, const char *name, const char **out, int max);
 /* The usage line the spec gives: "convert opset N [--dry-run] [--list]". */
 const char *gs_pass_usage(const struct gs_pass *p, char *buf, size_t len);
 /* What word argi (1-based) of argv can be: the spec entry it falls on
@@ -142,11 +160,22 @@ const struct gs_pass_arg *gs_pass_arg_at(const struct gs_pass *p, int argi, char
 void gs_pass_say(const struct gs_pass_report *r, enum gs_report_kind kind, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* A report callback of the (void *ctx, const char *line) kind the passes'
+ * engines take (transfer.h, combine.h, prune.h), ctx being the
+ * struct gs_pass_report: each line a detail. */
+void gs_pass_detail(void *report, const char *line);
+
 /* The passes behind console commands (src/passes/PASS-pass.c). */
 extern const struct gs_pass gs_pass_fuse;
 extern const struct gs_pass gs_pass_convert;
 extern const struct gs_pass gs_pass_prune;
 extern const struct gs_pass gs_pass_reconstruct;
 extern const struct gs_pass gs_pass_distill;
+extern const struct gs_pass gs_pass_graft;
+extern const struct gs_pass gs_pass_compose;
+extern const struct gs_pass gs_pass_ensemble;
+extern const struct gs_pass gs_pass_transplant;
+extern const struct gs_pass gs_pass_merge;
+extern const struct gs_pass gs_pass_quantize;
 
 #endif

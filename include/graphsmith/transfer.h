@@ -142,6 +142,8 @@ struct gs_merge_args {
 };
 int gs_merge_args_parse(int argc, char **argv, bool want_out, struct gs_merge_args *a,
 			struct gs_error *err);
+/* "w1,w2,...": at most GS_MERGE_MAX_MODELS numbers into w, *n of them. */
+int gs_merge_weights_parse(const char *s, double *w, int *n, struct gs_error *err);
 /* The documented DARE mask: element j of the task vector of model i
  * (1-based among the merged models) for the parameter named name is
  * dropped when gs_dare_uniform(seed, i, name, j) < drop.  The stream is

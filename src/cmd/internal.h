@@ -58,12 +58,6 @@ const char *gs_format_attr(const struct gs_attr *a, char *buf, size_t len);
  * returns true and removes it from argv when present. */
 bool gs_take_flag(int *argc, char **argv, const char *flag);
 
-/* A pass's report line, escaped, to the workspace ws (ctx). */
-void gs_cmd_report_line(void *ctx, const char *line);
-/* A private copy of the model a word names (slot or file), loaded afresh
- * from its file: merge may fold it. */
-struct gs_model *gs_cmd_model_copy(struct gs_workspace *ws, const char *word,
-				   struct gs_error *err);
 /* Takes --data FILE and --labels FILE (labels may be NULL: not taken) out
  * of argv.  Without --data and with fallback (steps that need data), *data
  * is the workspace's sample inputs when they are a .npz (and *labels

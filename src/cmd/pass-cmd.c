@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd/internal.h"
+#include "graphsmith/transfer.h"
 
 static void report_line(void *ctx, enum gs_report_kind kind, const char *text)
 {
@@ -46,6 +47,46 @@ static int *correspondence(struct gs_workspace *ws, struct gs_error *err)
 	return map;
 }
 
+/* A private copy of the model a word names (slot or file), loaded afresh
+ * from its file: merge may fold it. */
+static struct gs_model *model_copy(struct gs_workspace *ws, const char *word, struct gs_error *err)
+{
+	struct gs_model *m = gs_workspace_model_arg(ws, word, err);
+	struct gs_load_opts lo = { 0 };
+
+	if (!m)
+		return NULL;
+	if (!m->path)
+		return gs_error_set(err, "'%s' has no file to copy it from", word), NULL;
+	return gs_onnx_load(m->path, &lo, err);
+}
+
+/* The model a word names: the workspace's, a private copy (GS_ARG_COPY)
+ * or none for a weights file (GS_ARG_WEIGHTS). */
+static int resolve(struct gs_workspace *ws, const struct gs_pass_arg *spec, const char *word,
+		   struct gs_model **m, struct gs_error *err)
+{
+	if ((spec->flags & GS_ARG_WEIGHTS) && gs_weights_is_file(word))
+		return 0;
+	*m = spec->flags & GS_ARG_COPY ? model_copy(ws, word, err) :
+	     gs_workspace_model_arg(ws, word, err);
+	return *m ? 0 : -1;
+}
+
+/* The copies bind made for the pass. */
+static void unbind(const struct gs_pass *p, struct gs_pass_args *a)
+{
+	for (int i = 0; p->args[i].name; i++) {
+		if (p->args[i].type != GS_ARG_MODEL || !(p->args[i].flags & GS_ARG_COPY))
+			continue;
+		if (p->args[i].flags & GS_ARG_REPEAT)	/* v[i].model is list_models[0] */
+			for (int k = 0; k < a->n_list; k++)
+				gs_model_free(a->list_models[k]);
+		else
+			gs_model_free(a->v[i].model);
+	}
+}
+
 /* The models the words name, and what the pass asks of the workspace. */
 static int bind(struct gs_workspace *ws, const struct gs_pass *p, struct gs_pass_args *a,
 		int **map, struct gs_error *err)
@@ -55,12 +96,15 @@ static int bind(struct gs_workspace *ws, const struct gs_pass *p, struct gs_pass
 	for (i = 0; p->args[i].name; i++) {
 		if (p->args[i].type != GS_ARG_MODEL || !a->v[i].set)
 			continue;
-		if (!(a->v[i].model = gs_workspace_model_arg(ws, a->v[i].s, err)))
-			return -1;
-		if (p->args[i].flags & GS_ARG_REPEAT)
-			for (int k = 0; k < a->n_list; k++)
-				if (!(a->list_models[k] = gs_workspace_model_arg(ws, a->list[k], err)))
-					return -1;
+		if (!(p->args[i].flags & GS_ARG_REPEAT)) {
+			if (resolve(ws, &p->args[i], a->v[i].s, &a->v[i].model, err) < 0)
+				return -1;
+			continue;
+		}
+		for (int k = 0; k < a->n_list; k++)
+			if (resolve(ws, &p->args[i], a->list[k], &a->list_models[k], err) < 0)
+				return -1;
+		a->v[i].model = a->list_models[0];
 	}
 	if ((p->flags & GS_PASS_DATA_DEFAULT) && !gs_pass_get(a, "--data")->set)
 		a->data = gs_workspace_data_source(ws, gs_pass_get(a, "--labels")->set ? NULL :
@@ -85,6 +129,7 @@ int gs_pass_cmd_exec(struct gs_workspace *ws, const struct gs_pass *p, int argc,
 		return -1;
 	if (!bind(ws, p, &a, &map, err))
 		n = p->run(ws->b, &a, &r, err);
+	unbind(p, &a);
 	free(map);
 	if (n < 0)
 		return -1;

@@ -15,6 +15,14 @@ static bool is_option(const char *w)
 	return w[0] == '-' && w[1] == '-' && w[2];
 }
 
+static bool is_number(const char *w)
+{
+	char *end;
+
+	strtod(w, &end);
+	return end != w && !*end;
+}
+
 static int n_args(const struct gs_pass *p)
 {
 	int n = 0;
@@ -105,7 +113,10 @@ const char *gs_pass_usage(const struct gs_pass *p, char *buf, size_t len)
 					      a->type == GS_ARG_FLAG ? "" : " ");
 		if (a->type != GS_ARG_FLAG && o < len)
 			o = put_value(buf, len, o, a);
-		if (o < len)
+		if (o < len && is_option(a->name))	/* [--map X]... */
+			o += (size_t)snprintf(buf + o, len - o, "%s%s", bracket ? "]" : "",
+					      a->flags & GS_ARG_REPEAT ? "..." : "");
+		else if (o < len)
 			o += (size_t)snprintf(buf + o, len - o, "%s%s",
 					      a->flags & GS_ARG_REPEAT ? "..." : "", bracket ? "]" : "");
 	}
@@ -134,10 +145,26 @@ static const char *number_words(const struct gs_pass_arg *a, char *buf, size_t l
 	return buf;
 }
 
+/* "'a' or 'b'", "'a', 'b' or 'c'" (quoted), "a, b or c" */
+static const char *alternatives(const char *const *words, bool quoted, char *buf, size_t len)
+{
+	const char *q = quoted ? "'" : "";
+	size_t o = 0;
+	int i, n = 0;
+
+	while (words[n])
+		n++;
+	buf[0] = 0;
+	for (i = 0; i < n && o < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%s%s%s",
+				      !i ? "" : i == n - 1 ? " or " : ", ", q, words[i], q);
+	return buf;
+}
+
 static int set_value(const struct gs_pass *p, const struct gs_pass_arg *a, const char *w,
 		     struct gs_pass_value *v, struct gs_error *err)
 {
-	char eb[128], nb[96];
+	char eb[128], nb[256];
 	char *end;
 	int i;
 
@@ -152,6 +179,10 @@ static int set_value(const struct gs_pass *p, const struct gs_pass_arg *a, const
 		for (i = 0; a->words && a->words[i]; i++)
 			if (!strcmp(w, a->words[i]))
 				return 0;
+		if (is_option(a->name))
+			return gs_error_set(err, "%s: %s is %s, not '%s'", p->name, a->name,
+					    alternatives(a->words, false, nb, sizeof(nb)),
+					    gs_escape(w, eb, sizeof(eb)));
 		return gs_error_set(err, "unknown %s '%s'", a->name, gs_escape(w, eb, sizeof(eb)));
 	case GS_ARG_INT:
 		errno = 0;
@@ -179,21 +210,6 @@ static int set_value(const struct gs_pass *p, const struct gs_pass_arg *a, const
 	return 0;
 }
 
-/* "'a' or 'b'", "'a', 'b' or 'c'" */
-static const char *alternatives(const char *const *words, char *buf, size_t len)
-{
-	size_t o = 0;
-	int i, n = 0;
-
-	while (words[n])
-		n++;
-	buf[0] = 0;
-	for (i = 0; i < n && o < len; i++)
-		o += (size_t)snprintf(buf + o, len - o, "%s'%s'",
-				      !i ? "" : i == n - 1 ? " or " : ", ", words[i]);
-	return buf;
-}
-
 /* After the words: a positional or a required option missing gives the
  * usage; an argument of another method is refused. */
 static int check(const struct gs_pass *p, int pos, struct gs_pass_args *out, struct gs_error *err)
@@ -215,7 +231,7 @@ static int check(const struct gs_pass *p, int pos, struct gs_pass_args *out, str
 		if (a->when && out->v[i].set && method && !has_word(a->when, method))
 			return gs_error_set(err, "%s: %s goes with %s", p->name,
 					    is_option(a->name) ? a->name : out->v[i].s,
-					    alternatives(a->when, wb, sizeof(wb)));
+					    alternatives(a->when, true, wb, sizeof(wb)));
 	}
 	return 0;
 }
@@ -228,6 +244,8 @@ int gs_pass_parse(const struct gs_pass *p, int argc, char **argv, struct gs_pass
 
 	memset(out, 0, sizeof(*out));
 	out->pass = p;
+	out->argc = argc;
+	out->argv = argv;
 	if (n_args(p) > GS_PASS_MAX_ARGS)
 		return gs_error_set(err, "%s: too many arguments in its spec", p->name);
 	for (i = 1; i < argc; i++) {
@@ -249,6 +267,10 @@ int gs_pass_parse(const struct gs_pass *p, int argc, char **argv, struct gs_pass
 				return gs_error_set(err, "%s: %s needs a value", p->name,
 						    p->args[k].name);
 			if (set_value(p, &p->args[k], eq ? eq + 1 : argv[++i], &out->v[k], err) < 0)
+				return -1;
+			if (p->args[k].then && i + 1 < argc && is_number(argv[i + 1]) &&
+			    (k = option(p, p->args[k].then)) >= 0 &&
+			    set_value(p, &p->args[k], argv[++i], &out->v[k], err) < 0)
 				return -1;
 			continue;
 		}
@@ -291,6 +313,24 @@ const struct gs_pass_value *gs_pass_get(const struct gs_pass_args *a, const char
 	return &none;
 }
 
+int gs_pass_all(const struct gs_pass_args *a, const char *name, const char **out, int max)
+{
+	int i, k, n = 0;
+
+	for (i = 1; i < a->argc; i++) {
+		if (!is_option(a->argv[i]) || (k = option(a->pass, a->argv[i])) < 0 ||
+		    a->pass->args[k].type == GS_ARG_FLAG)
+			continue;
+		if (!strcmp(a->pass->args[k].name, name) && n < max)
+			out[n] = strchr(a->argv[i], '=') ? strchr(a->argv[i], '=') + 1 :
+				 a->argv[i + 1];
+		n += !strcmp(a->pass->args[k].name, name);
+		if (!strchr(a->argv[i], '='))
+			i++;
+	}
+	return n;
+}
+
 const struct gs_pass_arg *gs_pass_arg_at(const struct gs_pass *p, int argi, char **argv,
 					 bool *is_value)
 {
@@ -329,4 +369,9 @@ void gs_pass_say(const struct gs_pass_report *r, enum gs_report_kind kind, const
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	r->line(r->ctx, kind, buf);
+}
+
+void gs_pass_detail(void *report, const char *line)
+{
+	gs_pass_say(report, GS_REPORT_DETAIL, "%s", line);
 }

@@ -14,6 +14,6 @@ PASSES_SOURCES += include/graphsmith/prune.h src/passes/prune-util.c \
 PASSES_SOURCES += include/graphsmith/convert.h src/passes/convert-internal.h \
 	src/passes/convert.c src/passes/convert-adapters.c
 PASSES_SOURCES += src/passes/prune-wanda.c
-PASSES_SOURCES += src/passes/prune-importance.c src/passes/prune-pass.c
+PASSES_SOURCES += src/passes/prune-importance.c src/passes/prune-pass.c src/passes/quantize-pass.c
 PASSES_SOURCES += include/graphsmith/pass.h src/passes/pass.c src/passes/fuse-pass.c \
 	src/passes/convert-pass.c

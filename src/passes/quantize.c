@@ -64,11 +64,29 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name, bo
 	return argv[++*i];
 }
 
+/* A percentile in (0, 100]: 1 and *p set when w is a number, 0 when it is
+ * not one, -1 with err when it is out of range. */
+static int parse_percentile(const char *w, double *p, struct gs_error *err)
+{
+	char *end;
+	double x;
+
+	errno = 0;
+	x = strtod(w, &end);
+	if (end == w || *end)
+		return 0;
+	if (errno || !(x > 0 && x <= 100))
+		return gs_error_set(err, "quantize: percentile '%s' must be in (0, 100]", w);
+	*p = x;
+	return 1;
+}
+
 /* The words after "int8 static" / "uint8 static". */
 static int parse_static(int argc, char **argv, struct gs_quant_opts *o, struct gs_error *err)
 {
 	static const char *const names[] = { "minmax", "percentile", "entropy" };
 	int i, k, bins = 0;
+	double percentile = -1;
 	bool missing;
 	const char *v;
 
@@ -105,26 +123,29 @@ static int parse_static(int argc, char **argv, struct gs_quant_opts *o, struct g
 				return gs_error_set(err, "quantize: unknown --method '%s' (minmax, "
 						    "percentile [P], entropy)", v);
 			gs_calib_opts_init(&o->calib, (enum gs_calib_method)k);
+			if (percentile >= 0)
+				o->calib.percentile = percentile;
 			if (k == GS_CALIB_PERCENTILE && i + 1 < argc) {
-				char *end;
-				double p;
+				int rc = parse_percentile(argv[i + 1], &o->calib.percentile, err);
 
-				errno = 0;
-				p = strtod(argv[i + 1], &end);
-				if (end != argv[i + 1] && !*end) {
-					if (errno || !(p > 0 && p <= 100))
-						return gs_error_set(err, "quantize: percentile '%s' "
-								    "must be in (0, 100]",
-								    argv[i + 1]);
-					o->calib.percentile = p;
-					i++;
-				}
+				if (rc < 0)
+					return -1;
+				i += rc;
 			}
+		} else if ((v = opt_value(argc, argv, &i, "--percentile", &missing)) || missing) {
+			if (missing)
+				return gs_error_set(err, "quantize: --percentile needs a number");
+			if ((k = parse_percentile(v, &percentile, err)) <= 0)
+				return k ? -1 : gs_error_set(err, "quantize: --percentile '%s' is "
+							     "not a number", v);
+			o->calib.percentile = percentile;
 		} else {
 			return gs_error_set(err, "quantize %s static: unexpected argument '%s'",
 					    o->mode == GS_QUANT_INT8 ? "int8" : "uint8", a);
 		}
 	}
+	if (percentile >= 0 && o->calib.method != GS_CALIB_PERCENTILE)
+		return gs_error_set(err, "quantize: --percentile goes with --method percentile");
 	if (bins) {
 		if (o->calib.method == GS_CALIB_ENTROPY && bins < o->calib.num_quantized_bins)
 			return gs_error_set(err, "quantize: entropy needs --bins >= %d",

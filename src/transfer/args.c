@@ -25,22 +25,27 @@ static int number(const char *flag, const char *s, double *v, struct gs_error *e
 	return 0;
 }
 
-static int weights(const char *s, struct gs_merge_args *a, struct gs_error *err)
+int gs_merge_weights_parse(const char *s, double *w, int *n, struct gs_error *err)
 {
 	char buf[1024], *tok, *save = NULL;
 
 	if (strlen(s) >= sizeof(buf))
 		return gs_error_set(err, "--weights list too long");
 	strcpy(buf, s);
-	a->o.n_weights = 0;
+	*n = 0;
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (a->o.n_weights == GS_MERGE_MAX_MODELS)
+		if (*n == GS_MERGE_MAX_MODELS)
 			return gs_error_set(err, "--weights: at most %d", GS_MERGE_MAX_MODELS);
-		if (number("--weights", tok, &a->weights[a->o.n_weights++], err))
+		if (number("--weights", tok, &w[(*n)++], err))
 			return -1;
 	}
-	a->o.weights = a->weights;
 	return 0;
+}
+
+static int weights(const char *s, struct gs_merge_args *a, struct gs_error *err)
+{
+	a->o.weights = a->weights;
+	return gs_merge_weights_parse(s, a->weights, &a->o.n_weights, err);
 }
 
 /* The value of flag argv[*i] ("--flag v" or "--flag=v"), or NULL. */

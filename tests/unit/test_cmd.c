@@ -373,13 +373,7 @@ static void test_pass_spec(void **state)
 static void test_mutating_are_passes(void **state)
 {
 	static const char *const exceptions[] = {
-		/* not converted yet: their parsers (quantize.c's gs_quant_parse,
-		 * transfer/args.c) are shared with the headless subcommands and
-		 * tests/passes/quant_apply.c */
-		"quantize", "merge", "transplant",
-		/* new with the combine branch (src/transfer/{compose,ensemble,
-		 * graft}.c), to be converted next */
-		"compose", "ensemble", "graft", NULL
+		NULL
 	};
 	const struct gs_cmd_entry *const *t;
 	int n, i, k;
