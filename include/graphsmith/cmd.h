@@ -57,6 +57,13 @@ struct gs_workspace {
 	/* added by src/cmd (workspace.c): */
 	struct gs_load_opts load_opts;	/* how gs_workspace_open loads */
 	bool a_is_baseline;		/* A is the untouched second load of B */
+	bool a_pending;			/* ... not loaded yet: gs_workspace_a() reads
+					 * path_a the first time A is asked for */
+	uint64_t a_file_id[4];		/* path_a's dev, inode, size, mtime then */
+	bool no_undo;			/* steps keep no undo records (a headless
+					 * script that never undoes) */
+	bool no_measure;		/* steps are not measured (apply -q: no
+					 * step line is shown) */
 	char sel_side;			/* 'a' or 'b': the selected node, set by */
 	const struct gs_graph *sel_graph; /* `select` and the TUI; used by */
 	int sel_node;			/* `explain`/`trace` with no argument; -1 none */
@@ -85,6 +92,14 @@ void gs_workspace_release(struct gs_workspace *ws);
 /* Opens a model into side 'a' or 'b'; one model opened alone becomes B with
  * an untouched copy as A (so every step shows as a diff). */
 int gs_workspace_open(struct gs_workspace *ws, char side, const char *path, struct gs_error *err);
+/* A, the reference.  B opened alone has its baseline loaded here the
+ * first time something reads it (diff, compare, show, a pass that wants
+ * the baseline): a headless run that never does pays nothing.  NULL when
+ * there is none, or when the load failed (said through gs_eprintf). */
+struct gs_model *gs_workspace_a(struct gs_workspace *ws);
+/* Before path is overwritten: a baseline still to be read from it is
+ * read now. */
+void gs_workspace_keep_a(struct gs_workspace *ws, const char *path);
 /* The model a command argument names: "A" or "B", another slot's name,
  * or a file path (loaded once, then kept as a slot named by the path).
  * Slot names are matched exactly (A/B either case).  NULL with err set. */
@@ -198,6 +213,9 @@ void gs_cmd_free_argv(int argc, char **argv);
 /* Runs one command line, or several separated by ';'.  Blank lines and
  * '#' comments do nothing.  Returns the changed mask, or -1 with err. */
 int gs_cmd_run(struct gs_workspace *ws, const char *line, struct gs_error *err);
+/* Whether a script (lines of ';'-separated commands) runs `undo` anywhere;
+ * a word in quotes or a comment does not count. */
+bool gs_cmd_script_undoes(const char *text);
 
 /* Completion candidates for the word that ends at byte `point` of line:
  * command names and aliases for the first word of a command, then what

@@ -216,7 +216,7 @@ int gs_complete(struct gs_workspace *ws, const char *line, int point, char ***ou
 			add(&c, gs_opdoc_at(ws->opdoc, i)->op);
 		break;
 	case GS_COMPLETE_SLOT:
-		if (ws->a)
+		if (ws->a || ws->a_pending)
 			add(&c, "A");
 		if (ws->b)
 			add(&c, "B");

@@ -144,6 +144,34 @@ out:
 	return rc;
 }
 
+bool gs_cmd_script_undoes(const char *text)
+{
+	const char *p = text, *end;
+	bool found = false;
+	struct gs_error err;
+	char *cmd, **argv;
+	int argc;
+	size_t l;
+
+	while (*p && !found) {
+		end = command_end(p);
+		cmd = strndup(p, (size_t)(end - p));
+		if (!cmd)
+			abort();
+		if (!gs_cmd_split(cmd, &argc, &argv, &err) && argc) {
+			l = strlen(argv[0]);
+			if (l > 1 && argv[0][l - 1] == '!')
+				argv[0][l - 1] = 0;
+			found = gs_cmd_find(argv[0], &err) == &gs_cmd_undo;
+		}
+		gs_cmd_free_argv(argc, argv);
+		free(cmd);
+		/* a comment ends at its line, a command at ';' or '\n' */
+		p = *end ? end + 1 : end;
+	}
+	return found;
+}
+
 int gs_cmd_run(struct gs_workspace *ws, const char *line, struct gs_error *err)
 {
 	const char *p = line, *end;

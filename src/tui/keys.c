@@ -239,7 +239,7 @@ void tui_run(struct tui *t, const char *line)
 static const char *slot_name(struct gs_workspace *ws, int i, struct gs_model **m)
 {
 	if (i < 2) {
-		*m = i ? ws->b : ws->a;
+		*m = i ? ws->b : gs_workspace_a(ws);
 		return i ? "B" : "A";
 	}
 	*m = ws->slots[i - 2].model;

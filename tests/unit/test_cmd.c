@@ -139,6 +139,22 @@ static void test_split(void **state)
 	split_fails("select abc\\", "backslash at the end of the line");
 }
 
+/* apply keeps undo records only for a script that undoes */
+static void test_script_undoes(void **state)
+{
+	(void)state;
+	assert_true(gs_cmd_script_undoes("undo"));
+	assert_true(gs_cmd_script_undoes("prune magnitude 0.5; undo"));
+	assert_true(gs_cmd_script_undoes("# first\nprune magnitude 0.5\n  undo  # again"));
+	assert_true(gs_cmd_script_undoes("find ';'; undo!"));
+	assert_false(gs_cmd_script_undoes(""));
+	assert_false(gs_cmd_script_undoes("prune magnitude 0.5"));
+	assert_false(gs_cmd_script_undoes("# undo\nprune magnitude 0.5 # ; undo"));
+	assert_false(gs_cmd_script_undoes("find 'x; undo'"));
+	assert_false(gs_cmd_script_undoes("find undo"));
+	assert_false(gs_cmd_script_undoes("redo"));
+}
+
 /* ---- table ---- */
 static void test_table(void **state)
 {
@@ -508,6 +524,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_script_undoes),
 		cmocka_unit_test(test_table),
 		cmocka_unit_test_setup_teardown(test_run_blank, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_sequence, setup, teardown),
