@@ -206,7 +206,31 @@ struct gs_cmd_entry {
 const struct gs_cmd_entry *const *gs_cmd_table(int *count);
 const struct gs_cmd_entry *gs_cmd_find(const char *name, struct gs_error *err);
 
-/* Splits a line into words (quotes and backslashes as in a shell). */
+/*
+ * The one lexer of command lines (src/cmd/split.c): words split at blanks,
+ * quotes and backslashes as in a shell, '#' at the start of a word a
+ * comment to the end of its line.  Lexes s[0..len) into *out (free with
+ * gs_cmd_words_free); -1 with err on an open quote or a trailing
+ * backslash.
+ */
+enum {
+	GS_LEX_COMMAND = 1,		/* an unquoted ';' or newline ends the
+					 * command: out->end says where */
+	GS_LEX_PARTIAL = 2,		/* text being typed: an open quote or a
+					 * trailing backslash ends the last word */
+};
+struct gs_cmd_words {
+	int argc;
+	char **argv;			/* argc malloc'd words, then NULL */
+	bool *quoted;			/* per word: some of it was in quotes */
+	size_t end;			/* where lexing stopped: len, ';' or '\n' */
+	bool open;			/* the text ends in the last word (no blank
+					 * after it): what completion completes */
+};
+int gs_cmd_lex(const char *s, size_t len, unsigned flags, struct gs_cmd_words *out,
+	       struct gs_error *err);
+void gs_cmd_words_free(struct gs_cmd_words *w);
+/* The words of one line (gs_cmd_lex of it all, flags 0). */
 int gs_cmd_split(const char *line, int *argc, char ***argv, struct gs_error *err);
 void gs_cmd_free_argv(int argc, char **argv);
 
