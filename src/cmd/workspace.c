@@ -16,6 +16,7 @@ void gs_workspace_init(struct gs_workspace *ws)
 {
 	memset(ws, 0, sizeof(*ws));
 	ws->sel_node = -1;
+	gs_file_ops_install(&gs_onnx_file_ops);	/* the file layer under history */
 }
 
 static void drop_history(struct gs_workspace *ws)
