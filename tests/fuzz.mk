@@ -12,7 +12,7 @@ EXTRA_DIST += tests/fuzz/smoke.sh tests/fuzz/make_seeds.py tests/fuzz/fuzz.h \
 if ENABLE_FUZZING
 check_PROGRAMS += tests/fuzz/fuzz_reader tests/fuzz/fuzz_passes tests/fuzz/fuzz_match \
 	tests/fuzz/fuzz_eval tests/fuzz/fuzz_tensor tests/fuzz/fuzz_cmd \
-	tests/fuzz/fuzz_safetensors tests/fuzz/fuzz_npz_data
+	tests/fuzz/fuzz_safetensors tests/fuzz/fuzz_npz_data tests/fuzz/fuzz_grad
 FUZZ_LINK_FLAGS = -fsanitize=fuzzer $(AM_LDFLAGS)
 tests_fuzz_fuzz_reader_SOURCES = tests/fuzz/fuzz_reader.c tests/fuzz/fuzz.h
 tests_fuzz_fuzz_reader_CFLAGS = $(FUZZ_CFLAGS) -fsanitize=fuzzer
@@ -46,10 +46,14 @@ tests_fuzz_fuzz_npz_data_SOURCES = tests/fuzz/fuzz_npz_data.c tests/fuzz/fuzz.h
 tests_fuzz_fuzz_npz_data_CFLAGS = $(FUZZ_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_npz_data_LDFLAGS = $(FUZZ_LINK_FLAGS)
 tests_fuzz_fuzz_npz_data_LDADD = $(FUZZ_LDADD)
+tests_fuzz_fuzz_grad_SOURCES = tests/fuzz/fuzz_grad.c tests/fuzz/fuzz.h
+tests_fuzz_fuzz_grad_CFLAGS = $(FUZZ_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_grad_LDFLAGS = $(FUZZ_LINK_FLAGS)
+tests_fuzz_fuzz_grad_LDADD = $(FUZZ_LDADD)
 else
 check_PROGRAMS += tests/fuzz/replay_reader tests/fuzz/replay_passes tests/fuzz/replay_match \
 	tests/fuzz/replay_eval tests/fuzz/replay_tensor tests/fuzz/replay_cmd \
-	tests/fuzz/replay_safetensors tests/fuzz/replay_npz_data
+	tests/fuzz/replay_safetensors tests/fuzz/replay_npz_data tests/fuzz/replay_grad
 tests_fuzz_replay_reader_SOURCES = tests/fuzz/fuzz_reader.c tests/fuzz/driver.c tests/fuzz/fuzz.h
 tests_fuzz_replay_reader_CFLAGS = $(FUZZ_CFLAGS)
 tests_fuzz_replay_reader_LDADD = $(FUZZ_LDADD)
@@ -74,4 +78,7 @@ tests_fuzz_replay_safetensors_LDADD = $(FUZZ_LDADD)
 tests_fuzz_replay_npz_data_SOURCES = tests/fuzz/fuzz_npz_data.c tests/fuzz/driver.c tests/fuzz/fuzz.h
 tests_fuzz_replay_npz_data_CFLAGS = $(FUZZ_CFLAGS)
 tests_fuzz_replay_npz_data_LDADD = $(FUZZ_LDADD)
+tests_fuzz_replay_grad_SOURCES = tests/fuzz/fuzz_grad.c tests/fuzz/driver.c tests/fuzz/fuzz.h
+tests_fuzz_replay_grad_CFLAGS = $(FUZZ_CFLAGS)
+tests_fuzz_replay_grad_LDADD = $(FUZZ_LDADD)
 endif

@@ -391,6 +391,15 @@ int gs_graph_walk(struct gs_graph *g, int (*fn)(struct gs_graph *g, void *ctx), 
 /* Subgraphs held by a node's attributes. */
 int gs_node_subgraphs(const struct gs_node *n, struct gs_graph **out, int max);
 
+/* Overflow-checked size arithmetic: every size computed from file data
+ * (element counts, byte sizes, shapes from attributes or tensors) goes
+ * through these.  a * b and a + b of non-negative sizes, or -1 if an
+ * operand is negative or the result overflows int64. */
+int64_t gs_size_mul(int64_t a, int64_t b);
+int64_t gs_size_add(int64_t a, int64_t b);
+/* v truncated toward zero into *out; -1 (and *out untouched) if v is NaN
+ * or outside int64's range, where C's conversion is undefined. */
+int gs_double_to_i64(double v, int64_t *out);
 /* Element count of dims, or -1 if negative or overflowing. */
 int64_t gs_dims_numel(int rank, const int64_t *dims);
 /* Bytes for numel elements of dtype (int4 packs two per byte); -1 on overflow. */

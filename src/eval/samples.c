@@ -338,7 +338,7 @@ int gs_top1_correct(const struct gs_etensor *scores, const struct gs_etensor *la
 		for (c = 1; c < cols; c++)
 			if (gs_et_get(scores, r * cols + c) > gs_et_get(scores, r * cols + best))
 				best = c;
-		hits += best == (int64_t)gs_et_get(labels, r);
+		hits += (double)best == gs_et_get(labels, r);
 	}
 	*correct = hits;
 	return 0;

@@ -374,28 +374,49 @@ struct gs_attr *gs_node_add_attr(struct gs_model *m, struct gs_node *n,
 
 
 
+int64_t gs_size_mul(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (a < 0 || b < 0 || __builtin_mul_overflow(a, b, &r))
+		return -1;
+	return r;
+}
+
+int64_t gs_size_add(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (a < 0 || b < 0 || __builtin_add_overflow(a, b, &r))
+		return -1;
+	return r;
+}
+
+int gs_double_to_i64(double v, int64_t *out)
+{
+	/* -2^63 is exact in a double; 2^63 is the first value beyond */
+	if (!(v >= -9223372036854775808.0 && v < 9223372036854775808.0))
+		return -1;
+	*out = (int64_t)v;
+	return 0;
+}
+
 int64_t gs_dims_numel(int rank, const int64_t *dims)
 {
 	int64_t n = 1;
 	int i;
 
-	for (i = 0; i < rank; i++) {
-		if (dims[i] < 0)
-			return -1;
-		if (dims[i] && n > INT64_MAX / dims[i])
-			return -1;
-		n *= dims[i];
-	}
+	for (i = 0; i < rank && n >= 0; i++)
+		n = gs_size_mul(n, dims[i]);
 	return n;
 }
 
 int64_t gs_dtype_nbytes(int dtype, int64_t numel)
 {
 	int bits = gs_dtype_bits(dtype);
+	int64_t b;
 
-	if (numel < 0 || bits <= 0)
+	if (bits <= 0 || (b = gs_size_mul(numel, bits)) < 0)
 		return -1;
-	if (numel > INT64_MAX / bits)
-		return -1;
-	return (numel * bits + 7) / 8;
+	return b / 8 + (b % 8 != 0);
 }

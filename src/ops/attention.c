@@ -26,10 +26,7 @@ static bool is_int_index(int dtype)
 /* a * b into *out; false when it would pass INT64_MAX (a, b >= 0). */
 static bool mul_ok(int64_t a, int64_t b, int64_t *out)
 {
-	if (a && b > INT64_MAX / a)
-		return false;
-	*out = a * b;
-	return true;
+	return (*out = gs_size_mul(a, b)) >= 0;
 }
 
 /* ---- Attention ---- */
@@ -270,9 +267,8 @@ static int k_attention(struct gs_kernel_ctx *k)
 					      (long long)s.kvh, (long long)s.hd, (long long)s.vhd);
 		s.past = PK->dims[2];
 	}
-	if (s.past > INT64_MAX - s.kvs)
+	if ((s.total = gs_size_add(s.past, s.kvs)) < 0)
 		return gs_kernel_fail(k, "past length too large");
-	s.total = s.past + s.kvs;
 	if (NP) {
 		if (!is_int_index(NP->dtype) || NP->numel != s.B)
 			return gs_kernel_fail(k, "nonpad_kv_seqlen must hold %lld int64 values",

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ops/families.h"
+#include "ops/kernel-util.h"
 
 static const struct gs_graph *graph_attr(const struct gs_node *n, const char *name)
 {
@@ -182,7 +183,7 @@ static int k_loop(struct gs_kernel_ctx *k)
 	if (m_in) {
 		if (m_in->numel != 1)
 			return gs_kernel_fail(k, "trip count M must hold one element");
-		max_trips = (int64_t)gs_et_get(m_in, 0);
+		max_trips = gs_k_int_at(m_in, 0);
 	}
 	if (c_in) {
 		if (c_in->numel != 1)

@@ -620,9 +620,8 @@ static int k_tile(struct gs_kernel_ctx *k)
 	if (n != x->rank)
 		return gs_kernel_fail(k, "'repeats' has %d values for rank %d", n, x->rank);
 	for (a = 0; a < n; a++) {
-		if (rep[a] < 0 || (x->dims[a] && rep[a] > INT64_MAX / x->dims[a]))
+		if ((dims[a] = gs_size_mul(x->dims[a], rep[a])) < 0)
 			return gs_kernel_fail(k, "invalid repeat %lld", (long long)rep[a]);
-		dims[a] = x->dims[a] * rep[a];
 	}
 	y = gs_kernel_out(k, 0, x->dtype, n, dims);
 	if (!y || !y->numel)

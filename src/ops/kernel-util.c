@@ -25,13 +25,11 @@ bool gs_k_is_unsigned(int dt)
 
 int64_t gs_k_d2i(double v)
 {
-	if (v != v)
-		return 0;
-	if (v >= 9223372036854775807.0)
-		return INT64_MAX;
-	if (v <= -9223372036854775808.0)
-		return INT64_MIN;
-	return (int64_t)v;
+	int64_t r;
+
+	if (gs_double_to_i64(v, &r) == 0)
+		return r;
+	return v != v ? 0 : v > 0 ? INT64_MAX : INT64_MIN;
 }
 
 int64_t gs_k_int_at(const struct gs_etensor *t, int64_t i)

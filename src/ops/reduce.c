@@ -447,8 +447,9 @@ static inline float exp_neg(float x)
 	p = p * r + 1.6666665459e-1f;
 	p = p * r + 5.0000001201e-1f;
 	p = p * r * r + r + 1.0f;
-	/* n is the low mantissa bits of t */
-	bits = (int32_t)((uint32_t)(ti - 0x4b400000 + 127) << 23);
+	/* n is the low mantissa bits of t; unsigned, as far below -87.3 (whose
+	 * result is discarded) t is no longer near magic */
+	bits = (int32_t)(((uint32_t)ti - 0x4b400000u + 127u) << 23);
 	memcpy(&s, &bits, sizeof(s));
 	return x < -87.3f ? 0.0f : p * s;
 }

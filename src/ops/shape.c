@@ -109,9 +109,8 @@ static int k_reshape(struct gs_kernel_ctx *k)
 		} else {
 			dims[i] = shape[i];
 		}
-		if (dims[i] != 0 && known > INT64_MAX / dims[i])
+		if ((known = gs_size_mul(known, dims[i])) < 0)
 			return gs_kernel_fail(k, "shape overflows");
-		known *= dims[i];
 	}
 	if (infer >= 0) {
 		if (known == 0 || x->numel % known)
@@ -478,7 +477,10 @@ static int k_split(struct gs_kernel_ctx *k)
 			gs_kernel_fail(k, "negative split size %lld", (long long)sizes[i]);
 			goto out;
 		}
-		total += sizes[i];
+		if ((total = gs_size_add(total, sizes[i])) < 0) {
+			gs_kernel_fail(k, "split sizes overflow");
+			goto out;
+		}
 	}
 	if (total != x->dims[a]) {
 		gs_kernel_fail(k, "split sizes add up to %lld, axis has %lld", (long long)total,
@@ -636,14 +638,9 @@ static int k_range(struct gs_kernel_ctx *k)
 	if (l->dtype != dt || d->dtype != dt || s->numel != 1 || l->numel != 1 || d->numel != 1)
 		return gs_kernel_fail(k, "start, limit and delta must be scalars of one dtype");
 	if (dt == GS_DTYPE_INT64 || dt == GS_DTYPE_INT32 || dt == GS_DTYPE_INT16) {
-		int64_t a = (int64_t)gs_et_get(s, 0), b = (int64_t)gs_et_get(l, 0),
-			st = (int64_t)gs_et_get(d, 0);
+		/* exact: int64 through a double would round past INT64_MAX */
+		int64_t a = gs_k_int_at(s, 0), b = gs_k_int_at(l, 0), st = gs_k_int_at(d, 0);
 
-		if (dt == GS_DTYPE_INT64) {
-			a = *(int64_t *)s->data;
-			b = *(int64_t *)l->data;
-			st = *(int64_t *)d->data;
-		}
 		if (st == 0)
 			return gs_kernel_fail(k, "delta is zero");
 		if ((st > 0 && b <= a) || (st < 0 && b >= a)) {

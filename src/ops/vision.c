@@ -428,8 +428,7 @@ static int k_nms(struct gs_kernel_ctx *k)
 	if (tmax && tmax->numel) {
 		if (!gs_k_is_int(tmax->dtype) || tmax->numel != 1)
 			return gs_kernel_fail(k, "max_output_boxes_per_class must be one integer");
-		maxo = tmax->dtype == GS_DTYPE_INT64 ? *(const int64_t *)tmax->data :
-		       (int64_t)gs_et_get(tmax, 0);
+		maxo = gs_k_int_at(tmax, 0);
 	}
 	if (tiou && tiou->numel) {
 		if (tiou->dtype != GS_DTYPE_FLOAT || tiou->numel != 1)
@@ -598,7 +597,7 @@ static int k_roi_align(struct gs_kernel_ctx *k)
 	for (r = 0; r < R; r++) {
 		const float *roi = (const float *)rois->data + r * 4;
 		double off = ctm == 0 ? 0.5 : 0, x0, y0, rw, rh, bw, bh;
-		int64_t b = (int64_t)gs_et_get(bi, r), gh, gw, cnt;
+		int64_t b = gs_k_int_at(bi, r), gh, gw, cnt;
 
 		if (b < 0 || b >= x->dims[0])
 			return gs_kernel_fail(k, "batch index %lld out of range", (long long)b);

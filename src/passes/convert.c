@@ -174,9 +174,14 @@ int cv_const_ints(const struct cv *c, const struct gs_node *n, int slot, int64_t
 		return -1;
 	*out = gs_xmalloc(sizeof(int64_t) * ((size_t)*count + 1));
 	for (i = 0; i < *count; i++)
-		(*out)[i] = (int64_t)d[i];
+		if (gs_double_to_i64(d[i], &(*out)[i]) < 0) {
+			/* INT64_MAX rounds up to 2^63 on the way: not a value we act on */
+			free(*out);
+			*out = NULL;
+			break;
+		}
 	free(d);
-	return 0;
+	return *out ? 0 : -1;
 }
 
 int cv_new_ints(struct cv *c, const char *hint, int64_t count, const int64_t *v)

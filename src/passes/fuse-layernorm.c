@@ -26,8 +26,11 @@ static int reduce_axes(const struct gs_graph *g, const struct gs_node *r, int ra
 		if (!t || t->numel < 1 || t->numel > LN_MAX_AXES || !(d = fuse_param_doubles(t, &n)))
 			return -1;
 		for (i = 0; i < n; i++)
-			axes[i] = (int64_t)d[i];
+			if (gs_double_to_i64(d[i], &axes[i]) < 0)
+				break;
 		free(d);
+		if (i < n)
+			return -1;
 		k = (int)n;
 	} else if (a && a->type == GS_ATTR_INTS && a->n >= 1 && a->n <= LN_MAX_AXES) {
 		memcpy(axes, a->ints, sizeof(int64_t) * (size_t)a->n);

@@ -100,4 +100,21 @@ done
 	"$dir/cnn.onnx" >/dev/null 2>"$out/err"
 [ $? -eq 2 ] && grep -q "which data" "$out/err" && pass "no --data refused" ||
 	fail "no --data: $(cat "$out/err")"
+# onnxruntime's QDQ fusion takes: the static models run on int8 kernels
+# (QLinearConv, QGemm), with no float Conv or Gemm left
+for m in "cnn:train.npz:1,1,8,8" "mlp:mlp_train.npz:1,64"; do
+	name=${m%%:*} rest=${m#*:} data=${rest%%:*} shape=${rest#*:}
+	"$GS_BIN" apply -c "quantize int8 static --data $dir/$data" -o "$out/k-$name.onnx" \
+		"$dir/$name.onnx" >/dev/null || { fail "$name: quantize for the kernel check"; continue; }
+	k=$(node "$top_srcdir/tests/oracle/ort_kernels.js" "$out/k-$name.onnx" "$shape")
+	echo "# onnxruntime kernels of the int8 $name: $k"
+	echo "$k" | "$GS_PYTHON" -c "
+import json, sys
+k = json.load(sys.stdin)
+q = k.get('QLinearConv', 0) + k.get('QGemm', 0) + k.get('QLinearMatMul', 0)
+f = sum(k.get(op, 0) for op in ('Conv', 'FusedConv', 'Gemm', 'FusedGemm', 'MatMul'))
+sys.exit(0 if q > 0 and f == 0 else 1)" &&
+		pass "$name: onnxruntime runs int8 kernels ($k)" ||
+		fail "$name: onnxruntime kernels $k"
+done
 finish

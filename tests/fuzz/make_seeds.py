@@ -20,7 +20,7 @@ Writes
   OUTDIR/data/    .npz data sets for data/cnn.onnx's input (1-4 samples,
                   float64, extra and missing arrays, none)
 The fuzz targets take these directories as their corpora (fuzz_reader,
-fuzz_passes, fuzz_match, fuzz_eval: onnx/; fuzz_tensor: tensor/; fuzz_cmd:
+fuzz_passes, fuzz_match, fuzz_eval, fuzz_grad: onnx/; fuzz_tensor: tensor/; fuzz_cmd:
 cmd/; fuzz_safetensors: weights/; fuzz_npz_data: data/).  Deterministic: the same input gives byte-identical output.
 """
 import io

@@ -25,7 +25,7 @@ trap 'rm -rf "$work"' EXIT
 ran=0
 # target:corpus; the corpus names a folder of the seeds and of regress/
 for tc in reader:onnx passes:onnx match:onnx eval:onnx tensor:tensor cmd:cmd \
-	safetensors:weights npz_data:data; do
+	safetensors:weights npz_data:data grad:onnx; do
 	t=${tc%%:*} c=${tc#*:}
 	dirs=
 	[ -n "$seeds" ] && dirs="$seeds/$c"
