@@ -14,7 +14,7 @@ static const char usage_text[] =
 	"       graphsmith --replay KEYS [--frames] [--dump] [--size WxH] A.onnx [B.onnx]\n"
 	"       graphsmith info [--json] [--ascii] [--top N] MODEL\n"
 	"       graphsmith diff [--json] [--by-name] [--map FILE] A B\n"
-	"       graphsmith apply [-c COMMANDS | -f SCRIPT] [--external-data]\n"
+	"       graphsmith apply [-c COMMANDS | -f SCRIPT] [-q] [--external-data]\n"
 	"                        [--inputs FILE.npz|DIR] [--labels FILE.npy] [--in-place]\n"
 	"                        -o OUT MODEL\n"
 	"       graphsmith run [input options] [--labels FILE.npy] [-o OUT.npz] [--json]\n"

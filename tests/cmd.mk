@@ -5,6 +5,8 @@ CMD_CLI_TESTS = tests/cli/ambiguous.test tests/cli/explain.test \
 	tests/cli/script-error.test tests/cli/select.test tests/cli/select-missing.test \
 	tests/cli/trace.test tests/cli/unknown.test
 CMD_CLI_TESTS += tests/cli/slots.test tests/cli/slots-edit.test
+CMD_CLI_TESTS += tests/cli/apply-quiet.test tests/cli/apply-quiet-error.test \
+	tests/cli/apply-baseline.test tests/cli/apply-undo.test
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_cmd

@@ -57,6 +57,13 @@ struct gs_workspace {
 	/* added by src/cmd (workspace.c): */
 	struct gs_load_opts load_opts;	/* how gs_workspace_open loads */
 	bool a_is_baseline;		/* A is the untouched second load of B */
+	bool a_pending;			/* ... not loaded yet: gs_workspace_a() reads
+					 * path_a the first time A is asked for */
+	uint64_t a_file_id[4];		/* path_a's dev, inode, size, mtime then */
+	bool no_undo;			/* steps keep no undo records (a headless
+					 * script that never undoes) */
+	bool no_measure;		/* steps are not measured (apply -q: no
+					 * step line is shown) */
 	char sel_side;			/* 'a' or 'b': the selected node, set by */
 	const struct gs_graph *sel_graph; /* `select` and the TUI; used by */
 	int sel_node;			/* `explain`/`trace` with no argument; -1 none */
@@ -85,6 +92,14 @@ void gs_workspace_release(struct gs_workspace *ws);
 /* Opens a model into side 'a' or 'b'; one model opened alone becomes B with
  * an untouched copy as A (so every step shows as a diff). */
 int gs_workspace_open(struct gs_workspace *ws, char side, const char *path, struct gs_error *err);
+/* A, the reference.  B opened alone has its baseline loaded here the
+ * first time something reads it (diff, compare, show, a pass that wants
+ * the baseline): a headless run that never does pays nothing.  NULL when
+ * there is none, or when the load failed (said through gs_eprintf). */
+struct gs_model *gs_workspace_a(struct gs_workspace *ws);
+/* Before path is overwritten: a baseline still to be read from it is
+ * read now. */
+void gs_workspace_keep_a(struct gs_workspace *ws, const char *path);
 /* The model a command argument names: "A" or "B", another slot's name,
  * or a file path (loaded once, then kept as a slot named by the path).
  * Slot names are matched exactly (A/B either case).  NULL with err set. */
@@ -191,13 +206,40 @@ struct gs_cmd_entry {
 const struct gs_cmd_entry *const *gs_cmd_table(int *count);
 const struct gs_cmd_entry *gs_cmd_find(const char *name, struct gs_error *err);
 
-/* Splits a line into words (quotes and backslashes as in a shell). */
+/*
+ * The one lexer of command lines (src/cmd/split.c): words split at blanks,
+ * quotes and backslashes as in a shell, '#' at the start of a word a
+ * comment to the end of its line.  Lexes s[0..len) into *out (free with
+ * gs_cmd_words_free); -1 with err on an open quote or a trailing
+ * backslash.
+ */
+enum {
+	GS_LEX_COMMAND = 1,		/* an unquoted ';' or newline ends the
+					 * command: out->end says where */
+	GS_LEX_PARTIAL = 2,		/* text being typed: an open quote or a
+					 * trailing backslash ends the last word */
+};
+struct gs_cmd_words {
+	int argc;
+	char **argv;			/* argc malloc'd words, then NULL */
+	bool *quoted;			/* per word: some of it was in quotes */
+	size_t end;			/* where lexing stopped: len, ';' or '\n' */
+	bool open;			/* the text ends in the last word (no blank
+					 * after it): what completion completes */
+};
+int gs_cmd_lex(const char *s, size_t len, unsigned flags, struct gs_cmd_words *out,
+	       struct gs_error *err);
+void gs_cmd_words_free(struct gs_cmd_words *w);
+/* The words of one line (gs_cmd_lex of it all, flags 0). */
 int gs_cmd_split(const char *line, int *argc, char ***argv, struct gs_error *err);
 void gs_cmd_free_argv(int argc, char **argv);
 
 /* Runs one command line, or several separated by ';'.  Blank lines and
  * '#' comments do nothing.  Returns the changed mask, or -1 with err. */
 int gs_cmd_run(struct gs_workspace *ws, const char *line, struct gs_error *err);
+/* Whether a script (lines of ';'-separated commands) runs `undo` anywhere;
+ * a word in quotes or a comment does not count. */
+bool gs_cmd_script_undoes(const char *text);
 
 /* Completion candidates for the word that ends at byte `point` of line:
  * command names and aliases for the first word of a command, then what

@@ -110,9 +110,13 @@ void gs_step_stats_measure(struct gs_model *m, struct gs_step_stats *out);
  * cover: Conv, ConvTranspose, Gemm, MatMul in the default domain. */
 bool gs_is_weight_op(const struct gs_node *n);
 
-/* Measure each committed step (default on); off, steps repeat the
- * previous figures (for benchmarks of the passes alone). */
+/* Measure the baseline and each committed step (default on); off, every
+ * figure reads 0 (a headless run that shows no step line). */
 void gs_history_set_measure(struct gs_history *h, bool on);
+/* Keep what undo needs (default on); off, a committed step keeps its line
+ * and figures only, and undo says it cannot (a script that never undoes
+ * does not pay for before-images).  An open step can always abort. */
+void gs_history_set_undo(struct gs_history *h, bool on);
 
 /* The edits recorded so far in the open step, for `preview`: fills up to
  * max pointers (borrowed until the step closes) and returns the count. */

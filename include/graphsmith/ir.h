@@ -197,6 +197,27 @@ struct gs_model {
 	int journal_muted;
 };
 
+/*
+ * The file layer, as the layers above the IR see it (passes, learn,
+ * history do not call into src/onnx): the ONNX layer installs these when
+ * it loads or saves a model, and the workspace at its start.  Until then
+ * a read is the tensor's own bytes and a size is 0.
+ */
+struct gs_file_ops {
+	/* bytes [data, data + len) of a tensor of m for one pass over them:
+	 * read into buf (len bytes) when they lie in the loaded file */
+	const void *(*fetch)(const struct gs_model *m, const void *data, size_t len, void *buf);
+	/* the size of m saved inline, and those bytes handed to sink in order */
+	uint64_t (*packed_size)(struct gs_model *m);
+	uint64_t (*pack_stream)(struct gs_model *m,
+				void (*sink)(void *ctx, const void *data, size_t len), void *ctx);
+};
+void gs_file_ops_install(const struct gs_file_ops *ops);
+const void *gs_model_fetch(const struct gs_model *m, const void *data, size_t len, void *buf);
+uint64_t gs_model_packed_size(struct gs_model *m);
+uint64_t gs_model_pack_stream(struct gs_model *m,
+			      void (*sink)(void *ctx, const void *data, size_t len), void *ctx);
+
 /* ---- lifetime ---- */
 struct gs_model *gs_model_new(void);
 void gs_model_free(struct gs_model *m);

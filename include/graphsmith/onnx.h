@@ -66,4 +66,8 @@ uint64_t gs_onnx_pack_stream(struct gs_model *m,
  */
 const void *gs_onnx_fetch(const struct gs_model *m, const void *data, size_t len, void *buf);
 
+/* The three above as the IR's file hooks (gs_file_ops), installed by every
+ * load and save; gs_workspace_init installs them too. */
+extern const struct gs_file_ops gs_onnx_file_ops;
+
 #endif

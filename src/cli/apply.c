@@ -12,7 +12,7 @@
 #include "graphsmith/cmd.h"
 
 static const char usage_line[] =
-	"usage: graphsmith apply [-c COMMANDS | -f SCRIPT] [--external-data]\n"
+	"usage: graphsmith apply [-c COMMANDS | -f SCRIPT] [-q] [--external-data]\n"
 	"                        [--inputs FILE.npz|DIR] [--labels FILE.npy] [--in-place]\n"
 	"                        -o OUT MODEL\n";
 
@@ -20,6 +20,16 @@ static const char usage_line[] =
 static const char *inputs_opt, *labels_opt;
 /* --in-place: -o may name the model being read */
 static bool in_place;
+/* -q: errors only, and so no step is measured */
+static bool quiet;
+
+/* -q's writer: what is not an error goes nowhere. */
+static void errors_only(void *ctx, enum gs_out_kind kind, const char *line)
+{
+	(void)ctx;
+	if (kind == GS_OUT_ERROR)
+		fprintf(stderr, "graphsmith: %s\n", line);
+}
 
 /* Whether a and b name the same file (b need not exist). */
 static bool same_file(const char *a, const char *b)
@@ -90,8 +100,10 @@ static int run_commands(struct gs_workspace *ws, const char *name, char *text)
 	return 0;
 }
 
-/* The commands run on a workspace with MODEL as B and a second load as A,
- * the baseline; B is saved to OUT only when every command succeeded. */
+/* The commands run on a workspace with MODEL as B and its file as A, the
+ * baseline, read only if a command asks for it; B is saved to OUT only
+ * when every command succeeded.  A script that never undoes keeps no
+ * undo records. */
 static int apply_commands(const char *model, const char *commands, const char *script,
 			  const char *out, const struct gs_save_opts *save)
 {
@@ -116,6 +128,11 @@ static int apply_commands(const char *model, const char *commands, const char *s
 		text = gs_xstrdup(commands);
 	gs_workspace_init(&ws);
 	ws.load_opts = gs_cli_load_opts;
+	ws.no_undo = !gs_cmd_script_undoes(text);
+	if (quiet) {
+		ws.no_measure = true;
+		ws.out.write = errors_only;
+	}
 	if (gs_workspace_open(&ws, 'b', model, &err) < 0)
 		fprintf(stderr, "graphsmith: %s\n", err.msg);
 	else if ((inputs_opt || labels_opt) &&
@@ -154,11 +171,12 @@ int gs_cli_apply(int argc, char **argv)
 	struct gs_model *m;
 	int c, rc = 0;
 
-	while ((c = getopt_long(argc, argv, "c:f:o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:f:o:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': commands = optarg; break;
 		case 'f': script = optarg; break;
 		case 'o': out = optarg; break;
+		case 'q': quiet = true; break;
 		case 'e': save.external = GS_EXTERNAL_ALWAYS; break;
 		case 'X': gs_cli_load_opts.allow_external_outside = true; break;
 		case 'i': inputs_opt = optarg; break;

@@ -14,6 +14,7 @@ static int save_exec(struct gs_workspace *ws, int argc, char **argv, struct gs_e
 	if (argc > 2)
 		return gs_error_set(err, "usage: %s", gs_cmd_save.usage);
 	path = argc == 2 ? argv[1] : ws->path_b;
+	gs_workspace_keep_a(ws, path);
 	if (gs_onnx_save(ws->b, path, &opts, err) < 0)
 		return -1;
 	if (path != ws->path_b) {

@@ -25,7 +25,7 @@ static int slots_exec(struct gs_workspace *ws, int argc, char **argv, struct gs_
 		return gs_error_set(err, "usage: %s", gs_cmd_slots.usage);
 	gs_oprintf(ws, GS_OUT_HEADING, "%-6s %-12s %7s %12s %10s  %s", "shown", "slot", "nodes",
 		   "parameters", "size", "file");
-	if (ws->a)
+	if (gs_workspace_a(ws))
 		slot_line(ws, "A", ws->path_a, ws->a, ws->a_is_baseline ? "  (B's baseline)" : "");
 	if (ws->b)
 		slot_line(ws, "B", ws->path_b, ws->b, ws->unsaved ? "  (edited)" : "");

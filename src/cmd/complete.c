@@ -96,103 +96,48 @@ static int by_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-struct word {
-	char *s;
-	size_t len, alloc;
-};
-
-static void word_add(struct word *w, char ch)
+/* Lexes the last command of line[0..point) (the one being typed),
+ * forgiving an open quote; the last word is the one being completed (""
+ * after a blank).  Returns argc (at least 1). */
+static int words_before(const char *line, size_t point, struct gs_cmd_words *w)
 {
-	GS_GROW(w->s, w->len + 2, w->alloc);
-	w->s[w->len++] = ch;
-	w->s[w->len] = 0;
-}
+	size_t at = 0;
 
-static void word_push(struct word *w, char ***v, size_t *n, size_t *alloc)
-{
-	GS_GROW(*v, *n + 2, *alloc);
-	(*v)[(*n)++] = w->s ? w->s : gs_xstrdup("");
-	(*v)[*n] = NULL;
-	memset(w, 0, sizeof(*w));
-}
-
-/* Splits the command being typed into words, forgiving an open quote;
- * the last word is the one being completed ("" after a space). */
-static int words_before(const char *s, size_t len, char ***out)
-{
-	struct word w = { 0 };
-	char **v = NULL, q = 0;
-	size_t n = 0, alloc = 0, i;
-	bool have = false;
-
-	for (i = 0; i < len; i++) {
-		char ch = s[i];
-
-		if (q) {
-			if (ch == q)
-				q = 0;
-			else if (q == '"' && ch == '\\' && i + 1 < len)
-				word_add(&w, s[++i]);
-			else
-				word_add(&w, ch);
-			continue;
-		}
-		if (ch == ' ' || ch == '\t') {
-			if (have)
-				word_push(&w, &v, &n, &alloc);
-			have = false;
-			continue;
-		}
-		have = true;
-		if (ch == '\'' || ch == '"')
-			q = ch;
-		else if (ch == '\\' && i + 1 < len)
-			word_add(&w, s[++i]);
-		else
-			word_add(&w, ch);
+	for (;;) {
+		(void)gs_cmd_lex(line + at, point - at, GS_LEX_COMMAND | GS_LEX_PARTIAL, w, NULL);
+		if (at + w->end >= point)
+			break;
+		at += w->end + 1;	/* a ';' or newline: the next command */
+		gs_cmd_words_free(w);
 	}
-	word_push(&w, &v, &n, &alloc);
-	*out = v;
-	return (int)n;
+	if (!w->open || !w->argc) {
+		w->argv = gs_xrealloc(w->argv, sizeof(*w->argv) * (size_t)(w->argc + 2));
+		w->argv[w->argc++] = gs_xstrdup("");
+		w->argv[w->argc] = NULL;
+	}
+	return w->argc;
 }
 
 int gs_complete(struct gs_workspace *ws, const char *line, int point, char ***out)
 {
 	const struct gs_cmd_entry *const *t, *e;
 	const char *const *words = NULL;
-	const char *start = line, *p;
+	struct gs_cmd_words lw;
 	enum gs_complete_kind kind;
 	struct cands c = { 0 };
 	struct walk w;
-	char **argv, q = 0;
+	char **argv;
 	size_t i, j;
 	int argc, n;
 
-	/* only the last command of "a; b" is being typed */
-	for (p = line; p < line + point; p++) {
-		if (q && *p == q)
-			q = 0;
-		else if (!q && (*p == '\'' || *p == '"'))
-			q = *p;
-		else if (!q && *p == '\\' && p + 1 < line + point)
-			p++;
-		else if (!q && (*p == ';' || *p == '\n'))
-			start = p + 1;
-	}
-	/* not past the point: with the cursor before "; " + blanks, start
-	 * would pass it and the length below wrap around */
-	while (start < line + point && (*start == ' ' || *start == '\t'))
-		start++;
-	argc = words_before(start, (size_t)(line + point - start), &argv);
+	argc = words_before(line, (size_t)point, &lw);
+	argv = lw.argv;
 	c.prefix = argv[argc - 1];
 	c.plen = strlen(c.prefix);
 	if (argc == 1) {
 		kind = GS_COMPLETE_COMMAND;
 	} else {
-		size_t l = strlen(argv[0]);
-
-		if (l > 1 && argv[0][l - 1] == '!')
-			argv[0][l - 1] = 0;
+		gs_cmd_take_bang(argv[0]);
 		e = gs_cmd_find(argv[0], NULL);
 		kind = e && e->complete ? e->complete(argc - 1, argv, &words) : GS_COMPLETE_NONE;
 	}
@@ -216,7 +161,7 @@ int gs_complete(struct gs_workspace *ws, const char *line, int point, char ***ou
 			add(&c, gs_opdoc_at(ws->opdoc, i)->op);
 		break;
 	case GS_COMPLETE_SLOT:
-		if (ws->a)
+		if (ws->a || ws->a_pending)
 			add(&c, "A");
 		if (ws->b)
 			add(&c, "B");
@@ -245,7 +190,7 @@ int gs_complete(struct gs_workspace *ws, const char *line, int point, char ***ou
 	}
 	GS_GROW(c.v, j + 1, c.alloc);
 	c.v[j] = NULL;
-	gs_cmd_free_argv(argc, argv);
+	gs_cmd_words_free(&lw);
 	*out = c.v;
 	return (int)j;
 }

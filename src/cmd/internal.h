@@ -54,6 +54,8 @@ const char *gs_node_label(const struct gs_graph *g, const struct gs_node *n, cha
 /* An attribute's value as text: 3, 0.5, 'NOTSET', [1,1], tensor float32 [3]. */
 const char *gs_format_attr(const struct gs_attr *a, char *buf, size_t len);
 
+/* Strips the '!' of a "CMD!" word (CMD --force, as in vi); true if any. */
+bool gs_cmd_take_bang(char *word);
 /* Parses a leading --force / -f (or the "CMD!" spelling run turns into it);
  * returns true and removes it from argv when present. */
 bool gs_take_flag(int *argc, char **argv, const char *flag);

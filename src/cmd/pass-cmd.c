@@ -109,7 +109,7 @@ static int bind(struct gs_workspace *ws, const struct gs_pass *p, struct gs_pass
 	if ((p->flags & GS_PASS_DATA_DEFAULT) && !gs_pass_get(a, "--data")->set)
 		a->data = gs_workspace_data_source(ws, gs_pass_get(a, "--labels")->set ? NULL :
 						   &a->labels);
-	if ((p->flags & GS_PASS_BASELINE) && ws->a) {
+	if ((p->flags & GS_PASS_BASELINE) && gs_workspace_a(ws)) {
 		if (!(*map = correspondence(ws, err)))
 			return -1;
 		a->baseline = ws->a;

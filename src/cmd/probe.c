@@ -285,7 +285,7 @@ static int ensure_base(struct gs_workspace *ws, struct gs_error *err)
 	drop_base(p);
 	if (gs_history_count(ws->history) > 0) {
 		/* steps were made before measuring: A is the untouched copy */
-		if (!ws->a_is_baseline || !ws->a)
+		if (!ws->a_is_baseline || !gs_workspace_a(ws))
 			return gs_error_set(err, "no baseline outputs (inputs were set after the "
 					    "first step)");
 		if (run_model(p, ws->a, &p->base, &p->n_base, &p->n_samples, err))
@@ -307,7 +307,7 @@ void gs_workspace_probe_before(struct gs_workspace *ws)
 {
 	struct gs_error err;
 
-	if (!ws->b || !ws->history || (ws->probe && ws->probe->off))
+	if (!ws->b || !ws->history || ws->no_measure || (ws->probe && ws->probe->off))
 		return;
 	if (gs_history_count(ws->history) == 0)
 		(void)ensure_base(ws, &err);	/* an error shows after the step */
@@ -323,7 +323,7 @@ void gs_workspace_probe_after(struct gs_workspace *ws)
 	int64_t n_samples = 0;
 	bool ok;
 
-	if (!ws->b || !ws->history || (ws->probe && ws->probe->off))
+	if (!ws->b || !ws->history || ws->no_measure || (ws->probe && ws->probe->off))
 		return;
 	p = probe_of(ws);
 	if (ensure_base(ws, &err) ||
@@ -370,7 +370,7 @@ int gs_workspace_set_inputs(struct gs_workspace *ws, const char *source, uint64_
 	p->seed = seed;
 	p->off = off;
 	drop_base(p);
-	if (off || !ws->b)
+	if (off || !ws->b || ws->no_measure)
 		return 0;
 	return ensure_base(ws, err);
 }

@@ -6,46 +6,6 @@
 #include "graphsmith/history.h"
 #include "cmd/internal.h"
 
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-/* End of the command starting at p: an unquoted ';' or a newline; a
- * comment runs to the end of its line.  Quotes follow gs_cmd_split. */
-static const char *command_end(const char *p)
-{
-	bool word_start = true;
-	char q = 0;
-
-	for (; *p && *p != '\n'; p++) {
-		if (q) {
-			if (*p == q)
-				q = 0;
-			else if (q == '"' && *p == '\\' && p[1] && p[1] != '\n')
-				p++;
-			continue;
-		}
-		if (*p == '\\') {
-			if (p[1] && p[1] != '\n')
-				p++;
-			word_start = false;
-		} else if (*p == '\'' || *p == '"') {
-			q = *p;
-			word_start = false;
-		} else if (*p == ';') {
-			return p;
-		} else if (*p == '#' && word_start) {
-			while (*p && *p != '\n')
-				p++;
-			return p;
-		} else {
-			word_start = is_space(*p);
-		}
-	}
-	return p;
-}
-
 static int check_flags(struct gs_workspace *ws, const struct gs_cmd_entry *e, struct gs_error *err)
 {
 	if ((e->flags & (GS_CMD_NEEDS_B | GS_CMD_MUTATES)) && !ws->b)
@@ -99,14 +59,32 @@ static int exec_step(struct gs_workspace *ws, const struct gs_cmd_entry *e, cons
 	return rc;
 }
 
-/* Runs the command in text[0..len). */
-static int run_one(struct gs_workspace *ws, const char *text, size_t len, struct gs_error *err)
+bool gs_cmd_take_bang(char *word)
+{
+	size_t l = strlen(word);
+
+	if (l > 1 && word[l - 1] == '!') {
+		word[l - 1] = 0;
+		return true;
+	}
+	return false;
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Runs the command w lexed from text[0..len) (the line history keeps). */
+static int run_one(struct gs_workspace *ws, const char *text, size_t len,
+		   struct gs_cmd_words *w, struct gs_error *err)
 {
 	const struct gs_cmd_entry *e;
-	char *line, **argv = NULL, **args = NULL;
-	int argc, n = 0, i, rc = -1;
-	size_t l;
+	char *line, **args;
+	int n = 0, i, rc = -1;
 
+	if (!w->argc)
+		return 0;
 	while (len && is_space(*text))
 		text++, len--;
 	while (len && is_space(text[len - 1]))
@@ -114,49 +92,65 @@ static int run_one(struct gs_workspace *ws, const char *text, size_t len, struct
 	line = strndup(text, len);
 	if (!line)
 		abort();
-	if (gs_cmd_split(line, &argc, &argv, err) < 0)
-		goto out;
-	if (!argc) {
-		rc = 0;
-		goto out;
-	}
 	/* "CMD!" is "CMD --force", as in vi */
-	args = gs_xcalloc((size_t)argc + 2, sizeof(*args));
-	args[n++] = argv[0];
-	l = strlen(argv[0]);
-	if (l > 1 && argv[0][l - 1] == '!') {
-		argv[0][l - 1] = 0;
+	args = gs_xcalloc((size_t)w->argc + 2, sizeof(*args));
+	args[n++] = w->argv[0];
+	if (gs_cmd_take_bang(w->argv[0]))
 		args[n++] = (char *)"--force";
+	for (i = 1; i < w->argc; i++)
+		args[n++] = w->argv[i];
+	if ((e = gs_cmd_find(w->argv[0], err)) && check_flags(ws, e, err) >= 0) {
+		rc = exec_step(ws, e, line, n, args, err);
+		if (rc >= 0 && (rc & GS_CHANGED_MODEL)) {
+			gs_workspace_invalidate(ws);
+			ws->unsaved = true;
+		}
 	}
-	for (i = 1; i < argc; i++)
-		args[n++] = argv[i];
-	if (!(e = gs_cmd_find(argv[0], err)) || check_flags(ws, e, err) < 0)
-		goto out;
-	rc = exec_step(ws, e, line, n, args, err);
-	if (rc >= 0 && (rc & GS_CHANGED_MODEL)) {
-		gs_workspace_invalidate(ws);
-		ws->unsaved = true;
-	}
-out:
 	free(args);
-	gs_cmd_free_argv(argc, argv);
 	free(line);
 	return rc;
 }
 
+bool gs_cmd_script_undoes(const char *text)
+{
+	size_t len = strlen(text), at = 0;
+	struct gs_cmd_words w;
+	struct gs_error err;
+	bool found = false;
+
+	while (at < len && !found) {
+		/* a line that does not lex is an error when it runs */
+		if (gs_cmd_lex(text + at, len - at, GS_LEX_COMMAND | GS_LEX_PARTIAL, &w, &err))
+			break;
+		if (w.argc) {
+			gs_cmd_take_bang(w.argv[0]);
+			found = gs_cmd_find(w.argv[0], &err) == &gs_cmd_undo;
+		}
+		at += w.end + 1;
+		gs_cmd_words_free(&w);
+	}
+	return found;
+}
+
 int gs_cmd_run(struct gs_workspace *ws, const char *line, struct gs_error *err)
 {
-	const char *p = line, *end;
+	size_t len = strlen(line), at = 0;
+	struct gs_cmd_words w;
 	int rc, changed = 0;
+	size_t end;
 
-	while (*p) {
-		end = command_end(p);
-		if ((rc = run_one(ws, p, (size_t)(end - p), err)) < 0)
+	while (at < len) {
+		if (gs_cmd_lex(line + at, len - at, GS_LEX_COMMAND, &w, err) < 0)
+			return -1;
+		end = w.end;
+		rc = run_one(ws, line + at, end, &w, err);
+		gs_cmd_words_free(&w);
+		if (rc < 0)
 			return -1;
 		changed |= rc;
-		if (ws->quit || !*end)
+		at += end + 1;	/* past the ';' or newline */
+		if (ws->quit)
 			break;
-		p = end + 1;
 	}
 	return changed;
 }

@@ -16,6 +16,7 @@ void gs_workspace_init(struct gs_workspace *ws)
 {
 	memset(ws, 0, sizeof(*ws));
 	ws->sel_node = -1;
+	gs_file_ops_install(&gs_onnx_file_ops);	/* the file layer under history */
 }
 
 static void drop_history(struct gs_workspace *ws)
@@ -40,6 +41,7 @@ static void drop_side(struct gs_workspace *ws, char side)
 		free(ws->path_a);
 		ws->path_a = NULL;
 		ws->a_is_baseline = false;
+		ws->a_pending = false;
 	} else {
 		drop_history(ws);
 		gs_workspace_probe_forget(ws);	/* the old B's outputs */
@@ -98,7 +100,7 @@ struct gs_model *gs_workspace_model_arg(struct gs_workspace *ws, const char *arg
 	struct gs_model *m;
 
 	if (gs_parse_side(arg)) {
-		m = gs_parse_side(arg) == 'a' ? ws->a : ws->b;
+		m = gs_parse_side(arg) == 'a' ? gs_workspace_a(ws) : ws->b;
 		if (!m)
 			gs_error_set(err, "no model in %c", arg[0] & ~0x20);
 		return m;
@@ -217,7 +219,7 @@ struct gs_model *gs_workspace_shown(struct gs_workspace *ws, int side, const cha
 		*name = side ? "B" : "A";
 	if (path)
 		*path = side ? ws->path_b : ws->path_a;
-	return side ? ws->b : ws->a;
+	return side ? ws->b : gs_workspace_a(ws);
 }
 
 int gs_workspace_show(struct gs_workspace *ws, const char *left, const char *right,
@@ -263,32 +265,88 @@ static void install(struct gs_workspace *ws, char side, struct gs_model *m, cons
 	ws->path_b = gs_xstrdup(path);
 #if GS_CMD_HAVE_HISTORY
 	ws->history = gs_history_new(ws->b);
+	gs_history_set_measure(ws->history, !ws->no_measure);
+	gs_history_set_undo(ws->history, !ws->no_undo);
 #endif
+}
+
+/* What tells a file apart from the one it was: device, inode, size, mtime. */
+static bool file_id(const char *path, uint64_t id[4])
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return false;
+	id[0] = (uint64_t)st.st_dev;
+	id[1] = (uint64_t)st.st_ino;
+	id[2] = (uint64_t)st.st_size;
+	id[3] = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
+	return true;
+}
+
+struct gs_model *gs_workspace_a(struct gs_workspace *ws)
+{
+	uint64_t id[4];
+	struct gs_error err;
+	char eb[256];
+
+	if (!ws->a_pending)
+		return ws->a;
+	ws->a_pending = false;
+	if (!file_id(ws->path_a, id) || memcmp(id, ws->a_file_id, sizeof(id))) {
+		gs_eprintf(ws, "B's baseline is gone: '%s' changed since it was opened",
+			   gs_escape(ws->path_a, eb, sizeof(eb)));
+	} else if (!(ws->a = gs_onnx_load(ws->path_a, &ws->load_opts, &err))) {
+		gs_eprintf(ws, "B's baseline: %s", err.msg);
+	} else {
+		return ws->a;
+	}
+	drop_side(ws, 'a');
+	return NULL;
+}
+
+void gs_workspace_keep_a(struct gs_workspace *ws, const char *path)
+{
+	uint64_t id[4];
+
+	/* same inode: an atomic save replaces the file under the name */
+	if (ws->a_pending && file_id(path, id) && id[0] == ws->a_file_id[0] &&
+	    id[1] == ws->a_file_id[1])
+		(void)gs_workspace_a(ws);
 }
 
 int gs_workspace_open(struct gs_workspace *ws, char side, const char *path, struct gs_error *err)
 {
-	const char *paths[2] = { path, path };
-	struct gs_model *m[2];
+	struct gs_model *m;
+	uint64_t id[4];
+	bool baseline;
 
 	if (side == 'A' || side == 'B')
 		side = (char)(side - 'A' + 'a');
 	if (side != 'a' && side != 'b')
 		return gs_error_set(err, "unknown side '%c' (use A or B)", side);
-	/* B alone gets a second load as its baseline: the reader maps the
-	 * file, so this costs the structure, not the weights, and the two
-	 * loads run in parallel. */
-	if (side == 'b' && (!ws->a || ws->a_is_baseline)) {
-		if (gs_onnx_load_many(2, paths, &ws->load_opts, m, err))
-			return -1;
-		install(ws, 'a', m[1], path);
-		ws->a_is_baseline = true;
-		install(ws, 'b', m[0], path);
-		return 0;
-	}
-	if (!(m[0] = gs_onnx_load(path, &ws->load_opts, err)))
+	/* B alone gets its file as its baseline A, read when first asked for
+	 * (gs_workspace_a); the file's identity now tells if it changed. */
+	baseline = side == 'b' && ((!ws->a && !ws->a_pending) || ws->a_is_baseline);
+	if (!(m = gs_onnx_load(path, &ws->load_opts, err)))
 		return -1;
-	install(ws, side, m[0], path);
+	if (baseline && file_id(path, id)) {
+		install(ws, 'a', NULL, path);
+		ws->a_pending = true;
+		memcpy(ws->a_file_id, id, sizeof(id));
+	} else if (baseline) {
+		/* no identity to check later: the second load now */
+		struct gs_model *a = gs_onnx_load(path, &ws->load_opts, err);
+
+		if (!a) {
+			gs_model_free(m);
+			return -1;
+		}
+		install(ws, 'a', a, path);
+	}
+	if (baseline)
+		ws->a_is_baseline = true;
+	install(ws, side, m, path);
 	return 0;
 }
 

@@ -25,8 +25,10 @@ static void record(void *ctx, struct gs_edit *e)
 	r = &s->recs[s->n_recs++];
 	memset(r, 0, sizeof(*r));
 	r->e = *e;
-	if (e->kind == GS_EDIT_TENSOR && e->before.store == GS_STORE_HEAP && e->before.data &&
-	    e->before.nbytes) {
+	/* without undo the step only lives until it commits or aborts: not
+	 * worth compressing */
+	if (!h->no_undo && e->kind == GS_EDIT_TENSOR && e->before.store == GS_STORE_HEAP &&
+	    e->before.data && e->before.nbytes) {
 		gs_blob_pack(&r->blob, e->before.data, e->before.nbytes, e->before.dtype);
 		free((void *)e->before.data);
 		r->e.before.data = NULL;
@@ -164,9 +166,22 @@ void gs_history_free(struct gs_history *h)
 static void ensure_baseline(struct gs_history *h)
 {
 	if (!h->have_baseline) {
-		gs_step_stats_measure(h->m, &h->baseline);
+		if (h->measure)
+			gs_step_stats_measure(h->m, &h->baseline);
 		h->have_baseline = true;
 	}
+}
+
+/* Without undo a committed step keeps its line and figures only. */
+static void drop_records(struct gs_history *h, struct gs_step *s)
+{
+	for (int i = 0; i < s->n_recs; i++) {
+		h->memory -= sizeof(s->recs[i]);
+		gs_edit_release(&s->recs[i].e);
+	}
+	free(s->recs);
+	s->recs = NULL;
+	s->n_recs = s->recs_alloc = 0;
 }
 
 void gs_history_begin(struct gs_history *h, const char *line)
@@ -203,8 +218,11 @@ void gs_history_commit(struct gs_history *h)
 	if (h->measure)
 		gs_step_stats_measure(h->m, &s->stats);
 	else
-		s->stats = h->n_steps ? h->steps[h->n_steps - 1]->stats : h->baseline;
-	park_removed(h, s);
+		memset(&s->stats, 0, sizeof(s->stats));
+	if (h->no_undo)
+		drop_records(h, s);
+	else
+		park_removed(h, s);
 	GS_GROW(h->steps, h->n_steps + 1, h->steps_alloc);
 	h->steps[h->n_steps++] = s;
 	/* kept aside until the caller says whether this was a redo */
@@ -235,6 +253,8 @@ int gs_history_undo(struct gs_history *h, struct gs_error *err)
 		return gs_error_set(err, "cannot undo while a step is running");
 	if (!h->n_steps)
 		return gs_error_set(err, "nothing to undo");
+	if (h->no_undo)
+		return gs_error_set(err, "this run keeps no undo records");
 	redo_clear(&h->stash);
 	s = h->steps[--h->n_steps];
 	revert(h, s, 0);
@@ -295,6 +315,11 @@ uint64_t gs_history_memory(const struct gs_history *h)
 void gs_history_set_measure(struct gs_history *h, bool on)
 {
 	h->measure = on;
+}
+
+void gs_history_set_undo(struct gs_history *h, bool on)
+{
+	h->no_undo = !on;
 }
 
 int gs_history_open_edits(const struct gs_history *h, const struct gs_edit **edits, int max)

@@ -69,6 +69,7 @@ struct gs_history {
 	struct gs_step_stats baseline;
 	bool have_baseline;
 	bool measure;
+	bool no_undo;			/* committed steps drop their records */
 	uint64_t memory;
 };
 

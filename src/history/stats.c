@@ -11,7 +11,6 @@
 #include <zstd.h>
 
 #include "graphsmith/history.h"
-#include "graphsmith/onnx.h"
 #include "graphsmith/ops.h"
 #include "history/internal.h"
 
@@ -197,7 +196,7 @@ static void zero_task_run(void *ctx, size_t i, int worker)
 
 	if (!job->bufs[worker])
 		job->bufs[worker] = gs_xmalloc_huge((size_t)ZERO_CHUNK * 8);
-	p = gs_onnx_fetch(job->m, (const uint8_t *)task->t->data + task->lo * size,
+	p = gs_model_fetch(job->m, (const uint8_t *)task->t->data + task->lo * size,
 			  (task->hi - task->lo) * size, job->bufs[worker]);
 	task->zeros = count_zeros(task->t, p, task->hi - task->lo);
 }
@@ -360,7 +359,7 @@ static void zstd_task_run(void *ctx, size_t i, int worker)
 		w->in = gs_xmalloc_huge(SAMPLE_ABOVE);
 	}
 	zpush(w->cc, w->buf, job->cap,
-	      gs_onnx_fetch(job->m, (const uint8_t *)task->t->data + task->off, task->len, w->in),
+	      gs_model_fetch(job->m, (const uint8_t *)task->t->data + task->off, task->len, w->in),
 	      task->len, ZSTD_e_end, &task->out);
 }
 
@@ -436,7 +435,7 @@ static uint64_t zstd_size(struct gs_model *m)
 	ZSTD_CCtx_setParameter(z.cc, ZSTD_c_compressionLevel, STATS_ZSTD_LEVEL);
 	z.cap = ZSTD_CStreamOutSize();
 	z.buf = gs_xmalloc(z.cap);
-	gs_onnx_pack_stream(m, zsink, &z);
+	gs_model_pack_stream(m, zsink, &z);
 	zpush(z.cc, z.buf, z.cap, NULL, 0, ZSTD_e_end, &z.out);
 	ZSTD_freeCCtx(z.cc);
 	free(z.buf);
@@ -585,7 +584,7 @@ void gs_step_stats_measure(struct gs_model *m, struct gs_step_stats *out)
 	out->params = f.params;
 	out->sparsity = f.sparsity;
 	out->opset = f.opset;
-	out->bytes = gs_onnx_packed_size(m);
+	out->bytes = gs_model_packed_size(m);
 	out->zstd_bytes = zstd_size(m);
 }
 

@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "graphsmith/onnx.h"
 #include "graphsmith/params.h"
 #include "graphsmith/progress.h"
 #include "graphsmith/recon.h"
@@ -479,7 +478,7 @@ static void save_tensor(struct gs_model *b, struct saved **sv, int *n, int *allo
 			struct gs_tensor *t)
 {
 	void *buf = gs_xmalloc(t->nbytes + 1);
-	const void *src = gs_onnx_fetch(b, t->data, t->nbytes, buf);
+	const void *src = gs_model_fetch(b, t->data, t->nbytes, buf);
 
 	if (src != buf)
 		memcpy(buf, src, t->nbytes);

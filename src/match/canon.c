@@ -106,8 +106,8 @@ static bool is_default(const struct mview *v, const struct gs_node *n, const str
 	return gs_op_attr_is_default(op_default_entry(v->op[n->id]), a, v->opset);
 }
 
-bool canon_attr_slot(const struct mview *v, const struct gs_node *n, int slot,
-		     const char **name)
+static bool canon_attr_slot(const struct mview *v, const struct gs_node *n, int slot,
+			    const char **name)
 {
 	const struct gs_op_input *in;
 
@@ -127,8 +127,10 @@ static double ln_epsilon(const struct mview *v)
 	return d ? d->num : 1e-5;
 }
 
-int canon_node_attrs(struct mview *v, const struct gs_node *n, struct cattr *out, int max,
-		     bool *attr_slot)
+/* Appends canonical attributes of node n (real attributes with defaults
+ * dropped, plus attribute-like constant inputs). */
+static int canon_node_attrs(struct mview *v, const struct gs_node *n, struct cattr *out,
+			    int max, bool *attr_slot)
 {
 	int i, cnt = 0;
 

@@ -60,7 +60,7 @@ static float param_sim(const struct mview *A, int a, const struct mview *B, int 
 	return (float)same / (float)ta->rank;
 }
 
-float fuzzy_score(const struct mctx *c, int a, int b)
+static float fuzzy_score(const struct mctx *c, int a, int b)
 {
 	int na_[32], nb_[32], na, nb, i, j, hit = 0;
 	float dice;

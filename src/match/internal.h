@@ -118,12 +118,6 @@ bool op_commutative(const char *op);
 
 /* canon.c */
 void canon_attrs(struct mview *v);
-/* Appends canonical attributes of node n (real attributes with defaults
- * dropped, plus attribute-like constant inputs). */
-int canon_node_attrs(struct mview *v, const struct gs_node *n, struct cattr *out, int max,
-		     bool *attr_slot);
-bool canon_attr_slot(const struct mview *v, const struct gs_node *n, int slot,
-		     const char **name);
 void cattr_text(const struct cattr *a, char *buf, size_t len);
 void canon_default_text(const struct mview *v, const struct gs_node *n, const char *name,
 			const struct cattr *like, char *buf, size_t len);
@@ -140,7 +134,6 @@ int fusion_fold_chain(const struct mview *v, int base, float **w, float **b,
 /* signature.c */
 void sig_compute(struct mview *v);
 uint64_t family_of(const char *op);
-uint64_t family_of_id(int id, const char *op);
 
 /* anchor.c, propagate.c */
 void set_pair(struct mctx *c, int a, int b, int method, float score);
@@ -156,7 +149,6 @@ void gaps_walk(struct mctx *c, gap_fn fn, int arg);
 void align_gaps(struct mctx *c);
 int align_lis(const int *seq, int n, int *keep);
 void fuzzy_pairs(struct mctx *c);
-float fuzzy_score(const struct mctx *c, int a, int b);
 
 /* build of the result: match.c, params.c, edges.c, io.c */
 struct param_job;
@@ -170,14 +162,9 @@ struct gs_match_build {
 	int n_jobs, jobs_alloc;
 };
 
-int match_graphs(struct gs_match_build *mb, const struct gs_graph *ga,
-		 const struct gs_graph *gb, const struct gs_match_opts *opts,
-		 const int *seed_a, const int *seed_b, int n_seed, struct gs_error *err);
 int entry_add(struct gs_match_build *mb, int status, const struct gs_graph *ga,
 	      const struct gs_graph *gb);
 void entry_push(struct gs_match_entry *e, bool side_b, int node);
-void entry_change(struct gs_match_entry *e, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 void params_pair(struct gs_match_build *mb, struct mctx *c, int *entry_of_a, int *entry_of_b);
 void edges_diff(struct gs_match_build *mb, struct mctx *c, const int *entry_of_b);
 void io_diff(struct gs_match_build *mb, struct mctx *c);

@@ -60,7 +60,9 @@ void entry_push(struct gs_match_entry *e, bool side_b, int node)
 	(*arr)[(*n)++] = node;
 }
 
-void entry_change(struct gs_match_entry *e, const char *fmt, ...)
+static void entry_change(struct gs_match_entry *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void entry_change(struct gs_match_entry *e, const char *fmt, ...)
 {
 	char *buf = NULL;
 	va_list ap;
@@ -481,9 +483,9 @@ static void reserve_entries(struct gs_match_build *mb, const struct mctx *c)
 	mb->entries_alloc = (int)need;
 }
 
-int match_graphs(struct gs_match_build *mb, const struct gs_graph *ga,
-		 const struct gs_graph *gb, const struct gs_match_opts *opts,
-		 const int *seed_a, const int *seed_b, int n_seed, struct gs_error *err)
+static int match_graphs(struct gs_match_build *mb, const struct gs_graph *ga,
+			const struct gs_graph *gb, const struct gs_match_opts *opts,
+			const int *seed_a, const int *seed_b, int n_seed, struct gs_error *err)
 {
 	struct gs_match *m = mb->m;
 	struct mctx c;

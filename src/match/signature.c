@@ -13,7 +13,7 @@
 
 /* The family of op (ops.h id of its name), else the op itself: the
  * registry's family, e.g. Conv, ConvInteger, QLinearConv and FusedConv. */
-uint64_t family_of_id(int id, const char *op)
+static uint64_t family_of_id(int id, const char *op)
 {
 	const struct gs_op *e = op_entry(id);
 

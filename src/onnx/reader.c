@@ -678,6 +678,7 @@ struct gs_model *gs_onnx_load(const char *path, const struct gs_load_opts *opts,
 		free(src);
 		goto fail;
 	}
+	gs_file_ops_install(&gs_onnx_file_ops);
 	m = gs_model_new();
 	m->path = gs_arena_strdup(&m->arena, path);
 	m->source = src;

@@ -611,6 +611,7 @@ int gs_onnx_save(struct gs_model *m, const char *path, const struct gs_save_opts
 	char pb[512];
 	int rc = -1;
 
+	gs_file_ops_install(&gs_onnx_file_ops);
 	if (!opts)
 		opts = &defaults;
 	memset(&w, 0, sizeof(w));
@@ -722,3 +723,9 @@ uint64_t gs_onnx_packed_size(struct gs_model *m)
 	gs_arena_release(&w.arena);
 	return n;
 }
+
+const struct gs_file_ops gs_onnx_file_ops = {
+	.fetch = gs_onnx_fetch,
+	.packed_size = gs_onnx_packed_size,
+	.pack_stream = gs_onnx_pack_stream,
+};

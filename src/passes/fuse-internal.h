@@ -27,8 +27,6 @@ const char *fuse_label(const struct gs_graph *g, const struct gs_node *n);
 bool fuse_is(const struct gs_node *n, const char *op);
 /* The live node producing value vid in g, or NULL. */
 struct gs_node *fuse_producer(const struct gs_graph *g, int vid);
-/* A subgraph below g reads value vid by name (outer-scope capture). */
-bool fuse_captured(const struct gs_graph *g, int vid);
 /* vid feeds exactly one node slot, is no graph output and no capture;
  * returns that consumer (its slot in *slot) or NULL. */
 struct gs_node *fuse_sole_use(const struct gs_graph *g, int vid, int *slot);

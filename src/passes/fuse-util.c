@@ -126,7 +126,8 @@ static bool graph_reads_outer(const struct gs_graph *sub, const char *name)
 	return false;
 }
 
-bool fuse_captured(const struct gs_graph *g, int vid)
+/* A subgraph below g reads value vid by name (outer-scope capture). */
+static bool fuse_captured(const struct gs_graph *g, int vid)
 {
 	struct gs_graph *subs[16];
 	int i, k, n;

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "graphsmith/onnx.h"
 #include "graphsmith/prune.h"
 
 static uint32_t mag_bits(float f)

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "graphsmith/history.h"
-#include "graphsmith/onnx.h"
 #include "graphsmith/prune.h"
 
 void gs_prune_note(const struct gs_prune_opts *opts, const char *fmt, ...)
@@ -91,7 +90,7 @@ float *gs_prune_floats(const struct gs_model *m, const struct gs_tensor *t)
 {
 	size_t n = (size_t)t->numel * sizeof(float);
 	float *f = gs_xmalloc_huge(n + 1);
-	const void *src = gs_onnx_fetch(m, t->data, n, f);
+	const void *src = gs_model_fetch(m, t->data, n, f);
 
 	/* raw_data in a mapping may sit at any offset: copy, never cast */
 	if (src != f)

@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "graphsmith/onnx.h"
 #include "passes/quantize-internal.h"
 
 struct done {
@@ -295,7 +294,7 @@ static int visit(struct gs_quant_target *tg, void *ctx)
 		r->fetch_cap = t->nbytes;
 		r->fetch_buf = gs_xmalloc_huge(r->fetch_cap);
 	}
-	w = gs_onnx_fetch(r->m, t->data, t->nbytes, r->fetch_buf);
+	w = gs_model_fetch(r->m, t->data, t->nbytes, r->fetch_buf);
 	if (r->o->mode == GS_QUANT_INT4)
 		out = do_int4(r, tg, w, esc);
 	else if (r->o->mode == GS_QUANT_FP16)

@@ -88,42 +88,42 @@ static int key_from_name(const char *s)
 
 static int bind_line(const char *line, struct gs_error *err)
 {
+	struct gs_cmd_words w;
 	struct binding b;
-	char **argv;
-	int argc, i, rc = -1;
+	int i, rc = -1;
 
-	if (gs_cmd_split(line, &argc, &argv, err) < 0)
+	if (gs_cmd_lex(line, strlen(line), 0, &w, err) < 0)
 		return -1;
-	if (argc == 0) {
+	if (w.argc == 0) {
 		rc = 0;
 		goto out;
 	}
-	if (argc != 3 || strcmp(argv[0], "bind")) {
+	if (w.argc != 3 || strcmp(w.argv[0], "bind")) {
 		gs_error_set(err, "bad binding '%s' (bind KEY ACTION)", line);
 		goto out;
 	}
 	memset(&b, 0, sizeof(b));
-	if ((b.key = key_from_name(argv[1])) < 0) {
-		gs_error_set(err, "unknown key '%s'", argv[1]);
+	if ((b.key = key_from_name(w.argv[1])) < 0) {
+		gs_error_set(err, "unknown key '%s'", w.argv[1]);
 		goto out;
 	}
+	/* a quoted action is a command line, a bare word a request */
 	b.req = REQ_COMMAND;
-	for (i = 0; request_names[i]; i++)
-		if (!strcmp(argv[2], request_names[i]))
+	for (i = 0; !w.quoted[2] && request_names[i]; i++)
+		if (!strcmp(w.argv[2], request_names[i]))
 			b.req = (enum request)i;
-	/* a bare word that is no request must be quoted: it is a command */
-	if (b.req == REQ_COMMAND && !strchr(line, '"')) {
-		gs_error_set(err, "unknown request '%s' (quote command lines)", argv[2]);
+	if (b.req == REQ_COMMAND && !w.quoted[2]) {
+		gs_error_set(err, "unknown request '%s' (quote command lines)", w.argv[2]);
 		goto out;
 	}
 	if (b.req == REQ_COMMAND)
-		b.command = gs_xstrdup(argv[2]);
+		b.command = gs_xstrdup(w.argv[2]);
 	b.text = gs_xstrdup(line);
 	GS_GROW(bindings, n_bindings + 1, bindings_alloc);
 	bindings[n_bindings++] = b;
 	rc = 0;
 out:
-	gs_cmd_free_argv(argc, argv);
+	gs_cmd_words_free(&w);
 	return rc;
 }
 
@@ -239,7 +239,7 @@ void tui_run(struct tui *t, const char *line)
 static const char *slot_name(struct gs_workspace *ws, int i, struct gs_model **m)
 {
 	if (i < 2) {
-		*m = i ? ws->b : ws->a;
+		*m = i ? ws->b : gs_workspace_a(ws);
 		return i ? "B" : "A";
 	}
 	*m = ws->slots[i - 2].model;

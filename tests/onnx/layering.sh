@@ -1,7 +1,7 @@
 #!/bin/bash
 # The core library (everything but src/tui and src/cli) includes no curses
-# or readline header, only src/onnx sees protobuf-c types, and the folders
-# keep their layer order.
+# or readline header, only src/onnx sees protobuf-c types, the folders
+# keep their layer order, and its global symbols carry the gs_ prefix.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 cd "$top_srcdir" || exit 1
 bad=$(grep -lE '#include *[<"](n?curses|ncursesw/|readline/)' src/*/*.c src/*/*.h include/graphsmith/*.h 2>/dev/null |
@@ -14,4 +14,25 @@ bad=$(grep -lE 'onnx\.pb-c\.h|Onnx__' src/*/*.c src/*/*.h include/graphsmith/*.h
 out=$("$GS_PYTHON" "$top_srcdir/tests/onnx/layers.py" "$top_srcdir" 2>&1)
 [ -z "$out" ] && pass "no include reaches a higher layer (beyond the named exceptions)" ||
 	fail "layering: $out"
+# every global symbol of the library is gs_ (or protobuf-c's onnx__):
+# internals shared between a module's files carry its prefix too.  The
+# unprefixed module internals listed here predate the rule and may only
+# shrink (each prefix must still occur).
+KNOWN='anchor|set_pair|fuse|fusion|cv|entry|match|value_name|params_pair|view|fuzzy|edges'
+KNOWN="$KNOWN|canon|cattr|hash|family|sig|propagate|eval|op|io_diff|align|gaps"
+lib=${top_builddir:-.}/libgraphsmith.a
+if [ ! -e "$lib" ] || ! command -v nm >/dev/null; then
+	skip "no libgraphsmith.a or nm: global symbol prefixes not checked"
+else
+	# names starting with __ are the compiler's (sanitizers, coverage)
+	syms=$(nm -g --defined-only "$lib" 2>/dev/null | awk '$2 ~ /^[A-Z]$/ { print $3 }' |
+		grep -v '^__' | sort -u)
+	bad=$(echo "$syms" | grep -vE '^(gs_|onnx__)' | grep -vE "^($KNOWN)(_|\$)")
+	[ -z "$bad" ] && pass "every global symbol of the library is gs_ (or a listed module's)" ||
+		fail "global symbols without the gs_ prefix: $(echo $bad)"
+	gone=$(for k in $(echo "$KNOWN" | tr '|' ' '); do
+		echo "$syms" | grep -qE "^$k(_|\$)" || echo "$k"; done)
+	[ -z "$gone" ] && pass "each listed unprefixed module still occurs" ||
+		fail "no global symbol starts with: $(echo $gone): remove it from KNOWN"
+fi
 finish

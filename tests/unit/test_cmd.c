@@ -139,6 +139,83 @@ static void test_split(void **state)
 	split_fails("select abc\\", "backslash at the end of the line");
 }
 
+/* The one lexer's modes: where a command ends, which words were quoted,
+ * what completion sees of text being typed. */
+static void test_lex(void **state)
+{
+	const char *s = "find 'a;b' x\\;y ; undo # c; d\nredo";
+	struct gs_cmd_words w;
+	struct gs_error err;
+
+	(void)state;
+	assert_int_equal(gs_cmd_lex(s, strlen(s), GS_LEX_COMMAND, &w, &err), 0);
+	assert_int_equal(w.argc, 3);
+	assert_string_equal(w.argv[1], "a;b");
+	assert_string_equal(w.argv[2], "x;y");
+	assert_true(w.quoted[1]);
+	assert_false(w.quoted[0] || w.quoted[2]);
+	assert_int_equal(s[w.end], ';');
+	assert_null(w.argv[3]);
+	s += w.end + 1;
+	gs_cmd_words_free(&w);
+	/* the comment runs to the end of its line, not to its ';' */
+	assert_int_equal(gs_cmd_lex(s, strlen(s), GS_LEX_COMMAND, &w, &err), 0);
+	assert_int_equal(w.argc, 1);
+	assert_string_equal(w.argv[0], "undo");
+	assert_int_equal(s[w.end], '\n');
+	gs_cmd_words_free(&w);
+	/* without GS_LEX_COMMAND ';' is a character and lines go on */
+	s = "a;b # c\nd";
+	assert_int_equal(gs_cmd_lex(s, strlen(s), 0, &w, &err), 0);
+	assert_int_equal(w.argc, 2);
+	assert_string_equal(w.argv[0], "a;b");
+	assert_string_equal(w.argv[1], "d");
+	assert_true(w.open);
+	gs_cmd_words_free(&w);
+	/* a newline inside quotes ends a command: unterminated */
+	s = "find 'a\nb'";
+	assert_int_equal(gs_cmd_lex(s, strlen(s), GS_LEX_COMMAND, &w, &err), -1);
+	assert_string_equal(err.msg, "unterminated single quote");
+	/* partial: the open quote is the word being typed */
+	s = "open A \"my fi";
+	assert_int_equal(gs_cmd_lex(s, strlen(s), GS_LEX_PARTIAL, &w, &err), 0);
+	assert_int_equal(w.argc, 3);
+	assert_string_equal(w.argv[2], "my fi");
+	assert_true(w.open && w.quoted[2]);
+	gs_cmd_words_free(&w);
+	s = "prune ";
+	assert_int_equal(gs_cmd_lex(s, strlen(s), GS_LEX_PARTIAL, &w, &err), 0);
+	assert_int_equal(w.argc, 1);
+	assert_false(w.open);
+	gs_cmd_words_free(&w);
+	s = "x \\";
+	assert_int_equal(gs_cmd_lex(s, strlen(s), GS_LEX_PARTIAL, &w, &err), 0);
+	assert_int_equal(w.argc, 2);
+	assert_string_equal(w.argv[1], "");
+	gs_cmd_words_free(&w);
+	assert_int_equal(gs_cmd_lex("", 0, GS_LEX_COMMAND, &w, &err), 0);
+	assert_int_equal(w.argc, 0);
+	assert_null(w.argv[0]);
+	assert_false(w.open);
+	gs_cmd_words_free(&w);
+}
+
+/* apply keeps undo records only for a script that undoes */
+static void test_script_undoes(void **state)
+{
+	(void)state;
+	assert_true(gs_cmd_script_undoes("undo"));
+	assert_true(gs_cmd_script_undoes("prune magnitude 0.5; undo"));
+	assert_true(gs_cmd_script_undoes("# first\nprune magnitude 0.5\n  undo  # again"));
+	assert_true(gs_cmd_script_undoes("find ';'; undo!"));
+	assert_false(gs_cmd_script_undoes(""));
+	assert_false(gs_cmd_script_undoes("prune magnitude 0.5"));
+	assert_false(gs_cmd_script_undoes("# undo\nprune magnitude 0.5 # ; undo"));
+	assert_false(gs_cmd_script_undoes("find 'x; undo'"));
+	assert_false(gs_cmd_script_undoes("find undo"));
+	assert_false(gs_cmd_script_undoes("redo"));
+}
+
 /* ---- table ---- */
 static void test_table(void **state)
 {
@@ -502,6 +579,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_lex),
+		cmocka_unit_test(test_script_undoes),
 		cmocka_unit_test(test_table),
 		cmocka_unit_test_setup_teardown(test_run_blank, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_sequence, setup, teardown),
