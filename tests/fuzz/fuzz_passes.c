@@ -66,7 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ws.out.write = sink;
 	if (gs_workspace_open(&ws, 'b', path, &err))
 		goto out;
-	base = pack(ws.a);
+	base = pack(gs_workspace_a(&ws));	/* the untouched baseline, loaded on demand */
 	for (i = 0; steps[i]; i++) {
 		if (gs_cmd_run(&ws, steps[i], &err) < 0)
 			continue;	/* refused: nothing changed */
