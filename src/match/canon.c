@@ -95,8 +95,10 @@ static uint64_t tensor_hash(const struct gs_tensor *t)
 		int64_t iv[64];
 		int i;
 
+		/* NaN or beyond int64 (a corrupt integer tensor decoded
+		 * through double) hashes as 0, never as undefined behaviour */
 		for (i = 0; i < t->numel; i++)
-			iv[i] = (int64_t)buf[i];
+			iv[i] = buf[i] >= -9.2e18 && buf[i] <= 9.2e18 ? (int64_t)buf[i] : 0;
 		return hash_ints(iv, (int)t->numel);
 	}
 }

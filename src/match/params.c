@@ -363,8 +363,11 @@ static void compare(struct gs_match_build *mb, const struct mctx *c, int entry,
 			float *zf = to_floats(zt);
 
 			zp = gs_xmalloc(sizeof(int32_t) * (size_t)ch);
+			/* a zero point from the file may be anything: NaN or out
+			 * of int32's range reads as 0 (the check then fails) */
 			for (i = 0; i < ch; i++)
-				zp[i] = zf ? (int32_t)zf[i] : 0;
+				zp[i] = zf && zf[i] >= -2147483648.0f && zf[i] < 2147483648.0f ?
+					(int32_t)zf[i] : 0;
 			free(zf);
 		}
 		if (!transposed && sf &&
