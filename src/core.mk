@@ -38,7 +38,7 @@ src_graphsmith_SOURCES = src/main.c src/cli/info.c src/cli/apply.c src/cli/diff.
 	src/cli/run.c src/cli/compare.c src/cli/sample-args.c src/cli/sample-args.h $(TUI_SOURCES)
 src_graphsmith_SOURCES += src/cli/distill.c
 src_graphsmith_SOURCES += src/cli/merge.c src/cli/transplant.c src/cli/export.c
-src_graphsmith_SOURCES += src/cli/ensemble.c src/cli/compose.c src/cli/graft.c
+src_graphsmith_SOURCES += src/cli/ensemble.c src/cli/compose.c src/cli/graft.c src/cli/pass.c
 src_graphsmith_SOURCES += src/cli/help.c src/cli/common.c
 src_graphsmith_CFLAGS = $(CORE_CFLAGS) $(NCURSES_CFLAGS) $(READLINE_CFLAGS)
 src_graphsmith_LDADD = libgraphsmith.a $(CORE_LIBS) $(NCURSES_LIBS) $(READLINE_LIBS)

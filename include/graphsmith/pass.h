@@ -107,6 +107,11 @@ struct gs_pass_args {
 	struct gs_model *baseline;	/* GS_PASS_BASELINE: A, or NULL */
 	const int *a_of_b;		/* ... A's node for each node of the model
 					 * (-1: none), or NULL without A */
+	/* GS_PASS_FRESH, when not NULL: the pass leaves the model as it is
+	 * and builds its result as a new model into *result (left NULL when
+	 * it builds nothing, as compose --plan), which the caller frees: the
+	 * headless ensemble and compose put every model under its prefix. */
+	struct gs_model **result;
 };
 
 enum gs_report_kind {
@@ -124,6 +129,7 @@ struct gs_pass_report {
 enum {
 	GS_PASS_DATA_DEFAULT = 1 << 0,	/* args->data/labels when --data is left out */
 	GS_PASS_BASELINE = 1 << 1,	/* args->baseline and args->a_of_b */
+	GS_PASS_FRESH = 1 << 2,		/* can build into a new model (args->result) */
 };
 
 struct gs_pass {
@@ -151,6 +157,9 @@ const struct gs_pass_value *gs_pass_get(const struct gs_pass_args *a, const char
 int gs_pass_all(const struct gs_pass_args *a, const char *name, const char **out, int max);
 /* The usage line the spec gives: "convert opset N [--dry-run] [--list]". */
 const char *gs_pass_usage(const struct gs_pass *p, char *buf, size_t len);
+/* One argument as the usage shows it: "[--alpha A]", "--from T1[,T2...]",
+ * "[--map OUT_A=IN_B]...", "linear|slerp|..." (a positional's value). */
+const char *gs_pass_arg_usage(const struct gs_pass_arg *a, char *buf, size_t len);
 /* What word argi (1-based) of argv can be: the spec entry it falls on
  * (NULL past the end), and *is_value when it is an option's value. */
 const struct gs_pass_arg *gs_pass_arg_at(const struct gs_pass *p, int argi, char **argv,

@@ -128,20 +128,7 @@ int gs_merge(int n, struct gs_model *const *models, struct gs_model *base,
 	     const struct gs_merge_opts *o, gs_report_fn report, void *ctx,
 	     struct gs_merge_stats *st, struct gs_error *err);
 
-/* The command line of `merge` (headless and console): --method M or M as
- * the first word, --alpha, --weights w1,w2,..., --t, --base, --lambda,
- * --density, --drop, --seed, --skip-mismatched, --debug, and -o OUT when
- * out is wanted; the rest are models.  Pointers borrow argv. */
 #define GS_MERGE_MAX_MODELS 64
-struct gs_merge_args {
-	struct gs_merge_opts o;
-	double weights[GS_MERGE_MAX_MODELS];
-	const char *base, *out;
-	int n_models;
-	const char *models[GS_MERGE_MAX_MODELS];
-};
-int gs_merge_args_parse(int argc, char **argv, bool want_out, struct gs_merge_args *a,
-			struct gs_error *err);
 /* "w1,w2,...": at most GS_MERGE_MAX_MODELS numbers into w, *n of them. */
 int gs_merge_weights_parse(const char *s, double *w, int *n, struct gs_error *err);
 /* The documented DARE mask: element j of the task vector of model i
@@ -205,16 +192,5 @@ int gs_transplant(struct gs_model *dst, const struct gs_model *src_model,
 		  const struct gs_weights *w, const struct gs_transplant_opts *o,
 		  gs_report_fn report, void *ctx, struct gs_transplant_stats *st,
 		  struct gs_error *err);
-
-/* Same for transplant: --only P, --strict, --skip-mismatched, -o OUT;
- * the rest (two with out wanted: DEST SOURCE, else SOURCE) in files[]. */
-struct gs_transplant_args {
-	struct gs_transplant_opts o;
-	const char *out;
-	int n_files;
-	const char *files[2];
-};
-int gs_transplant_args_parse(int argc, char **argv, bool want_out, struct gs_transplant_args *a,
-			     struct gs_error *err);
 
 #endif

@@ -52,13 +52,12 @@ static int *correspondence(struct gs_workspace *ws, struct gs_error *err)
 static struct gs_model *model_copy(struct gs_workspace *ws, const char *word, struct gs_error *err)
 {
 	struct gs_model *m = gs_workspace_model_arg(ws, word, err);
-	struct gs_load_opts lo = { 0 };
 
 	if (!m)
 		return NULL;
 	if (!m->path)
 		return gs_error_set(err, "'%s' has no file to copy it from", word), NULL;
-	return gs_onnx_load(m->path, &lo, err);
+	return gs_onnx_load(m->path, &ws->load_opts, err);
 }
 
 /* The model a word names: the workspace's, a private copy (GS_ARG_COPY)

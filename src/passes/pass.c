@@ -96,6 +96,34 @@ static size_t put_value(char *buf, size_t len, size_t o, const struct gs_pass_ar
 	return put_words(buf, len, o, a->words);
 }
 
+static size_t put_arg(char *buf, size_t len, size_t o, const struct gs_pass_arg *a)
+{
+	bool bracket = is_positional(a) ? a->flags & GS_ARG_OPTIONAL :
+		       !(a->flags & GS_ARG_REQUIRED);
+
+	if (o < len)
+		o += (size_t)snprintf(buf + o, len - o, "%s", bracket ? "[" : "");
+	if (is_option(a->name) && o < len)
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", a->name,
+				      a->type == GS_ARG_FLAG ? "" : " ");
+	if (a->type != GS_ARG_FLAG && o < len)
+		o = put_value(buf, len, o, a);
+	if (o < len && is_option(a->name))	/* [--map X]... */
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", bracket ? "]" : "",
+				      a->flags & GS_ARG_REPEAT ? "..." : "");
+	else if (o < len)
+		o += (size_t)snprintf(buf + o, len - o, "%s%s",
+				      a->flags & GS_ARG_REPEAT ? "..." : "", bracket ? "]" : "");
+	return o;
+}
+
+const char *gs_pass_arg_usage(const struct gs_pass_arg *a, char *buf, size_t len)
+{
+	buf[0] = 0;
+	put_arg(buf, len, 0, a);
+	return buf;
+}
+
 const char *gs_pass_usage(const struct gs_pass *p, char *buf, size_t len)
 {
 	size_t o;
@@ -103,22 +131,8 @@ const char *gs_pass_usage(const struct gs_pass *p, char *buf, size_t len)
 
 	o = (size_t)snprintf(buf, len, "%s", p->name);
 	for (i = 0; p->args && p->args[i].name && o < len; i++) {
-		const struct gs_pass_arg *a = &p->args[i];
-		bool bracket = is_positional(a) ? a->flags & GS_ARG_OPTIONAL :
-			       !(a->flags & GS_ARG_REQUIRED);
-
-		o += (size_t)snprintf(buf + o, len - o, " %s", bracket ? "[" : "");
-		if (is_option(a->name) && o < len)
-			o += (size_t)snprintf(buf + o, len - o, "%s%s", a->name,
-					      a->type == GS_ARG_FLAG ? "" : " ");
-		if (a->type != GS_ARG_FLAG && o < len)
-			o = put_value(buf, len, o, a);
-		if (o < len && is_option(a->name))	/* [--map X]... */
-			o += (size_t)snprintf(buf + o, len - o, "%s%s", bracket ? "]" : "",
-					      a->flags & GS_ARG_REPEAT ? "..." : "");
-		else if (o < len)
-			o += (size_t)snprintf(buf + o, len - o, "%s%s",
-					      a->flags & GS_ARG_REPEAT ? "..." : "", bracket ? "]" : "");
+		o += (size_t)snprintf(buf + o, len - o, " ");
+		o = put_arg(buf, len, o, &p->args[i]);
 	}
 	return buf;
 }

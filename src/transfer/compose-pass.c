@@ -24,6 +24,7 @@ static int compose_run(struct gs_model *m, const struct gs_pass_args *a,
 	struct gs_io_map map[MAX_MAP];
 	char *copy[MAX_MAP] = { 0 };
 	bool plan = gs_pass_get(a, "--plan")->set;
+	struct gs_model *front = gs_pass_get(a, "front")->model, *dst = plan ? NULL : m;
 	int i, n = gs_pass_all(a, "--map", words, MAX_MAP), rc = -1;
 	char *eq;
 
@@ -39,7 +40,9 @@ static int compose_run(struct gs_model *m, const struct gs_pass_args *a,
 		map[i].out_a = copy[i];
 		map[i].in_b = eq + 1;
 	}
-	if (!gs_compose(plan ? NULL : m, true, gs_pass_get(a, "front")->model, m, map, n,
+	if (a->result && !plan)	/* a new model, A under a/, B under b/ */
+		*a->result = dst = gs_combine_new_model(front, "compose");
+	if (!gs_compose(dst, !a->result, front, m, map, n,
 			gs_pass_detail, (void *)rep, err))
 		rc = !plan;
 out:
@@ -50,6 +53,7 @@ out:
 
 const struct gs_pass gs_pass_compose = {
 	.name = "compose",
+	.flags = GS_PASS_FRESH,
 	.args = compose_args,
 	.run = compose_run,
 };

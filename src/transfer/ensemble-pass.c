@@ -26,6 +26,7 @@ static int ensemble_run(struct gs_model *m, const struct gs_pass_args *a,
 	int how = combine ? gs_ensemble_combine_parse(combine) : GS_ENSEMBLE_MEAN;
 	struct gs_model *ms[GS_PASS_MAX_LIST + 1];
 	int i, n = a->n_list + 1, rc = -1;
+	struct gs_model *dst = m;
 	double *w = NULL;
 
 	ms[0] = m;
@@ -39,7 +40,9 @@ static int ensemble_run(struct gs_model *m, const struct gs_pass_args *a,
 			goto out;
 		}
 	}
-	if (!gs_ensemble(m, true, ms, n, w, (enum gs_ensemble_combine)how, gs_pass_detail,
+	if (a->result)	/* a new model, every member under mK/ */
+		*a->result = dst = gs_combine_new_model(m, "ensemble");
+	if (!gs_ensemble(dst, !a->result, ms, n, w, (enum gs_ensemble_combine)how, gs_pass_detail,
 			 (void *)rep, err))
 		rc = 1;
 out:
@@ -49,6 +52,7 @@ out:
 
 const struct gs_pass gs_pass_ensemble = {
 	.name = "ensemble",
+	.flags = GS_PASS_FRESH,
 	.args = ensemble_args,
 	.run = ensemble_run,
 };

@@ -1,8 +1,14 @@
 /* `merge METHOD [options] SLOT|FILE...` as a pass (graphsmith/pass.h) over
  * gs_merge: this model's parameters merged with their counterparts in
  * private copies of the others (merge may fold Conv+BN in them). */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "graphsmith/pass.h"
 #include "graphsmith/transfer.h"
+#include "graphsmith/util.h"
 
 static const char *const methods[] = { "linear", "slerp", "task", "ties", "dare", NULL };
 
@@ -31,6 +37,27 @@ static const struct gs_pass_arg merge_args[] = {
 	  .flags = GS_ARG_REPEAT | GS_ARG_COPY, .help = "the models merged into B" },
 	{ .name = NULL },
 };
+
+int gs_merge_weights_parse(const char *s, double *w, int *n, struct gs_error *err)
+{
+	char buf[1024], eb[168], *tok, *save = NULL, *end;
+
+	if (strlen(s) >= sizeof(buf))
+		return gs_error_set(err, "--weights list too long");
+	strcpy(buf, s);
+	*n = 0;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (*n == GS_MERGE_MAX_MODELS)
+			return gs_error_set(err, "--weights: at most %d", GS_MERGE_MAX_MODELS);
+		errno = 0;
+		w[*n] = strtod(tok, &end);
+		if (*end || errno || !isfinite(w[*n]))
+			return gs_error_set(err, "--weights wants a number, not '%.40s'",
+					    gs_escape(tok, eb, sizeof(eb)));
+		++*n;
+	}
+	return 0;
+}
 
 static void merge_number(const struct gs_pass_args *a, const char *name, double *x)
 {
@@ -70,8 +97,10 @@ static int merge_run(struct gs_model *m, const struct gs_pass_args *a,
 		     (void *)rep, &st, err))
 		return -1;
 	gs_pass_say(rep, GS_REPORT_SUMMARY, "merge %s: %d parameter%s merged (%d changed), %d "
-		    "kept, median input cosine %.4f", gs_merge_method_name(o.method), st.merged,
-		    st.merged == 1 ? "" : "s", st.changed, st.kept, st.median_cos);
+		    "kept, %d initializer%s not mergeable, median input cosine %.4f",
+		    gs_merge_method_name(o.method), st.merged, st.merged == 1 ? "" : "s",
+		    st.changed, st.kept, st.not_mergeable, st.not_mergeable == 1 ? "" : "s",
+		    st.median_cos);
 	return st.changed + st.folds;
 }
 

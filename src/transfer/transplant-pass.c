@@ -38,8 +38,8 @@ static int transplant_run(struct gs_model *m, const struct gs_pass_args *a,
 	if (rc)
 		return -1;
 	gs_pass_say(rep, GS_REPORT_SUMMARY, "transplant: %d copied, %d unchanged, %d mismatched, "
-		    "%d missing, %d unexpected", st.copied, st.unchanged, st.mismatched, st.missing,
-		    st.unexpected);
+		    "%d missing, %d unexpected, %d not selected", st.copied, st.unchanged,
+		    st.mismatched, st.missing, st.unexpected, st.skipped);
 	return st.copied;
 }
 

@@ -81,8 +81,9 @@ options_of() {
 sources_of() {
 	case $1 in
 	run|compare) echo src/cli/$1.c src/cli/sample-args.c ;;
-	merge) echo src/cli/merge.c src/transfer/args.c:gs_merge_args_parse ;;
-	transplant) echo src/cli/transplant.c src/transfer/args.c:gs_transplant_args_parse ;;
+	# a pass as a subcommand: its spec, and what src/cli/pass.c adds
+	merge|transplant|ensemble|compose|graft)
+		echo src/cli/$1.c src/cli/pass.c src/transfer/$1-pass.c ;;
 	distill) echo src/cli/distill.c src/cmd/cmd-distill.c ;;
 	*) echo src/cli/$1.c ;;
 	esac
