@@ -39,9 +39,9 @@ struct gs_eval {
 };
 
 /* The plan of graph g (built with the others by gs_eval_new). */
-struct eval_plan *eval_plan_of(const struct gs_eval *ev, const struct gs_graph *g);
+struct eval_plan *gs_eval_plan_of(const struct gs_eval *ev, const struct gs_graph *g);
 /* A parameter's tensor (borrowed; the plan keeps it). */
-struct gs_etensor *eval_param(struct gs_eval *ev, struct eval_plan *p, int value_id,
-			      struct gs_error *err);
+struct gs_etensor *gs_eval_param(struct gs_eval *ev, struct eval_plan *p, int value_id,
+				 struct gs_error *err);
 
 #endif

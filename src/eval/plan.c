@@ -293,7 +293,7 @@ void gs_eval_free(struct gs_eval *ev)
 	free(ev);
 }
 
-struct eval_plan *eval_plan_of(const struct gs_eval *ev, const struct gs_graph *g)
+struct eval_plan *gs_eval_plan_of(const struct gs_eval *ev, const struct gs_graph *g)
 {
 	int i;
 
@@ -303,8 +303,8 @@ struct eval_plan *eval_plan_of(const struct gs_eval *ev, const struct gs_graph *
 	return NULL;
 }
 
-struct gs_etensor *eval_param(struct gs_eval *ev, struct eval_plan *p, int value_id,
-			      struct gs_error *err)
+struct gs_etensor *gs_eval_param(struct gs_eval *ev, struct eval_plan *p, int value_id,
+				 struct gs_error *err)
 {
 	struct gs_value *v = p->g->values[value_id];
 

@@ -94,14 +94,14 @@ static struct gs_etensor *lookup(struct frame *f, int value_id, struct gs_error 
 
 	switch (v->kind) {
 	case GS_VALUE_PARAM:
-		return eval_param(f->ev, f->plan, value_id, err);
+		return gs_eval_param(f->ev, f->plan, value_id, err);
 	case GS_VALUE_OUTER:
 		return lookup_outer(f, v->outer, err);
 	default:
 		if (!f->vals[value_id]) {
 			/* a graph input with an initializer as its default */
 			if (v->param)
-				return eval_param(f->ev, f->plan, value_id, err);
+				return gs_eval_param(f->ev, f->plan, value_id, err);
 			gs_error_set(err, "value '%s' is read before it is computed",
 				     esc(v->name, b, sizeof(b)));
 		}
@@ -499,7 +499,7 @@ int gs_body_inputs(const struct gs_graph *body)
 int gs_kernel_run_subgraph(struct gs_kernel_ctx *k, const struct gs_graph *body, int n_in,
 			   struct gs_etensor **in, int n_out, struct gs_etensor **out)
 {
-	struct eval_plan *p = k->ev ? eval_plan_of(k->ev, body) : NULL;
+	struct eval_plan *p = k->ev ? gs_eval_plan_of(k->ev, body) : NULL;
 	struct frame f;
 	int i, rc;
 

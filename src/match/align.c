@@ -12,7 +12,7 @@
 
 #define ALIGN_MAX_CELLS 4000000
 
-int align_lis(const int *seq, int n, int *keep)
+int gs_match_align_lis(const int *seq, int n, int *keep)
 {
 	int *tail = gs_xmalloc(sizeof(int) * ((size_t)n + 1));	/* index of the tail */
 	int *prev = gs_xmalloc(sizeof(int) * ((size_t)n + 1));
@@ -67,7 +67,8 @@ static void lcs_gap(struct mctx *c, const int *ga, int na, const int *gb, int nb
 				   (j + 1 < nb && c->B.sig[round][gb[j + 1]] == c->B.sig[round][gb[j]]);
 
 			if (c->A.match[ga[i]] < 0 && c->B.match[gb[j]] < 0) {
-				set_pair(c, ga[i], gb[j], GS_METHOD_ALIGNMENT, round ? 0.7f : 0.6f);
+				gs_match_set_pair(c, ga[i], gb[j], GS_METHOD_ALIGNMENT,
+						  round ? 0.7f : 0.6f);
 				if (amb || na != nb)
 					c->A.ambiguous[ga[i]] = c->B.ambiguous[gb[j]] = amb;
 			}
@@ -82,7 +83,7 @@ static void lcs_gap(struct mctx *c, const int *ga, int na, const int *gb, int nb
 	free(L);
 }
 
-void gaps_walk(struct mctx *c, gap_fn fn, int arg)
+void gs_match_gaps_walk(struct mctx *c, gap_fn fn, int arg)
 {
 	int n = 0, k, m, *seq = gs_xmalloc(sizeof(int) * ((size_t)c->A.n_order + 1));
 	int *pa = gs_xmalloc(sizeof(int) * ((size_t)c->A.n_order + 2));
@@ -100,7 +101,7 @@ void gaps_walk(struct mctx *c, gap_fn fn, int arg)
 			pa[n++] = k;
 		}
 	}
-	align_lis(seq, n, keep);
+	gs_match_align_lis(seq, n, keep);
 	for (k = 0; k < n; k++)
 		if (keep[k]) {
 			pa[np] = pa[k];
@@ -130,8 +131,8 @@ void gaps_walk(struct mctx *c, gap_fn fn, int arg)
 	free(gb);
 }
 
-void align_gaps(struct mctx *c)
+void gs_match_align_gaps(struct mctx *c)
 {
-	gaps_walk(c, lcs_gap, 1);
-	gaps_walk(c, lcs_gap, 0);
+	gs_match_gaps_walk(c, lcs_gap, 1);
+	gs_match_gaps_walk(c, lcs_gap, 0);
 }

@@ -9,7 +9,7 @@
 
 #include "match/internal.h"
 
-void set_pair(struct mctx *c, int a, int b, int method, float score)
+void gs_match_set_pair(struct mctx *c, int a, int b, int method, float score)
 {
 	c->A.match[a] = b;
 	c->B.match[b] = a;
@@ -67,7 +67,7 @@ static int real_inputs(const struct gs_graph *g, int *out)
 	return n;
 }
 
-void anchor_io(struct mctx *c, bool nodes)
+void gs_match_anchor_io(struct mctx *c, bool nodes)
 {
 	const struct gs_graph *ga = c->A.g, *gb = c->B.g;
 	int *la = gs_xmalloc(sizeof(int) * ((size_t)ga->n_inputs + (size_t)ga->n_outputs + 1));
@@ -85,7 +85,7 @@ void anchor_io(struct mctx *c, bool nodes)
 		pb = c->B.src[c->B.eff[vb]];
 		if (pa >= 0 && pb >= 0 && c->A.match[pa] < 0 && c->B.match[pb] < 0 &&
 		    c->A.fam[pa] == c->B.fam[pb])
-			set_pair(c, pa, pb, GS_METHOD_ANCHOR, 1.0f);
+			gs_match_set_pair(c, pa, pb, GS_METHOD_ANCHOR, 1.0f);
 	}
 	free(la);
 	free(lb);
@@ -157,7 +157,7 @@ static void count_colours(const struct mview *v, int round, struct colour *t, si
 	}
 }
 
-void anchor_unique(struct mctx *c, int round)
+void gs_match_anchor_unique(struct mctx *c, int round)
 {
 	size_t cap = 16, n = 2 + unmatched(&c->A) + unmatched(&c->B);
 	struct colour *t;
@@ -180,7 +180,8 @@ void anchor_unique(struct mctx *c, int round)
 			continue;
 		if (round < 2 && low_info(c->A.vop_id[a]))
 			continue;
-		set_pair(c, a, s->lb, GS_METHOD_ANCHOR, 0.5f + 0.5f * (float)round / GS_WL_ROUNDS);
+		gs_match_set_pair(c, a, s->lb, GS_METHOD_ANCHOR,
+				  0.5f + 0.5f * (float)round / GS_WL_ROUNDS);
 	}
 	free(t);
 }

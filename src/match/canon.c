@@ -13,7 +13,7 @@
 
 #include "match/internal.h"
 
-uint64_t hash_ints(const int64_t *v, int n)
+uint64_t gs_match_hash_ints(const int64_t *v, int n)
 {
 	uint64_t h = gs_mix64(0x1171 + (uint64_t)n);
 	int i;
@@ -23,7 +23,7 @@ uint64_t hash_ints(const int64_t *v, int n)
 	return h;
 }
 
-uint64_t hash_floats(const double *v, int n)
+uint64_t gs_match_hash_floats(const double *v, int n)
 {
 	uint64_t h = gs_mix64(0xf10a7 + (uint64_t)n);
 	int i;
@@ -47,20 +47,20 @@ static uint64_t attr_hash(const struct gs_attr *a)
 
 	switch (a->type) {
 	case GS_ATTR_INT:
-		return hash_ints(&a->i, 1);
+		return gs_match_hash_ints(&a->i, 1);
 	case GS_ATTR_INTS:
-		return hash_ints(a->ints, a->n);
+		return gs_match_hash_ints(a->ints, a->n);
 	case GS_ATTR_FLOAT:
 		f = a->f;
-		return hash_floats(&f, 1);
+		return gs_match_hash_floats(&f, 1);
 	case GS_ATTR_FLOATS: {
 		uint64_t h = gs_mix64(0xf10a7 + (uint64_t)a->n);
 
 		for (i = 0; i < a->n; i++) {
 			f = a->floats[i];
-			h = gs_hash_combine(h, hash_floats(&f, 1));
+			h = gs_hash_combine(h, gs_match_hash_floats(&f, 1));
 		}
-		return a->n == 1 ? hash_floats(&f, 1) : h;
+		return a->n == 1 ? gs_match_hash_floats(&f, 1) : h;
 	}
 	case GS_ATTR_STRING:
 		return gs_hash_bytes(a->s, a->s_len, 0x57);
@@ -90,7 +90,7 @@ static uint64_t tensor_hash(const struct gs_tensor *t)
 	if (gs_decode_to_double(t->dtype, t->data, 0, (size_t)t->numel, buf))
 		return gs_hash_bytes(t->data, t->nbytes, 0x7e);
 	if (gs_dtype_is_float(t->dtype))
-		return hash_floats(buf, (int)t->numel);
+		return gs_match_hash_floats(buf, (int)t->numel);
 	{
 		int64_t iv[64];
 		int i;
@@ -99,13 +99,13 @@ static uint64_t tensor_hash(const struct gs_tensor *t)
 		 * through double) hashes as 0, never as undefined behaviour */
 		for (i = 0; i < t->numel; i++)
 			iv[i] = buf[i] >= -9.2e18 && buf[i] <= 9.2e18 ? (int64_t)buf[i] : 0;
-		return hash_ints(iv, (int)t->numel);
+		return gs_match_hash_ints(iv, (int)t->numel);
 	}
 }
 
 static bool is_default(const struct mview *v, const struct gs_node *n, const struct gs_attr *a)
 {
-	return gs_op_attr_is_default(op_default_entry(v->op[n->id]), a, v->opset);
+	return gs_op_attr_is_default(gs_match_op_default_entry(v->op[n->id]), a, v->opset);
 }
 
 static bool canon_attr_slot(const struct mview *v, const struct gs_node *n, int slot,
@@ -114,7 +114,7 @@ static bool canon_attr_slot(const struct mview *v, const struct gs_node *n, int 
 	const struct gs_op_input *in;
 
 	/* whatever the opset: an input only exists from the version it came in */
-	in = gs_op_attr_input(op_default_entry(v->op[n->id]), slot, 0);
+	in = gs_op_attr_input(gs_match_op_default_entry(v->op[n->id]), slot, 0);
 	if (in && name)
 		*name = in->name;
 	return in != NULL;
@@ -125,7 +125,8 @@ static double ln_epsilon(const struct mview *v)
 {
 	const struct gs_op_attr *d;
 
-	d = gs_op_attr_default(op_default_entry(OP_LayerNormalization), "epsilon", v->opset);
+	d = gs_op_attr_default(gs_match_op_default_entry(OP_LayerNormalization), "epsilon",
+			       v->opset);
 	return d ? d->num : 1e-5;
 }
 
@@ -186,7 +187,7 @@ static void list_text(char *buf, size_t len, const double *vals, int n, bool is_
 		snprintf(buf + at, len - at, "]");
 }
 
-void cattr_text(const struct cattr *c, char *buf, size_t len)
+void gs_match_cattr_text(const struct cattr *c, char *buf, size_t len)
 {
 	double vals[32];
 	int i, n;
@@ -242,7 +243,7 @@ void cattr_text(const struct cattr *c, char *buf, size_t len)
 
 /* Fills at_off/at_cnt/attrs for every base.  Virtual pattern attributes
  * were already set by fusion.c through the synthetic scratch below. */
-void canon_attrs(struct mview *v)
+void gs_match_canon_attrs(struct mview *v)
 {
 	struct cattr tmp[64];
 	int i, total = 0, alloc = 0;
@@ -261,7 +262,7 @@ void canon_attrs(struct mview *v)
 
 			cnt = 0;
 			if (v->in_cnt[i] > 3)
-				t = view_param(v, v->ins[v->in_off[i] + 3]);
+				t = gs_match_view_param(v, v->ins[v->in_off[i] + 3]);
 			if (t && t->data && t->numel == 1)
 				gs_decode_to_double(t->dtype, t->data, 0, 1, &eps);
 			if ((float)eps != (float)dflt) {
@@ -270,7 +271,8 @@ void canon_attrs(struct mview *v)
 				tmp[0].tensor = NULL;
 				tmp[0].num = eps;
 				tmp[0].num_is_int = false;
-				tmp[0].h = gs_hash_combine(gs_hash_str("epsilon"), hash_floats(&eps, 1));
+				tmp[0].h = gs_hash_combine(gs_hash_str("epsilon"),
+							    gs_match_hash_floats(&eps, 1));
 				cnt = 1;
 			}
 		} else if (v->pattern[i] && v->vop[i] != n->op_type && strcmp(v->vop[i], n->op_type)) {
@@ -295,7 +297,7 @@ void canon_attrs(struct mview *v)
 			continue;
 		for (j = 0; j < v->in_cnt[i]; j++) {
 			int val = v->ins[v->in_off[i] + j];
-			int kind = view_slot_kind(v, val);
+			int kind = gs_match_view_slot_kind(v, val);
 
 			if (kind == SLOT_PARAM && canon_attr_slot(v, n, j, NULL))
 				kind = SLOT_ATTR;
@@ -308,7 +310,7 @@ void canon_attrs(struct mview *v)
 		if (v->role[i] != ROLE_BASE || !v->pattern[i])
 			continue;
 		for (j = 0; j < v->in_cnt[i]; j++) {
-			int kind = view_slot_kind(v, v->ins[v->in_off[i] + j]);
+			int kind = gs_match_view_slot_kind(v, v->ins[v->in_off[i] + j]);
 
 			/* the chain's epsilon is an attribute of LayerNormalization */
 			if (j == 3 && v->vop_id[i] == OP_LayerNormalization)
@@ -318,11 +320,11 @@ void canon_attrs(struct mview *v)
 	}
 }
 
-void canon_default_text(const struct mview *v, const struct gs_node *n, const char *name,
-			const struct cattr *like, char *buf, size_t len)
+void gs_match_canon_default_text(const struct mview *v, const struct gs_node *n, const char *name,
+				 const struct cattr *like, char *buf, size_t len)
 {
-	const struct gs_op_attr *d = gs_op_attr_default(op_default_entry(v->op[n->id]), name,
-							v->opset);
+	const struct gs_op *op = gs_match_op_default_entry(v->op[n->id]);
+	const struct gs_op_attr *d = gs_op_attr_default(op, name, v->opset);
 	int i, cnt = 1;
 	size_t at;
 

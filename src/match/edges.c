@@ -51,7 +51,7 @@ static void rewired(struct gs_match_build *mb, struct mctx *c, int entry, int b,
 		 gs_escape(d->from_b, n2, sizeof(n2)), gs_escape(d->from_a, n3, sizeof(n3)));
 }
 
-void edges_diff(struct gs_match_build *mb, struct mctx *c, const int *eob)
+void gs_match_edges_diff(struct gs_match_build *mb, struct mctx *c, const int *eob)
 {
 	int k;
 

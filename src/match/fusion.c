@@ -7,7 +7,7 @@
  *   Div/Erf/Add/Mul/Mul                            (Gelu)
  * Gemm with transB=1 keeps its weight flagged as transposed.
  *
- * The patterns' inputs and outputs go to v->pio, read back by view_build.
+ * The patterns' inputs and outputs go to v->pio, read back by gs_match_view_build.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -26,7 +26,7 @@ static bool is_const(const struct mview *v, int val)
 	if (gv->kind == GS_VALUE_PARAM)
 		return true;
 	if (gv->kind == GS_VALUE_OUTER)
-		return view_param(v, val) != NULL;
+		return gs_match_view_param(v, val) != NULL;
 	return gv->producer >= 0 && v->role[gv->producer] == ROLE_CONST;
 }
 
@@ -85,7 +85,7 @@ static const char *const chain_names[] = {
 	"MatMul+Add",
 };
 
-bool fusion_is_chain(const struct mview *v, int base)
+bool gs_match_fusion_is_chain(const struct mview *v, int base)
 {
 	size_t k;
 
@@ -123,7 +123,7 @@ struct chan {
 
 static bool base_channels(const struct mview *v, const struct gs_node *n, struct chan *ch)
 {
-	const struct gs_tensor *w = view_param(v, n->inputs[1]);
+	const struct gs_tensor *w = gs_match_view_param(v, n->inputs[1]);
 	int64_t group;
 
 	ch->rank = v->g->values[n->outputs[0]]->rank;
@@ -158,7 +158,7 @@ static bool base_channels(const struct mview *v, const struct gs_node *n, struct
 /* A constant operand that scales or shifts whole channels. */
 static bool per_channel(const struct mview *v, int val, const struct chan *ch)
 {
-	const struct gs_tensor *t = view_param(v, val);
+	const struct gs_tensor *t = gs_match_view_param(v, val);
 	int64_t count = ch->count;
 	int at;
 
@@ -329,7 +329,7 @@ static void gelu_chain(struct mview *v, const struct gs_node *dv)
 	set_ins(v, dv->id, &x, 1, m2->outputs[0]);
 }
 
-void fusion_patterns(struct mview *v)
+void gs_match_fusion_patterns(struct mview *v)
 {
 	const struct gs_graph *g = v->g;
 	int k;
@@ -380,13 +380,14 @@ static double *decode(const struct gs_tensor *t, int64_t want)
  * composes to y = s * x + t (gs_affine_compose, as `fuse affine` does).
  * *cout * *per is the weight's element count, in its own layout.
  */
-int fusion_fold_chain(const struct mview *v, int base, float **w, float **b,
-		      int64_t *cout, int64_t *per)
+int gs_match_fusion_fold_chain(const struct mview *v, int base, float **w, float **b,
+			       int64_t *cout, int64_t *per)
 {
 	const struct gs_graph *g = v->g;
 	const struct gs_node *n = g->nodes[base], *u;
 	const int *in = &v->ins[v->in_off[base]];
-	const struct gs_tensor *tw = view_param(v, in[1]), *tb = view_param(v, in[2]), *p[4];
+	const struct gs_tensor *tw = gs_match_view_param(v, in[1]);
+	const struct gs_tensor *tb = gs_match_view_param(v, in[2]), *p[4];
 	int final = v->outs[v->out_off[base]], cur, slot, cslot, kind, j, hops, ret = -1;
 	bool transposed = v->op[base] == OP_ConvTranspose;
 	int64_t group = gs_node_attr_int(n, "group", 1), m, i;
@@ -417,8 +418,8 @@ int fusion_fold_chain(const struct mview *v, int base, float **w, float **b,
 		if ((kind = gs_affine_link_kind(u, slot, &cslot)) == GS_AFFINE_NONE)
 			goto out;
 		for (j = 0; j < 4; j++)
-			p[j] = kind == GS_AFFINE_BN ? view_param(v, u->inputs[j + 1]) :
-			       j ? NULL : view_param(v, u->inputs[cslot]);
+			p[j] = kind == GS_AFFINE_BN ? gs_match_view_param(v, u->inputs[j + 1]) :
+			       j ? NULL : gs_match_view_param(v, u->inputs[cslot]);
 		if (gs_affine_compose(kind, u, p, m, s, t))
 			goto out;
 		cur = u->outputs[0];

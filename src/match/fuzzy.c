@@ -43,7 +43,7 @@ static float attr_sim(const struct mview *A, int a, const struct mview *B, int b
 
 static const struct gs_tensor *weight(const struct mview *v, int n)
 {
-	return v->in_cnt[n] > 1 ? view_param(v, v->ins[v->in_off[n] + 1]) : NULL;
+	return v->in_cnt[n] > 1 ? gs_match_view_param(v, v->ins[v->in_off[n] + 1]) : NULL;
 }
 
 static float param_sim(const struct mview *A, int a, const struct mview *B, int b)
@@ -110,11 +110,11 @@ static void fuzzy_gap(struct mctx *c, const int *ga, int na, const int *gb, int 
 		}
 		if (bi < 0)
 			break;
-		set_pair(c, ga[bi], gb[bj], GS_METHOD_FUZZY, best);
+		gs_match_set_pair(c, ga[bi], gb[bj], GS_METHOD_FUZZY, best);
 	}
 }
 
-void fuzzy_pairs(struct mctx *c)
+void gs_match_fuzzy_pairs(struct mctx *c)
 {
-	gaps_walk(c, fuzzy_gap, 0);
+	gs_match_gaps_walk(c, fuzzy_gap, 0);
 }

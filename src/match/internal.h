@@ -41,7 +41,7 @@ struct cattr {
 	bool num_is_int;
 };
 
-/* What fusion.c found, while view_build runs: per node, the count of its
+/* What fusion.c found, while gs_match_view_build runs: per node, the count of its
  * pattern's inputs (-1: the node keeps its own), where they start in vals,
  * and the pattern's output value. */
 struct pattern_io {
@@ -65,7 +65,7 @@ struct mview {
 	const char **pattern;		/* "MatMul+Add", NULL for a plain node */
 	bool *wt;			/* base stores its weight transposed (Gemm transB) */
 	bool *comm;			/* base is a commutative op */
-	struct pattern_io *pio;		/* view_build scratch for fusion.c */
+	struct pattern_io *pio;		/* gs_match_view_build scratch for fusion.c */
 	/* view inputs and outputs per base (value ids, -1 absent) */
 	int *in_off, *in_cnt, *ins;
 	unsigned char *in_kind;
@@ -110,45 +110,45 @@ struct mctx {
 };
 
 /* view.c */
-void view_build(struct mview *v, const struct gs_graph *g);
-void view_release(struct mview *v);
-const struct gs_tensor *view_param(const struct mview *v, int value);
-int view_slot_kind(const struct mview *v, int value);
-bool op_commutative(const char *op);
+void gs_match_view_build(struct mview *v, const struct gs_graph *g);
+void gs_match_view_release(struct mview *v);
+const struct gs_tensor *gs_match_view_param(const struct mview *v, int value);
+int gs_match_view_slot_kind(const struct mview *v, int value);
+bool gs_match_op_commutative(const char *op);
 
 /* canon.c */
-void canon_attrs(struct mview *v);
-void cattr_text(const struct cattr *a, char *buf, size_t len);
-void canon_default_text(const struct mview *v, const struct gs_node *n, const char *name,
-			const struct cattr *like, char *buf, size_t len);
-uint64_t hash_ints(const int64_t *v, int n);
-uint64_t hash_floats(const double *v, int n);
+void gs_match_canon_attrs(struct mview *v);
+void gs_match_cattr_text(const struct cattr *a, char *buf, size_t len);
+void gs_match_canon_default_text(const struct mview *v, const struct gs_node *n, const char *name,
+				 const struct cattr *like, char *buf, size_t len);
+uint64_t gs_match_hash_ints(const int64_t *v, int n);
+uint64_t gs_match_hash_floats(const double *v, int n);
 
 /* fusion.c */
-void fusion_patterns(struct mview *v);
+void gs_match_fusion_patterns(struct mview *v);
 /* A base grouping an affine chain (Conv+BatchNormalization, ...). */
-bool fusion_is_chain(const struct mview *v, int base);
-int fusion_fold_chain(const struct mview *v, int base, float **w, float **b,
-		      int64_t *cout, int64_t *per);
+bool gs_match_fusion_is_chain(const struct mview *v, int base);
+int gs_match_fusion_fold_chain(const struct mview *v, int base, float **w, float **b,
+			       int64_t *cout, int64_t *per);
 
 /* signature.c */
-void sig_compute(struct mview *v);
-uint64_t family_of(const char *op);
+void gs_match_sig_compute(struct mview *v);
+uint64_t gs_match_family_of(const char *op);
 
 /* anchor.c, propagate.c */
-void set_pair(struct mctx *c, int a, int b, int method, float score);
+void gs_match_set_pair(struct mctx *c, int a, int b, int method, float score);
 /* Pairs graph inputs/outputs; with nodes, also the outputs' producers. */
-void anchor_io(struct mctx *c, bool nodes);
-void anchor_unique(struct mctx *c, int round);
-void propagate(struct mctx *c);
+void gs_match_anchor_io(struct mctx *c, bool nodes);
+void gs_match_anchor_unique(struct mctx *c, int round);
+void gs_match_propagate(struct mctx *c);
 
 /* align.c, fuzzy.c */
 typedef void (*gap_fn)(struct mctx *c, const int *ga, int na, const int *gb, int nb,
 		       int arg);
-void gaps_walk(struct mctx *c, gap_fn fn, int arg);
-void align_gaps(struct mctx *c);
-int align_lis(const int *seq, int n, int *keep);
-void fuzzy_pairs(struct mctx *c);
+void gs_match_gaps_walk(struct mctx *c, gap_fn fn, int arg);
+void gs_match_align_gaps(struct mctx *c);
+int gs_match_align_lis(const int *seq, int n, int *keep);
+void gs_match_fuzzy_pairs(struct mctx *c);
 
 /* build of the result: match.c, params.c, edges.c, io.c */
 struct param_job;
@@ -157,23 +157,23 @@ struct gs_match_build {
 	struct gs_match *m;
 	const struct mctx *cur;		/* innermost graph pair being matched */
 	int entries_alloc, params_alloc, edges_alloc, io_alloc, strings_alloc;
-	/* parameter pairs whose metrics params_pair computes on every core */
+	/* parameter pairs whose metrics gs_match_params_pair computes on every core */
 	struct param_job *jobs;
 	int n_jobs, jobs_alloc;
 };
 
-int entry_add(struct gs_match_build *mb, int status, const struct gs_graph *ga,
-	      const struct gs_graph *gb);
-void entry_push(struct gs_match_entry *e, bool side_b, int node);
-void params_pair(struct gs_match_build *mb, struct mctx *c, int *entry_of_a, int *entry_of_b);
-void edges_diff(struct gs_match_build *mb, struct mctx *c, const int *entry_of_b);
-void io_diff(struct gs_match_build *mb, struct mctx *c);
-const char *value_name(const struct gs_graph *g, int value);
+int gs_match_entry_add(struct gs_match_build *mb, int status, const struct gs_graph *ga,
+		       const struct gs_graph *gb);
+void gs_match_entry_push(struct gs_match_entry *e, bool side_b, int node);
+void gs_match_params_pair(struct gs_match_build *mb, struct mctx *c, int *entry_of_a,
+			  int *entry_of_b);
+void gs_match_edges_diff(struct gs_match_build *mb, struct mctx *c, const int *entry_of_b);
+void gs_match_io_diff(struct gs_match_build *mb, struct mctx *c);
 
 /* A copy of s owned by the match (freed with it). */
-const char *match_own_string(struct gs_match_build *mb, const char *s);
+const char *gs_match_own_string(struct gs_match_build *mb, const char *s);
 
 /* "[1,3,?,N]" of a value, or of rank/dims when v is NULL; malloc'd, whole. */
-char *match_shape_text(const struct gs_value *v, int rank, const int64_t *dims);
+char *gs_match_shape_text(const struct gs_value *v, int rank, const int64_t *dims);
 
 #endif

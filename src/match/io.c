@@ -26,7 +26,7 @@ static bool dims_equal(const struct gs_value *a, const struct gs_value *b)
 
 static void shape_str(const struct gs_value *v, FILE *sb)
 {
-	char *t = match_shape_text(v, 0, NULL);
+	char *t = gs_match_shape_text(v, 0, NULL);
 
 	fprintf(sb, "%s%s", gs_dtype_name(v->dtype), t);
 	free(t);
@@ -36,7 +36,7 @@ static void shape_str(const struct gs_value *v, FILE *sb)
 static void own_text(struct gs_match_build *mb, struct gs_io_diff *d, FILE *sb, char **text)
 {
 	/* the stream sets *text on fclose */
-	d->text = match_own_string(mb, !fclose(sb) && *text ? *text : "");
+	d->text = gs_match_own_string(mb, !fclose(sb) && *text ? *text : "");
 	free(*text);
 }
 
@@ -74,7 +74,7 @@ static void add(struct gs_match_build *mb, const struct gs_value *a, const struc
 	d->name_a = a ? a->name : NULL;
 	d->name_b = b ? b->name : NULL;
 	if (!sb) {
-		d->text = match_own_string(mb, what);
+		d->text = gs_match_own_string(mb, what);
 		return;
 	}
 	if (!a || !b) {
@@ -123,7 +123,7 @@ static void side(struct gs_match_build *mb, struct mctx *c, const int *la, int n
 	}
 }
 
-void io_diff(struct gs_match_build *mb, struct mctx *c)
+void gs_match_io_diff(struct gs_match_build *mb, struct mctx *c)
 {
 	side(mb, c, c->A.g->inputs, c->A.g->n_inputs, c->B.g->inputs, c->B.g->n_inputs, false);
 	side(mb, c, c->A.g->outputs, c->A.g->n_outputs, c->B.g->outputs, c->B.g->n_outputs, true);

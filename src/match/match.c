@@ -30,13 +30,8 @@ const char *gs_match_method_name(int method)
 	return method >= 0 && method <= GS_METHOD_FUSION ? method_names[method] : "unknown";
 }
 
-const char *value_name(const struct gs_graph *g, int value)
-{
-	return value >= 0 ? g->values[value]->name : "";
-}
-
-int entry_add(struct gs_match_build *mb, int status, const struct gs_graph *ga,
-	      const struct gs_graph *gb)
+int gs_match_entry_add(struct gs_match_build *mb, int status, const struct gs_graph *ga,
+		       const struct gs_graph *gb)
 {
 	struct gs_match *m = mb->m;
 	struct gs_match_entry *e;
@@ -51,7 +46,7 @@ int entry_add(struct gs_match_build *mb, int status, const struct gs_graph *ga,
 	return m->n_entries++;
 }
 
-void entry_push(struct gs_match_entry *e, bool side_b, int node)
+void gs_match_entry_push(struct gs_match_entry *e, bool side_b, int node)
 {
 	int *n = side_b ? &e->n_b : &e->n_a;
 	int **arr = side_b ? &e->b : &e->a;
@@ -78,7 +73,7 @@ static void entry_change(struct gs_match_entry *e, const char *fmt, ...)
 
 /* "[1,3,?,N]" of a value (escaped symbolic dims), "?" of unknown rank,
  * or of a tensor's dims when v is NULL; malloc'd, never cut. */
-char *match_shape_text(const struct gs_value *v, int rank, const int64_t *dims)
+char *gs_match_shape_text(const struct gs_value *v, int rank, const int64_t *dims)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -142,7 +137,7 @@ static void value_changes(struct gs_match_entry *e, const char *what, int i,
 		entry_change(e, "%s[%d] dtype: %s -> %s", what, i, gs_dtype_name(va->dtype),
 			     gs_dtype_name(vb->dtype));
 	if (shapes_known_differ(va, vb)) {
-		char *sa = match_shape_text(va, 0, NULL), *sb = match_shape_text(vb, 0, NULL);
+		char *sa = gs_match_shape_text(va, 0, NULL), *sb = gs_match_shape_text(vb, 0, NULL);
 
 		entry_change(e, "%s[%d] shape: %s -> %s", what, i, sa, sb);
 		free(sa);
@@ -164,11 +159,12 @@ static void attr_changes(struct gs_match_entry *e, const struct mview *A, int a,
 				cb = &B->attrs[B->at_off[b] + j];
 		if (cb && cb->h == ca->h)
 			continue;
-		cattr_text(ca, ta, sizeof(ta));
+		gs_match_cattr_text(ca, ta, sizeof(ta));
 		if (cb)
-			cattr_text(cb, tb, sizeof(tb));
+			gs_match_cattr_text(cb, tb, sizeof(tb));
 		else
-			canon_default_text(B, B->g->nodes[b], ca->name, ca, tb, sizeof(tb));
+			gs_match_canon_default_text(B, B->g->nodes[b], ca->name, ca, tb,
+						    sizeof(tb));
 		entry_change(e, "%s: %s -> %s", ca->name, ta, tb);
 	}
 	for (j = 0; j < B->at_cnt[b]; j++) {
@@ -180,8 +176,8 @@ static void attr_changes(struct gs_match_entry *e, const struct mview *A, int a,
 				found = true;
 		if (found)
 			continue;
-		cattr_text(cb, tb, sizeof(tb));
-		canon_default_text(A, A->g->nodes[a], cb->name, cb, ta, sizeof(ta));
+		gs_match_cattr_text(cb, tb, sizeof(tb));
+		gs_match_canon_default_text(A, A->g->nodes[a], cb->name, cb, ta, sizeof(ta));
 		entry_change(e, "%s: %s -> %s", cb->name, ta, tb);
 	}
 }
@@ -213,7 +209,8 @@ static void compare_pair(struct gs_match_entry *e, const struct mctx *c, int a, 
 		if (va < 0 || vb < 0 || ka == SLOT_ATTR || kb == SLOT_ATTR)
 			continue;
 		if (ka == SLOT_PARAM && kb == SLOT_PARAM) {
-			const struct gs_tensor *ta = view_param(A, va), *tb = view_param(B, vb);
+			const struct gs_tensor *ta = gs_match_view_param(A, va);
+			const struct gs_tensor *tb = gs_match_view_param(B, vb);
 			int r, same = 1;
 
 			if (!ta || !tb || (i == 1 && A->wt[a] != B->wt[b]))
@@ -223,8 +220,8 @@ static void compare_pair(struct gs_match_entry *e, const struct mctx *c, int a, 
 			for (r = 0; same && r < ta->rank; r++)
 				same = ta->dims[r] == tb->dims[r];
 			if (!same) {
-				char *sa = match_shape_text(NULL, ta->rank, ta->dims);
-				char *sb = match_shape_text(NULL, tb->rank, tb->dims);
+				char *sa = gs_match_shape_text(NULL, ta->rank, ta->dims);
+				char *sb = gs_match_shape_text(NULL, tb->rank, tb->dims);
 
 				entry_change(e, "in[%d] parameter shape: %s -> %s", i, sa, sb);
 				free(sa);
@@ -291,10 +288,10 @@ static const char *group_pattern(struct gs_match_build *mb, const struct gs_matc
 	for (i = 0; i < e->n_b && at < sizeof(buf); i++)
 		at += (size_t)snprintf(buf + at, sizeof(buf) - at, "%s%s", i ? "+" : "",
 				       e->graph_b->nodes[e->b[i]]->op_type);
-	return match_own_string(mb, buf);
+	return gs_match_own_string(mb, buf);
 }
 
-const char *match_own_string(struct gs_match_build *mb, const char *s)
+const char *gs_match_own_string(struct gs_match_build *mb, const char *s)
 {
 	GS_GROW(mb->m->strings, mb->m->n_strings + 1, mb->strings_alloc);
 	mb->m->strings[mb->m->n_strings] = gs_xstrdup(s);
@@ -332,7 +329,7 @@ static void pin_user(struct mctx *c, const char *path)
 		if (a < 0 || b < 0 || c->A.role[a] != ROLE_BASE || c->B.role[b] != ROLE_BASE ||
 		    c->A.match[a] >= 0 || c->B.match[b] >= 0)
 			continue;
-		set_pair(c, a, b, GS_METHOD_USER, 1.0f);
+		gs_match_set_pair(c, a, b, GS_METHOD_USER, 1.0f);
 	}
 	fclose(f);
 	gs_strmap_release(&na);
@@ -361,7 +358,7 @@ static void pair_names(struct mctx *c, int method)
 			continue;
 		if (c->B.match[b] >= 0 || (method != GS_METHOD_NAME && c->A.fam[a] != c->B.fam[b]))
 			continue;
-		set_pair(c, a, b, GS_METHOD_NAME, 0.7f);
+		gs_match_set_pair(c, a, b, GS_METHOD_NAME, 0.7f);
 	}
 	gs_strmap_release(&nb);
 }
@@ -373,32 +370,32 @@ static void run_matcher(struct mctx *c, const struct gs_match_opts *opts, bool t
 	if (top && opts->map_file)
 		pin_user(c, opts->map_file);
 	if (opts->by_name) {
-		anchor_io(c, false);
+		gs_match_anchor_io(c, false);
 		pair_names(c, GS_METHOD_NAME);
 		c->n_work = 0;
 		return;
 	}
-	anchor_io(c, true);
-	propagate(c);
+	gs_match_anchor_io(c, true);
+	gs_match_propagate(c);
 	for (r = GS_WL_ROUNDS; r >= 1; r--) {
-		anchor_unique(c, r);
-		propagate(c);
+		gs_match_anchor_unique(c, r);
+		gs_match_propagate(c);
 	}
 	pair_names(c, GS_METHOD_FUZZY);
-	propagate(c);
-	align_gaps(c);
-	propagate(c);
-	fuzzy_pairs(c);
-	propagate(c);
+	gs_match_propagate(c);
+	gs_match_align_gaps(c);
+	gs_match_propagate(c);
+	gs_match_fuzzy_pairs(c);
+	gs_match_propagate(c);
 }
 
 static void view_init(struct mview *v, const struct gs_graph *g)
 {
 	if (!g->topo_valid)
 		gs_graph_toposort((struct gs_graph *)g, NULL);
-	view_build(v, g);
-	canon_attrs(v);
-	sig_compute(v);
+	gs_match_view_build(v, g);
+	gs_match_canon_attrs(v);
+	gs_match_sig_compute(v);
 	for (int i = 0; i < v->nn; i++)
 		v->match[i] = -1;
 }
@@ -461,7 +458,7 @@ static void push_members(struct gs_match_entry *e, bool side_b, const int *off,
 	int k;
 
 	for (k = off[base]; k < off[base + 1]; k++) {
-		entry_push(e, side_b, list[k]);
+		gs_match_entry_push(e, side_b, list[k]);
 		entry_of[list[k]] = idx;
 	}
 }
@@ -517,7 +514,7 @@ static int match_graphs(struct gs_match_build *mb, const struct gs_graph *ga,
 
 		if (b < 0)
 			continue;
-		idx = entry_add(mb, GS_MATCH_MATCHED, ga, gb);
+		idx = gs_match_entry_add(mb, GS_MATCH_MATCHED, ga, gb);
 		e = &m->entries[idx];
 		e->method = c.A.method[a];
 		e->score = c.A.score[a];
@@ -543,7 +540,7 @@ static int match_graphs(struct gs_match_build *mb, const struct gs_graph *ga,
 		int a = c.A.order[k];
 
 		if (c.A.match[a] < 0) {
-			int idx = entry_add(mb, GS_MATCH_REMOVED, ga, gb);
+			int idx = gs_match_entry_add(mb, GS_MATCH_REMOVED, ga, gb);
 
 			push_members(&m->entries[idx], false, offa, lista, a, eoa, idx);
 		}
@@ -552,15 +549,15 @@ static int match_graphs(struct gs_match_build *mb, const struct gs_graph *ga,
 		int b = c.B.order[k];
 
 		if (c.B.match[b] < 0) {
-			int idx = entry_add(mb, GS_MATCH_ADDED, ga, gb);
+			int idx = gs_match_entry_add(mb, GS_MATCH_ADDED, ga, gb);
 
 			push_members(&m->entries[idx], true, offb, listb, b, eob, idx);
 		}
 	}
-	params_pair(mb, &c, eoa, eob);
-	edges_diff(mb, &c, eob);
+	gs_match_params_pair(mb, &c, eoa, eob);
+	gs_match_edges_diff(mb, &c, eob);
 	if (top) {
-		io_diff(mb, &c);
+		gs_match_io_diff(mb, &c);
 		memcpy(m->entry_of_a, eoa, sizeof(int) * (size_t)c.A.nn);
 		memcpy(m->entry_of_b, eob, sizeof(int) * (size_t)c.B.nn);
 	}
@@ -573,8 +570,8 @@ static int match_graphs(struct gs_match_build *mb, const struct gs_graph *ga,
 	free(listb);
 	free(eoa);
 	free(eob);
-	view_release(&c.A);
-	view_release(&c.B);
+	gs_match_view_release(&c.A);
+	gs_match_view_release(&c.B);
 	free(c.work);
 	free(c.inputs_scratch);
 	(void)err;

@@ -24,7 +24,7 @@ static const char *const named[OP_COUNT_] = {
 static const char *names[OP_MAX_];		/* by id */
 static const struct gs_op *entry[OP_MAX_], *dflt_entry[OP_MAX_];
 static bool comm[OP_MAX_];
-static struct id_name by_name[OP_MAX_];		/* strcmp order, for op_id */
+static struct id_name by_name[OP_MAX_];		/* strcmp order, for gs_match_op_id */
 static int n_ids;
 static pthread_once_t ids_once = PTHREAD_ONCE_INIT;
 
@@ -120,43 +120,37 @@ static inline void ensure_ids(void)
 	pthread_once(&ids_once, make_ids);
 }
 
-int op_id(const char *op)
+int gs_match_op_id(const char *op)
 {
 	ensure_ids();
 	return find_name(op);
 }
 
-const char *op_name(int id)
+const char *gs_match_op_name(int id)
 {
 	ensure_ids();
 	return id > OP_NONE && id < n_ids ? names[id] : NULL;
 }
 
-int op_count(void)
-{
-	ensure_ids();
-	return n_ids;
-}
-
-bool op_id_commutative(int id)
+bool gs_match_op_id_commutative(int id)
 {
 	ensure_ids();
 	return id > OP_NONE && id < n_ids && comm[id];
 }
 
-const struct gs_op *op_entry(int id)
+const struct gs_op *gs_match_op_entry(int id)
 {
 	ensure_ids();
 	return id > OP_NONE && id < n_ids ? entry[id] : NULL;
 }
 
-const struct gs_op *op_default_entry(int id)
+const struct gs_op *gs_match_op_default_entry(int id)
 {
 	ensure_ids();
 	return id > OP_NONE && id < n_ids ? dflt_entry[id] : NULL;
 }
 
-bool op_commutative(const char *op)
+bool gs_match_op_commutative(const char *op)
 {
-	return op_id_commutative(op_id(op));
+	return gs_match_op_id_commutative(gs_match_op_id(op));
 }

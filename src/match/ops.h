@@ -7,8 +7,8 @@
  *
  * The ops the matcher's code names get the constants below (switch needs
  * them), in strcmp order; every other name of the registry follows from
- * OP_COUNT_ on, also in strcmp order, up to op_count().  op_id() bisects
- * (the unit test checks the order).
+ * OP_COUNT_ on, also in strcmp order.  gs_match_op_id() bisects (the unit
+ * test checks the order).
  */
 #ifndef GS_MATCH_OPS_H
 #define GS_MATCH_OPS_H
@@ -38,15 +38,13 @@ enum match_op {
 #define OP_MAX_ 256
 
 /* The id of an op type by name alone (any domain), OP_NONE if unknown. */
-int op_id(const char *op);
+int gs_match_op_id(const char *op);
 /* The name of an id, NULL for OP_NONE. */
-const char *op_name(int id);
-/* One past the largest id. */
-int op_count(void);
-bool op_id_commutative(int id);
+const char *gs_match_op_name(int id);
+bool gs_match_op_id_commutative(int id);
 /* The registry entry of id, the default domain's if it has one, or NULL. */
-const struct gs_op *op_entry(int id);
+const struct gs_op *gs_match_op_entry(int id);
 /* The entry of id in the default domain (defaults, attribute inputs), or NULL. */
-const struct gs_op *op_default_entry(int id);
+const struct gs_op *gs_match_op_default_entry(int id);
 
 #endif

@@ -92,9 +92,9 @@ static float *to_floats(const struct gs_tensor *t)
 /* DequantizeLinear(q, scale, zp) of constants, per tensor or per axis. */
 static int pv_dequant(struct pv *p, const struct mview *v, const struct gs_node *dq)
 {
-	const struct gs_tensor *q = view_param(v, dq->inputs[0]);
-	const struct gs_tensor *s = dq->n_inputs > 1 ? view_param(v, dq->inputs[1]) : NULL;
-	const struct gs_tensor *z = dq->n_inputs > 2 ? view_param(v, dq->inputs[2]) : NULL;
+	const struct gs_tensor *q = gs_match_view_param(v, dq->inputs[0]);
+	const struct gs_tensor *s = dq->n_inputs > 1 ? gs_match_view_param(v, dq->inputs[1]) : NULL;
+	const struct gs_tensor *z = dq->n_inputs > 2 ? gs_match_view_param(v, dq->inputs[2]) : NULL;
 	float *qf, *sf, *zf = NULL, *out;
 	int64_t axis = gs_node_attr_int(dq, "axis", 1), ch = 1, inner = 1, i;
 
@@ -175,7 +175,7 @@ static int pv_cast(struct pv *p, const struct mview *v, const struct gs_node *ca
 /* The parameter a view input refers to, or -1. */
 static int pv_get(struct pv *p, const struct mview *v, int val)
 {
-	const struct gs_tensor *t = view_param(v, val);
+	const struct gs_tensor *t = gs_match_view_param(v, val);
 	const struct gs_value *gv;
 
 	if (t) {
@@ -344,9 +344,10 @@ static void compare(struct gs_match_build *mb, const struct mctx *c, int entry,
 		float *af = gs_xmalloc(sizeof(float) * (size_t)a->numel);
 		const struct gs_node *dq = b->dq;
 		const struct mview *B = &c->B;
-		const struct gs_tensor *qt = view_param(B, dq->inputs[0]);
-		const struct gs_tensor *st = view_param(B, dq->inputs[1]);
-		const struct gs_tensor *zt = dq->n_inputs > 2 ? view_param(B, dq->inputs[2]) : NULL;
+		const struct gs_tensor *qt = gs_match_view_param(B, dq->inputs[0]);
+		const struct gs_tensor *st = gs_match_view_param(B, dq->inputs[1]);
+		const struct gs_tensor *zt =
+			dq->n_inputs > 2 ? gs_match_view_param(B, dq->inputs[2]) : NULL;
 		float *sf = to_floats(st);
 		int32_t *zp = NULL;
 		int64_t axis = gs_node_attr_int(dq, "axis", 1), ch = 1, inner = 1, i;
@@ -504,18 +505,18 @@ static void const_entries(struct gs_match_build *mb, struct mctx *c, int va, int
 		return;
 	for (i = 0; same && i < na; i++)
 		same = !strcmp(c->A.g->nodes[la[i]]->op_type, c->B.g->nodes[lb[i]]->op_type);
-	idx = entry_add(mb, same ? GS_MATCH_MATCHED : GS_MATCH_FOLDED, c->A.g, c->B.g);
+	idx = gs_match_entry_add(mb, same ? GS_MATCH_MATCHED : GS_MATCH_FOLDED, c->A.g, c->B.g);
 	e = &mb->m->entries[idx];
 	e->method = same ? GS_METHOD_PROPAGATION : GS_METHOD_FUSION;
 	e->score = 1;
 	if (!same)
 		e->pattern = decoder_pattern(c, la, na, lb, nb);
 	for (i = 0; i < na; i++) {
-		entry_push(e, false, la[i]);
+		gs_match_entry_push(e, false, la[i]);
 		eoa[la[i]] = idx;
 	}
 	for (i = 0; i < nb; i++) {
-		entry_push(e, true, lb[i]);
+		gs_match_entry_push(e, true, lb[i]);
 		eob[lb[i]] = idx;
 	}
 }
@@ -523,7 +524,8 @@ static void const_entries(struct gs_match_build *mb, struct mctx *c, int va, int
 /* A Conv or ConvTranspose with an affine chain (BN, Mul, Add, ...). */
 static bool is_conv_bn(const struct mview *v, int n)
 {
-	return fusion_is_chain(v, n) && (v->op[n] == OP_Conv || v->op[n] == OP_ConvTranspose);
+	return gs_match_fusion_is_chain(v, n) &&
+	       (v->op[n] == OP_Conv || v->op[n] == OP_ConvTranspose);
 }
 
 /* A{Conv,BN,...} against a plain Conv of B (or the reverse, swapped). */
@@ -535,14 +537,15 @@ static void fold_pair(struct gs_match_build *mb, struct mctx *c, int entry, int 
 	float *w = NULL, *bias = NULL;
 	int64_t cout, per;
 	struct pv fw, fb, pw, pb;
-	const struct gs_tensor *tw = view_param(F, F->ins[F->in_off[f] + 1]);
+	const struct gs_tensor *tw = gs_match_view_param(F, F->ins[F->in_off[f] + 1]);
 	int pbias = P->in_cnt[p] > 2 ? P->ins[P->in_off[p] + 2] : -1;
 	bool had_bias = F->ins[F->in_off[f] + 2] >= 0;
 	bool bn = !strcmp(F->pattern[f], "Conv+BatchNormalization") ||
 		  !strcmp(F->pattern[f], "ConvTranspose+BatchNormalization");
 	const char *what = bn ? "folded BatchNormalization" : "folded affine chain";
 
-	if (fusion_fold_chain(F, f, &w, &bias, &cout, &per) || pv_get(&pw, P, P->ins[P->in_off[p] + 1])) {
+	if (gs_match_fusion_fold_chain(F, f, &w, &bias, &cout, &per) ||
+	    pv_get(&pw, P, P->ins[P->in_off[p] + 1])) {
 		free(w);
 		free(bias);
 		return;
@@ -613,7 +616,8 @@ static void lone_params(struct gs_match_build *mb, const struct mview *v, int n,
 		int val = v->ins[v->in_off[n] + i];
 		const struct gs_tensor *t;
 
-		if (v->in_kind[v->in_off[n] + i] != SLOT_PARAM || !(t = view_param(v, val)))
+		if (v->in_kind[v->in_off[n] + i] != SLOT_PARAM ||
+		    !(t = gs_match_view_param(v, val)))
 			continue;
 		if (side_b)
 			param_new(mb, entry, NULL, v->g->values[val]->name, GS_PARAM_ADDED)->b = t;
@@ -650,7 +654,7 @@ static int place_rest(struct gs_match_build *mb, const struct mview *v, int *eo,
 			rest[n_rest++] = n->id;
 			continue;
 		}
-		entry_push(&mb->m->entries[idx], side_b, n->id);
+		gs_match_entry_push(&mb->m->entries[idx], side_b, n->id);
 		eo[n->id] = idx;
 	}
 	return n_rest;
@@ -661,7 +665,7 @@ static uint64_t leftover_key(const struct mview *v, int id)
 {
 	const struct gs_node *n = v->g->nodes[id];
 	uint64_t h = gs_hash_combine(gs_hash_str(n->domain), gs_hash_str(n->op_type));
-	const struct gs_tensor *t = n->n_outputs > 0 ? view_param(v, n->outputs[0]) : NULL;
+	const struct gs_tensor *t = n->n_outputs > 0 ? gs_match_view_param(v, n->outputs[0]) : NULL;
 
 	if (t && t->data)
 		h = gs_hash_combine(h, gs_hash_bytes(t->data, t->nbytes, (uint64_t)t->dtype));
@@ -682,21 +686,21 @@ static void pair_rest(struct gs_match_build *mb, struct mctx *c, int *eoa, int *
 				break;
 		if ((size_t)na * (size_t)nb <= 1000000 && j < nb) {
 			used[j] = true;
-			idx = entry_add(mb, GS_MATCH_MATCHED, c->A.g, c->B.g);
+			idx = gs_match_entry_add(mb, GS_MATCH_MATCHED, c->A.g, c->B.g);
 			mb->m->entries[idx].method = GS_METHOD_ALIGNMENT;
 			mb->m->entries[idx].score = 0.5f;
-			entry_push(&mb->m->entries[idx], true, rb[j]);
+			gs_match_entry_push(&mb->m->entries[idx], true, rb[j]);
 			eob[rb[j]] = idx;
 		} else {
-			idx = entry_add(mb, GS_MATCH_REMOVED, c->A.g, c->B.g);
+			idx = gs_match_entry_add(mb, GS_MATCH_REMOVED, c->A.g, c->B.g);
 		}
-		entry_push(&mb->m->entries[idx], false, ra[i]);
+		gs_match_entry_push(&mb->m->entries[idx], false, ra[i]);
 		eoa[ra[i]] = idx;
 	}
 	for (j = 0; j < nb; j++)
 		if (!used[j]) {
-			idx = entry_add(mb, GS_MATCH_ADDED, c->A.g, c->B.g);
-			entry_push(&mb->m->entries[idx], true, rb[j]);
+			idx = gs_match_entry_add(mb, GS_MATCH_ADDED, c->A.g, c->B.g);
+			gs_match_entry_push(&mb->m->entries[idx], true, rb[j]);
 			eob[rb[j]] = idx;
 		}
 	free(used);
@@ -732,7 +736,7 @@ static void reserve_params(struct gs_match_build *mb, const struct mctx *c)
 	mb->params_alloc = (int)need + 1;
 }
 
-void params_pair(struct gs_match_build *mb, struct mctx *c, int *eoa, int *eob)
+void gs_match_params_pair(struct gs_match_build *mb, struct mctx *c, int *eoa, int *eob)
 {
 	bool *seen_a = gs_xcalloc((size_t)c->A.nn + 1, sizeof(bool));
 	bool *seen_b = gs_xcalloc((size_t)c->B.nn + 1, sizeof(bool));

@@ -35,7 +35,7 @@ static void pair_group(struct mctx *c, struct cand *ga, int na, struct cand *gb,
 
 	if (na == 1 && nb == 1) {
 		if (c->A.match[ga[0].node] < 0 && c->B.match[gb[0].node] < 0)
-			set_pair(c, ga[0].node, gb[0].node, GS_METHOD_PROPAGATION, 0.9f);
+			gs_match_set_pair(c, ga[0].node, gb[0].node, GS_METHOD_PROPAGATION, 0.9f);
 		return;
 	}
 	for (r = GS_WL_ROUNDS; r >= 0; r--) {
@@ -63,8 +63,8 @@ static void pair_group(struct mctx *c, struct cand *ga, int na, struct cand *gb,
 				ej++;
 			if (ei - i == 1 && ej - j == 1) {
 				if (c->A.match[ga[i].node] < 0 && c->B.match[gb[j].node] < 0)
-					set_pair(c, ga[i].node, gb[j].node, GS_METHOD_PROPAGATION,
-						 0.8f);
+					gs_match_set_pair(c, ga[i].node, gb[j].node,
+							  GS_METHOD_PROPAGATION, 0.8f);
 			} else if (r == GS_WL_ROUNDS && ei - i == ej - j) {
 				int k;
 
@@ -74,7 +74,7 @@ static void pair_group(struct mctx *c, struct cand *ga, int na, struct cand *gb,
 
 					if (c->A.match[a] >= 0 || c->B.match[b] >= 0)
 						continue;
-					set_pair(c, a, b, GS_METHOD_PROPAGATION, 0.6f);
+					gs_match_set_pair(c, a, b, GS_METHOD_PROPAGATION, 0.6f);
 					c->A.ambiguous[a] = c->B.ambiguous[b] = true;
 				}
 			}
@@ -188,7 +188,7 @@ static void up(struct mctx *c, int a, int b)
 			continue;
 		if (c->A.sig[0][pa] != c->B.sig[0][pb] && c->A.sig[1][pa] != c->B.sig[1][pb])
 			continue;
-		set_pair(c, pa, pb, GS_METHOD_PROPAGATION, 0.9f);
+		gs_match_set_pair(c, pa, pb, GS_METHOD_PROPAGATION, 0.9f);
 	}
 }
 
@@ -202,7 +202,7 @@ static void from_inputs(struct mctx *c)
 	int *firsts[2], *nexts[2], *nodes[2];
 	int s, i, j, va;
 
-	/* one block for the whole match: propagate runs seven times, and
+	/* one block for the whole match: gs_match_propagate runs seven times, and
 	 * fresh pages each time cost more than the work */
 	if (!c->inputs_scratch)
 		c->inputs_scratch = gs_xmalloc_huge(sizeof(int) * (nva + 2 * nia + nvb + 2 * nib));
@@ -272,7 +272,7 @@ static void from_inputs(struct mctx *c)
 	}
 }
 
-void propagate(struct mctx *c)
+void gs_match_propagate(struct mctx *c)
 {
 	from_inputs(c);
 	while (c->n_work > 0) {

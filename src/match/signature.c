@@ -15,30 +15,30 @@
  * registry's family, e.g. Conv, ConvInteger, QLinearConv and FusedConv. */
 static uint64_t family_of_id(int id, const char *op)
 {
-	const struct gs_op *e = op_entry(id);
+	const struct gs_op *e = gs_match_op_entry(id);
 
 	if (e && e->family)
 		return gs_mix64(0xfa0000 + gs_hash_str(e->family));
 	return gs_hash_str(op);
 }
 
-uint64_t family_of(const char *op)
+uint64_t gs_match_family_of(const char *op)
 {
-	return family_of_id(op_id(op), op);
+	return family_of_id(gs_match_op_id(op), op);
 }
 
 /* The inputs that define an op: those before its bias (Conv, Gemm,
  * LayerNormalization), whose absence or optional statistics don't. */
 static int key_slots(int op)
 {
-	const struct gs_op *e = op_entry(op);
+	const struct gs_op *e = gs_match_op_entry(op);
 
 	return e && e->bias_slot > 0 ? e->bias_slot : 1 << 20;
 }
 
 static uint64_t param_shape_hash(const struct mview *v, int base, int slot, int val)
 {
-	const struct gs_tensor *t = view_param(v, val);
+	const struct gs_tensor *t = gs_match_view_param(v, val);
 	const struct gs_value *gv = v->g->values[val];
 	int64_t dims[16];
 	int rank, i;
@@ -52,7 +52,7 @@ static uint64_t param_shape_hash(const struct mview *v, int base, int slot, int 
 		for (i = 0; i < rank; i++)
 			dims[i] = gv->dims[i].value;
 	} else if (gv->producer >= 0 && v->g->nodes[gv->producer]->n_inputs > 0 &&
-		   (t = view_param(v, v->g->nodes[gv->producer]->inputs[0]))) {
+		   (t = gs_match_view_param(v, v->g->nodes[gv->producer]->inputs[0]))) {
 		/* DequantizeLinear(weight): the quantized tensor's shape */
 		rank = t->rank > 16 ? 16 : t->rank;
 		for (i = 0; i < rank; i++)
@@ -66,7 +66,7 @@ static uint64_t param_shape_hash(const struct mview *v, int base, int slot, int 
 		dims[0] = dims[1];
 		dims[1] = d;
 	}
-	return hash_ints(dims, rank);
+	return gs_match_hash_ints(dims, rank);
 }
 
 /* The op's part of sigma0 and its family, hashed once per known op. */
@@ -147,7 +147,7 @@ static void canonical_order(struct mview *v)
 		v->pos[v->order[k]] = k;
 }
 
-void sig_compute(struct mview *v)
+void gs_match_sig_compute(struct mview *v)
 {
 	struct op_hashes oh;
 	int k, i, r;

@@ -17,7 +17,7 @@ static const struct gs_value *resolve_outer(const struct gs_value *val)
 	return val;
 }
 
-const struct gs_tensor *view_param(const struct mview *v, int value)
+const struct gs_tensor *gs_match_view_param(const struct mview *v, int value)
 {
 	const struct gs_value *val;
 
@@ -38,7 +38,7 @@ static bool value_is_const(const struct mview *v, int value)
 	return val->producer >= 0 && v->role[val->producer] == ROLE_CONST;
 }
 
-int view_slot_kind(const struct mview *v, int value)
+int gs_match_view_slot_kind(const struct mview *v, int value)
 {
 	const struct gs_value *val;
 
@@ -273,7 +273,7 @@ static void build_down(struct mview *v)
 	free(fill);
 }
 
-void view_build(struct mview *v, const struct gs_graph *g)
+void gs_match_view_build(struct mview *v, const struct gs_graph *g)
 {
 	struct pattern_io pio;
 	int i, j, k;
@@ -300,7 +300,7 @@ void view_build(struct mview *v, const struct gs_graph *g)
 
 		if (n->removed)
 			continue;
-		v->vop_id[i] = (unsigned char)op_id(n->op_type);
+		v->vop_id[i] = (unsigned char)gs_match_op_id(n->op_type);
 		v->op[i] = n->domain[0] ? OP_NONE : v->vop_id[i];
 	}
 
@@ -323,11 +323,11 @@ void view_build(struct mview *v, const struct gs_graph *g)
 	for (i = 0; i < v->nn; i++)
 		pio.cnt[i] = pio.out[i] = -1;
 	v->pio = &pio;
-	fusion_patterns(v);
+	gs_match_fusion_patterns(v);
 	v->pio = NULL;
 	build_csr(v, &pio);
 	for (i = 0; i < v->nn; i++)
-		v->comm[i] = v->role[i] == ROLE_BASE && op_id_commutative(v->vop_id[i]);
+		v->comm[i] = v->role[i] == ROLE_BASE && gs_match_op_id_commutative(v->vop_id[i]);
 	free(pio.cnt);
 	free(pio.out);
 	free(pio.off);
@@ -373,7 +373,7 @@ void view_build(struct mview *v, const struct gs_graph *g)
 	free(transparent);
 }
 
-void view_release(struct mview *v)
+void gs_match_view_release(struct mview *v)
 {
 	free(v->pool);
 	free(v->ins);

@@ -13,7 +13,7 @@
 
 #include "passes/convert-internal.h"
 
-#define HINT(c, n, suffix) gs_arena_printf(&(c)->m->arena, "%s_%s", cv_name(c, n), suffix)
+#define HINT(c, n, suffix) gs_arena_printf(&(c)->m->arena, "%s_%s", gs_cv_name(c, n), suffix)
 
 static const char *dtype_str(int dt)
 {
@@ -56,12 +56,12 @@ static bool attr_ints(const struct gs_node *n, const char *name, const int64_t *
 /* The data input's dtype, for constants made to match it. */
 static int data_dtype(struct cv *c, const struct gs_node *n, int slot)
 {
-	return cv_has_input(n, slot) ? cv_dtype(c, n->inputs[slot]) : 0;
+	return gs_cv_has_input(n, slot) ? gs_cv_dtype(c, n->inputs[slot]) : 0;
 }
 
 static const char *in_name(const struct cv *c, const struct gs_node *n, int slot)
 {
-	return cv_has_input(n, slot) ? c->g->values[n->inputs[slot]]->name : "";
+	return gs_cv_has_input(n, slot) ? c->g->values[n->inputs[slot]]->name : "";
 }
 
 /* Copies n's inputs into in[] (at least want slots, -1 padded). */
@@ -84,8 +84,8 @@ static int trim(const int *in, int count)
 
 static int refuse_runtime(struct cv *c, const struct gs_node *n, int slot, const char *what)
 {
-	return cv_refuse(c, "%s comes from '%s', computed at run time, and opset %lld needs it "
-			 "as a constant attribute", what, in_name(c, n, slot), (long long)c->to);
+	return gs_cv_refuse(c, "%s comes from '%s', computed at run time, and opset %lld needs it "
+			    "as a constant attribute", what, in_name(c, n, slot), (long long)c->to);
 }
 
 /* ---- axes and the like: attribute <-> input ---- */
@@ -102,9 +102,9 @@ static int up_axes(struct cv *c, struct gs_node *n)
 	if (!attr_ints(n, "axes", &v, &count))
 		return 0;	/* absent: every axis (Reduce*, Squeeze of 1s) as before */
 	in[0] = n->inputs[0];
-	in[1] = cv_new_ints(c, HINT(c, n, "axes"), count, v);
-	cv_replace(c, n, n->op_type, 2, in, drop);
-	return cv_did(c, n->op_type, "axes %s -> input", ints_str(v, count, buf, sizeof(buf)));
+	in[1] = gs_cv_new_ints(c, HINT(c, n, "axes"), count, v);
+	gs_cv_replace(c, n, n->op_type, 2, in, drop);
+	return gs_cv_did(c, n->op_type, "axes %s -> input", ints_str(v, count, buf, sizeof(buf)));
 }
 
 static int down_axes(struct cv *c, struct gs_node *n)
@@ -117,20 +117,21 @@ static int down_axes(struct cv *c, struct gs_node *n)
 	int in[1] = { n->inputs[0] };
 	char buf[128];
 
-	if (cv_has_input(n, 1) && cv_const_ints(c, n, 1, &v, &count))
+	if (gs_cv_has_input(n, 1) && gs_cv_const_ints(c, n, 1, &v, &count))
 		return refuse_runtime(c, n, 1, "axes");
 	if (noop && !count) {
 		/* no axes and noop_with_empty_axes: the input unchanged */
-		cv_replace(c, n, "Identity", 1, in, drop_all);
+		gs_cv_replace(c, n, "Identity", 1, in, drop_all);
 		free(v);
-		return cv_did(c, n->op_type, "no axes with noop_with_empty_axes -> Identity");
+		return gs_cv_did(c, n->op_type, "no axes with noop_with_empty_axes -> Identity");
 	}
-	if (!cv_has_input(n, 1) && !gs_node_attr(n, "noop_with_empty_axes"))
+	if (!gs_cv_has_input(n, 1) && !gs_node_attr(n, "noop_with_empty_axes"))
 		return 0;
-	nn = cv_replace(c, n, n->op_type, 1, in, drop);
-	if (cv_has_input(n, 1))
+	nn = gs_cv_replace(c, n, n->op_type, 1, in, drop);
+	if (gs_cv_has_input(n, 1))
 		gs_node_set_attr_ints(c->g, nn, "axes", (int)count, v);
-	cv_did(c, n->op_type, "axes input -> attribute %s", ints_str(v, count, buf, sizeof(buf)));
+	gs_cv_did(c, n->op_type, "axes input -> attribute %s",
+		  ints_str(v, count, buf, sizeof(buf)));
 	free(v);
 	return 1;
 }
@@ -148,9 +149,9 @@ static int up_split13(struct cv *c, struct gs_node *n)
 	if (!attr_ints(n, "split", &v, &count))
 		return 0;
 	in[0] = n->inputs[0];
-	in[1] = cv_new_ints(c, HINT(c, n, "split"), count, v);
-	cv_replace(c, n, "Split", 2, in, drop);
-	return cv_did(c, "Split", "split %s -> input", ints_str(v, count, buf, sizeof(buf)));
+	in[1] = gs_cv_new_ints(c, HINT(c, n, "split"), count, v);
+	gs_cv_replace(c, n, "Split", 2, in, drop);
+	return gs_cv_did(c, "Split", "split %s -> input", ints_str(v, count, buf, sizeof(buf)));
 }
 
 static int down_split13(struct cv *c, struct gs_node *n)
@@ -160,45 +161,45 @@ static int down_split13(struct cv *c, struct gs_node *n)
 	int in[1] = { n->inputs[0] };
 	char buf[128];
 
-	if (!cv_has_input(n, 1))
+	if (!gs_cv_has_input(n, 1))
 		return 0;
-	if (cv_const_ints(c, n, 1, &v, &count))
+	if (gs_cv_const_ints(c, n, 1, &v, &count))
 		return refuse_runtime(c, n, 1, "split");
-	nn = cv_replace(c, n, "Split", 1, in, NULL);
+	nn = gs_cv_replace(c, n, "Split", 1, in, NULL);
 	gs_node_set_attr_ints(c->g, nn, "split", (int)count, v);
-	cv_did(c, "Split", "split input -> attribute %s", ints_str(v, count, buf, sizeof(buf)));
+	gs_cv_did(c, "Split", "split input -> attribute %s", ints_str(v, count, buf, sizeof(buf)));
 	free(v);
 	return 1;
 }
 
 static int up_split18(struct cv *c, struct gs_node *n)
 {
-	if (cv_has_input(n, 1) || gs_node_attr(n, "num_outputs"))
+	if (gs_cv_has_input(n, 1) || gs_node_attr(n, "num_outputs"))
 		return 0;
 	gs_node_set_attr_int(c->g, n, "num_outputs", n->n_outputs);
-	return cv_did(c, "Split", "num_outputs = %d", n->n_outputs);
+	return gs_cv_did(c, "Split", "num_outputs = %d", n->n_outputs);
 }
 
 static int down_split18(struct cv *c, struct gs_node *n)
 {
 	static const char *const drop[] = { "num_outputs", NULL };
 	int64_t parts = gs_node_attr_int(n, "num_outputs", 0), axis, dim, chunk, *sizes, i;
-	int r = cv_rank(c, n->inputs[0]), in[2];
+	int r = gs_cv_rank(c, n->inputs[0]), in[2];
 
 	if (!gs_node_attr(n, "num_outputs"))
 		return 0;
 	axis = gs_node_attr_int(n, "axis", 0);
 	if (axis < 0 && r >= 0)
 		axis += r;
-	dim = cv_dim(c, n->inputs[0], (int)axis);
+	dim = gs_cv_dim(c, n->inputs[0], (int)axis);
 	if (dim < 0 || parts <= 0)
-		return cv_refuse(c, "num_outputs %lld over axis %lld of '%s', whose size is unknown: "
-				 "opset %lld splits only evenly", (long long)parts, (long long)axis,
-				 in_name(c, n, 0), (long long)c->to);
+		return gs_cv_refuse(c, "num_outputs %lld over axis %lld of '%s', whose size is "
+				    "unknown: opset %lld splits only evenly", (long long)parts,
+				    (long long)axis, in_name(c, n, 0), (long long)c->to);
 	in[0] = n->inputs[0];
 	if (dim % parts == 0) {
-		cv_replace(c, n, "Split", 1, in, drop);
-		return cv_did(c, "Split", "num_outputs %lld dropped (even split)", (long long)parts);
+		gs_cv_replace(c, n, "Split", 1, in, drop);
+		return gs_cv_did(c, "Split", "num_outputs %lld dropped (even split)", (long long)parts);
 	}
 	/* the last part is smaller: explicit sizes */
 	chunk = (dim + parts - 1) / parts;
@@ -207,13 +208,13 @@ static int down_split18(struct cv *c, struct gs_node *n)
 		sizes[i] = i < parts - 1 ? chunk : dim - chunk * (parts - 1);
 	if (sizes[parts - 1] < 0) {
 		free(sizes);
-		return cv_refuse(c, "num_outputs %lld does not fit axis size %lld", (long long)parts,
-				 (long long)dim);
+		return gs_cv_refuse(c, "num_outputs %lld does not fit axis size %lld", (long long)parts,
+				    (long long)dim);
 	}
-	in[1] = cv_new_ints(c, HINT(c, n, "split"), parts, sizes);
+	in[1] = gs_cv_new_ints(c, HINT(c, n, "split"), parts, sizes);
 	free(sizes);
-	cv_replace(c, n, "Split", 2, in, drop);
-	return cv_did(c, "Split", "num_outputs %lld -> split input (uneven)", (long long)parts);
+	gs_cv_replace(c, n, "Split", 2, in, drop);
+	return gs_cv_did(c, "Split", "num_outputs %lld -> split input (uneven)", (long long)parts);
 }
 
 /* ---- Clip ---- */
@@ -225,13 +226,13 @@ static int up_clip(struct cv *c, struct gs_node *n)
 	int dt = data_dtype(c, n, 0), in[3];
 
 	if (!dt)
-		return cv_refuse(c, "the dtype of '%s' is unknown, and the min/max inputs must "
-				 "have it", in_name(c, n, 0));
+		return gs_cv_refuse(c, "the dtype of '%s' is unknown, and the min/max inputs must "
+				    "have it", in_name(c, n, 0));
 	in[0] = n->inputs[0];
-	in[1] = lo ? cv_new_scalar(c, HINT(c, n, "min"), dt, 0, lo->f) : -1;
-	in[2] = hi ? cv_new_scalar(c, HINT(c, n, "max"), dt, 0, hi->f) : -1;
-	cv_replace(c, n, "Clip", trim(in, 3), in, drop);
-	return cv_did(c, "Clip", "min/max attributes -> %s inputs", dtype_str(dt));
+	in[1] = lo ? gs_cv_new_scalar(c, HINT(c, n, "min"), dt, 0, lo->f) : -1;
+	in[2] = hi ? gs_cv_new_scalar(c, HINT(c, n, "max"), dt, 0, hi->f) : -1;
+	gs_cv_replace(c, n, "Clip", trim(in, 3), in, drop);
+	return gs_cv_did(c, "Clip", "min/max attributes -> %s inputs", dtype_str(dt));
 }
 
 static int down_clip(struct cv *c, struct gs_node *n)
@@ -242,21 +243,21 @@ static int down_clip(struct cv *c, struct gs_node *n)
 	int in[1] = { n->inputs[0] }, dt = data_dtype(c, n, 0);
 
 	if (dt && !gs_dtype_is_float(dt))
-		return cv_refuse(c, "Clip of %s needs opset 12", dtype_str(dt));
-	if (cv_has_input(n, 1) && (cv_const_doubles(c, n, 1, &lo, &k) || k != 1))
+		return gs_cv_refuse(c, "Clip of %s needs opset 12", dtype_str(dt));
+	if (gs_cv_has_input(n, 1) && (gs_cv_const_doubles(c, n, 1, &lo, &k) || k != 1))
 		return refuse_runtime(c, n, 1, "min");
-	if (cv_has_input(n, 2) && (cv_const_doubles(c, n, 2, &hi, &k) || k != 1)) {
+	if (gs_cv_has_input(n, 2) && (gs_cv_const_doubles(c, n, 2, &hi, &k) || k != 1)) {
 		free(lo);
 		return refuse_runtime(c, n, 2, "max");
 	}
-	nn = cv_replace(c, n, "Clip", 1, in, NULL);
+	nn = gs_cv_replace(c, n, "Clip", 1, in, NULL);
 	if (lo)
 		gs_node_set_attr_float(c->g, nn, "min", (float)*lo);
 	if (hi)
 		gs_node_set_attr_float(c->g, nn, "max", (float)*hi);
 	free(lo);
 	free(hi);
-	return cv_did(c, "Clip", "min/max inputs -> attributes");
+	return gs_cv_did(c, "Clip", "min/max inputs -> attributes");
 }
 
 static int down_clip12(struct cv *c, struct gs_node *n)
@@ -264,7 +265,7 @@ static int down_clip12(struct cv *c, struct gs_node *n)
 	int dt = data_dtype(c, n, 0);
 
 	if (dt && !gs_dtype_is_float(dt))
-		return cv_refuse(c, "Clip of %s needs opset 12", dtype_str(dt));
+		return gs_cv_refuse(c, "Clip of %s needs opset 12", dtype_str(dt));
 	return 0;
 }
 
@@ -279,18 +280,18 @@ static int up_pad(struct cv *c, struct gs_node *n)
 	int dt = data_dtype(c, n, 0), in[3];
 
 	if (!attr_ints(n, "pads", &pads, &count))
-		return cv_refuse(c, "no pads attribute");
+		return gs_cv_refuse(c, "no pads attribute");
 	if (val && !dt)
-		return cv_refuse(c, "the dtype of '%s' is unknown, and the pad value input must "
-				 "have it", in_name(c, n, 0));
+		return gs_cv_refuse(c, "the dtype of '%s' is unknown, and the pad value input must "
+				    "have it", in_name(c, n, 0));
 	in[0] = n->inputs[0];
-	in[1] = cv_new_ints(c, HINT(c, n, "pads"), count, pads);
+	in[1] = gs_cv_new_ints(c, HINT(c, n, "pads"), count, pads);
 	in[2] = val && !strcmp(attr_str(n, "mode", "constant"), "constant") ?
-		cv_new_scalar(c, HINT(c, n, "value"), dt, 0, val->f) : -1;
+		gs_cv_new_scalar(c, HINT(c, n, "value"), dt, 0, val->f) : -1;
 	if (val && in[2] < 0 && !strcmp(attr_str(n, "mode", "constant"), "constant"))
-		return cv_refuse(c, "cannot make a %s constant", dtype_str(dt));
-	cv_replace(c, n, "Pad", trim(in, 3), in, drop);
-	return cv_did(c, "Pad", "pads%s -> inputs", in[2] >= 0 ? "/value" : "");
+		return gs_cv_refuse(c, "cannot make a %s constant", dtype_str(dt));
+	gs_cv_replace(c, n, "Pad", trim(in, 3), in, drop);
+	return gs_cv_did(c, "Pad", "pads%s -> inputs", in[2] >= 0 ? "/value" : "");
 }
 
 static int down_pad(struct cv *c, struct gs_node *n)
@@ -301,33 +302,33 @@ static int down_pad(struct cv *c, struct gs_node *n)
 	int in[1] = { n->inputs[0] }, dt = data_dtype(c, n, 0);
 
 	if (dt && !gs_dtype_is_float(dt))
-		return cv_refuse(c, "Pad of %s needs opset 11", dtype_str(dt));
-	if (cv_const_ints(c, n, 1, &pads, &np))
+		return gs_cv_refuse(c, "Pad of %s needs opset 11", dtype_str(dt));
+	if (gs_cv_const_ints(c, n, 1, &pads, &np))
 		return refuse_runtime(c, n, 1, "pads");
-	if (cv_has_input(n, 2) && (cv_const_doubles(c, n, 2, &val, &k) || k != 1)) {
+	if (gs_cv_has_input(n, 2) && (gs_cv_const_doubles(c, n, 2, &val, &k) || k != 1)) {
 		free(pads);
 		return refuse_runtime(c, n, 2, "constant_value");
 	}
-	nn = cv_replace(c, n, "Pad", 1, in, NULL);
+	nn = gs_cv_replace(c, n, "Pad", 1, in, NULL);
 	gs_node_set_attr_ints(c->g, nn, "pads", (int)np, pads);
 	if (val)
 		gs_node_set_attr_float(c->g, nn, "value", (float)*val);
 	free(pads);
 	free(val);
-	return cv_did(c, "Pad", "pads/value inputs -> attributes");
+	return gs_cv_did(c, "Pad", "pads/value inputs -> attributes");
 }
 
 static int down_pad18(struct cv *c, struct gs_node *n)
 {
-	if (cv_has_input(n, 3))
-		return cv_refuse(c, "the axes input of Pad needs opset 18");
+	if (gs_cv_has_input(n, 3))
+		return gs_cv_refuse(c, "the axes input of Pad needs opset 18");
 	return 0;
 }
 
 static int down_pad19(struct cv *c, struct gs_node *n)
 {
 	if (!strcmp(attr_str(n, "mode", "constant"), "wrap"))
-		return cv_refuse(c, "mode 'wrap' needs opset 19");
+		return gs_cv_refuse(c, "mode 'wrap' needs opset 19");
 	return 0;
 }
 
@@ -341,13 +342,14 @@ static int up_slice(struct cv *c, struct gs_node *n)
 	int in[4];
 
 	if (!attr_ints(n, "starts", &s, &ns) || !attr_ints(n, "ends", &e, &ne))
-		return cv_refuse(c, "no starts/ends attributes");
+		return gs_cv_refuse(c, "no starts/ends attributes");
 	in[0] = n->inputs[0];
-	in[1] = cv_new_ints(c, HINT(c, n, "starts"), ns, s);
-	in[2] = cv_new_ints(c, HINT(c, n, "ends"), ne, e);
-	in[3] = attr_ints(n, "axes", &a, &na) ? cv_new_ints(c, HINT(c, n, "axes"), na, a) : -1;
-	cv_replace(c, n, "Slice", trim(in, 4), in, drop);
-	return cv_did(c, "Slice", "starts/ends%s attributes -> inputs", in[3] >= 0 ? "/axes" : "");
+	in[1] = gs_cv_new_ints(c, HINT(c, n, "starts"), ns, s);
+	in[2] = gs_cv_new_ints(c, HINT(c, n, "ends"), ne, e);
+	in[3] = attr_ints(n, "axes", &a, &na) ? gs_cv_new_ints(c, HINT(c, n, "axes"), na, a) : -1;
+	gs_cv_replace(c, n, "Slice", trim(in, 4), in, drop);
+	return gs_cv_did(c, "Slice", "starts/ends%s attributes -> inputs",
+			 in[3] >= 0 ? "/axes" : "");
 }
 
 static int down_slice(struct cv *c, struct gs_node *n)
@@ -356,35 +358,35 @@ static int down_slice(struct cv *c, struct gs_node *n)
 	struct gs_node *nn;
 	int in[1] = { n->inputs[0] }, rc = 1;
 
-	if (cv_const_ints(c, n, 1, &s, &ns))
+	if (gs_cv_const_ints(c, n, 1, &s, &ns))
 		return refuse_runtime(c, n, 1, "starts");
-	if (cv_const_ints(c, n, 2, &e, &ne)) {
+	if (gs_cv_const_ints(c, n, 2, &e, &ne)) {
 		rc = refuse_runtime(c, n, 2, "ends");
 		goto out;
 	}
-	if (cv_has_input(n, 3) && cv_const_ints(c, n, 3, &a, &na)) {
+	if (gs_cv_has_input(n, 3) && gs_cv_const_ints(c, n, 3, &a, &na)) {
 		rc = refuse_runtime(c, n, 3, "axes");
 		goto out;
 	}
-	if (cv_has_input(n, 4)) {
-		if (cv_const_ints(c, n, 4, &st, &nst)) {
+	if (gs_cv_has_input(n, 4)) {
+		if (gs_cv_const_ints(c, n, 4, &st, &nst)) {
 			rc = refuse_runtime(c, n, 4, "steps");
 			goto out;
 		}
 		for (i = 0; i < nst; i++) {
 			if (st[i] != 1) {
-				rc = cv_refuse(c, "step %lld: steps other than 1 need opset 10",
-					       (long long)st[i]);
+				rc = gs_cv_refuse(c, "step %lld: steps other than 1 need opset 10",
+						  (long long)st[i]);
 				goto out;
 			}
 		}
 	}
-	nn = cv_replace(c, n, "Slice", 1, in, NULL);
+	nn = gs_cv_replace(c, n, "Slice", 1, in, NULL);
 	gs_node_set_attr_ints(c->g, nn, "starts", (int)ns, s);
 	gs_node_set_attr_ints(c->g, nn, "ends", (int)ne, e);
 	if (a)
 		gs_node_set_attr_ints(c->g, nn, "axes", (int)na, a);
-	cv_did(c, "Slice", "inputs -> starts/ends%s attributes", a ? "/axes" : "");
+	gs_cv_did(c, "Slice", "inputs -> starts/ends%s attributes", a ? "/axes" : "");
 out:
 	free(s);
 	free(e);
@@ -397,12 +399,12 @@ out:
 static int down_slice11(struct cv *c, struct gs_node *n)
 {
 	int64_t *a, na, i;
-	int r = cv_rank(c, n->inputs[0]);
+	int r = gs_cv_rank(c, n->inputs[0]);
 	bool neg = false;
 
-	if (!cv_has_input(n, 3))
+	if (!gs_cv_has_input(n, 3))
 		return 0;
-	if (cv_const_ints(c, n, 3, &a, &na))
+	if (gs_cv_const_ints(c, n, 3, &a, &na))
 		return refuse_runtime(c, n, 3, "axes");
 	for (i = 0; i < na; i++)
 		neg |= a[i] < 0;
@@ -412,15 +414,15 @@ static int down_slice11(struct cv *c, struct gs_node *n)
 	}
 	if (r < 0) {
 		free(a);
-		return cv_refuse(c, "negative axes need opset 11 and the rank of '%s' is unknown",
-				 in_name(c, n, 0));
+		return gs_cv_refuse(c, "negative axes need opset 11 and the rank of '%s' is "
+				    "unknown", in_name(c, n, 0));
 	}
 	for (i = 0; i < na; i++)
 		if (a[i] < 0)
 			a[i] += r;
-	gs_node_set_input(c->g, n, 3, cv_new_ints(c, HINT(c, n, "axes"), na, a));
+	gs_node_set_input(c->g, n, 3, gs_cv_new_ints(c, HINT(c, n, "axes"), na, a));
 	free(a);
-	return cv_did(c, "Slice", "negative axes made positive (rank %d)", r);
+	return gs_cv_did(c, "Slice", "negative axes made positive (rank %d)", r);
 }
 
 /* ---- TopK ---- */
@@ -432,11 +434,11 @@ static int up_topk(struct cv *c, struct gs_node *n)
 	int in[2];
 
 	if (!k)
-		return cv_refuse(c, "no k attribute");
+		return gs_cv_refuse(c, "no k attribute");
 	in[0] = n->inputs[0];
-	in[1] = cv_new_ints(c, HINT(c, n, "k"), 1, &k->i);
-	cv_replace(c, n, "TopK", 2, in, drop);
-	return cv_did(c, "TopK", "k %lld -> input", (long long)k->i);
+	in[1] = gs_cv_new_ints(c, HINT(c, n, "k"), 1, &k->i);
+	gs_cv_replace(c, n, "TopK", 2, in, drop);
+	return gs_cv_did(c, "TopK", "k %lld -> input", (long long)k->i);
 }
 
 static int down_topk(struct cv *c, struct gs_node *n)
@@ -445,11 +447,11 @@ static int down_topk(struct cv *c, struct gs_node *n)
 	struct gs_node *nn;
 	int in[1] = { n->inputs[0] };
 
-	if (cv_const_ints(c, n, 1, &k, &count) || count != 1)
+	if (gs_cv_const_ints(c, n, 1, &k, &count) || count != 1)
 		return refuse_runtime(c, n, 1, "k");
-	nn = cv_replace(c, n, "TopK", 1, in, NULL);
+	nn = gs_cv_replace(c, n, "TopK", 1, in, NULL);
 	gs_node_set_attr_int(c->g, nn, "k", k[0]);
-	cv_did(c, "TopK", "k input -> attribute %lld", (long long)k[0]);
+	gs_cv_did(c, "TopK", "k input -> attribute %lld", (long long)k[0]);
 	free(k);
 	return 1;
 }
@@ -457,14 +459,14 @@ static int down_topk(struct cv *c, struct gs_node *n)
 static int down_topk11(struct cv *c, struct gs_node *n)
 {
 	if (!gs_node_attr_int(n, "largest", 1))
-		return cv_refuse(c, "largest = 0 (smallest k) needs opset 11");
+		return gs_cv_refuse(c, "largest = 0 (smallest k) needs opset 11");
 	if (!gs_node_attr_int(n, "sorted", 1))
-		return cv_refuse(c, "sorted = 0 needs opset 11");
+		return gs_cv_refuse(c, "sorted = 0 needs opset 11");
 	if (!gs_node_attr(n, "largest") && !gs_node_attr(n, "sorted"))
 		return 0;
 	gs_node_remove_attr(c->g, n, "largest");
 	gs_node_remove_attr(c->g, n, "sorted");
-	return cv_did(c, "TopK", "largest/sorted (defaults) dropped");
+	return gs_cv_did(c, "TopK", "largest/sorted (defaults) dropped");
 }
 
 /* ---- Upsample and Resize ---- */
@@ -477,13 +479,13 @@ static int up_upsample9(struct cv *c, struct gs_node *n)
 	int in[2], i;
 
 	if (!a || a->type != GS_ATTR_FLOATS || a->n > 16)
-		return cv_refuse(c, "no usable scales attribute");
+		return gs_cv_refuse(c, "no usable scales attribute");
 	for (i = 0; i < a->n; i++)
 		d[i] = a->floats[i];
 	in[0] = n->inputs[0];
-	in[1] = cv_new_floats(c, HINT(c, n, "scales"), GS_DTYPE_FLOAT, a->n, d);
-	cv_replace(c, n, "Upsample", 2, in, drop);
-	return cv_did(c, "Upsample", "scales attribute -> input");
+	in[1] = gs_cv_new_floats(c, HINT(c, n, "scales"), GS_DTYPE_FLOAT, a->n, d);
+	gs_cv_replace(c, n, "Upsample", 2, in, drop);
+	return gs_cv_did(c, "Upsample", "scales attribute -> input");
 }
 
 static int down_upsample9(struct cv *c, struct gs_node *n)
@@ -495,18 +497,18 @@ static int down_upsample9(struct cv *c, struct gs_node *n)
 	int in[1] = { n->inputs[0] };
 	struct gs_attr *a;
 
-	if (cv_const_doubles(c, n, 1, &s, &count) || count > 16)
+	if (gs_cv_const_doubles(c, n, 1, &s, &count) || count > 16)
 		return refuse_runtime(c, n, 1, "scales");
 	for (i = 0; i < count; i++)
 		f[i] = (float)s[i];
 	free(s);
-	nn = cv_replace(c, n, "Upsample", 1, in, NULL);
+	nn = gs_cv_replace(c, n, "Upsample", 1, in, NULL);
 	/* a node just added: its attribute needs no journal */
 	a = gs_node_add_attr(c->m, nn, "scales", GS_ATTR_FLOATS);
 	a->n = (int)count;
 	a->floats = gs_arena_alloc(&c->m->arena, sizeof(float) * (size_t)(count + 1));
 	memcpy(a->floats, f, sizeof(float) * (size_t)count);
-	return cv_did(c, "Upsample", "scales input -> attribute");
+	return gs_cv_did(c, "Upsample", "scales input -> attribute");
 }
 
 static int up_upsample10(struct cv *c, struct gs_node *n)
@@ -514,17 +516,17 @@ static int up_upsample10(struct cv *c, struct gs_node *n)
 	int in[2] = { n->inputs[0], n->n_inputs > 1 ? n->inputs[1] : -1 };
 
 	if (in[1] < 0)
-		return cv_refuse(c, "Upsample without scales");
-	cv_replace(c, n, "Resize", 2, in, NULL);
-	return cv_did(c, "Upsample -> Resize", "-> Resize (mode %s)", attr_str(n, "mode", "nearest"));
+		return gs_cv_refuse(c, "Upsample without scales");
+	gs_cv_replace(c, n, "Resize", 2, in, NULL);
+	return gs_cv_did(c, "Upsample -> Resize", "-> Resize (mode %s)", attr_str(n, "mode", "nearest"));
 }
 
 static int down_resize10(struct cv *c, struct gs_node *n)
 {
 	int in[2] = { n->inputs[0], n->n_inputs > 1 ? n->inputs[1] : -1 };
 
-	cv_replace(c, n, "Upsample", 2, in, NULL);
-	return cv_did(c, "Resize -> Upsample", "-> Upsample (mode %s)", attr_str(n, "mode", "nearest"));
+	gs_cv_replace(c, n, "Upsample", 2, in, NULL);
+	return gs_cv_did(c, "Resize -> Upsample", "-> Upsample (mode %s)", attr_str(n, "mode", "nearest"));
 }
 
 /* 10 -> 11: opset 10's Resize maps output x to x / scale and rounds down
@@ -536,17 +538,17 @@ static int up_resize11(struct cv *c, struct gs_node *n)
 	struct gs_node *nn;
 	int in[3];
 
-	if (!cv_has_input(n, 1))
-		return cv_refuse(c, "Resize without scales");
+	if (!gs_cv_has_input(n, 1))
+		return gs_cv_refuse(c, "Resize without scales");
 	in[0] = n->inputs[0];
-	in[1] = cv_new_floats(c, HINT(c, n, "roi"), GS_DTYPE_FLOAT, 0, NULL);
+	in[1] = gs_cv_new_floats(c, HINT(c, n, "roi"), GS_DTYPE_FLOAT, 0, NULL);
 	in[2] = n->inputs[1];
-	nn = cv_replace(c, n, "Resize", 3, in, NULL);
+	nn = gs_cv_replace(c, n, "Resize", 3, in, NULL);
 	gs_node_set_attr_string(c->g, nn, "coordinate_transformation_mode", "asymmetric");
 	if (!strcmp(mode, "nearest"))
 		gs_node_set_attr_string(c->g, nn, "nearest_mode", "floor");
-	return cv_did(c, "Resize", "roi input added; asymmetric%s kept explicitly",
-		      strcmp(mode, "nearest") ? "" : " + floor");
+	return gs_cv_did(c, "Resize", "roi input added; asymmetric%s kept explicitly",
+			 strcmp(mode, "nearest") ? "" : " + floor");
 }
 
 static int down_resize11(struct cv *c, struct gs_node *n)
@@ -563,30 +565,30 @@ static int down_resize11(struct cv *c, struct gs_node *n)
 
 	(void)k;
 	if (strcmp(mode, "nearest") && strcmp(mode, "linear"))
-		return cv_refuse(c, "mode '%s' needs opset 11", mode);
+		return gs_cv_refuse(c, "mode '%s' needs opset 11", mode);
 	if (strcmp(ctm, "asymmetric"))
-		return cv_refuse(c, "coordinate_transformation_mode '%s' needs opset 11 (opset 10 "
-				 "is 'asymmetric' only)", ctm);
+		return gs_cv_refuse(c, "coordinate_transformation_mode '%s' needs opset 11 "
+				    "(opset 10 is 'asymmetric' only)", ctm);
 	if (!strcmp(mode, "nearest") && strcmp(attr_str(n, "nearest_mode", "round_prefer_floor"),
 					      "floor"))
-		return cv_refuse(c, "nearest_mode '%s' needs opset 11 (opset 10 rounds down)",
-				 attr_str(n, "nearest_mode", "round_prefer_floor"));
+		return gs_cv_refuse(c, "nearest_mode '%s' needs opset 11 (opset 10 rounds down)",
+				    attr_str(n, "nearest_mode", "round_prefer_floor"));
 	if (gs_node_attr_int(n, "exclude_outside", 0))
-		return cv_refuse(c, "exclude_outside needs opset 11");
-	if (!cv_has_input(n, 2) || ((t = gs_graph_param_of(c->g, n->inputs[2])) && !t->numel))
-		return cv_refuse(c, "Resize by sizes needs opset 11 (opset 10 takes scales)");
+		return gs_cv_refuse(c, "exclude_outside needs opset 11");
+	if (!gs_cv_has_input(n, 2) || ((t = gs_graph_param_of(c->g, n->inputs[2])) && !t->numel))
+		return gs_cv_refuse(c, "Resize by sizes needs opset 11 (opset 10 takes scales)");
 	in[0] = n->inputs[0];
 	in[1] = n->inputs[2];
-	cv_replace(c, n, "Resize", 2, in, drop);
-	return cv_did(c, "Resize", "roi dropped, asymmetric%s implied", strcmp(mode, "nearest") ?
-		      "" : " + floor");
+	gs_cv_replace(c, n, "Resize", 2, in, drop);
+	return gs_cv_did(c, "Resize", "roi dropped, asymmetric%s implied", strcmp(mode, "nearest") ?
+			 "" : " + floor");
 }
 
 static int up_resize13(struct cv *c, struct gs_node *n)
 {
 	if (!strcmp(attr_str(n, "coordinate_transformation_mode", ""), "tf_half_pixel_for_nn"))
-		return cv_refuse(c, "coordinate_transformation_mode 'tf_half_pixel_for_nn' was "
-				 "removed at opset 13");
+		return gs_cv_refuse(c, "coordinate_transformation_mode 'tf_half_pixel_for_nn' was "
+				    "removed at opset 13");
 	return 0;
 }
 
@@ -598,33 +600,33 @@ static int down_resize13(struct cv *c, struct gs_node *n)
 	if (in[1] >= 0 && in[2] >= 0)
 		return 0;
 	if (in[1] < 0)
-		in[1] = cv_new_floats(c, HINT(c, n, "roi"), GS_DTYPE_FLOAT, 0, NULL);
+		in[1] = gs_cv_new_floats(c, HINT(c, n, "roi"), GS_DTYPE_FLOAT, 0, NULL);
 	if (in[2] < 0)
-		in[2] = cv_new_floats(c, HINT(c, n, "scales"), GS_DTYPE_FLOAT, 0, NULL);
-	cv_replace(c, n, "Resize", count, in, NULL);
-	return cv_did(c, "Resize", "empty roi/scales inputs added");
+		in[2] = gs_cv_new_floats(c, HINT(c, n, "scales"), GS_DTYPE_FLOAT, 0, NULL);
+	gs_cv_replace(c, n, "Resize", count, in, NULL);
+	return gs_cv_did(c, "Resize", "empty roi/scales inputs added");
 }
 
 static int down_resize18(struct cv *c, struct gs_node *n)
 {
 	if (gs_node_attr_int(n, "antialias", 0))
-		return cv_refuse(c, "antialias needs opset 18");
+		return gs_cv_refuse(c, "antialias needs opset 18");
 	if (gs_node_attr(n, "axes"))
-		return cv_refuse(c, "the axes attribute needs opset 18");
+		return gs_cv_refuse(c, "the axes attribute needs opset 18");
 	if (strcmp(attr_str(n, "keep_aspect_ratio_policy", "stretch"), "stretch"))
-		return cv_refuse(c, "keep_aspect_ratio_policy needs opset 18");
+		return gs_cv_refuse(c, "keep_aspect_ratio_policy needs opset 18");
 	if (!gs_node_attr(n, "antialias") && !gs_node_attr(n, "keep_aspect_ratio_policy"))
 		return 0;
 	gs_node_remove_attr(c->g, n, "antialias");
 	gs_node_remove_attr(c->g, n, "keep_aspect_ratio_policy");
-	return cv_did(c, "Resize", "opset-18 attributes (defaults) dropped");
+	return gs_cv_did(c, "Resize", "opset-18 attributes (defaults) dropped");
 }
 
 static int down_resize19(struct cv *c, struct gs_node *n)
 {
 	if (!strcmp(attr_str(n, "coordinate_transformation_mode", ""), "half_pixel_symmetric"))
-		return cv_refuse(c, "coordinate_transformation_mode 'half_pixel_symmetric' needs "
-				 "opset 19");
+		return gs_cv_refuse(c, "coordinate_transformation_mode 'half_pixel_symmetric' "
+				    "needs opset 19");
 	return 0;
 }
 
@@ -637,31 +639,31 @@ static int down_resize19(struct cv *c, struct gs_node *n)
 static int up_softmax(struct cv *c, struct gs_node *n)
 {
 	int64_t axis = gs_node_attr_int(n, "axis", 1);
-	int r = cv_rank(c, n->inputs[0]), x = n->inputs[0], y = n->outputs[0];
+	int r = gs_cv_rank(c, n->inputs[0]), x = n->inputs[0], y = n->outputs[0];
 	int flat, soft, shape, in[2];
 	struct gs_node *nn;
 	const char *op = n->op_type;
 
 	if (axis == -1 || (r >= 0 && (axis == r - 1 || axis + r == r - 1))) {
 		gs_node_set_attr_int(c->g, n, "axis", -1);
-		return cv_did(c, op, "axis %lld is the last: axis -1", (long long)axis);
+		return gs_cv_did(c, op, "axis %lld is the last: axis -1", (long long)axis);
 	}
 	if (n->n_outputs != 1)
-		return cv_refuse(c, "more than one output");
-	shape = cv_new_value(c, HINT(c, n, "shape"));
-	flat = cv_new_value(c, HINT(c, n, "flat"));
-	soft = cv_new_value(c, HINT(c, n, "2d"));
+		return gs_cv_refuse(c, "more than one output");
+	shape = gs_cv_new_value(c, HINT(c, n, "shape"));
+	flat = gs_cv_new_value(c, HINT(c, n, "flat"));
+	soft = gs_cv_new_value(c, HINT(c, n, "2d"));
 	gs_graph_remove_node(c->g, n);
-	cv_add(c, "Shape", HINT(c, n, "shape"), 1, &x, 1, &shape);
-	nn = cv_add(c, "Flatten", HINT(c, n, "flatten"), 1, &x, 1, &flat);
+	gs_cv_add(c, "Shape", HINT(c, n, "shape"), 1, &x, 1, &shape);
+	nn = gs_cv_add(c, "Flatten", HINT(c, n, "flatten"), 1, &x, 1, &flat);
 	gs_node_set_attr_int(c->g, nn, "axis", axis);
-	nn = cv_add(c, op, n->name, 1, &flat, 1, &soft);
+	nn = gs_cv_add(c, op, n->name, 1, &flat, 1, &soft);
 	gs_node_set_attr_int(c->g, nn, "axis", -1);
 	in[0] = soft;
 	in[1] = shape;
-	cv_add(c, "Reshape", HINT(c, n, "reshape"), 2, in, 1, &y);
-	return cv_did(c, op, "axis %lld%s: Flatten -> %s(-1) -> Reshape", (long long)axis,
-		      r >= 0 ? " is not the last" : " (rank unknown)", op);
+	gs_cv_add(c, "Reshape", HINT(c, n, "reshape"), 2, in, 1, &y);
+	return gs_cv_did(c, op, "axis %lld%s: Flatten -> %s(-1) -> Reshape", (long long)axis,
+			 r >= 0 ? " is not the last" : " (rank unknown)", op);
 }
 
 /* 13 -> 12: one axis; the same as the 2-D coercion when it is the last,
@@ -669,7 +671,7 @@ static int up_softmax(struct cv *c, struct gs_node *n)
 static int down_softmax(struct cv *c, struct gs_node *n)
 {
 	int64_t axis = gs_node_attr_int(n, "axis", -1), perm[16];
-	int r = cv_rank(c, n->inputs[0]), x = n->inputs[0], y = n->outputs[0], t0, t1, i;
+	int r = gs_cv_rank(c, n->inputs[0]), x = n->inputs[0], y = n->outputs[0], t0, t1, i;
 	struct gs_node *nn;
 	const char *op = n->op_type;
 
@@ -677,27 +679,27 @@ static int down_softmax(struct cv *c, struct gs_node *n)
 		axis += r;
 	if (axis == -1 || (r >= 0 && axis == r - 1)) {
 		gs_node_set_attr_int(c->g, n, "axis", -1);
-		return cv_did(c, op, "along the last axis: axis -1 (2-D coercion at -1)");
+		return gs_cv_did(c, op, "along the last axis: axis -1 (2-D coercion at -1)");
 	}
 	if (r < 0)
-		return cv_refuse(c, "axis %lld is not known to be the last and the rank of '%s' "
-				 "is unknown", (long long)axis, in_name(c, n, 0));
+		return gs_cv_refuse(c, "axis %lld is not known to be the last and the rank of '%s' "
+				    "is unknown", (long long)axis, in_name(c, n, 0));
 	if (r > 16 || axis < 0 || axis >= r || n->n_outputs != 1)
-		return cv_refuse(c, "axis %lld out of range for rank %d", (long long)axis, r);
+		return gs_cv_refuse(c, "axis %lld out of range for rank %d", (long long)axis, r);
 	for (i = 0; i < r; i++)
 		perm[i] = i;
 	perm[axis] = r - 1;
 	perm[r - 1] = axis;
-	t0 = cv_new_value(c, HINT(c, n, "t"));
-	t1 = cv_new_value(c, HINT(c, n, "last"));
+	t0 = gs_cv_new_value(c, HINT(c, n, "t"));
+	t1 = gs_cv_new_value(c, HINT(c, n, "last"));
 	gs_graph_remove_node(c->g, n);
-	nn = cv_add(c, "Transpose", HINT(c, n, "to_last"), 1, &x, 1, &t0);
+	nn = gs_cv_add(c, "Transpose", HINT(c, n, "to_last"), 1, &x, 1, &t0);
 	gs_node_set_attr_ints(c->g, nn, "perm", r, perm);
-	nn = cv_add(c, op, n->name, 1, &t0, 1, &t1);
+	nn = gs_cv_add(c, op, n->name, 1, &t0, 1, &t1);
 	gs_node_set_attr_int(c->g, nn, "axis", -1);
-	nn = cv_add(c, "Transpose", HINT(c, n, "back"), 1, &t1, 1, &y);
+	nn = gs_cv_add(c, "Transpose", HINT(c, n, "back"), 1, &t1, 1, &y);
 	gs_node_set_attr_ints(c->g, nn, "perm", r, perm);
-	return cv_did(c, op, "axis %lld: Transpose -> %s(-1) -> Transpose", (long long)axis, op);
+	return gs_cv_did(c, op, "axis %lld: Transpose -> %s(-1) -> Transpose", (long long)axis, op);
 }
 
 /* ---- BatchNormalization, Dropout ---- */
@@ -707,9 +709,9 @@ static int up_bn9(struct cv *c, struct gs_node *n)
 	if (!gs_node_attr(n, "spatial"))
 		return 0;
 	if (!gs_node_attr_int(n, "spatial", 1))
-		return cv_refuse(c, "spatial = 0 (per-activation statistics) was removed at opset 9");
+		return gs_cv_refuse(c, "spatial = 0 (per-activation statistics) was removed at opset 9");
 	gs_node_remove_attr(c->g, n, "spatial");
-	return cv_did(c, "BatchNormalization", "spatial = 1 dropped");
+	return gs_cv_did(c, "BatchNormalization", "spatial = 1 dropped");
 }
 
 static int up_bn14(struct cv *c, struct gs_node *n)
@@ -718,27 +720,27 @@ static int up_bn14(struct cv *c, struct gs_node *n)
 
 	if (n->n_outputs <= 1)
 		return 0;
-	if (cv_output_used(c, n, 1) || cv_output_used(c, n, 2) || cv_output_used(c, n, 3) ||
-	    cv_output_used(c, n, 4))
-		return cv_refuse(c, "the training outputs (mean, var, saved mean/var) are read");
-	cv_replace_out(c, n, "BatchNormalization", count, in, 1, NULL);
-	return cv_did(c, "BatchNormalization", "unused training outputs dropped");
+	if (gs_cv_output_used(c, n, 1) || gs_cv_output_used(c, n, 2) ||
+	    gs_cv_output_used(c, n, 3) || gs_cv_output_used(c, n, 4))
+		return gs_cv_refuse(c, "the training outputs (mean, var, saved mean/var) are read");
+	gs_cv_replace_out(c, n, "BatchNormalization", count, in, 1, NULL);
+	return gs_cv_did(c, "BatchNormalization", "unused training outputs dropped");
 }
 
 static int down_bn14(struct cv *c, struct gs_node *n)
 {
 	if (gs_node_attr_int(n, "training_mode", 0))
-		return cv_refuse(c, "training_mode = 1 needs opset 14");
+		return gs_cv_refuse(c, "training_mode = 1 needs opset 14");
 	if (!gs_node_attr(n, "training_mode"))
 		return 0;
 	gs_node_remove_attr(c->g, n, "training_mode");
-	return cv_did(c, "BatchNormalization", "training_mode = 0 dropped");
+	return gs_cv_did(c, "BatchNormalization", "training_mode = 0 dropped");
 }
 
 static int dropout_mask(struct cv *c, struct gs_node *n)
 {
-	if (cv_output_used(c, n, 1))
-		return cv_refuse(c, "its mask output is read and the mask's type changed at opset 10");
+	if (gs_cv_output_used(c, n, 1))
+		return gs_cv_refuse(c, "its mask output is read and the mask's type changed at opset 10");
 	return 0;
 }
 
@@ -751,9 +753,9 @@ static int up_dropout12(struct cv *c, struct gs_node *n)
 	if (!ratio)
 		return 0;	/* 0.5 either way */
 	in[0] = n->inputs[0];
-	in[1] = cv_new_scalar(c, HINT(c, n, "ratio"), GS_DTYPE_FLOAT, 0, ratio->f);
-	cv_replace(c, n, "Dropout", 2, in, drop);
-	return cv_did(c, "Dropout", "ratio %g -> input", ratio->f);
+	in[1] = gs_cv_new_scalar(c, HINT(c, n, "ratio"), GS_DTYPE_FLOAT, 0, ratio->f);
+	gs_cv_replace(c, n, "Dropout", 2, in, drop);
+	return gs_cv_did(c, "Dropout", "ratio %g -> input", ratio->f);
 }
 
 static int down_dropout12(struct cv *c, struct gs_node *n)
@@ -764,25 +766,25 @@ static int down_dropout12(struct cv *c, struct gs_node *n)
 	int in[1] = { n->inputs[0] };
 	float ratio = 0.5f;
 
-	if (cv_has_input(n, 2)) {
-		if (cv_const_doubles(c, n, 2, &v, &k) || k != 1)
+	if (gs_cv_has_input(n, 2)) {
+		if (gs_cv_const_doubles(c, n, 2, &v, &k) || k != 1)
 			return refuse_runtime(c, n, 2, "training_mode");
 		k = v[0] != 0;
 		free(v);
 		if (k)
-			return cv_refuse(c, "training_mode true needs opset 12");
+			return gs_cv_refuse(c, "training_mode true needs opset 12");
 	}
-	if (cv_has_input(n, 1)) {
-		if (cv_const_doubles(c, n, 1, &v, &k) || k != 1)
+	if (gs_cv_has_input(n, 1)) {
+		if (gs_cv_const_doubles(c, n, 1, &v, &k) || k != 1)
 			return refuse_runtime(c, n, 1, "ratio");
 		ratio = (float)v[0];
 		free(v);
 	} else if (n->n_inputs <= 1) {
 		return 0;
 	}
-	nn = cv_replace(c, n, "Dropout", 1, in, NULL);
+	nn = gs_cv_replace(c, n, "Dropout", 1, in, NULL);
 	gs_node_set_attr_float(c->g, nn, "ratio", ratio);
-	return cv_did(c, "Dropout", "ratio input -> attribute %g", ratio);
+	return gs_cv_did(c, "Dropout", "ratio input -> attribute %g", ratio);
 }
 
 /* ---- Scatter, Gemm, pooling ---- */
@@ -791,16 +793,16 @@ static int up_scatter(struct cv *c, struct gs_node *n)
 {
 	int in[3], count = inputs_of(n, in, 3);
 
-	cv_replace(c, n, "ScatterElements", count, in, NULL);
-	return cv_did(c, "Scatter -> ScatterElements", "-> ScatterElements");
+	gs_cv_replace(c, n, "ScatterElements", count, in, NULL);
+	return gs_cv_did(c, "Scatter -> ScatterElements", "-> ScatterElements");
 }
 
 static int down_scatter_elements(struct cv *c, struct gs_node *n)
 {
 	int in[3], count = inputs_of(n, in, 3);
 
-	cv_replace(c, n, "Scatter", count, in, NULL);
-	return cv_did(c, "ScatterElements -> Scatter", "-> Scatter");
+	gs_cv_replace(c, n, "Scatter", count, in, NULL);
+	return gs_cv_did(c, "ScatterElements -> Scatter", "-> Scatter");
 }
 
 static int down_reduction(struct cv *c, struct gs_node *n)
@@ -808,12 +810,12 @@ static int down_reduction(struct cv *c, struct gs_node *n)
 	const char *red = attr_str(n, "reduction", "none");
 
 	if (c->v == 16 && strcmp(red, "none"))
-		return cv_refuse(c, "reduction '%s' needs opset 16", red);
+		return gs_cv_refuse(c, "reduction '%s' needs opset 16", red);
 	if (c->v == 18 && (!strcmp(red, "max") || !strcmp(red, "min")))
-		return cv_refuse(c, "reduction '%s' needs opset 18", red);
+		return gs_cv_refuse(c, "reduction '%s' needs opset 18", red);
 	if (c->v == 16 && gs_node_attr(n, "reduction")) {
 		gs_node_remove_attr(c->g, n, "reduction");
-		return cv_did(c, n->op_type, "reduction 'none' dropped");
+		return gs_cv_did(c, n->op_type, "reduction 'none' dropped");
 	}
 	return 0;
 }
@@ -822,18 +824,18 @@ static int down_gemm11(struct cv *c, struct gs_node *n)
 {
 	int in[3], dt = data_dtype(c, n, 0);
 
-	if (cv_has_input(n, 2))
+	if (gs_cv_has_input(n, 2))
 		return 0;
 	if (!dt)
 		dt = data_dtype(c, n, 1);
 	if (!dt)
-		return cv_refuse(c, "C is omitted, opset %lld requires it and the dtype of '%s' is "
-				 "unknown", (long long)c->to, in_name(c, n, 0));
+		return gs_cv_refuse(c, "C is omitted, opset %lld requires it and the dtype of "
+				    "'%s' is unknown", (long long)c->to, in_name(c, n, 0));
 	in[0] = n->inputs[0];
 	in[1] = n->inputs[1];
-	in[2] = cv_new_scalar(c, HINT(c, n, "c"), dt, 1, 0.0);
-	cv_replace(c, n, "Gemm", 3, in, NULL);
-	return cv_did(c, "Gemm", "omitted C -> zero %s constant", dtype_str(dt));
+	in[2] = gs_cv_new_scalar(c, HINT(c, n, "c"), dt, 1, 0.0);
+	gs_cv_replace(c, n, "Gemm", 3, in, NULL);
+	return gs_cv_did(c, "Gemm", "omitted C -> zero %s constant", dtype_str(dt));
 }
 
 static int compatible(struct cv *c, struct gs_node *n)
@@ -864,15 +866,15 @@ static int drop_new_attr(struct cv *c, struct gs_node *n, const char *name, bool
 	if (!gs_node_attr(n, name))
 		return 0;
 	if (!is_default)
-		return cv_refuse(c, "%s other than %lld needs opset %d", name, (long long)dflt, c->v);
+		return gs_cv_refuse(c, "%s other than %lld needs opset %d", name, (long long)dflt, c->v);
 	gs_node_remove_attr(c->g, n, name);
-	return cv_did(c, n->op_type, "%s (default) dropped", name);
+	return gs_cv_did(c, n->op_type, "%s (default) dropped", name);
 }
 
 static int down_maxpool8(struct cv *c, struct gs_node *n)
 {
-	if (cv_output_used(c, n, 1) || n->n_outputs > 1)
-		return cv_refuse(c, "the Indices output needs opset 8");
+	if (gs_cv_output_used(c, n, 1) || n->n_outputs > 1)
+		return gs_cv_refuse(c, "the Indices output needs opset 8");
 	return drop_new_attr(c, n, "storage_order", false, 0);
 }
 
@@ -903,16 +905,17 @@ static int down_reshape14(struct cv *c, struct gs_node *n)
 	if (!gs_node_attr(n, "allowzero"))
 		return 0;
 	if (gs_node_attr_int(n, "allowzero", 0)) {
-		if (cv_const_ints(c, n, 1, &shape, &count))
-			return cv_refuse(c, "allowzero = 1 with a shape computed at run time");
+		if (gs_cv_const_ints(c, n, 1, &shape, &count))
+			return gs_cv_refuse(c, "allowzero = 1 with a shape computed at run time");
 		for (i = 0; i < count && shape[i]; i++)
 			;
 		free(shape);
 		if (i < count)
-			return cv_refuse(c, "allowzero = 1 with a 0 in the shape needs opset 14");
+			return gs_cv_refuse(c, "allowzero = 1 with a 0 in the shape needs "
+					    "opset 14");
 	}
 	gs_node_remove_attr(c->g, n, "allowzero");
-	return cv_did(c, "Reshape", "allowzero dropped (no 0 in the shape)");
+	return gs_cv_did(c, "Reshape", "allowzero dropped (no 0 in the shape)");
 }
 
 /* 15 -> 14: Shape's start/end became a Slice of the whole shape (same
@@ -920,7 +923,7 @@ static int down_reshape14(struct cv *c, struct gs_node *n)
 static int down_shape15(struct cv *c, struct gs_node *n)
 {
 	int64_t start = gs_node_attr_int(n, "start", 0), axis0 = 0;
-	/* no end: past any rank (2^62, exact through cv_new_ints' doubles) */
+	/* no end: past any rank (2^62, exact through gs_cv_new_ints' doubles) */
 	int64_t end = gs_node_attr_int(n, "end", (int64_t)1 << 62);
 	bool has_end = gs_node_attr(n, "end") != NULL;
 	int x = n->inputs[0], full, in[4];
@@ -929,20 +932,21 @@ static int down_shape15(struct cv *c, struct gs_node *n)
 		return 0;
 	if (start == 0 && !has_end) {
 		gs_node_remove_attr(c->g, n, "start");
-		return cv_did(c, "Shape", "start 0 (default) dropped");
+		return gs_cv_did(c, "Shape", "start 0 (default) dropped");
 	}
-	full = cv_new_value(c, HINT(c, n, "full"));
+	full = gs_cv_new_value(c, HINT(c, n, "full"));
 	in[0] = full;
-	in[1] = cv_new_ints(c, HINT(c, n, "start"), 1, &start);
-	in[2] = cv_new_ints(c, HINT(c, n, "end"), 1, &end);
-	in[3] = cv_new_ints(c, HINT(c, n, "axis"), 1, &axis0);
+	in[1] = gs_cv_new_ints(c, HINT(c, n, "start"), 1, &start);
+	in[2] = gs_cv_new_ints(c, HINT(c, n, "end"), 1, &end);
+	in[3] = gs_cv_new_ints(c, HINT(c, n, "axis"), 1, &axis0);
 	if (in[1] < 0 || in[2] < 0 || in[3] < 0)
-		return cv_refuse(c, "cannot make the Slice's constants");
+		return gs_cv_refuse(c, "cannot make the Slice's constants");
 	/* the Shape first: replacing n drops its input if a now-unused constant */
-	cv_add(c, "Shape", HINT(c, n, "shape"), 1, &x, 1, &full);
-	cv_replace_out(c, n, "Slice", 4, in, 1, (const char *const[]){ "start", "end", NULL });
-	return cv_did(c, "Shape", "start %lld, end %s: Shape -> Slice", (long long)start,
-		      has_end ? gs_arena_printf(&c->m->arena, "%lld", (long long)end) : "(none)");
+	gs_cv_add(c, "Shape", HINT(c, n, "shape"), 1, &x, 1, &full);
+	gs_cv_replace_out(c, n, "Slice", 4, in, 1, (const char *const[]){ "start", "end", NULL });
+	return gs_cv_did(c, "Shape", "start %lld, end %s: Shape -> Slice", (long long)start,
+			 has_end ? gs_arena_printf(&c->m->arena, "%lld", (long long)end) :
+				   "(none)");
 }
 
 static int down_cast19(struct cv *c, struct gs_node *n)
@@ -960,14 +964,14 @@ static int down_constant12(struct cv *c, struct gs_node *n)
 
 	for (i = 0; newer[i]; i++)
 		if (gs_node_attr(n, newer[i]))
-			return cv_refuse(c, "attribute %s needs opset 12", newer[i]);
+			return gs_cv_refuse(c, "attribute %s needs opset 12", newer[i]);
 	return 0;
 }
 
 static int down_constant11(struct cv *c, struct gs_node *n)
 {
 	if (gs_node_attr(n, "sparse_value"))
-		return cv_refuse(c, "attribute sparse_value needs opset 11");
+		return gs_cv_refuse(c, "attribute sparse_value needs opset 11");
 	return 0;
 }
 
@@ -979,8 +983,8 @@ static int up_mul(struct cv *c, struct gs_node *tmpl, const char *op, const char
 	int in[2] = { a, b };
 
 	if (out < 0)
-		out = cv_new_value(c, HINT(c, tmpl, sfx));
-	cv_add(c, op, HINT(c, tmpl, sfx), b >= 0 ? 2 : 1, in, 1, &out);
+		out = gs_cv_new_value(c, HINT(c, tmpl, sfx));
+	gs_cv_add(c, op, HINT(c, tmpl, sfx), b >= 0 ? 2 : 1, in, 1, &out);
 	return out;
 }
 
@@ -990,17 +994,17 @@ static int down_layernorm(struct cv *c, struct gs_node *n)
 {
 	int64_t axis = gs_node_attr_int(n, "axis", -1), axes[16], na = 0, i;
 	float eps = gs_node_attr_float(n, "epsilon", 1e-5f);
-	int r = cv_rank(c, n->inputs[0]), dt = data_dtype(c, n, 0), x = n->inputs[0];
+	int r = gs_cv_rank(c, n->inputs[0]), dt = data_dtype(c, n, 0), x = n->inputs[0];
 	int y = n->outputs[0], mean, d, dd, var, ve, sd, nrm, k;
 	struct gs_node *nn;
 
-	if (cv_output_used(c, n, 1) || cv_output_used(c, n, 2))
-		return cv_refuse(c, "its Mean/InvStdDev outputs are read");
+	if (gs_cv_output_used(c, n, 1) || gs_cv_output_used(c, n, 2))
+		return gs_cv_refuse(c, "its Mean/InvStdDev outputs are read");
 	if (!dt)
-		return cv_refuse(c, "the dtype of '%s' is unknown", in_name(c, n, 0));
+		return gs_cv_refuse(c, "the dtype of '%s' is unknown", in_name(c, n, 0));
 	if (axis >= 0 && r < 0)
-		return cv_refuse(c, "axis %lld counted from the front and the rank of '%s' is "
-				 "unknown", (long long)axis, in_name(c, n, 0));
+		return gs_cv_refuse(c, "axis %lld counted from the front and the rank of '%s' is "
+				    "unknown", (long long)axis, in_name(c, n, 0));
 	if (axis < 0)
 		for (i = axis; i < 0 && na < 16; i++)
 			axes[na++] = i;
@@ -1008,27 +1012,28 @@ static int down_layernorm(struct cv *c, struct gs_node *n)
 		for (i = axis; i < r && na < 16; i++)
 			axes[na++] = i;
 	if (!na || na >= 16)
-		return cv_refuse(c, "axis %lld is out of range", (long long)axis);
+		return gs_cv_refuse(c, "axis %lld is out of range", (long long)axis);
 	gs_graph_remove_node(c->g, n);
-	mean = cv_new_value(c, HINT(c, n, "mean"));
-	nn = cv_add(c, "ReduceMean", HINT(c, n, "mean"), 1, &x, 1, &mean);
+	mean = gs_cv_new_value(c, HINT(c, n, "mean"));
+	nn = gs_cv_add(c, "ReduceMean", HINT(c, n, "mean"), 1, &x, 1, &mean);
 	gs_node_set_attr_ints(c->g, nn, "axes", (int)na, axes);
 	d = up_mul(c, n, "Sub", "centered", x, mean, -1);
 	dd = up_mul(c, n, "Mul", "sq", d, d, -1);
-	var = cv_new_value(c, HINT(c, n, "var"));
-	nn = cv_add(c, "ReduceMean", HINT(c, n, "var"), 1, &dd, 1, &var);
+	var = gs_cv_new_value(c, HINT(c, n, "var"));
+	nn = gs_cv_add(c, "ReduceMean", HINT(c, n, "var"), 1, &dd, 1, &var);
 	gs_node_set_attr_ints(c->g, nn, "axes", (int)na, axes);
-	k = cv_new_scalar(c, HINT(c, n, "epsilon"), dt, 0, eps);
+	k = gs_cv_new_scalar(c, HINT(c, n, "epsilon"), dt, 0, eps);
 	ve = up_mul(c, n, "Add", "var_eps", var, k, -1);
 	sd = up_mul(c, n, "Sqrt", "std", ve, -1, -1);
 	nrm = up_mul(c, n, "Div", "normalized", d, sd, -1);
-	if (cv_has_input(n, 2)) {
+	if (gs_cv_has_input(n, 2)) {
 		k = up_mul(c, n, "Mul", "scaled", nrm, n->inputs[1], -1);
 		up_mul(c, n, "Add", "biased", k, n->inputs[2], y);
 	} else {
 		up_mul(c, n, "Mul", "scaled", nrm, n->inputs[1], y);
 	}
-	return cv_did(c, "LayerNormalization", "decomposed over axes [%lld..]", (long long)axes[0]);
+	return gs_cv_did(c, "LayerNormalization", "decomposed over axes [%lld..]",
+			 (long long)axes[0]);
 }
 
 /* Gelu (20): 0.5 x (1 + erf(x / sqrt 2)), or the tanh approximation. */
@@ -1038,45 +1043,45 @@ static int down_gelu(struct cv *c, struct gs_node *n)
 	int dt = data_dtype(c, n, 0), x = n->inputs[0], y = n->outputs[0], t, one, half, k;
 
 	if (!dt)
-		return cv_refuse(c, "the dtype of '%s' is unknown", in_name(c, n, 0));
+		return gs_cv_refuse(c, "the dtype of '%s' is unknown", in_name(c, n, 0));
 	gs_graph_remove_node(c->g, n);
 	if (tanh_form) {
 		t = up_mul(c, n, "Mul", "x2", x, x, -1);
 		t = up_mul(c, n, "Mul", "x3", t, x, -1);
-		k = cv_new_scalar(c, HINT(c, n, "c"), dt, 0, 0.044715);
+		k = gs_cv_new_scalar(c, HINT(c, n, "c"), dt, 0, 0.044715);
 		t = up_mul(c, n, "Mul", "cx3", t, k, -1);
 		t = up_mul(c, n, "Add", "inner", x, t, -1);
-		k = cv_new_scalar(c, HINT(c, n, "k"), dt, 0, sqrt(2.0 / M_PI));
+		k = gs_cv_new_scalar(c, HINT(c, n, "k"), dt, 0, sqrt(2.0 / M_PI));
 		t = up_mul(c, n, "Mul", "arg", t, k, -1);
 		t = up_mul(c, n, "Tanh", "tanh", t, -1, -1);
 	} else {
-		k = cv_new_scalar(c, HINT(c, n, "sqrt2"), dt, 0, sqrt(2.0));
+		k = gs_cv_new_scalar(c, HINT(c, n, "sqrt2"), dt, 0, sqrt(2.0));
 		t = up_mul(c, n, "Div", "scaled", x, k, -1);
 		t = up_mul(c, n, "Erf", "erf", t, -1, -1);
 	}
-	one = cv_new_scalar(c, HINT(c, n, "one"), dt, 0, 1.0);
-	half = cv_new_scalar(c, HINT(c, n, "half"), dt, 0, 0.5);
+	one = gs_cv_new_scalar(c, HINT(c, n, "one"), dt, 0, 1.0);
+	half = gs_cv_new_scalar(c, HINT(c, n, "half"), dt, 0, 0.5);
 	t = up_mul(c, n, "Add", "plus1", t, one, -1);
 	t = up_mul(c, n, "Mul", "times_x", x, t, -1);
 	up_mul(c, n, "Mul", "half", t, half, y);
-	return cv_did(c, "Gelu", "decomposed (%s)", tanh_form ? "tanh" : "erf");
+	return gs_cv_did(c, "Gelu", "decomposed (%s)", tanh_form ? "tanh" : "erf");
 }
 
 /* GroupNormalization 20 -> 21: scale and bias per group became per
  * channel; constant ones are repeated over each group's channels. */
 static int up_groupnorm(struct cv *c, struct gs_node *n)
 {
-	int64_t groups = gs_node_attr_int(n, "num_groups", 0), ch = cv_dim(c, n->inputs[0], 1);
+	int64_t groups = gs_node_attr_int(n, "num_groups", 0), ch = gs_cv_dim(c, n->inputs[0], 1);
 	int64_t k, per, i;
 	double *s, *b, *s2, *b2;
 	int ids[2], dt, slot;
 
 	if (groups <= 0 || ch <= 0 || ch % groups)
-		return cv_refuse(c, "the channel count of '%s' is unknown or not a multiple of "
-				 "num_groups %lld", in_name(c, n, 0), (long long)groups);
-	if (cv_const_doubles(c, n, 1, &s, &k) || k != groups)
+		return gs_cv_refuse(c, "the channel count of '%s' is unknown or not a multiple of "
+				    "num_groups %lld", in_name(c, n, 0), (long long)groups);
+	if (gs_cv_const_doubles(c, n, 1, &s, &k) || k != groups)
 		return refuse_runtime(c, n, 1, "a per-group scale");
-	if (cv_const_doubles(c, n, 2, &b, &k) || k != groups) {
+	if (gs_cv_const_doubles(c, n, 2, &b, &k) || k != groups) {
 		free(s);
 		return refuse_runtime(c, n, 2, "a per-group bias");
 	}
@@ -1087,23 +1092,23 @@ static int up_groupnorm(struct cv *c, struct gs_node *n)
 		s2[i] = s[i / per];
 		b2[i] = b[i / per];
 	}
-	dt = cv_dtype(c, n->inputs[1]);
-	ids[0] = cv_new_floats(c, HINT(c, n, "scale"), dt, ch, s2);
-	ids[1] = cv_new_floats(c, HINT(c, n, "bias"), cv_dtype(c, n->inputs[2]), ch, b2);
+	dt = gs_cv_dtype(c, n->inputs[1]);
+	ids[0] = gs_cv_new_floats(c, HINT(c, n, "scale"), dt, ch, s2);
+	ids[1] = gs_cv_new_floats(c, HINT(c, n, "bias"), gs_cv_dtype(c, n->inputs[2]), ch, b2);
 	free(s);
 	free(b);
 	free(s2);
 	free(b2);
 	if (ids[0] < 0 || ids[1] < 0)
-		return cv_refuse(c, "cannot encode the scale/bias dtype");
+		return gs_cv_refuse(c, "cannot encode the scale/bias dtype");
 	for (slot = 1; slot <= 2; slot++) {
 		int old = n->inputs[slot];
 
 		gs_node_set_input(c->g, n, slot, ids[slot - 1]);
-		cv_drop_if_unused(c, old);
+		gs_cv_drop_if_unused(c, old);
 	}
-	return cv_did(c, "GroupNormalization", "scale/bias per group -> per channel (%lld)",
-		      (long long)ch);
+	return gs_cv_did(c, "GroupNormalization", "scale/bias per group -> per channel (%lld)",
+			 (long long)ch);
 }
 
 static int down_groupnorm(struct cv *c, struct gs_node *n)
@@ -1113,9 +1118,9 @@ static int down_groupnorm(struct cv *c, struct gs_node *n)
 	int slot, ids[2];
 
 	if (gs_node_attr_int(n, "stash_type", 1) != 1)
-		return cv_refuse(c, "stash_type other than float needs opset 21");
+		return gs_cv_refuse(c, "stash_type other than float needs opset 21");
 	for (slot = 1; slot <= 2; slot++) {
-		if (cv_const_doubles(c, n, slot, &v[slot - 1], &k)) {
+		if (gs_cv_const_doubles(c, n, slot, &v[slot - 1], &k)) {
 			if (slot == 2)
 				free(v[0]);
 			return refuse_runtime(c, n, slot, slot == 1 ? "scale" : "bias");
@@ -1124,8 +1129,8 @@ static int down_groupnorm(struct cv *c, struct gs_node *n)
 			free(v[slot - 1]);
 			if (slot == 2)
 				free(v[0]);
-			return cv_refuse(c, "%lld channels are not a multiple of num_groups %lld",
-					 (long long)k, (long long)groups);
+			return gs_cv_refuse(c, "%lld channels are not a multiple of num_groups "
+					    "%lld", (long long)k, (long long)groups);
 		}
 	}
 	per = k / groups;
@@ -1134,9 +1139,9 @@ static int down_groupnorm(struct cv *c, struct gs_node *n)
 			if (v[slot][i] != v[slot][(i / per) * per]) {
 				free(v[0]);
 				free(v[1]);
-				return cv_refuse(c, "the %s differs within group %lld: opset 20 has "
-						 "one per group", slot ? "bias" : "scale",
-						 (long long)(i / per));
+				return gs_cv_refuse(c, "the %s differs within group %lld: opset 20 has "
+						    "one per group", slot ? "bias" : "scale",
+						    (long long)(i / per));
 			}
 		}
 	}
@@ -1144,8 +1149,8 @@ static int down_groupnorm(struct cv *c, struct gs_node *n)
 		g2 = gs_xmalloc(sizeof(double) * (size_t)groups);
 		for (gi = 0; gi < groups; gi++)
 			g2[gi] = v[slot][gi * per];
-		ids[slot] = cv_new_floats(c, HINT(c, n, slot ? "bias" : "scale"),
-					  cv_dtype(c, n->inputs[slot + 1]), groups, g2);
+		ids[slot] = gs_cv_new_floats(c, HINT(c, n, slot ? "bias" : "scale"),
+					     gs_cv_dtype(c, n->inputs[slot + 1]), groups, g2);
 		free(g2);
 	}
 	free(v[0]);
@@ -1154,17 +1159,17 @@ static int down_groupnorm(struct cv *c, struct gs_node *n)
 		int in[3] = { n->inputs[0], ids[0], ids[1] };
 		static const char *const drop[] = { "stash_type", NULL };
 
-		cv_replace(c, n, "GroupNormalization", 3, in, drop);
+		gs_cv_replace(c, n, "GroupNormalization", 3, in, drop);
 	}
-	return cv_did(c, "GroupNormalization", "scale/bias per channel -> per group");
+	return gs_cv_did(c, "GroupNormalization", "scale/bias per channel -> per group");
 }
 
 /* ---- the generic downgrade across 11: axes counted from the end ---- */
 
-int cv_down_negative_axes(struct cv *c, struct gs_node *n)
+int gs_cv_down_negative_axes(struct cv *c, struct gs_node *n)
 {
 	const struct gs_attr *axis = gs_node_attr(n, "axis"), *axes = gs_node_attr(n, "axes");
-	int r = cv_has_input(n, 0) ? cv_rank(c, n->inputs[0]) : -1, i;
+	int r = gs_cv_has_input(n, 0) ? gs_cv_rank(c, n->inputs[0]) : -1, i;
 	bool neg = false;
 	int64_t v[16];
 
@@ -1180,8 +1185,8 @@ int cv_down_negative_axes(struct cv *c, struct gs_node *n)
 	if (!strcmp(n->op_type, "Unsqueeze") && r >= 0 && axes)
 		r += axes->n;
 	if (r < 0)
-		return cv_refuse(c, "negative axis needs opset 11 and the rank of '%s' is unknown",
-				 in_name(c, n, 0));
+		return gs_cv_refuse(c, "negative axis needs opset 11 and the rank of '%s' is "
+				    "unknown", in_name(c, n, 0));
 	if (axis && axis->type == GS_ATTR_INT && axis->i < 0)
 		gs_node_set_attr_int(c->g, n, "axis", axis->i + r);
 	if (axes && axes->type == GS_ATTR_INTS && axes->n <= 16) {
@@ -1189,12 +1194,12 @@ int cv_down_negative_axes(struct cv *c, struct gs_node *n)
 			v[i] = axes->ints[i] < 0 ? axes->ints[i] + r : axes->ints[i];
 		gs_node_set_attr_ints(c->g, n, "axes", axes->n, v);
 	}
-	return cv_did(c, n->op_type, "negative axis made positive (rank %d)", r);
+	return gs_cv_did(c, n->op_type, "negative axis made positive (rank %d)", r);
 }
 
 #define REDUCE18(name) { name, 18, up_axes, down_axes }
 
-const struct cv_adapter cv_adapters[] = {
+const struct cv_adapter gs_cv_adapters[] = {
 	{ "AveragePool", 10, compatible, down_pool10 },
 	{ "AveragePool", 11, compatible, compatible },
 	{ "AveragePool", 19, compatible, down_avgpool19 },

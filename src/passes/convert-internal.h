@@ -22,8 +22,8 @@ struct cv {
 	char why[512];			/* a refusal */
 };
 
-/* An adapter returns 0 (nothing to change), 1 (rewritten: cv_did) or -1
- * (refused: cv_refuse). */
+/* An adapter returns 0 (nothing to change), 1 (rewritten: gs_cv_did) or -1
+ * (refused: gs_cv_refuse). */
 typedef int (*cv_fn)(struct cv *c, struct gs_node *n);
 
 struct cv_adapter {
@@ -33,47 +33,47 @@ struct cv_adapter {
 };
 
 /* The adapters, closed by a NULL op (convert-adapters.c). */
-extern const struct cv_adapter cv_adapters[];
+extern const struct cv_adapter gs_cv_adapters[];
 /* The generic downgrade across 11: negative axis/axes made positive. */
-int cv_down_negative_axes(struct cv *c, struct gs_node *n);
+int gs_cv_down_negative_axes(struct cv *c, struct gs_node *n);
 
-int cv_did(struct cv *c, const char *label, const char *fmt, ...)
+int gs_cv_did(struct cv *c, const char *label, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-int cv_refuse(struct cv *c, const char *fmt, ...)
+int gs_cv_refuse(struct cv *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* What is known of value vid: rank (-1), dtype (0), dim (-1). */
-int cv_rank(const struct cv *c, int vid);
-int cv_dtype(const struct cv *c, int vid);
-int64_t cv_dim(const struct cv *c, int vid, int axis);
+int gs_cv_rank(const struct cv *c, int vid);
+int gs_cv_dtype(const struct cv *c, int vid);
+int64_t gs_cv_dim(const struct cv *c, int vid, int axis);
 /* The node's label: its name, else its first output's name. */
-const char *cv_name(const struct cv *c, const struct gs_node *n);
+const char *gs_cv_name(const struct cv *c, const struct gs_node *n);
 /* Input slot of n as constant integers / doubles (malloc'd, count in
  * *count); -1 when the slot is empty or not a constant. */
-int cv_const_ints(const struct cv *c, const struct gs_node *n, int slot, int64_t **out,
-		  int64_t *count);
-int cv_const_doubles(const struct cv *c, const struct gs_node *n, int slot, double **out,
+int gs_cv_const_ints(const struct cv *c, const struct gs_node *n, int slot, int64_t **out,
 		     int64_t *count);
-bool cv_has_input(const struct gs_node *n, int slot);
-bool cv_output_used(const struct cv *c, const struct gs_node *n, int slot);
+int gs_cv_const_doubles(const struct cv *c, const struct gs_node *n, int slot, double **out,
+			int64_t *count);
+bool gs_cv_has_input(const struct gs_node *n, int slot);
+bool gs_cv_output_used(const struct cv *c, const struct gs_node *n, int slot);
 /* New initializers: an int64 1-D tensor, a scalar (rank 0) or [1] of
  * dtype, an empty float 1-D tensor. */
-int cv_new_ints(struct cv *c, const char *hint, int64_t count, const int64_t *v);
-int cv_new_scalar(struct cv *c, const char *hint, int dtype, int rank, double x);
-int cv_new_floats(struct cv *c, const char *hint, int dtype, int64_t count, const double *v);
-int cv_new_value(struct cv *c, const char *hint);
+int gs_cv_new_ints(struct cv *c, const char *hint, int64_t count, const int64_t *v);
+int gs_cv_new_scalar(struct cv *c, const char *hint, int dtype, int rank, double x);
+int gs_cv_new_floats(struct cv *c, const char *hint, int dtype, int64_t count, const double *v);
+int gs_cv_new_value(struct cv *c, const char *hint);
 /* Replaces n by a node of op_type with the given inputs, n's outputs, name
  * and attributes except those named in drop (NULL-terminated); the old
  * node's now-unused constant inputs are dropped. */
-struct gs_node *cv_replace(struct cv *c, struct gs_node *n, const char *op_type, int n_in,
-			   const int *in, const char *const *drop);
+struct gs_node *gs_cv_replace(struct cv *c, struct gs_node *n, const char *op_type, int n_in,
+			      const int *in, const char *const *drop);
 /* The same, keeping only the first n_out outputs. */
-struct gs_node *cv_replace_out(struct cv *c, struct gs_node *n, const char *op_type, int n_in,
-			       const int *in, int n_out, const char *const *drop);
+struct gs_node *gs_cv_replace_out(struct cv *c, struct gs_node *n, const char *op_type, int n_in,
+				  const int *in, int n_out, const char *const *drop);
 /* Removes parameter vid once nothing reads it. */
-void cv_drop_if_unused(struct cv *c, int vid);
+void gs_cv_drop_if_unused(struct cv *c, int vid);
 /* A new node of the default domain. */
-struct gs_node *cv_add(struct cv *c, const char *op_type, const char *name, int n_in,
-		       const int *in, int n_out, const int *out);
+struct gs_node *gs_cv_add(struct cv *c, const char *op_type, const char *name, int n_in,
+			  const int *in, int n_out, const int *out);
 
 #endif

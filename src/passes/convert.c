@@ -69,7 +69,7 @@ static void txn_rollback(struct gs_model *m, struct txn *t)
 
 /* ---- what adapters know ---- */
 
-int cv_did(struct cv *c, const char *label, const char *fmt, ...)
+int gs_cv_did(struct cv *c, const char *label, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -80,7 +80,7 @@ int cv_did(struct cv *c, const char *label, const char *fmt, ...)
 	return 1;
 }
 
-int cv_refuse(struct cv *c, const char *fmt, ...)
+int gs_cv_refuse(struct cv *c, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -90,7 +90,7 @@ int cv_refuse(struct cv *c, const char *fmt, ...)
 	return -1;
 }
 
-int cv_rank(const struct cv *c, int vid)
+int gs_cv_rank(const struct cv *c, int vid)
 {
 	const struct gs_value *v;
 
@@ -104,7 +104,7 @@ int cv_rank(const struct cv *c, int vid)
 	return v->rank;
 }
 
-int cv_dtype(const struct cv *c, int vid)
+int gs_cv_dtype(const struct cv *c, int vid)
 {
 	const struct gs_value *v;
 
@@ -118,7 +118,7 @@ int cv_dtype(const struct cv *c, int vid)
 	return v->dtype;
 }
 
-int64_t cv_dim(const struct cv *c, int vid, int axis)
+int64_t gs_cv_dim(const struct cv *c, int vid, int axis)
 {
 	const struct gs_value *v;
 
@@ -134,43 +134,43 @@ int64_t cv_dim(const struct cv *c, int vid, int axis)
 	return v->dims[axis].value;
 }
 
-const char *cv_name(const struct cv *c, const struct gs_node *n)
+const char *gs_cv_name(const struct cv *c, const struct gs_node *n)
 {
-	return fuse_label(c->g, n);
+	return gs_fuse_label(c->g, n);
 }
 
-bool cv_has_input(const struct gs_node *n, int slot)
+bool gs_cv_has_input(const struct gs_node *n, int slot)
 {
 	return slot < n->n_inputs && n->inputs[slot] >= 0;
 }
 
-bool cv_output_used(const struct cv *c, const struct gs_node *n, int slot)
+bool gs_cv_output_used(const struct cv *c, const struct gs_node *n, int slot)
 {
 	if (slot >= n->n_outputs || n->outputs[slot] < 0)
 		return false;
-	return fuse_uses(c->g, n->outputs[slot]) != 0;
+	return gs_fuse_uses(c->g, n->outputs[slot]) != 0;
 }
 
-int cv_const_doubles(const struct cv *c, const struct gs_node *n, int slot, double **out,
-		     int64_t *count)
+int gs_cv_const_doubles(const struct cv *c, const struct gs_node *n, int slot, double **out,
+			int64_t *count)
 {
-	struct gs_tensor *t = fuse_param(c->g, n, slot);
+	struct gs_tensor *t = gs_fuse_param(c->g, n, slot);
 
-	if (!t || !(*out = fuse_param_doubles(t, count)))
+	if (!t || !(*out = gs_fuse_param_doubles(t, count)))
 		return -1;
 	return 0;
 }
 
-int cv_const_ints(const struct cv *c, const struct gs_node *n, int slot, int64_t **out,
-		  int64_t *count)
+int gs_cv_const_ints(const struct cv *c, const struct gs_node *n, int slot, int64_t **out,
+		     int64_t *count)
 {
-	struct gs_tensor *t = fuse_param(c->g, n, slot);
+	struct gs_tensor *t = gs_fuse_param(c->g, n, slot);
 	double *d;
 	int64_t i;
 
 	if (!t || (t->dtype != GS_DTYPE_INT64 && t->dtype != GS_DTYPE_INT32))
 		return -1;
-	if (!(d = fuse_param_doubles(t, count)))
+	if (!(d = gs_fuse_param_doubles(t, count)))
 		return -1;
 	*out = gs_xmalloc(sizeof(int64_t) * ((size_t)*count + 1));
 	for (i = 0; i < *count; i++)
@@ -184,7 +184,7 @@ int cv_const_ints(const struct cv *c, const struct gs_node *n, int slot, int64_t
 	return *out ? 0 : -1;
 }
 
-int cv_new_ints(struct cv *c, const char *hint, int64_t count, const int64_t *v)
+int gs_cv_new_ints(struct cv *c, const char *hint, int64_t count, const int64_t *v)
 {
 	double *d = gs_xmalloc(sizeof(double) * ((size_t)count + 1));
 	size_t nbytes;
@@ -193,33 +193,33 @@ int cv_new_ints(struct cv *c, const char *hint, int64_t count, const int64_t *v)
 
 	for (i = 0; i < count; i++)
 		d[i] = (double)v[i];
-	enc = fuse_encode(GS_DTYPE_INT64, d, count, &nbytes);
+	enc = gs_fuse_encode(GS_DTYPE_INT64, d, count, &nbytes);
 	free(d);
-	return fuse_new_param(c->g, hint, GS_DTYPE_INT64, 1, &count, enc, nbytes);
+	return gs_fuse_new_param(c->g, hint, GS_DTYPE_INT64, 1, &count, enc, nbytes);
 }
 
-int cv_new_floats(struct cv *c, const char *hint, int dtype, int64_t count, const double *v)
+int gs_cv_new_floats(struct cv *c, const char *hint, int dtype, int64_t count, const double *v)
 {
 	size_t nbytes;
-	void *enc = fuse_encode(dtype, v, count, &nbytes);
+	void *enc = gs_fuse_encode(dtype, v, count, &nbytes);
 
 	if (!enc)
 		return -1;
-	return fuse_new_param(c->g, hint, dtype, 1, &count, enc, nbytes);
+	return gs_fuse_new_param(c->g, hint, dtype, 1, &count, enc, nbytes);
 }
 
-int cv_new_scalar(struct cv *c, const char *hint, int dtype, int rank, double x)
+int gs_cv_new_scalar(struct cv *c, const char *hint, int dtype, int rank, double x)
 {
 	int64_t one = 1;
 	size_t nbytes;
-	void *enc = fuse_encode(dtype, &x, 1, &nbytes);
+	void *enc = gs_fuse_encode(dtype, &x, 1, &nbytes);
 
 	if (!enc)
 		return -1;
-	return fuse_new_param(c->g, hint, dtype, rank, &one, enc, nbytes);
+	return gs_fuse_new_param(c->g, hint, dtype, rank, &one, enc, nbytes);
 }
 
-int cv_new_value(struct cv *c, const char *hint)
+int gs_cv_new_value(struct cv *c, const char *hint)
 {
 	return gs_graph_new_value(c->g, hint);
 }
@@ -232,14 +232,14 @@ static bool in_list(const char *name, const char *const *list)
 	return false;
 }
 
-struct gs_node *cv_replace(struct cv *c, struct gs_node *n, const char *op_type, int n_in,
-			   const int *in, const char *const *drop)
+struct gs_node *gs_cv_replace(struct cv *c, struct gs_node *n, const char *op_type, int n_in,
+			      const int *in, const char *const *drop)
 {
-	return cv_replace_out(c, n, op_type, n_in, in, n->n_outputs, drop);
+	return gs_cv_replace_out(c, n, op_type, n_in, in, n->n_outputs, drop);
 }
 
-struct gs_node *cv_replace_out(struct cv *c, struct gs_node *n, const char *op_type, int n_in,
-			       const int *in, int n_out, const char *const *drop)
+struct gs_node *gs_cv_replace_out(struct cv *c, struct gs_node *n, const char *op_type, int n_in,
+				  const int *in, int n_out, const char *const *drop)
 {
 	struct gs_node *nn;
 	int i;
@@ -255,18 +255,18 @@ struct gs_node *cv_replace_out(struct cv *c, struct gs_node *n, const char *op_t
 		a = gs_node_add_attr(c->m, nn, n->attrs[i].name, n->attrs[i].type);
 		*a = n->attrs[i];
 	}
-	fuse_drop_inputs(c->g, n);
+	gs_fuse_drop_inputs(c->g, n);
 	return nn;
 }
 
-void cv_drop_if_unused(struct cv *c, int vid)
+void gs_cv_drop_if_unused(struct cv *c, int vid)
 {
 	if (vid >= 0 && c->g->values[vid]->kind != GS_VALUE_OUTER)
-		fuse_drop_if_unused(c->g, vid);
+		gs_fuse_drop_if_unused(c->g, vid);
 }
 
-struct gs_node *cv_add(struct cv *c, const char *op_type, const char *name, int n_in,
-		       const int *in, int n_out, const int *out)
+struct gs_node *gs_cv_add(struct cv *c, const char *op_type, const char *name, int n_in,
+			  const int *in, int n_out, const int *out)
 {
 	return gs_graph_add_node(c->g, op_type, "", name, n_in, in, n_out, out);
 }
@@ -297,7 +297,7 @@ static int *infer_dtypes(struct gs_graph *g, const int *order, int n_order)
 			d = op->out_dtype;
 		else if (!strcmp(n->op_type, "Cast"))
 			d = (int)gs_node_attr_int(n, "to", 0);
-		else if (!strcmp(n->op_type, "CastLike") && cv_has_input(n, 1))
+		else if (!strcmp(n->op_type, "CastLike") && gs_cv_has_input(n, 1))
 			d = dt[n->inputs[1]];
 		else if (!strcmp(n->op_type, "Shape") || !strcmp(n->op_type, "Size") ||
 			 !strcmp(n->op_type, "NonZero") || !strcmp(n->op_type, "ArgMax") ||
@@ -416,7 +416,7 @@ static const struct cv_adapter *find_adapter(const char *op, int v)
 {
 	const struct cv_adapter *a;
 
-	for (a = cv_adapters; a->op; a++)
+	for (a = gs_cv_adapters; a->op; a++)
 		if (a->v == v && !strcmp(a->op, op))
 			return a;
 	return NULL;
@@ -440,14 +440,14 @@ static int convert_node(struct cv *c, struct gs_node *n)
 	int r;
 
 	if (!op)
-		return cv_refuse(c, "'%s' is unknown to graphsmith's op registry, so whether it "
-				 "changed at opset %d cannot be told", n->op_type, c->v);
+		return gs_cv_refuse(c, "'%s' is unknown to graphsmith's op registry, so whether it "
+				    "changed at opset %d cannot be told", n->op_type, c->v);
 	if (!c->up && !gs_op_find("", n->op_type, c->to) && !fn)
-		return cv_refuse(c, "'%s' does not exist before opset %d and graphsmith has no "
-				 "rewrite for it", n->op_type, c->v);
+		return gs_cv_refuse(c, "'%s' does not exist before opset %d and graphsmith has no "
+				    "rewrite for it", n->op_type, c->v);
 	if (!c->up && c->v == 11) {
 		/* axes counted from the end appeared at 11 */
-		if ((r = cv_down_negative_axes(c, n)) < 0)
+		if ((r = gs_cv_down_negative_axes(c, n)) < 0)
 			return r;
 	}
 	if (fn)
@@ -455,8 +455,8 @@ static int convert_node(struct cv *c, struct gs_node *n)
 	if (!has_version(op->changed, 12, c->v))
 		return 0;
 	if (has_version(op->breaks, 8, c->v))
-		return cv_refuse(c, "'%s' changed meaning at opset %d and graphsmith has no "
-				 "rewrite for it", n->op_type, c->v);
+		return gs_cv_refuse(c, "'%s' changed meaning at opset %d and graphsmith has no "
+				    "rewrite for it", n->op_type, c->v);
 	return 0;	/* a change that keeps the model's meaning (types, docs) */
 }
 
@@ -465,7 +465,7 @@ static int step_graph(struct run *r, struct cv *c, struct gs_error *err)
 	struct gs_graph *g = c->g;
 	int *order, n_order, i, n0, res;
 
-	if (!(order = fuse_order(g, &n_order, err)))
+	if (!(order = gs_fuse_order(g, &n_order, err)))
 		return -1;
 	c->rank = gs_op_infer_ranks(g, order, n_order);
 	c->dtype = infer_dtypes(g, order, n_order);
@@ -479,7 +479,7 @@ static int step_graph(struct run *r, struct cv *c, struct gs_error *err)
 
 		if (n->removed || (n->domain[0] && strcmp(n->domain, "ai.onnx")))
 			continue;
-		snprintf(name, sizeof(name), "%s", cv_name(c, n));
+		snprintf(name, sizeof(name), "%s", gs_cv_name(c, n));
 		own = own_node(r, g, n->id);
 		c->label = NULL;
 		c->what[0] = c->why[0] = 0;
@@ -524,7 +524,7 @@ static int run_steps(struct run *r, int64_t from, int64_t target, struct gs_erro
 		/* first the import, so that initializers added for the new
 		 * opset see its IR (no IR-3 graph-input listing above 8) */
 		gs_model_set_opset(r->m, "", c.to);
-		gs = fuse_graphs(r->m, &count_g);
+		gs = gs_fuse_graphs(r->m, &count_g);
 		for (i = 0; i < count_g; i++) {
 			c.g = gs[i];
 			if (step_graph(r, &c, err)) {
@@ -586,7 +586,7 @@ int gs_convert_opset(struct gs_model *m, int64_t target, unsigned flags,
 		say(&r, "already at opset %lld: nothing to convert", (long long)target);
 		return 0;
 	}
-	r.graphs = fuse_graphs(m, &r.n_graphs);
+	r.graphs = gs_fuse_graphs(m, &r.n_graphs);
 	r.start = gs_xmalloc(sizeof(int) * ((size_t)r.n_graphs + 1));
 	for (i = 0; i < r.n_graphs; i++)
 		r.start[i] = r.graphs[i]->n_nodes;

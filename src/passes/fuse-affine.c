@@ -21,8 +21,8 @@
 
 bool gs_affine_is_base(const struct gs_node *n)
 {
-	return fuse_is(n, "Conv") || fuse_is(n, "ConvTranspose") || fuse_is(n, "Gemm") ||
-	       fuse_is(n, "MatMul");
+	return gs_fuse_is(n, "Conv") || gs_fuse_is(n, "ConvTranspose") || gs_fuse_is(n, "Gemm") ||
+	       gs_fuse_is(n, "MatMul");
 }
 
 int gs_affine_link_kind(const struct gs_node *n, int slot, int *cslot)
@@ -168,17 +168,17 @@ static bool base_init(struct gs_graph *g, struct gs_node *n, struct base *bs)
 {
 	memset(bs, 0, sizeof(*bs));
 	bs->n = n;
-	if (!gs_affine_is_base(n) || n->n_outputs != 1 || n->outputs[0] < 0 || !fuse_clonable(n) ||
-	    n->n_inputs < 2 || n->inputs[0] < 0)
+	if (!gs_affine_is_base(n) || n->n_outputs != 1 || n->outputs[0] < 0 ||
+	    !gs_fuse_clonable(n) || n->n_inputs < 2 || n->inputs[0] < 0)
 		return false;
-	bs->w = fuse_param(g, n, 1);
+	bs->w = gs_fuse_param(g, n, 1);
 	if (!bs->w || !gs_dtype_is_float(bs->w->dtype) || bs->w->numel <= 0)
 		return false;
 	if (n->n_inputs >= 3 && n->inputs[2] >= 0 &&
-	    (!(bs->b = fuse_param(g, n, 2)) || !gs_dtype_is_float(bs->b->dtype)))
+	    (!(bs->b = gs_fuse_param(g, n, 2)) || !gs_dtype_is_float(bs->b->dtype)))
 		return false;
-	if (fuse_is(n, "Conv") || fuse_is(n, "ConvTranspose")) {
-		bs->op = fuse_is(n, "Conv") ? 0 : 1;
+	if (gs_fuse_is(n, "Conv") || gs_fuse_is(n, "ConvTranspose")) {
+		bs->op = gs_fuse_is(n, "Conv") ? 0 : 1;
 		bs->group = gs_node_attr_int(n, "group", 1);
 		if (bs->w->rank < 3 || bs->group < 1 || (bs->op == 1 && bs->w->dims[0] % bs->group))
 			return false;
@@ -189,14 +189,14 @@ static bool base_init(struct gs_graph *g, struct gs_node *n, struct base *bs)
 	}
 	if (bs->w->rank != 2)
 		return false;
-	if (fuse_is(n, "Gemm")) {
+	if (gs_fuse_is(n, "Gemm")) {
 		bs->op = 2;
 		bs->trans = gs_node_attr_int(n, "transB", 0) != 0;
 		bs->channels = bs->trans ? bs->w->dims[0] : bs->w->dims[1];
 		bs->rank = 2;
 		bs->axis = 1;
 		bs->beta = gs_node_attr_float(n, "beta", 1.0f);
-		return !bs->b || (fuse_is_row_bias(bs->b, bs->channels) && bs->b->dtype == bs->w->dtype);
+		return !bs->b || (gs_fuse_is_row_bias(bs->b, bs->channels) && bs->b->dtype == bs->w->dtype);
 	}
 	bs->op = 3;
 	bs->channels = bs->w->dims[1];
@@ -223,15 +223,15 @@ static bool link_fold(struct gs_graph *g, const struct base *bs, struct gs_node 
 		if (!gs_affine_bn_ok(u) || bs->rank < 2 || bs->axis != 1)
 			return false;
 		for (i = 1; i < u->n_outputs; i++)
-			if (u->outputs[i] >= 0 && fuse_uses(g, u->outputs[i]) != 0)
+			if (u->outputs[i] >= 0 && gs_fuse_uses(g, u->outputs[i]) != 0)
 				return false;
 		for (i = 0; i < 4; i++) {
-			p[i] = fuse_param(g, u, i + 1);
+			p[i] = gs_fuse_param(g, u, i + 1);
 			if (!p[i] || !gs_dtype_is_float(p[i]->dtype) || p[i]->numel != bs->channels)
 				return false;
 		}
 	} else {
-		p[0] = fuse_param(g, u, cslot);
+		p[0] = gs_fuse_param(g, u, cslot);
 		if (!p[0] || p[0]->dtype != bs->w->dtype ||
 		    !gs_affine_per_channel(p[0], bs->rank, bs->axis, bs->channels))
 			return false;
@@ -246,7 +246,7 @@ static void *scaled_weight(const struct base *bs, const double *s, size_t *len)
 {
 	const struct gs_tensor *w = bs->w;
 	int64_t cnt, i, k = w->dims[bs->op == 2 && bs->trans ? 1 : 0];
-	double *wd = fuse_param_doubles(w, &cnt);
+	double *wd = gs_fuse_param_doubles(w, &cnt);
 	void *bytes;
 
 	if (!wd)
@@ -262,7 +262,7 @@ static void *scaled_weight(const struct base *bs, const double *s, size_t *len)
 			c = i % bs->channels;
 		wd[i] *= s[c];
 	}
-	bytes = fuse_encode(w->dtype, wd, w->numel, len);
+	bytes = gs_fuse_encode(w->dtype, wd, w->numel, len);
 	free(wd);
 	return bytes;
 }
@@ -274,7 +274,7 @@ static double *new_bias(const struct base *bs, const double *s, const double *t)
 	double scale = bs->op == 2 ? bs->beta : 1.0;
 	int64_t c, cnt;
 
-	if (bs->b && !(old = fuse_param_doubles(bs->b, &cnt))) {
+	if (bs->b && !(old = gs_fuse_param_doubles(bs->b, &cnt))) {
 		free(bd);
 		return NULL;
 	}
@@ -307,7 +307,7 @@ static int try_affine(struct gs_graph *g, struct gs_node *n, struct gs_fuse_log 
 		t[c] = 0.0;
 	}
 	cur = n->outputs[0];
-	while (n_chain < AFFINE_MAX_LINKS && (u = fuse_sole_use(g, cur, &slot)) &&
+	while (n_chain < AFFINE_MAX_LINKS && (u = gs_fuse_sole_use(g, cur, &slot)) &&
 	       link_fold(g, &bs, u, slot, s, t, &additive)) {
 		chain[n_chain++] = u;
 		cur = u->outputs[0];
@@ -321,29 +321,29 @@ static int try_affine(struct gs_graph *g, struct gs_node *n, struct gs_fuse_log 
 		if (!(bd = new_bias(&bs, s, t)))
 			goto out;
 		bdtype = bs.b ? bs.b->dtype : bs.w->dtype;
-		if (!(bbytes = fuse_encode(bdtype, bd, bs.channels, &blen)))
+		if (!(bbytes = gs_fuse_encode(bdtype, bd, bs.channels, &blen)))
 			goto out;
 	}
 	/* the log line first: labels of removed nodes stay readable, but
 	 * the new node's name is only known after */
 	if ((f = open_memstream(&text, &tlen))) {
-		fprintf(f, "%s", fuse_label(g, n));
+		fprintf(f, "%s", gs_fuse_label(g, n));
 		for (i = 0; i < n_chain; i++)
-			fprintf(f, " + %s", fuse_label(g, chain[i]));
+			fprintf(f, " + %s", gs_fuse_label(g, chain[i]));
 		fclose(f);
 	}
 	in[0] = n->inputs[0];
-	in[1] = fuse_rewrite_param(g, n->inputs[1], n, bs.w->dtype, bs.w->rank, bs.w->dims,
-				   wbytes, wlen);
+	in[1] = gs_fuse_rewrite_param(g, n->inputs[1], n, bs.w->dtype, bs.w->rank, bs.w->dims,
+				      wbytes, wlen);
 	wbytes = NULL;
 	in[2] = -1;
 	if (bbytes) {
 		if (bs.b && bs.b->rank == 1 && bs.b->numel == bs.channels)
-			in[2] = fuse_rewrite_param(g, n->inputs[2], n, bdtype, 1, &bs.channels,
-						   bbytes, blen);
+			in[2] = gs_fuse_rewrite_param(g, n->inputs[2], n, bdtype, 1, &bs.channels,
+						      bbytes, blen);
 		else
-			in[2] = fuse_new_param(g, gs_arena_printf(&g->model->arena, "%s_bias",
-								  g->values[in[1]]->name),
+			in[2] = gs_fuse_new_param(g, gs_arena_printf(&g->model->arena, "%s_bias",
+								     g->values[in[1]]->name),
 					       bdtype, 1, &bs.channels, bbytes, blen);
 		bbytes = NULL;
 	}
@@ -355,7 +355,7 @@ static int try_affine(struct gs_graph *g, struct gs_node *n, struct gs_fuse_log 
 	if (bs.op == 3) {
 		int mm_in[2] = { in[0], in[1] };
 
-		nn = fuse_add_like(g, n, "MatMul", n->name, 2, mm_in, 1, in[2] >= 0 ? &mm_out : &out);
+		nn = gs_fuse_add_like(g, n, "MatMul", n->name, 2, mm_in, 1, in[2] >= 0 ? &mm_out : &out);
 		if (in[2] >= 0) {
 			int add_in[2] = { mm_out, in[2] };
 			const char *name = "";
@@ -363,17 +363,17 @@ static int try_affine(struct gs_graph *g, struct gs_node *n, struct gs_fuse_log 
 			for (i = 0; i < n_chain && !name[0]; i++)
 				if (strcmp(chain[i]->op_type, "Mul") && strcmp(chain[i]->op_type, "Div"))
 					name = chain[i]->name;
-			fuse_add_like(g, NULL, "Add", name, 2, add_in, 1, &out);
+			gs_fuse_add_like(g, NULL, "Add", name, 2, add_in, 1, &out);
 		}
 	} else {
-		nn = fuse_add_like(g, n, n->op_type, n->name, 3, in, 1, &out);
+		nn = gs_fuse_add_like(g, n, n->op_type, n->name, 3, in, 1, &out);
 		if (bs.op == 2 && bs.beta != 1.0)
 			gs_node_set_attr_float(g, nn, "beta", 1.0f);
 	}
 	for (i = 0; i < n_chain; i++)
-		fuse_drop_inputs(g, chain[i]);
-	fuse_drop_inputs(g, n);
-	fuse_log(log, false, "%s -> %s", text ? text : n->op_type, fuse_label(g, nn));
+		gs_fuse_drop_inputs(g, chain[i]);
+	gs_fuse_drop_inputs(g, n);
+	gs_fuse_logf(log, false, "%s -> %s", text ? text : n->op_type, gs_fuse_label(g, nn));
 	rc = 1;
 out:
 	free(text);
@@ -387,5 +387,5 @@ out:
 
 int gs_fuse_affine(struct gs_model *m, struct gs_fuse_log *log, struct gs_error *err)
 {
-	return fuse_each_node(m, try_affine, log, err);
+	return gs_fuse_each_node(m, try_affine, log, err);
 }

@@ -35,7 +35,7 @@ int gs_fuse_all(struct gs_model *m, struct gs_fuse_log *log, struct gs_error *er
 			/* notes of a repeated round would only say the same again */
 			for (i = 0; i < scratch.n; i++) {
 				if (!round || !scratch.lines[i].note)
-					fuse_log(log, scratch.lines[i].note, "%s", scratch.lines[i].text);
+					gs_fuse_logf(log, scratch.lines[i].note, "%s", scratch.lines[i].text);
 			}
 			gs_fuse_log_release(&scratch);
 			if (n < 0)

@@ -5,8 +5,8 @@
 
 #include "passes/fuse-internal.h"
 
-int fuse_bn_affine(const struct gs_graph *g, const struct gs_node *bn, int64_t channels,
-		   double **s, double **t)
+int gs_fuse_bn_affine(const struct gs_graph *g, const struct gs_node *bn, int64_t channels,
+		      double **s, double **t)
 {
 	struct gs_tensor *p[4];
 	double *v[4] = { NULL, NULL, NULL, NULL };
@@ -18,13 +18,13 @@ int fuse_bn_affine(const struct gs_graph *g, const struct gs_node *bn, int64_t c
 	    !gs_node_attr_int(bn, "spatial", 1))
 		return -1;
 	for (i = 1; i < bn->n_outputs; i++)
-		if (bn->outputs[i] >= 0 && fuse_uses(g, bn->outputs[i]) != 0)
+		if (bn->outputs[i] >= 0 && gs_fuse_uses(g, bn->outputs[i]) != 0)
 			return -1;
 	for (i = 0; i < 4; i++) {
-		p[i] = fuse_param(g, bn, i + 1);
+		p[i] = gs_fuse_param(g, bn, i + 1);
 		if (!p[i] || p[i]->numel != channels || !gs_dtype_is_float(p[i]->dtype))
 			goto out;
-		if (!(v[i] = fuse_param_doubles(p[i], &n)))
+		if (!(v[i] = gs_fuse_param_doubles(p[i], &n)))
 			goto out;
 	}
 	*s = gs_xmalloc(sizeof(double) * (size_t)channels);

@@ -1,5 +1,5 @@
 /* Constant folding: Constant nodes become initializers, and nodes that
- * fuse_eval can compute from constants (ConstantOfShape, Shape of a static
+ * gs_fuse_eval can compute from constants (ConstantOfShape, Shape of a static
  * shape, Cast, Reshape, ...) are replaced by an initializer holding their
  * result, under the same name, so readers are untouched.  Visiting in
  * topological order folds whole chains in one pass. */
@@ -18,7 +18,7 @@ static void become_initializer(struct gs_graph *g, struct gs_node *n, int out, i
 	t->store = GS_STORE_HEAP;
 	gs_graph_remove_node(g, n);
 	gs_graph_add_initializer(g, out, t);
-	fuse_drop_inputs(g, n);
+	gs_fuse_drop_inputs(g, n);
 }
 
 static int fold_constant(struct gs_graph *g, struct gs_node *n, struct gs_fuse_log *log)
@@ -34,8 +34,8 @@ static int fold_constant(struct gs_graph *g, struct gs_node *n, struct gs_fuse_l
 		return 0;
 	copy = gs_xmalloc(t->nbytes + 1);
 	memcpy(copy, t->data, t->nbytes);
-	fuse_log(log, false, "%s (Constant) -> initializer '%s'", fuse_label(g, n),
-		 g->values[out]->name);
+	gs_fuse_logf(log, false, "%s (Constant) -> initializer '%s'", gs_fuse_label(g, n),
+		     g->values[out]->name);
 	become_initializer(g, n, out, t->dtype, t->rank, t->dims, copy, t->nbytes);
 	return 1;
 }
@@ -51,22 +51,22 @@ static int fold_node(struct gs_graph *g, struct gs_node *n, struct gs_fuse_log *
 	struct fuse_value v;
 	int rc;
 
-	if (out < 0 || g->values[out]->is_graph_output || fuse_has_subgraphs(n))
+	if (out < 0 || g->values[out]->is_graph_output || gs_fuse_has_subgraphs(n))
 		return 0;
-	rc = fuse_eval(g, n, fold_budget, &v);
+	rc = gs_fuse_eval(g, n, fold_budget, &v);
 	if (rc == -2) {
-		fuse_log(log, true, "left %s (%s) alone: its value would add more than %zu MiB "
-			 "to the model", fuse_label(g, n), n->op_type, fold_budget >> 20);
+		gs_fuse_logf(log, true, "left %s (%s) alone: its value would add more than %zu MiB "
+			     "to the model", gs_fuse_label(g, n), n->op_type, fold_budget >> 20);
 		return 0;
 	}
 	if (rc)
 		return 0;
 	fold_budget -= v.nbytes < fold_budget ? v.nbytes : fold_budget;
-	fuse_log(log, false, "%s (%s) -> initializer '%s'", fuse_label(g, n), n->op_type,
-		 g->values[out]->name);
+	gs_fuse_logf(log, false, "%s (%s) -> initializer '%s'", gs_fuse_label(g, n), n->op_type,
+		     g->values[out]->name);
 	become_initializer(g, n, out, v.dtype, v.rank, v.dims, v.data, v.nbytes);
 	v.data = NULL;		/* the tensor owns it now */
-	fuse_value_release(&v);
+	gs_fuse_value_release(&v);
 	return 1;
 }
 
@@ -82,5 +82,5 @@ static int try_constant(struct gs_graph *g, struct gs_node *n, struct gs_fuse_lo
 int gs_fuse_constants(struct gs_model *m, struct gs_fuse_log *log, struct gs_error *err)
 {
 	fold_budget = m->file_size * 4 > ((size_t)64 << 20) ? m->file_size * 4 : (size_t)64 << 20;
-	return fuse_each_node(m, try_constant, log, err);
+	return gs_fuse_each_node(m, try_constant, log, err);
 }

@@ -12,7 +12,7 @@
 #include "graphsmith/eval.h"
 #include "passes/fuse-internal.h"
 
-void fuse_value_release(struct fuse_value *v)
+void gs_fuse_value_release(struct fuse_value *v)
 {
 	free(v->dims);
 	free(v->data);
@@ -27,7 +27,7 @@ static bool keeps_storage(const struct gs_graph *g, const struct gs_node *n)
 
 	if (!strcmp(n->op_type, "DequantizeLinear"))
 		return true;
-	if (strcmp(n->op_type, "Cast") || !(src = fuse_param(g, n, 0)))
+	if (strcmp(n->op_type, "Cast") || !(src = gs_fuse_param(g, n, 0)))
 		return false;
 	to = gs_node_attr_int(n, "to", 0);
 	/* a float16/bfloat16/float8 weight read as a wider float */
@@ -83,8 +83,8 @@ static void *to_onnx_bytes(const struct gs_etensor *t, size_t *nbytes)
 	return p;
 }
 
-int fuse_eval(const struct gs_graph *g, const struct gs_node *n, size_t max_bytes,
-	      struct fuse_value *out)
+int gs_fuse_eval(const struct gs_graph *g, const struct gs_node *n, size_t max_bytes,
+		 struct fuse_value *out)
 {
 	struct gs_etensor *in[16] = { 0 }, *res[1] = { NULL };
 	size_t limit = gs_eval_mem_limit(), live = gs_eval_mem_live();
@@ -100,7 +100,7 @@ int fuse_eval(const struct gs_graph *g, const struct gs_node *n, size_t max_byte
 
 		if (n->inputs[i] < 0)
 			continue;
-		if ((t = fuse_param(g, n, i)))
+		if ((t = gs_fuse_param(g, n, i)))
 			in[i] = gs_et_from_param(g->model, t, &err);
 		else if (i == 0 && !strcmp(n->op_type, "Shape"))
 			in[i] = shape_only(g->values[n->inputs[i]]);

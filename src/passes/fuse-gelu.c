@@ -18,16 +18,16 @@ static bool with_const(const struct gs_graph *g, const struct gs_node *n, int vi
 	if (!n || n->n_inputs != 2)
 		return false;
 	for (k = 0; k < 2; k++)
-		if (n->inputs[k] == vid && fuse_param_scalar_is(g, n, 1 - k, want, GELU_TOL))
+		if (n->inputs[k] == vid && gs_fuse_param_scalar_is(g, n, 1 - k, want, GELU_TOL))
 			return true;
 	return false;
 }
 
 static struct gs_node *single_producer(const struct gs_graph *g, int vid, const char *op)
 {
-	struct gs_node *p = fuse_producer(g, vid);
+	struct gs_node *p = gs_fuse_producer(g, vid);
 
-	return fuse_is(p, op) && fuse_sole_use(g, vid, NULL) ? p : NULL;
+	return gs_fuse_is(p, op) && gs_fuse_sole_use(g, vid, NULL) ? p : NULL;
 }
 
 /* The operand of binary n that is not vid. */
@@ -44,7 +44,7 @@ static int erf_head(const struct gs_graph *g, const struct gs_node *e, struct gs
 	struct gs_node *p;
 
 	if ((p = single_producer(g, e->inputs[0], "Div")) &&
-	    fuse_param_scalar_is(g, p, 1, 1.4142135623730951, GELU_TOL)) {
+	    gs_fuse_param_scalar_is(g, p, 1, 1.4142135623730951, GELU_TOL)) {
 		*q = p;
 		return p->inputs[0];
 	}
@@ -52,7 +52,7 @@ static int erf_head(const struct gs_graph *g, const struct gs_node *e, struct gs
 		int k;
 
 		for (k = 0; k < 2; k++)
-			if (fuse_param_scalar_is(g, p, 1 - k, 0.7071067811865476, GELU_TOL)) {
+			if (gs_fuse_param_scalar_is(g, p, 1 - k, 0.7071067811865476, GELU_TOL)) {
 				*q = p;
 				return p->inputs[k];
 			}
@@ -69,7 +69,7 @@ static int tanh_head(const struct gs_graph *g, const struct gs_node *e, struct g
 	if (!(q = single_producer(g, e->inputs[0], "Mul")))
 		return -1;
 	for (k = 0; k < 2; k++)
-		if (fuse_param_scalar_is(g, q, 1 - k, 0.7978845608028654, GELU_TOL))
+		if (gs_fuse_param_scalar_is(g, q, 1 - k, 0.7978845608028654, GELU_TOL))
 			break;
 	if (k == 2 || !(s = single_producer(g, q->inputs[k], "Add")))
 		return -1;
@@ -84,7 +84,7 @@ static int tanh_head(const struct gs_graph *g, const struct gs_node *e, struct g
 			pw = single_producer(g, m3->inputs[1], "Pow");
 		else
 			continue;
-		if (pw && pw->inputs[0] == x && fuse_param_scalar_is(g, pw, 1, 3.0, GELU_TOL)) {
+		if (pw && pw->inputs[0] == x && gs_fuse_param_scalar_is(g, pw, 1, 3.0, GELU_TOL)) {
 			head[0] = pw;
 			head[1] = m3;
 			head[2] = s;
@@ -103,25 +103,25 @@ static struct gs_node *tail_of(const struct gs_graph *g, const struct gs_node *e
 	struct gs_node *a1, *m1, *m2, *h;
 	int o;
 
-	a1 = fuse_sole_use(g, e->outputs[0], NULL);
-	if (!fuse_is(a1, "Add") || !with_const(g, a1, e->outputs[0], 1.0))
+	a1 = gs_fuse_sole_use(g, e->outputs[0], NULL);
+	if (!gs_fuse_is(a1, "Add") || !with_const(g, a1, e->outputs[0], 1.0))
 		return NULL;
-	m1 = fuse_sole_use(g, a1->outputs[0], NULL);
-	if (!fuse_is(m1, "Mul") || (o = other_of(m1, a1->outputs[0])) < 0)
+	m1 = gs_fuse_sole_use(g, a1->outputs[0], NULL);
+	if (!gs_fuse_is(m1, "Mul") || (o = other_of(m1, a1->outputs[0])) < 0)
 		return NULL;
 	tail[0] = a1;
 	tail[1] = m1;
 	if (o == x) {			/* (x * (1 + f)) * 0.5 */
-		m2 = fuse_sole_use(g, m1->outputs[0], NULL);
-		if (!fuse_is(m2, "Mul") || !with_const(g, m2, m1->outputs[0], 0.5))
+		m2 = gs_fuse_sole_use(g, m1->outputs[0], NULL);
+		if (!gs_fuse_is(m2, "Mul") || !with_const(g, m2, m1->outputs[0], 0.5))
 			return NULL;
 		tail[2] = m2;
 		return m2;
 	}
-	if (fuse_param_scalar_is(g, m1, m1->inputs[0] == o ? 0 : 1, 0.5, GELU_TOL)) {
+	if (gs_fuse_param_scalar_is(g, m1, m1->inputs[0] == o ? 0 : 1, 0.5, GELU_TOL)) {
 		/* ((1 + f) * 0.5) * x */
-		m2 = fuse_sole_use(g, m1->outputs[0], NULL);
-		if (!fuse_is(m2, "Mul") || other_of(m2, m1->outputs[0]) != x)
+		m2 = gs_fuse_sole_use(g, m1->outputs[0], NULL);
+		if (!gs_fuse_is(m2, "Mul") || other_of(m2, m1->outputs[0]) != x)
 			return NULL;
 		tail[2] = m2;
 		return m2;
@@ -155,10 +155,10 @@ static int fuse_one(struct gs_graph *g, struct gs_node *e, bool tanh_form, struc
 	if (!(last = tail_of(g, e, x, chain + n)))
 		return 0;
 	n += 3;
-	label = fuse_label(g, chain[0]);
-	if (fuse_need_opset(g->model, 20, &why)) {
-		fuse_log(log, true, "gelu at %s skipped: opset %lld, and raising it to 20 would change '%s'",
-			 label, (long long)gs_model_opset(g->model, ""), why);
+	label = gs_fuse_label(g, chain[0]);
+	if (gs_fuse_need_opset(g->model, 20, &why)) {
+		gs_fuse_logf(log, true, "gelu at %s skipped: opset %lld, and raising it to 20 would change '%s'",
+			     label, (long long)gs_model_opset(g->model, ""), why);
 		return 0;
 	}
 	out = last->outputs[0];
@@ -169,22 +169,22 @@ static int fuse_one(struct gs_graph *g, struct gs_node *e, bool tanh_form, struc
 	if (tanh_form)
 		gs_node_set_attr_string(g, gelu, "approximate", "tanh");
 	for (i = 0; i < n; i++)
-		fuse_drop_inputs(g, chain[i]);
-	fuse_log(log, false, "%s ... %s (%d nodes, %s) -> %s", label, fuse_label(g, last), n,
-		 tanh_form ? "tanh" : "erf", fuse_label(g, gelu));
+		gs_fuse_drop_inputs(g, chain[i]);
+	gs_fuse_logf(log, false, "%s ... %s (%d nodes, %s) -> %s", label, gs_fuse_label(g, last), n,
+		     tanh_form ? "tanh" : "erf", gs_fuse_label(g, gelu));
 	return 1;
 }
 
 static int try_gelu(struct gs_graph *g, struct gs_node *n, struct gs_fuse_log *log)
 {
-	if (fuse_is(n, "Erf"))
+	if (gs_fuse_is(n, "Erf"))
 		return fuse_one(g, n, false, log);
-	if (fuse_is(n, "Tanh"))
+	if (gs_fuse_is(n, "Tanh"))
 		return fuse_one(g, n, true, log);
 	return 0;
 }
 
 int gs_fuse_gelu(struct gs_model *m, struct gs_fuse_log *log, struct gs_error *err)
 {
-	return fuse_each_node(m, try_gelu, log, err);
+	return gs_fuse_each_node(m, try_gelu, log, err);
 }

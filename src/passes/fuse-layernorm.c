@@ -22,8 +22,8 @@ static int reduce_axes(const struct gs_graph *g, const struct gs_node *r, int ra
 	if (gs_node_attr_int(r, "keepdims", 1) != 1)
 		return -1;
 	if (r->n_inputs >= 2 && r->inputs[1] >= 0) {
-		t = fuse_param(g, r, 1);
-		if (!t || t->numel < 1 || t->numel > LN_MAX_AXES || !(d = fuse_param_doubles(t, &n)))
+		t = gs_fuse_param(g, r, 1);
+		if (!t || t->numel < 1 || t->numel > LN_MAX_AXES || !(d = gs_fuse_param_doubles(t, &n)))
 			return -1;
 		for (i = 0; i < n; i++)
 			if (gs_double_to_i64(d[i], &axes[i]) < 0)
@@ -63,8 +63,8 @@ static struct gs_node *next_op(const struct gs_graph *g, const struct gs_node *n
 
 	if (n->n_outputs < 1 || n->outputs[0] < 0)
 		return NULL;
-	u = fuse_sole_use(g, n->outputs[0], NULL);
-	return fuse_is(u, op) ? u : NULL;
+	u = gs_fuse_sole_use(g, n->outputs[0], NULL);
+	return gs_fuse_is(u, op) ? u : NULL;
 }
 
 /* The constant operand of binary node n whose other operand is vid. */
@@ -75,7 +75,7 @@ static int other_param(const struct gs_graph *g, const struct gs_node *n, int vi
 	if (n->n_inputs != 2)
 		return -1;
 	for (k = 0; k < 2; k++)
-		if (n->inputs[k] == vid && n->inputs[1 - k] >= 0 && fuse_param(g, n, 1 - k))
+		if (n->inputs[k] == vid && n->inputs[1 - k] >= 0 && gs_fuse_param(g, n, 1 - k))
 			return 1 - k;
 	return -1;
 }
@@ -96,18 +96,18 @@ static int fuse_one(struct gs_graph *g, struct gs_node *r1, struct gs_fuse_log *
 	xv = g->values[x];
 	if (!(sub = next_op(g, r1, "Sub")) || sub->inputs[0] != x || sub->inputs[1] != r1->outputs[0])
 		return 0;
-	if (fuse_uses(g, sub->outputs[0]) != 2)
+	if (gs_fuse_uses(g, sub->outputs[0]) != 2)
 		return 0;
 	pw = div = NULL;
 	for (i = 0; i < 2; i++) {
 		struct gs_node *u = g->nodes[g->values[sub->outputs[0]]->uses[i].node];
 
-		if (fuse_is(u, "Pow") && u->inputs[0] == sub->outputs[0])
+		if (gs_fuse_is(u, "Pow") && u->inputs[0] == sub->outputs[0])
 			pw = u;
-		else if (fuse_is(u, "Div") && u->inputs[0] == sub->outputs[0])
+		else if (gs_fuse_is(u, "Div") && u->inputs[0] == sub->outputs[0])
 			div = u;
 	}
-	if (!pw || !div || !fuse_param_scalar_is(g, pw, 1, 2.0, 1e-6))
+	if (!pw || !div || !gs_fuse_param_scalar_is(g, pw, 1, 2.0, 1e-6))
 		return 0;
 	if (!(r2 = next_op(g, pw, "ReduceMean")) || !(add = next_op(g, r2, "Add")) ||
 	    !(sq = next_op(g, add, "Sqrt")) || next_op(g, sq, "Div") != div ||
@@ -122,9 +122,9 @@ static int fuse_one(struct gs_graph *g, struct gs_node *r1, struct gs_fuse_log *
 	    (gs_ = other_param(g, mul, div->outputs[0])) < 0 ||
 	    (bs = other_param(g, add2, mul->outputs[0])) < 0)
 		return 0;
-	epst = fuse_param(g, add, es);
-	gamma = fuse_param(g, mul, gs_);
-	beta = fuse_param(g, add2, bs);
+	epst = gs_fuse_param(g, add, es);
+	gamma = gs_fuse_param(g, mul, gs_);
+	beta = gs_fuse_param(g, add2, bs);
 	if (epst->numel != 1 || gs_decode_to_double(epst->dtype, epst->data, 0, 1, &eps) ||
 	    !gs_dtype_is_float(gamma->dtype) || gamma->dtype != beta->dtype ||
 	    (xv->dtype && xv->dtype != gamma->dtype))
@@ -139,10 +139,10 @@ static int fuse_one(struct gs_graph *g, struct gs_node *r1, struct gs_fuse_log *
 	if (norm > 0 ? gamma->numel != norm || beta->numel != norm :
 	    k1 != 1 || gamma->rank != 1 || beta->rank != 1 || gamma->numel != beta->numel)
 		return 0;
-	label = fuse_label(g, r1);
-	if (fuse_need_opset(g->model, 17, &why)) {
-		fuse_log(log, true, "layernorm at %s skipped: opset %lld, and raising it to 17 would change '%s'",
-			 label, (long long)gs_model_opset(g->model, ""), why);
+	label = gs_fuse_label(g, r1);
+	if (gs_fuse_need_opset(g->model, 17, &why)) {
+		gs_fuse_logf(log, true, "layernorm at %s skipped: opset %lld, and raising it to 17 would change '%s'",
+			     label, (long long)gs_model_opset(g->model, ""), why);
 		return 0;
 	}
 	chain[0] = r1; chain[1] = sub; chain[2] = pw; chain[3] = r2; chain[4] = add;
@@ -159,18 +159,18 @@ static int fuse_one(struct gs_graph *g, struct gs_node *r1, struct gs_fuse_log *
 	gs_node_set_attr_int(g, ln, "axis", ax1[0]);
 	gs_node_set_attr_float(g, ln, "epsilon", (float)eps);
 	for (i = 0; i < 9; i++)
-		fuse_drop_inputs(g, chain[i]);
-	fuse_log(log, false, "%s ... %s (9 nodes) -> %s", label, fuse_label(g, add2),
-		 fuse_label(g, ln));
+		gs_fuse_drop_inputs(g, chain[i]);
+	gs_fuse_logf(log, false, "%s ... %s (9 nodes) -> %s", label, gs_fuse_label(g, add2),
+		     gs_fuse_label(g, ln));
 	return 1;
 }
 
 static int try_layernorm(struct gs_graph *g, struct gs_node *n, struct gs_fuse_log *log)
 {
-	return fuse_is(n, "ReduceMean") ? fuse_one(g, n, log) : 0;
+	return gs_fuse_is(n, "ReduceMean") ? fuse_one(g, n, log) : 0;
 }
 
 int gs_fuse_layernorm(struct gs_model *m, struct gs_fuse_log *log, struct gs_error *err)
 {
-	return fuse_each_node(m, try_layernorm, log, err);
+	return gs_fuse_each_node(m, try_layernorm, log, err);
 }

@@ -24,7 +24,7 @@ void gs_fuse_log_release(struct gs_fuse_log *log)
 	gs_fuse_log_init(log);
 }
 
-void fuse_log(struct gs_fuse_log *log, bool note, const char *fmt, ...)
+void gs_fuse_logf(struct gs_fuse_log *log, bool note, const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
@@ -59,7 +59,7 @@ static int collect_graph(struct gs_graph *g, void *ctx)
 	return 0;
 }
 
-struct gs_graph **fuse_graphs(struct gs_model *m, int *count)
+struct gs_graph **gs_fuse_graphs(struct gs_model *m, int *count)
 {
 	struct graph_list l = { NULL, 0, 0 };
 
@@ -69,7 +69,7 @@ struct gs_graph **fuse_graphs(struct gs_model *m, int *count)
 	return l.items;
 }
 
-int *fuse_order(struct gs_graph *g, int *count, struct gs_error *err)
+int *gs_fuse_order(struct gs_graph *g, int *count, struct gs_error *err)
 {
 	int *order;
 
@@ -81,7 +81,7 @@ int *fuse_order(struct gs_graph *g, int *count, struct gs_error *err)
 	return order;
 }
 
-const char *fuse_label(const struct gs_graph *g, const struct gs_node *n)
+const char *gs_fuse_label(const struct gs_graph *g, const struct gs_node *n)
 {
 	if (n->name[0])
 		return n->name;
@@ -90,12 +90,12 @@ const char *fuse_label(const struct gs_graph *g, const struct gs_node *n)
 	return n->op_type;
 }
 
-bool fuse_is(const struct gs_node *n, const char *op)
+bool gs_fuse_is(const struct gs_node *n, const char *op)
 {
 	return n && !n->removed && !n->domain[0] && !strcmp(n->op_type, op);
 }
 
-struct gs_node *fuse_producer(const struct gs_graph *g, int vid)
+struct gs_node *gs_fuse_producer(const struct gs_graph *g, int vid)
 {
 	const struct gs_value *v;
 
@@ -143,7 +143,7 @@ static bool fuse_captured(const struct gs_graph *g, int vid)
 	return false;
 }
 
-int fuse_uses(const struct gs_graph *g, int vid)
+int gs_fuse_uses(const struct gs_graph *g, int vid)
 {
 	const struct gs_value *v = g->values[vid];
 
@@ -152,11 +152,11 @@ int fuse_uses(const struct gs_graph *g, int vid)
 	return v->n_uses;
 }
 
-struct gs_node *fuse_sole_use(const struct gs_graph *g, int vid, int *slot)
+struct gs_node *gs_fuse_sole_use(const struct gs_graph *g, int vid, int *slot)
 {
 	const struct gs_value *v;
 
-	if (vid < 0 || fuse_uses(g, vid) != 1)
+	if (vid < 0 || gs_fuse_uses(g, vid) != 1)
 		return NULL;
 	v = g->values[vid];
 	if (slot)
@@ -164,7 +164,7 @@ struct gs_node *fuse_sole_use(const struct gs_graph *g, int vid, int *slot)
 	return g->nodes[v->uses[0].node];
 }
 
-struct gs_tensor *fuse_param(const struct gs_graph *g, const struct gs_node *n, int slot)
+struct gs_tensor *gs_fuse_param(const struct gs_graph *g, const struct gs_node *n, int slot)
 {
 	struct gs_tensor *t;
 
@@ -178,7 +178,7 @@ struct gs_tensor *fuse_param(const struct gs_graph *g, const struct gs_node *n, 
 	return t;
 }
 
-double *fuse_param_doubles(const struct gs_tensor *t, int64_t *n)
+double *gs_fuse_param_doubles(const struct gs_tensor *t, int64_t *n)
 {
 	double *out;
 
@@ -193,10 +193,10 @@ double *fuse_param_doubles(const struct gs_tensor *t, int64_t *n)
 	return out;
 }
 
-bool fuse_param_scalar_is(const struct gs_graph *g, const struct gs_node *n, int slot,
-			  double want, double tol)
+bool gs_fuse_param_scalar_is(const struct gs_graph *g, const struct gs_node *n, int slot,
+			     double want, double tol)
 {
-	struct gs_tensor *t = fuse_param(g, n, slot);
+	struct gs_tensor *t = gs_fuse_param(g, n, slot);
 	double x;
 
 	if (!t || t->numel != 1 || !gs_dtype_is_float(t->dtype) ||
@@ -213,7 +213,7 @@ static void put_le(uint8_t *p, uint64_t x, int bytes)
 		p[i] = (uint8_t)(x >> (8 * i));
 }
 
-void *fuse_encode(int dtype, const double *src, int64_t n, size_t *nbytes)
+void *gs_fuse_encode(int dtype, const double *src, int64_t n, size_t *nbytes)
 {
 	int bits = gs_dtype_bits(dtype), b = bits / 8;
 	uint8_t *out;
@@ -282,8 +282,8 @@ static bool is_dead(const struct gs_graph *g, int vid)
 	       !is_graph_input(g, vid) && !fuse_captured(g, vid);
 }
 
-int fuse_new_param(struct gs_graph *g, const char *hint, int dtype, int rank,
-		   const int64_t *dims, void *data, size_t nbytes)
+int gs_fuse_new_param(struct gs_graph *g, const char *hint, int dtype, int rank,
+		      const int64_t *dims, void *data, size_t nbytes)
 {
 	struct gs_tensor *t = gs_tensor_new(g->model, hint, dtype, rank, dims);
 	const char *name = hint;
@@ -319,16 +319,16 @@ static bool is_graph_input(const struct gs_graph *g, int vid)
 	return false;
 }
 
-void fuse_drop_if_unused(struct gs_graph *g, int vid)
+void gs_fuse_drop_if_unused(struct gs_graph *g, int vid)
 {
 	struct gs_value *v;
 	struct gs_node *p;
 	struct gs_tensor *t;
 
-	if (vid < 0 || fuse_uses(g, vid) != 0)
+	if (vid < 0 || gs_fuse_uses(g, vid) != 0)
 		return;
 	v = g->values[vid];
-	p = fuse_producer(g, vid);
+	p = gs_fuse_producer(g, vid);
 	if (v->kind == GS_VALUE_PARAM && v->is_initializer) {
 		if (is_graph_input(g, vid))
 			return;		/* IR<4 style: also an input the caller may feed */
@@ -338,32 +338,32 @@ void fuse_drop_if_unused(struct gs_graph *g, int vid)
 		if (t && t->store == GS_STORE_HEAP)
 			gs_tensor_replace(g->model, t, t->dtype, t->rank, t->dims, NULL, 0);
 		gs_graph_remove_initializer(g, vid);
-	} else if (p && fuse_is(p, "Constant")) {
+	} else if (p && gs_fuse_is(p, "Constant")) {
 		gs_graph_remove_node(g, p);
-	} else if (p && fuse_is(p, "Identity") && v->kind == GS_VALUE_ACTIVATION &&
+	} else if (p && gs_fuse_is(p, "Identity") && v->kind == GS_VALUE_ACTIVATION &&
 		   gs_graph_param_of(g, vid)) {
 		gs_graph_remove_node(g, p);
-		fuse_drop_if_unused(g, p->inputs[0]);
+		gs_fuse_drop_if_unused(g, p->inputs[0]);
 	}
 }
 
-void fuse_drop_inputs(struct gs_graph *g, const struct gs_node *n)
+void gs_fuse_drop_inputs(struct gs_graph *g, const struct gs_node *n)
 {
 	int i;
 
 	for (i = 0; i < n->n_inputs; i++)
 		if (n->inputs[i] >= 0 && g->values[n->inputs[i]]->kind != GS_VALUE_OUTER)
-			fuse_drop_if_unused(g, n->inputs[i]);
+			gs_fuse_drop_if_unused(g, n->inputs[i]);
 }
 
-bool fuse_has_subgraphs(const struct gs_node *n)
+bool gs_fuse_has_subgraphs(const struct gs_node *n)
 {
 	struct gs_graph *subs[1];
 
 	return gs_node_subgraphs(n, subs, 1) > 0;
 }
 
-bool fuse_clonable(const struct gs_node *n)
+bool gs_fuse_clonable(const struct gs_node *n)
 {
 	int i;
 
@@ -379,9 +379,9 @@ bool fuse_clonable(const struct gs_node *n)
 	return true;
 }
 
-struct gs_node *fuse_add_like(struct gs_graph *g, const struct gs_node *tmpl,
-			      const char *op_type, const char *name,
-			      int n_in, const int *in, int n_out, const int *out)
+struct gs_node *gs_fuse_add_like(struct gs_graph *g, const struct gs_node *tmpl,
+				 const char *op_type, const char *name,
+				 int n_in, const int *in, int n_out, const int *out)
 {
 	struct gs_node *n = gs_graph_add_node(g, op_type, tmpl ? tmpl->domain : "", name,
 					      n_in, in, n_out, out);
@@ -398,7 +398,7 @@ struct gs_node *fuse_add_like(struct gs_graph *g, const struct gs_node *tmpl,
 }
 
 
-int fuse_need_opset(struct gs_model *m, int64_t want, const char **why)
+int gs_fuse_need_opset(struct gs_model *m, int64_t want, const char **why)
 {
 	static char refused[sizeof(((struct gs_error *)0)->msg)];
 	struct gs_error err;
@@ -419,31 +419,32 @@ int fuse_need_opset(struct gs_model *m, int64_t want, const char **why)
 	return 0;
 }
 
-int fuse_rewrite_param(struct gs_graph *g, int vid, const struct gs_node *n, int dtype,
-		       int rank, const int64_t *dims, void *data, size_t nbytes)
+int gs_fuse_rewrite_param(struct gs_graph *g, int vid, const struct gs_node *n, int dtype,
+			  int rank, const int64_t *dims, void *data, size_t nbytes)
 {
 	struct gs_value *v = g->values[vid];
 
 	if (v->kind == GS_VALUE_PARAM && v->is_initializer && v->param &&
-	    fuse_uses(g, vid) == 1 && v->uses[0].node == n->id && !is_graph_input(g, vid) &&
+	    gs_fuse_uses(g, vid) == 1 && v->uses[0].node == n->id && !is_graph_input(g, vid) &&
 	    v->param->dtype == dtype && v->param->rank == rank &&
 	    !memcmp(v->param->dims, dims, sizeof(int64_t) * (size_t)rank)) {
 		gs_tensor_replace(g->model, v->param, dtype, rank, dims, data, nbytes);
 		return vid;
 	}
-	return fuse_new_param(g, v->name, dtype, rank, dims, data, nbytes);
+	return gs_fuse_new_param(g, v->name, dtype, rank, dims, data, nbytes);
 }
 
-int fuse_each_node(struct gs_model *m,
-		   int (*try_node)(struct gs_graph *g, struct gs_node *n, struct gs_fuse_log *log),
-		   struct gs_fuse_log *log, struct gs_error *err)
+int gs_fuse_each_node(struct gs_model *m,
+		      int (*try_node)(struct gs_graph *g, struct gs_node *n,
+				      struct gs_fuse_log *log),
+		      struct gs_fuse_log *log, struct gs_error *err)
 {
 	struct gs_graph **gs;
 	int count, i, j, n_order, *order, total = 0;
 
-	gs = fuse_graphs(m, &count);
+	gs = gs_fuse_graphs(m, &count);
 	for (i = 0; i < count; i++) {
-		if (!(order = fuse_order(gs[i], &n_order, err))) {
+		if (!(order = gs_fuse_order(gs[i], &n_order, err))) {
 			free(gs);
 			return -1;
 		}

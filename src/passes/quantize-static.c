@@ -278,7 +278,7 @@ static bool reroutable(struct st *s, int vid)
 	if (v->producer < 0)
 		return false;
 	p = s->g->nodes[v->producer];
-	return fuse_clonable(p) && !fuse_has_subgraphs(p);
+	return gs_fuse_clonable(p) && !gs_fuse_has_subgraphs(p);
 }
 
 static void place_relu(struct st *s, struct gs_node *n)
@@ -448,7 +448,7 @@ static void qdq_activation(struct st *s, int v)
 		for (i = 0; i < p->n_outputs; i++)
 			outs[i] = p->outputs[i] == src ? q_in : p->outputs[i];
 		gs_graph_remove_node(g, p);
-		fuse_add_like(g, p, p->op_type, p->name, p->n_inputs, p->inputs, p->n_outputs, outs);
+		gs_fuse_add_like(g, p, p->op_type, p->name, p->n_inputs, p->inputs, p->n_outputs, outs);
 		free(outs);
 		dq_out = v;
 	} else {

@@ -16,7 +16,7 @@ static void test_lis(void **state)
 	int keep[8], len, k, last = -1, cnt = 0;
 
 	(void)state;
-	len = align_lis(seq, 8, keep);
+	len = gs_match_align_lis(seq, 8, keep);
 	assert_int_equal(len, 4);	/* e.g. 1 4 5 9 or 1 4 5 6 */
 	for (k = 0; k < 8; k++)
 		if (keep[k]) {
@@ -25,7 +25,7 @@ static void test_lis(void **state)
 			cnt++;
 		}
 	assert_int_equal(cnt, 4);
-	assert_int_equal(align_lis(seq, 0, keep), 0);
+	assert_int_equal(gs_match_align_lis(seq, 0, keep), 0);
 }
 
 static void test_hash_floats(void **state)
@@ -35,25 +35,26 @@ static void test_hash_floats(void **state)
 
 	(void)state;
 	/* exporters write the same float32 in two spellings */
-	assert_true(hash_floats(&a, 1) == hash_floats(&b, 1));
-	assert_true(hash_floats(&z, 1) == hash_floats(&nz, 1));
-	assert_true(hash_floats(&a, 1) != hash_floats(&c, 1));
-	assert_true(hash_ints(i1, 2) != hash_ints(i2, 2));
-	assert_true(hash_ints(i1, 1) != hash_ints(i1, 2));
+	assert_true(gs_match_hash_floats(&a, 1) == gs_match_hash_floats(&b, 1));
+	assert_true(gs_match_hash_floats(&z, 1) == gs_match_hash_floats(&nz, 1));
+	assert_true(gs_match_hash_floats(&a, 1) != gs_match_hash_floats(&c, 1));
+	assert_true(gs_match_hash_ints(i1, 2) != gs_match_hash_ints(i2, 2));
+	assert_true(gs_match_hash_ints(i1, 1) != gs_match_hash_ints(i1, 2));
 }
 
 static void test_family(void **state)
 {
 	(void)state;
-	assert_true(family_of("Gemm") == family_of("MatMul"));
-	assert_true(family_of("Conv") == family_of("QLinearConv"));
-	assert_true(family_of("Relu") != family_of("Gemm"));
-	assert_true(family_of("Sigmoid") != family_of("Relu"));
-	assert_true(op_commutative("Add") && op_commutative("Mul"));
-	assert_false(op_commutative("Sub") || op_commutative("MatMul") || op_commutative("Concat"));
+	assert_true(gs_match_family_of("Gemm") == gs_match_family_of("MatMul"));
+	assert_true(gs_match_family_of("Conv") == gs_match_family_of("QLinearConv"));
+	assert_true(gs_match_family_of("Relu") != gs_match_family_of("Gemm"));
+	assert_true(gs_match_family_of("Sigmoid") != gs_match_family_of("Relu"));
+	assert_true(gs_match_op_commutative("Add") && gs_match_op_commutative("Mul"));
+	assert_false(gs_match_op_commutative("Sub") || gs_match_op_commutative("MatMul") ||
+		     gs_match_op_commutative("Concat"));
 }
 
-/* op_id() bisects the list of ops.h: it must stay in strcmp order. */
+/* gs_match_op_id() bisects the list of ops.h: it must stay in strcmp order. */
 static void test_op_ids(void **state)
 {
 	int id;
@@ -61,13 +62,13 @@ static void test_op_ids(void **state)
 	(void)state;
 	for (id = OP_NONE + 1; id < OP_COUNT_; id++) {
 		if (id > OP_NONE + 1)
-			assert_true(strcmp(op_name(id - 1), op_name(id)) < 0);
-		assert_int_equal(op_id(op_name(id)), id);
+			assert_true(strcmp(gs_match_op_name(id - 1), gs_match_op_name(id)) < 0);
+		assert_int_equal(gs_match_op_id(gs_match_op_name(id)), id);
 	}
-	assert_int_equal(op_id("Gemm"), OP_Gemm);
-	assert_int_equal(op_id("NoSuchOp"), OP_NONE);
-	assert_int_equal(op_id(""), OP_NONE);
-	assert_null(op_name(OP_NONE));
+	assert_int_equal(gs_match_op_id("Gemm"), OP_Gemm);
+	assert_int_equal(gs_match_op_id("NoSuchOp"), OP_NONE);
+	assert_int_equal(gs_match_op_id(""), OP_NONE);
+	assert_null(gs_match_op_name(OP_NONE));
 }
 
 static struct gs_tensor *tensor(struct gs_model *m, const char *name, int rank,
