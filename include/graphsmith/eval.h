@@ -73,8 +73,6 @@ struct gs_etensor *gs_et_convert(const struct gs_etensor *t, int dtype, struct g
 /* Reads an integer tensor (any int dtype) of at most max elements into
  * out; returns the count, or -1 with err set. */
 int gs_et_ints(const struct gs_etensor *t, int64_t *out, int max, struct gs_error *err);
-/* "[1,3,224,224]" into buf. */
-const char *gs_et_shape_str(int rank, const int64_t *dims, char *buf, size_t len);
 
 /* Broadcast helper: out dims of a multidirectional (numpy) broadcast of n
  * shapes; -1 with err set if incompatible. */

@@ -22,8 +22,5 @@ struct gs_info_opts {
 json_t *gs_info_json(const struct gs_model *m, const struct gs_info_opts *opts);
 void gs_info_print(const struct gs_model *m, const struct gs_info_opts *opts, FILE *out);
 
-/* Shape as "[1,3,224,224]" / "[batch,128]" / "?" into buf. */
-const char *gs_format_shape(const struct gs_value *v, char *buf, size_t len);
-const char *gs_format_dims(int rank, const int64_t *dims, char *buf, size_t len);
 
 #endif

@@ -405,4 +405,11 @@ int64_t gs_dims_numel(int rank, const int64_t *dims);
 /* Bytes for numel elements of dtype (int4 packs two per byte); -1 on overflow. */
 int64_t gs_dtype_nbytes(int dtype, int64_t numel);
 
+/* A value's shape: "[1,3,224,224]", "[batch,128]" (symbolic dims
+ * escaped), "?" of unknown rank; with inferred, the evaluator's recorded
+ * shape where the file has none.  Whole and malloc'd, or into buf (cut at
+ * len: fixed-width views only; reports use the whole text). */
+char *gs_shape_text(const struct gs_value *v, bool inferred);
+const char *gs_format_shape(const struct gs_value *v, char *buf, size_t len);
+
 #endif

@@ -133,5 +133,9 @@ int gs_worker_count(void);
 
 /* Human sizes: "1.5 KiB", "402.7 MiB". */
 const char *gs_format_bytes(uint64_t n, char *buf, size_t len);
+/* "[1,3,224,224]" (a negative dim as "?"): whole and malloc'd, or into
+ * buf (cut at len, for fixed-width views only).  The one dims formatter. */
+char *gs_dims_text(int rank, const int64_t *dims);
+const char *gs_format_dims(int rank, const int64_t *dims, char *buf, size_t len);
 
 #endif

@@ -114,7 +114,7 @@ static void print_text(const struct gs_eval *ev, struct gs_etensor **outs)
 		stats_of(t, &s);
 		printf("output '%s' %s %s: min %.6g max %.6g mean %.6g", 
 		       gs_escape(gs_eval_output(ev, o)->name, b, sizeof(b)), gs_dtype_name(t->dtype),
-		       gs_et_shape_str(t->rank, t->dims, sh, sizeof(sh)), s.min, s.max, s.mean);
+		       gs_format_dims(t->rank, t->dims, sh, sizeof(sh)), s.min, s.max, s.mean);
 		if (s.nan || s.inf)
 			printf(", %lld NaN, %lld Inf", (long long)s.nan, (long long)s.inf);
 		putchar('\n');

@@ -107,54 +107,6 @@ static void census_release(struct census *c)
 	free(c->params);
 }
 
-const char *gs_format_dims(int rank, const int64_t *dims, char *buf, size_t len)
-{
-	size_t o = 0;
-	int i;
-
-	o += (size_t)snprintf(buf + o, len - o, "[");
-	for (i = 0; i < rank && o < len; i++)
-		o += (size_t)snprintf(buf + o, len - o, "%s%lld", i ? "," : "", (long long)dims[i]);
-	if (o < len)
-		snprintf(buf + o, len - o, "]");
-	return buf;
-}
-
-const char *gs_format_shape(const struct gs_value *v, char *buf, size_t len)
-{
-	char eb[128];
-	size_t o = 0;
-	int i;
-
-	if (v->rank < 0 && v->has_inferred) {
-		/* not in the file: what a run of the evaluator produced */
-		o += (size_t)snprintf(buf + o, len - o, "[");
-		for (i = 0; i < v->inferred_rank && o < len; i++)
-			o += (size_t)snprintf(buf + o, len - o, "%s%lld", i ? "," : "",
-					      (long long)v->inferred_dims[i]);
-		if (o < len)
-			snprintf(buf + o, len - o, "]");
-		return buf;
-	}
-	if (v->rank < 0)
-		return snprintf(buf, len, "?"), buf;
-	o += (size_t)snprintf(buf + o, len - o, "[");
-	for (i = 0; i < v->rank && o < len; i++) {
-		const char *sep = i ? "," : "";
-
-		if (v->dims[i].param)
-			o += (size_t)snprintf(buf + o, len - o, "%s%s", sep,
-					      gs_escape(v->dims[i].param, eb, sizeof(eb)));
-		else if (v->dims[i].value >= 0)
-			o += (size_t)snprintf(buf + o, len - o, "%s%lld", sep, (long long)v->dims[i].value);
-		else
-			o += (size_t)snprintf(buf + o, len - o, "%s?", sep);
-	}
-	if (o < len)
-		snprintf(buf + o, len - o, "]");
-	return buf;
-}
-
 static json_t *shape_json(const struct gs_value *v)
 {
 	json_t *a;

@@ -195,7 +195,7 @@ static int observe_a(void *ctx, const struct gs_graph *g, const struct gs_node *
 
 static void fmt_shape(const struct gs_etensor *t, char *buf, size_t len)
 {
-	gs_et_shape_str(t->rank, t->dims, buf, len);
+	gs_format_dims(t->rank, t->dims, buf, len);
 }
 
 /* Both tensors' elements into the accumulator, decoded in chunks. */

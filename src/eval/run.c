@@ -455,7 +455,7 @@ bad_shape:
 			snprintf(s2 + at, sizeof(s2) - at, "]");
 	}
 	return gs_error_set(err, "input '%s' has shape %s, the model expects %s",
-			    esc(v->name, b, sizeof(b)), gs_et_shape_str(t->rank, t->dims, s1, sizeof(s1)),
+			    esc(v->name, b, sizeof(b)), gs_format_dims(t->rank, t->dims, s1, sizeof(s1)),
 			    s2);
 }
 

@@ -157,20 +157,6 @@ size_t gs_et_elem_size(int dtype)
 	}
 }
 
-const char *gs_et_shape_str(int rank, const int64_t *dims, char *buf, size_t len)
-{
-	size_t at = 0;
-	int i;
-
-	at += (size_t)snprintf(buf, len, "[");
-	for (i = 0; i < rank && at < len; i++)
-		at += (size_t)snprintf(buf + at, len - at, "%s%lld", i ? "," : "",
-				       (long long)dims[i]);
-	if (at < len)
-		snprintf(buf + at, len - at, "]");
-	return buf;
-}
-
 static struct gs_etensor *shell(int dtype, int rank, const int64_t *dims, struct gs_error *err)
 {
 	struct gs_etensor *t;
@@ -188,7 +174,7 @@ static struct gs_etensor *shell(int dtype, int rank, const int64_t *dims, struct
 	numel = gs_dims_numel(rank, dims);
 	if (numel < 0 || (uint64_t)numel > SIZE_MAX / 8) {
 		gs_error_set(err, "shape %s has no valid element count",
-			     gs_et_shape_str(rank, dims, sh, sizeof(sh)));
+			     gs_format_dims(rank, dims, sh, sizeof(sh)));
 		return NULL;
 	}
 	t = gs_xcalloc(1, sizeof(*t));
@@ -474,8 +460,8 @@ int gs_broadcast_shape(int n, const struct gs_etensor *const *ts, int *rank_out,
 				continue;
 			}
 			return gs_error_set(err, "shapes %s and %s do not broadcast",
-					    gs_et_shape_str(ts[0]->rank, ts[0]->dims, a, sizeof(a)),
-					    gs_et_shape_str(ts[i]->rank, ts[i]->dims, b, sizeof(b)));
+					    gs_format_dims(ts[0]->rank, ts[0]->dims, a, sizeof(a)),
+					    gs_format_dims(ts[i]->rank, ts[i]->dims, b, sizeof(b)));
 		}
 	}
 	*rank_out = rank;

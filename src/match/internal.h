@@ -173,7 +173,4 @@ void gs_match_io_diff(struct gs_match_build *mb, struct mctx *c);
 /* A copy of s owned by the match (freed with it). */
 const char *gs_match_own_string(struct gs_match_build *mb, const char *s);
 
-/* "[1,3,?,N]" of a value, or of rank/dims when v is NULL; malloc'd, whole. */
-char *gs_match_shape_text(const struct gs_value *v, int rank, const int64_t *dims);
-
 #endif

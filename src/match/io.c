@@ -26,7 +26,7 @@ static bool dims_equal(const struct gs_value *a, const struct gs_value *b)
 
 static void shape_str(const struct gs_value *v, FILE *sb)
 {
-	char *t = gs_match_shape_text(v, 0, NULL);
+	char *t = gs_shape_text(v, false);
 
 	fprintf(sb, "%s%s", gs_dtype_name(v->dtype), t);
 	free(t);

@@ -71,45 +71,6 @@ static void entry_change(struct gs_match_entry *e, const char *fmt, ...)
 	e->changes[e->n_changes++] = n >= 0 ? buf : gs_xstrdup("?");
 }
 
-/* "[1,3,?,N]" of a value (escaped symbolic dims), "?" of unknown rank,
- * or of a tensor's dims when v is NULL; malloc'd, never cut. */
-char *gs_match_shape_text(const struct gs_value *v, int rank, const int64_t *dims)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	int i;
-
-	if (!f)
-		return gs_xstrdup("?");
-	if (v)
-		rank = v->rank;
-	if (rank < 0)
-		fputs("?", f);
-	else
-		fputs("[", f);
-	for (i = 0; i < rank; i++) {
-		char esc[256];
-		int64_t d = v ? v->dims[i].value : dims[i];
-
-		if (i)
-			fputs(",", f);
-		if (v && v->dims[i].param)
-			fputs(gs_escape(v->dims[i].param, esc, sizeof(esc)), f);
-		else if (d >= 0)
-			fprintf(f, "%lld", (long long)d);
-		else
-			fputs("?", f);
-	}
-	if (rank >= 0)
-		fputs("]", f);
-	if (fclose(f) || !buf) {
-		free(buf);
-		return gs_xstrdup("?");
-	}
-	return buf;
-}
-
 static bool shapes_known_differ(const struct gs_value *a, const struct gs_value *b)
 {
 	int i;
@@ -137,7 +98,7 @@ static void value_changes(struct gs_match_entry *e, const char *what, int i,
 		entry_change(e, "%s[%d] dtype: %s -> %s", what, i, gs_dtype_name(va->dtype),
 			     gs_dtype_name(vb->dtype));
 	if (shapes_known_differ(va, vb)) {
-		char *sa = gs_match_shape_text(va, 0, NULL), *sb = gs_match_shape_text(vb, 0, NULL);
+		char *sa = gs_shape_text(va, false), *sb = gs_shape_text(vb, false);
 
 		entry_change(e, "%s[%d] shape: %s -> %s", what, i, sa, sb);
 		free(sa);
@@ -220,8 +181,8 @@ static void compare_pair(struct gs_match_entry *e, const struct mctx *c, int a, 
 			for (r = 0; same && r < ta->rank; r++)
 				same = ta->dims[r] == tb->dims[r];
 			if (!same) {
-				char *sa = gs_match_shape_text(NULL, ta->rank, ta->dims);
-				char *sb = gs_match_shape_text(NULL, tb->rank, tb->dims);
+				char *sa = gs_dims_text(ta->rank, ta->dims);
+				char *sb = gs_dims_text(tb->rank, tb->dims);
 
 				entry_change(e, "in[%d] parameter shape: %s -> %s", i, sa, sb);
 				free(sa);

@@ -113,8 +113,8 @@ void gs_match_print(const struct gs_match *m, FILE *out)
 			d->name_b ? gs_escape(d->name_b, nb, sizeof(nb)) : "-",
 			gs_param_class_name(d->cls));
 		if (d->cls == GS_PARAM_SHAPE_CHANGED && d->a && d->b) {
-			char *sa = gs_match_shape_text(NULL, d->a->rank, d->a->dims);
-			char *sb = gs_match_shape_text(NULL, d->b->rank, d->b->dims);
+			char *sa = gs_dims_text(d->a->rank, d->a->dims);
+			char *sb = gs_dims_text(d->b->rank, d->b->dims);
 
 			fprintf(out, " %s -> %s", sa, sb);
 			free(sa);

@@ -115,15 +115,15 @@ static int k_reshape(struct gs_kernel_ctx *k)
 	if (infer >= 0) {
 		if (known == 0 || x->numel % known)
 			return gs_kernel_fail(k, "cannot infer -1 reshaping %s to %s",
-					      gs_et_shape_str(x->rank, x->dims, b1, sizeof(b1)),
-					      gs_et_shape_str(n, shape, b2, sizeof(b2)));
+					      gs_format_dims(x->rank, x->dims, b1, sizeof(b1)),
+					      gs_format_dims(n, shape, b2, sizeof(b2)));
 		dims[infer] = x->numel / known;
 	}
 	numel = gs_dims_numel(n, dims);
 	if (numel != x->numel)
 		return gs_kernel_fail(k, "cannot reshape %s to %s",
-				      gs_et_shape_str(x->rank, x->dims, b1, sizeof(b1)),
-				      gs_et_shape_str(n, dims, b2, sizeof(b2)));
+				      gs_format_dims(x->rank, x->dims, b1, sizeof(b1)),
+				      gs_format_dims(n, dims, b2, sizeof(b2)));
 	gs_kernel_out_alias(k, 0, x, n, dims);
 	return 0;
 }

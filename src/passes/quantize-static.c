@@ -207,9 +207,9 @@ static int check_data(const struct gs_eval *ev, const struct gs_samples *smp, co
 					    "input takes %s %s", gs_escape(path, pb, sizeof(pb)),
 					    gs_escape(v->name, nb, sizeof(nb)),
 					    gs_dtype_name(t->dtype),
-					    gs_et_shape_str(t->rank, t->dims, b1, sizeof(b1)),
+					    gs_format_dims(t->rank, t->dims, b1, sizeof(b1)),
 					    gs_dtype_name(v->dtype),
-					    v->rank >= 0 ? gs_et_shape_str(v->rank, dims, b2, sizeof(b2))
+					    v->rank >= 0 ? gs_format_dims(v->rank, dims, b2, sizeof(b2))
 					    : "[?]");
 	}
 	return 0;

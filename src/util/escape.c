@@ -1,8 +1,10 @@
 /* Model files are hostile input: a tensor named "\e[2J" must not clear the
  * user's screen.  Everything from a file reaches the terminal through here. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "graphsmith/error.h"
 #include "graphsmith/util.h"
 
 /* Length of the valid UTF-8 sequence at s, or 0 if it is not valid. */
@@ -106,6 +108,30 @@ bool gs_is_printable(const char *s)
 		p += n;
 	}
 	return true;
+}
+
+char *gs_dims_text(int rank, const int64_t *dims)
+{
+	size_t len = 3 + (size_t)(rank > 0 ? rank : 0) * 21;
+	char *buf = gs_xmalloc(len), *o = buf;
+	int i;
+
+	*o++ = '[';
+	for (i = 0; i < rank; i++)
+		o += sprintf(o, dims[i] >= 0 ? "%s%lld" : "%s?", i ? "," : "",
+			     (long long)dims[i]);
+	*o++ = ']';
+	*o = 0;
+	return buf;
+}
+
+const char *gs_format_dims(int rank, const int64_t *dims, char *buf, size_t len)
+{
+	char *t = gs_dims_text(rank, dims);
+
+	snprintf(buf, len, "%s", t);
+	free(t);
+	return buf;
 }
 
 const char *gs_format_bytes(uint64_t n, char *buf, size_t len)

@@ -221,8 +221,8 @@ static int compare(const struct gs_etensor *got, const struct gs_etensor *want,
 		same = got->dims[d] == want->dims[d];
 	if (!same)
 		return gs_error_set(err, "shape %s, expected %s",
-				    gs_et_shape_str(got->rank, got->dims, gs, sizeof(gs)),
-				    gs_et_shape_str(want->rank, want->dims, ws, sizeof(ws)));
+				    gs_format_dims(got->rank, got->dims, gs, sizeof(gs)),
+				    gs_format_dims(want->rank, want->dims, ws, sizeof(ws)));
 	w = gs_et_elem_size(want->dtype);
 	for (i = 0; i < want->numel; i++) {
 		double a = gs_et_get(got, i), e = gs_et_get(want, i), diff;

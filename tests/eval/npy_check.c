@@ -27,7 +27,7 @@ static void dump(const struct gs_etensor *t)
 	char sb[256];
 	int64_t i;
 
-	printf("%s %s", gs_dtype_name(t->dtype), gs_et_shape_str(t->rank, t->dims, sb, sizeof(sb)));
+	printf("%s %s", gs_dtype_name(t->dtype), gs_format_dims(t->rank, t->dims, sb, sizeof(sb)));
 	for (i = 0; i < t->numel; i++) {
 		switch (t->dtype) {
 		case GS_DTYPE_INT64:
