@@ -43,19 +43,16 @@ static const struct gs_value *tensor_hit(const struct find *f, const struct gs_g
 static int find_graph(struct gs_graph *g, void *ctx)
 {
 	struct find *f = ctx;
-	struct gs_strmap seen;	/* op type -> nodes so far, for OP:K labels */
+	struct gs_op_counter seen;	/* for OP:K labels */
 	char lb[256], ob[128], tmp[160], vb[256];
 	const struct gs_value *via;
 	int i, k;
 
-	gs_strmap_init(&seen);
+	gs_op_counter_init(&seen);
 	for (i = 0; i < g->n_nodes; i++) {
 		const struct gs_node *n = g->nodes[i];
 
-		k = gs_strmap_get(&seen, n->op_type);
-		gs_strmap_put(&seen, n->op_type, k < 0 ? 1 : k + 1);
-		if (k < 0)
-			k = 0;
+		k = gs_op_counter_next(&seen, n);
 		if (n->removed)
 			continue;
 		via = NULL;
@@ -64,8 +61,7 @@ static int find_graph(struct gs_graph *g, void *ctx)
 		if (n->name && n->name[0]) {
 			gs_escape(n->name, lb, sizeof(lb));
 		} else {
-			snprintf(tmp, sizeof(tmp), "%s:%d", n->op_type, k);
-			gs_escape(tmp, lb, sizeof(lb));
+			gs_escape(gs_node_op_label(n, k, tmp, sizeof(tmp)), lb, sizeof(lb));
 		}
 		gs_printf(f->ws, "%c  %-40s %s%s%s%s", f->side == 'a' ? 'A' : 'B', lb,
 			  gs_escape(n->op_type, ob, sizeof(ob)),
@@ -74,7 +70,7 @@ static int find_graph(struct gs_graph *g, void *ctx)
 			  g->parent ? "  (subgraph)" : "");
 		f->hits++;
 	}
-	gs_strmap_release(&seen);
+	gs_op_counter_release(&seen);
 	return 0;
 }
 

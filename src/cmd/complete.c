@@ -32,8 +32,7 @@ static void add_label(struct cands *c, const struct gs_graph *g, const struct gs
 			add(c, n->name);
 		return;
 	}
-	snprintf(tmp, sizeof(tmp), "%s:%d", n->op_type, k);
-	add(c, tmp);
+	add(c, gs_node_op_label(n, k, tmp, sizeof(tmp)));
 }
 
 struct walk {
@@ -44,23 +43,22 @@ struct walk {
 static int walk_graph(struct gs_graph *g, void *ctx)
 {
 	struct walk *w = ctx;
-	struct gs_strmap seen;
+	struct gs_op_counter seen;
 	int i, k;
 
-	gs_strmap_init(&seen);
+	gs_op_counter_init(&seen);
 	for (i = 0; i < g->n_nodes; i++) {
 		const struct gs_node *n = g->nodes[i];
 
-		k = gs_strmap_get(&seen, n->op_type);
-		gs_strmap_put(&seen, n->op_type, k < 0 ? 1 : k + 1);
+		k = gs_op_counter_next(&seen, n);
 		if (n->removed)
 			continue;
 		if (w->ops)
 			add(w->c, n->op_type);
 		else
-			add_label(w->c, g, n, k < 0 ? 0 : k);
+			add_label(w->c, g, n, k);
 	}
-	gs_strmap_release(&seen);
+	gs_op_counter_release(&seen);
 	return 0;
 }
 

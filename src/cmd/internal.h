@@ -50,6 +50,16 @@ int gs_ws_find_node(struct gs_workspace *ws, char side, const char *spec,
 
 /* A node's name, or "OP:K" when it has none; escaped for the terminal. */
 const char *gs_node_label(const struct gs_graph *g, const struct gs_node *n, char *buf, size_t len);
+/* The unnamed node's part of that label, "OP:K", unescaped, when its K
+ * (earlier nodes of the same op type, tombstones included) is known. */
+const char *gs_node_op_label(const struct gs_node *n, int k, char *buf, size_t len);
+/* K of each node of a graph in one pass over it, in id order. */
+struct gs_op_counter {
+	struct gs_strmap seen;	/* op type -> nodes so far */
+};
+void gs_op_counter_init(struct gs_op_counter *c);
+int gs_op_counter_next(struct gs_op_counter *c, const struct gs_node *n);
+void gs_op_counter_release(struct gs_op_counter *c);
 
 /* An attribute's value as text: 3, 0.5, 'NOTSET', [1,1], tensor float32 [3]. */
 const char *gs_format_attr(const struct gs_attr *a, char *buf, size_t len);

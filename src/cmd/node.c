@@ -6,6 +6,30 @@
 #include "graphsmith/info.h"
 #include "cmd/internal.h"
 
+const char *gs_node_op_label(const struct gs_node *n, int k, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s:%d", n->op_type, k);
+	return buf;
+}
+
+void gs_op_counter_init(struct gs_op_counter *c)
+{
+	gs_strmap_init(&c->seen);
+}
+
+int gs_op_counter_next(struct gs_op_counter *c, const struct gs_node *n)
+{
+	int k = gs_strmap_get(&c->seen, n->op_type);
+
+	gs_strmap_put(&c->seen, n->op_type, k < 0 ? 1 : k + 1);
+	return k < 0 ? 0 : k;
+}
+
+void gs_op_counter_release(struct gs_op_counter *c)
+{
+	gs_strmap_release(&c->seen);
+}
+
 const char *gs_node_label(const struct gs_graph *g, const struct gs_node *n, char *buf, size_t len)
 {
 	char tmp[256];
@@ -17,8 +41,7 @@ const char *gs_node_label(const struct gs_graph *g, const struct gs_node *n, cha
 	for (i = 0; i < n->id; i++)
 		if (!strcmp(g->nodes[i]->op_type, n->op_type))
 			k++;
-	snprintf(tmp, sizeof(tmp), "%s:%d", n->op_type, k);
-	return gs_escape(tmp, buf, len);
+	return gs_escape(gs_node_op_label(n, k, tmp, sizeof(tmp)), buf, len);
 }
 
 struct search {
