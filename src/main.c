@@ -7,8 +7,6 @@
 #include "config.h"
 #include "graphsmith/cli.h"
 
-struct gs_load_opts gs_cli_load_opts;
-
 static const char usage_text[] =
 	"usage: graphsmith [--inputs FILE.npz|DIR] [--labels FILE.npy] [A.onnx [B.onnx]]\n"
 	"       graphsmith --replay KEYS [--frames] [--dump] [--size WxH] A.onnx [B.onnx]\n"
@@ -59,33 +57,6 @@ static const struct subcommand subcommands[] = {
 	{ "graft", gs_cli_graft },
 	{ "help", gs_cli_help },
 };
-
-struct gs_model *gs_cli_load(const char *path)
-{
-	struct gs_error err;
-	struct gs_model *m = gs_onnx_load(path, &gs_cli_load_opts, &err);
-
-	if (!m)
-		fprintf(stderr, "graphsmith: %s\n", err.msg);
-	return m;
-}
-
-int gs_cli_load_pair(const char *path_a, const char *path_b, struct gs_model **a,
-		     struct gs_model **b)
-{
-	const char *paths[2] = { path_a, path_b };
-	struct gs_model *out[2];
-	struct gs_error err;
-
-	if (gs_onnx_load_many(2, paths, &gs_cli_load_opts, out, &err)) {
-		fprintf(stderr, "graphsmith: %s\n", err.msg);
-		*a = *b = NULL;
-		return -1;
-	}
-	*a = out[0];
-	*b = out[1];
-	return 0;
-}
 
 int main(int argc, char **argv)
 {

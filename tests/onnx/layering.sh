@@ -29,4 +29,8 @@ else
 	[ -z "$bad" ] && pass "every global symbol of the library is gs_" ||
 		fail "global symbols without the gs_ prefix: $(echo $bad)"
 fi
+# src/cli and src/tui never call back into the front door: main.c
+# defines main() and nothing else global
+bad=$(grep -E '^[a-z][^;]*\(' "$top_srcdir/src/main.c" | grep -vE '^(static|int main\()')
+[ -z "$bad" ] && pass "main.c defines only main()" || fail "main.c defines globals: $bad"
 finish
