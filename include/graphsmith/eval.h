@@ -35,7 +35,8 @@ struct gs_etensor {
 	int rank;
 	int64_t dims[GS_EVAL_MAX_RANK];
 	int64_t numel;
-	void *data;			/* numel elements, or NULL when numel == 0 */
+	void *data;			/* numel elements; never NULL (an empty
+				 * tensor points at a shared empty block) */
 	size_t nbytes;
 	int refs;
 	bool owns_data;			/* free(data) with the tensor */

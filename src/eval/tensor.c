@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -157,6 +158,11 @@ size_t gs_et_elem_size(int dtype)
 	}
 }
 
+/* Where an empty tensor's data points: never NULL, so that kernels may
+ * form data + 0 for any tensor without a special case (offsetting a NULL
+ * pointer is undefined even by zero). */
+static max_align_t empty_data;
+
 static struct gs_etensor *shell(int dtype, int rank, const int64_t *dims, struct gs_error *err)
 {
 	struct gs_etensor *t;
@@ -184,6 +190,7 @@ static struct gs_etensor *shell(int dtype, int rank, const int64_t *dims, struct
 		memcpy(t->dims, dims, sizeof(int64_t) * (size_t)rank);
 	t->numel = numel;
 	t->nbytes = (size_t)numel * gs_et_elem_size(dtype);
+	t->data = &empty_data;
 	t->refs = 1;
 	return t;
 }

@@ -114,10 +114,8 @@ static float *attn_present(struct gs_kernel_ctx *k, const struct attn_shape *s,
 			return NULL;
 		}
 	}
-	/* an empty cache or empty new keys: nothing to copy (and no pointer
-	 * arithmetic on a NULL data pointer) */
-	for (b = 0; b < s->B && size > 0 && (p || !s->total); b++)
-		for (h = 0; h < s->kvh && p; h++) {
+	for (b = 0; b < s->B; b++)
+		for (h = 0; h < s->kvh; h++) {
 			float *row = p + (b * s->kvh + h) * s->total * size;
 
 			if (s->past) {
@@ -126,7 +124,7 @@ static float *attn_present(struct gs_kernel_ctx *k, const struct attn_shape *s,
 				       (size_t)(s->past * size) * sizeof(float));
 				row += s->past * size;
 			}
-			for (t = 0; t < s->kvs && X->data; t++) {
+			for (t = 0; t < s->kvs; t++) {
 				const float *src = s->three_d ?
 					(const float *)X->data + ((b * s->kvs + t) * s->kvh + h) * size :
 					(const float *)X->data + ((b * s->kvh + h) * s->kvs + t) * size;
@@ -317,8 +315,6 @@ static int k_attention(struct gs_kernel_ctx *k)
 			const float *vp = pv + (b * s.kvh + kh) * s.total * s.vhd;
 			float *y, *qk = QK ? (float *)QK->data + (b * s.qh + h) * rows : NULL;
 
-			if (!Q->data || !Y->data)
-				continue;	/* empty query or output: nothing to compute */
 			if (s.three_d) {
 				q = (const float *)Q->data + b * s.qs * s.qh * s.hd + h * s.hd;
 				ldq = s.qh * s.hd;

@@ -332,8 +332,6 @@ static int k_lrn(struct gs_kernel_ctx *k)
 		inner *= X->dims[i];
 	if (!(Y = gs_kernel_out(k, 0, GS_DTYPE_FLOAT, X->rank, X->dims)))
 		return -1;
-	if (!Y->numel)
-		return 0;	/* empty: no data pointer to offset */
 	for (n = 0; n < X->dims[0]; n++)
 		for (c = 0; c < C; c++) {
 			/* channels c - floor((size-1)/2) .. c + ceil((size-1)/2) */
