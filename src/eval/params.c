@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "graphsmith/eval.h"
-#include "graphsmith/onnx.h"
 #include "graphsmith/params.h"
 #include "graphsmith/util.h"
 
@@ -31,6 +30,18 @@ float *gs_param_floats(const struct gs_model *m, const struct gs_tensor *t,
 	if (t->dtype == GS_DTYPE_COMPLEX64 || t->dtype == GS_DTYPE_COMPLEX128) {
 		gs_error_set(err, "tensor '%s' is complex", tname(t));
 		return NULL;
+	}
+	if (t->dtype == GS_DTYPE_FLOAT && t->data && t->nbytes >= sizeof(float) * (size_t)t->numel) {
+		/* float32: one pass over the file (pread from the page cache,
+		 * see gs_model_fetch), copied since raw_data may be unaligned */
+		size_t n = sizeof(float) * (size_t)t->numel;
+		const void *src;
+
+		out = gs_xmalloc_huge(n + 1);
+		src = gs_model_fetch(m, t->data, n, out);
+		if (src != out)
+			memcpy(out, src, n);
+		return out;
 	}
 	e = gs_et_from_param(m, t, err);
 	if (!e)
@@ -105,7 +116,7 @@ int gs_param_set_floats(struct gs_model *m, struct gs_tensor *t, const float *v,
 	if (t->data && t->nbytes == esize * n) {
 		unsigned char *buf = gs_xmalloc_huge(esize * n + 1);
 
-		old = gs_onnx_fetch(m, t->data, esize * n, buf);
+		old = gs_model_fetch(m, t->data, esize * n, buf);
 		if (!memcmp(old, data, esize * n)) {
 			free(buf);
 			free(data);

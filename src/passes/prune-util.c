@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "graphsmith/history.h"
+#include "graphsmith/params.h"
 #include "graphsmith/prune.h"
 
 void gs_prune_note(const struct gs_prune_opts *opts, const char *fmt, ...)
@@ -88,13 +89,12 @@ int gs_prune_collect(struct gs_model *m, const struct gs_prune_opts *opts,
 
 float *gs_prune_floats(const struct gs_model *m, const struct gs_tensor *t)
 {
-	size_t n = (size_t)t->numel * sizeof(float);
-	float *f = gs_xmalloc_huge(n + 1);
-	const void *src = gs_model_fetch(m, t->data, n, f);
+	struct gs_error err;
+	float *f = gs_param_floats(m, t, &err);
 
-	/* raw_data in a mapping may sit at any offset: copy, never cast */
-	if (src != f)
-		memcpy(f, src, n);
+	/* the passes collect float32 weights with their data only */
+	if (!f)
+		abort();
 	return f;
 }
 
