@@ -16,6 +16,10 @@ import torch
 from sklearn.datasets import load_digits
 from torch import nn
 
+# the one training loop of the digits fixtures
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures"))
+from gen_digits_models import train as train_model  # noqa: E402
+
 warnings.filterwarnings("ignore")
 torch.manual_seed(0)
 torch.set_num_threads(1)
@@ -46,17 +50,7 @@ def main():
     order = rng.permutation(len(x))
     train, test = order[:1347], order[1347:]
     model = DigitNet()
-    opt = torch.optim.Adam(model.parameters(), lr=3e-3)
-    xt, yt = torch.from_numpy(x[train]), torch.from_numpy(y[train])
-    for _ in range(25):
-        perm = torch.randperm(len(xt))
-        model.train()
-        for i in range(0, len(xt), 64):
-            idx = perm[i:i + 64]
-            opt.zero_grad()
-            nn.functional.cross_entropy(model(xt[idx]), yt[idx]).backward()
-            opt.step()
-    model.eval()
+    train_model(model, x[train], y[train], 25)
     with torch.no_grad():
         pred = model(torch.from_numpy(x[test])).argmax(1).numpy()
     acc = float((pred == y[test]).mean())
