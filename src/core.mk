@@ -21,7 +21,7 @@ libgraphsmith_a_SOURCES = \
 	include/graphsmith/opdoc.h include/graphsmith/info.h \
 	include/graphsmith/match.h include/graphsmith/cmd.h \
 	include/graphsmith/cli.h \
-	src/util/error.c src/util/arena.c src/util/strmap.c src/util/escape.c \
+	src/util/error.c src/util/arena.c src/util/strmap.c src/util/escape.c src/util/bytestr.c \
 	src/util/numeric.c src/util/opdoc.c src/util/atomic.c src/util/openfile.c src/util/json.c include/graphsmith/json.h src/util/progress.c include/graphsmith/progress.h src/util/parallel.c \
 	src/ir/internal.h src/ir/graph.c src/ir/topo.c src/ir/edit.c src/ir/format.c src/ir/import.c src/ir/file.c \
 	src/onnx/source.h src/onnx/internal.h src/onnx/source.c \
