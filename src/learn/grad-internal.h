@@ -2,7 +2,9 @@
 #ifndef GS_LEARN_GRAD_INTERNAL_H
 #define GS_LEARN_GRAD_INTERNAL_H
 
-#include "graphsmith/grad.h"
+/* the rules need the evaluator's tensors, not the tape's API (graphsmith/grad.h) */
+#include "graphsmith/eval.h"
+#include "graphsmith/ir.h"
 
 /* What a rule sees: the node's forward inputs and outputs (float32 where
  * it differentiates), the gradients of its outputs (NULL: none reached

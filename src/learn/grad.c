@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "graphsmith/grad.h"
 #include "graphsmith/ops.h"
 #include "graphsmith/params.h"
 #include "learn/grad-internal.h"
