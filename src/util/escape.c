@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "graphsmith/error.h"
+#include "graphsmith/alloc.h"
 #include "graphsmith/util.h"
 
 /* Length of the valid UTF-8 sequence at s, or 0 if it is not valid. */
