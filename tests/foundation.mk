@@ -11,7 +11,7 @@ check_PROGRAMS += $(FOUNDATION_UNIT)
 TESTS += $(FOUNDATION_UNIT)
 endif
 TESTS += $(FOUNDATION_SHELL_TESTS)
-EXTRA_DIST += $(FOUNDATION_SHELL_TESTS) tests/onnx/layers.py tests/onnx/malformed.expected \
+EXTRA_DIST += $(FOUNDATION_SHELL_TESTS) tests/onnx/layers.py tests/onnx/circles.py tests/onnx/malformed.expected \
 	tests/onnx/cnn.info tests/onnx/cnn.info.json \
 	tests/fixtures/gen_roundtrip.py tests/fixtures/gen_malformed.py \
 	tests/oracle/check.py tests/oracle/ort_compare.js tests/oracle/package.json \
