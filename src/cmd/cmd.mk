@@ -8,7 +8,7 @@ CMD_SOURCES += src/cmd/cmd-quantize.c
 CMD_SOURCES += src/cmd/cmd-fuse.c
 CMD_SOURCES += src/cmd/cmd-prune.c src/cmd/cmd-undo.c src/cmd/cmd-redo.c \
 	src/cmd/cmd-history.c src/cmd/cmd-preview.c \
-	src/cmd/cmd-inputs.c src/cmd/probe.c src/cmd/cmd-compare.c
+	src/cmd/cmd-inputs.c src/cmd/probe.c src/cmd/probe-state.c src/cmd/cmd-compare.c
 CMD_SOURCES += src/cmd/cmd-convert.c
 CMD_SOURCES += src/cmd/cmd-reconstruct.c src/cmd/data-opt.c
 CMD_SOURCES += src/cmd/cmd-distill.c

@@ -76,6 +76,28 @@ bool gs_take_flag(int *argc, char **argv, const char *flag);
  * theirs), else NULL. */
 int gs_cmd_data_option(struct gs_workspace *ws, const char *cmd, bool fallback, int *argc,
 		       char **argv, const char **data, const char **labels, struct gs_error *err);
+
+/* The probe's state (ws->probe): kept by probe-state.c, filled by probe.c. */
+struct gs_etensor;
+struct gs_probe {
+	bool off;			/* `inputs off` */
+	char *source;			/* .npz or test-data folder; NULL: random */
+	uint64_t seed;
+	char *labels_path;
+	const struct gs_model *base_of;	/* the B the baseline outputs belong to */
+	int n_base;
+	struct gs_etensor **base;	/* NULL until measured */
+	int64_t n_samples;
+	/* the baseline run's activations of B's main graph, by value id, so
+	 * that a step's measurement re-runs only what the step changed */
+	struct gs_etensor **cache;
+	const struct gs_tensor **cache_param;	/* by value id: params then */
+	int cache_values, cache_nodes;	/* B's sizes then */
+	size_t cache_bytes;
+};
+/* Drops the baseline's outputs and cached activations (not the settings). */
+void gs_probe_drop_base(struct gs_probe *p);
+
 /* The sample inputs' .npz (and their labels into *labels), or NULL. */
 const char *gs_workspace_data_source(struct gs_workspace *ws, const char **labels);
 /*
