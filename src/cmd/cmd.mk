@@ -1,6 +1,6 @@
 # sources of src/cmd, appended to the core library or the program
 CMD_SOURCES = src/cmd/commands.def src/cmd/internal.h src/cmd/workspace.c \
-	src/cmd/table.c src/cmd/split.c src/cmd/run.c src/cmd/node.c src/cmd/complete.c \
+	src/cmd/table.c src/cmd/lookup.c src/cmd/split.c src/cmd/run.c src/cmd/node.c src/cmd/complete.c \
 	src/cmd/cmd-diff.c src/cmd/cmd-explain.c src/cmd/cmd-filter.c src/cmd/cmd-find.c src/cmd/cmd-help.c \
 	src/cmd/cmd-info.c src/cmd/cmd-open.c src/cmd/cmd-quit.c src/cmd/cmd-save.c \
 	src/cmd/cmd-select.c src/cmd/cmd-trace.c

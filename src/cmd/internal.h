@@ -23,6 +23,14 @@
 #include "cmd/commands.def"
 #undef GS_COMMAND
 
+/* The entry of table[0..n) that name spells (lookup.c): exact name, alias
+ * or unique prefix; NULL with err set ("unknown command", "ambiguous"). */
+const struct gs_cmd_entry *gs_cmd_lookup(const struct gs_cmd_entry *const *table, int n,
+					 const char *name, struct gs_error *err);
+/* gs_cmd_run against the commands ws->commands holds (run.c); for
+ * commands that run lines, such as `redo`. */
+int gs_cmd_dispatch(struct gs_workspace *ws, const char *line, struct gs_error *err);
+
 struct gs_node_ref {
 	char side;			/* 'a' or 'b' */
 	struct gs_model *m;
