@@ -4,7 +4,7 @@ FOUNDATION_UNIT = tests/unit/test_numeric tests/unit/test_metrics \
 FOUNDATION_SHELL_TESTS = tests/onnx/roundtrip.sh tests/onnx/malformed.sh tests/onnx/hostile-io.sh \
 	tests/onnx/save-signals.sh \
 	tests/onnx/info.sh tests/onnx/layering.sh tests/onnx/save.sh \
-	tests/onnx/testdata.sh
+	tests/onnx/testdata.sh tests/onnx/nul-names.sh
 
 if HAVE_CMOCKA
 check_PROGRAMS += $(FOUNDATION_UNIT)
