@@ -21,6 +21,7 @@ struct gs_history;
 struct gs_opdoc_db;
 struct gs_compare;
 struct gs_pass;
+struct gs_cmd_entry;
 
 /* Where command output goes: stdout headless, the console pane in the TUI. */
 enum gs_out_kind { GS_OUT_TEXT, GS_OUT_ERROR, GS_OUT_HEADING };
@@ -77,6 +78,9 @@ struct gs_workspace {
 	char *shown[2];			/* slot names on the left and right (`show`);
 					 * NULL: A and B.  Panes, match and compare
 					 * use this pair; edits always go to B */
+	const struct gs_cmd_entry *const *commands; /* what lines run: the table, */
+	int n_commands;			/* handed in by gs_cmd_run when NULL, for
+					 * `help`, `preview` and `redo` */
 };
 
 /* A model the workspace holds besides A and B: opened under a name, or

@@ -95,6 +95,8 @@ int gs_cli_help(int argc, char **argv)
 	}
 	gs_workspace_init(&ws);
 	t = gs_cmd_table(&n);
+	ws.commands = t;	/* what `help` lists, as gs_cmd_run hands it */
+	ws.n_commands = n;
 	for (i = 0; strcmp(t[i]->name, "help"); i++)
 		;
 	if (t[i]->exec(&ws, argc, argv, &err) < 0) {

@@ -11,7 +11,7 @@ static int help_exec(struct gs_workspace *ws, int argc, char **argv, struct gs_e
 	if (argc > 2)
 		return gs_error_set(err, "usage: %s", gs_cmd_help.usage);
 	if (argc == 2) {
-		if (!(e = gs_cmd_find(argv[1], err)))
+		if (!(e = gs_cmd_lookup(ws->commands, ws->n_commands, argv[1], err)))
 			return -1;
 		gs_oprintf(ws, GS_OUT_HEADING, "usage: %s", e->usage);
 		if (e->alias)
@@ -21,7 +21,8 @@ static int help_exec(struct gs_workspace *ws, int argc, char **argv, struct gs_e
 			gs_pass_cmd_help(ws, e->pass);
 		return GS_CHANGED_NOTHING;
 	}
-	t = gs_cmd_table(&n);
+	t = ws->commands;	/* the table, from the context */
+	n = ws->n_commands;
 	gs_oprintf(ws, GS_OUT_HEADING, "commands (help CMD for more; CMD! is CMD --force):");
 	for (i = 0; i < n; i++)
 		gs_printf(ws, "  %s", t[i]->usage);

@@ -166,7 +166,7 @@ static int preview_exec(struct gs_workspace *ws, int argc, char **argv, struct g
 
 	if (argc < 2)
 		return gs_error_set(err, "usage: %s", gs_cmd_preview.usage);
-	if (!(e = gs_cmd_find(argv[1], err)))
+	if (!(e = gs_cmd_lookup(ws->commands, ws->n_commands, argv[1], err)))
 		return -1;
 	if (!(e->flags & GS_CMD_MUTATES) || !ws->history)
 		return gs_error_set(err, "preview: '%s' does not change the model", e->name);

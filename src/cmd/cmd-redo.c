@@ -18,7 +18,7 @@ static int redo_exec(struct gs_workspace *ws, int argc, char **argv, struct gs_e
 	}
 	/* the run commits a step, which moves the redo list aside */
 	copy = gs_xstrdup(line);
-	rc = gs_cmd_run(ws, copy, err);
+	rc = gs_cmd_dispatch(ws, copy, err);
 	free(copy);
 	if (rc < 0)
 		return -1;

@@ -23,6 +23,14 @@
 #include "cmd/commands.def"
 #undef GS_COMMAND
 
+/* The entry of table[0..n) that name spells (lookup.c): exact name, alias
+ * or unique prefix; NULL with err set ("unknown command", "ambiguous"). */
+const struct gs_cmd_entry *gs_cmd_lookup(const struct gs_cmd_entry *const *table, int n,
+					 const char *name, struct gs_error *err);
+/* gs_cmd_run against the commands ws->commands holds (run.c); for
+ * commands that run lines, such as `redo`. */
+int gs_cmd_dispatch(struct gs_workspace *ws, const char *line, struct gs_error *err);
+
 struct gs_node_ref {
 	char side;			/* 'a' or 'b' */
 	struct gs_model *m;
@@ -76,6 +84,28 @@ bool gs_take_flag(int *argc, char **argv, const char *flag);
  * theirs), else NULL. */
 int gs_cmd_data_option(struct gs_workspace *ws, const char *cmd, bool fallback, int *argc,
 		       char **argv, const char **data, const char **labels, struct gs_error *err);
+
+/* The probe's state (ws->probe): kept by probe-state.c, filled by probe.c. */
+struct gs_etensor;
+struct gs_probe {
+	bool off;			/* `inputs off` */
+	char *source;			/* .npz or test-data folder; NULL: random */
+	uint64_t seed;
+	char *labels_path;
+	const struct gs_model *base_of;	/* the B the baseline outputs belong to */
+	int n_base;
+	struct gs_etensor **base;	/* NULL until measured */
+	int64_t n_samples;
+	/* the baseline run's activations of B's main graph, by value id, so
+	 * that a step's measurement re-runs only what the step changed */
+	struct gs_etensor **cache;
+	const struct gs_tensor **cache_param;	/* by value id: params then */
+	int cache_values, cache_nodes;	/* B's sizes then */
+	size_t cache_bytes;
+};
+/* Drops the baseline's outputs and cached activations (not the settings). */
+void gs_probe_drop_base(struct gs_probe *p);
+
 /* The sample inputs' .npz (and their labels into *labels), or NULL. */
 const char *gs_workspace_data_source(struct gs_workspace *ws, const char **labels);
 /*

@@ -12,61 +12,8 @@
 #include "graphsmith/samples.h"
 #include "cmd/internal.h"
 
-struct gs_probe {
-	bool off;			/* `inputs off` */
-	char *source;			/* .npz or test-data folder; NULL: random */
-	uint64_t seed;
-	char *labels_path;
-	const struct gs_model *base_of;	/* the B the baseline outputs belong to */
-	int n_base;
-	struct gs_etensor **base;	/* NULL until measured */
-	int64_t n_samples;
-	/* the baseline run's activations of B's main graph, by value id, so
-	 * that a step's measurement re-runs only what the step changed */
-	struct gs_etensor **cache;
-	const struct gs_tensor **cache_param;	/* by value id: params then */
-	int cache_values, cache_nodes;	/* B's sizes then */
-	size_t cache_bytes;
-};
-
 /* At most this much of the baseline's activations is kept for reuse. */
 #define CACHE_BUDGET ((size_t)256 << 20)
-
-static void drop_base(struct gs_probe *p)
-{
-	int i;
-
-	for (i = 0; p->base && i < p->n_base; i++)
-		gs_et_unref(p->base[i]);
-	free(p->base);
-	p->base = NULL;
-	p->n_base = 0;
-	p->base_of = NULL;
-	for (i = 0; p->cache && i < p->cache_values; i++)
-		gs_et_unref(p->cache[i]);
-	free(p->cache);
-	free(p->cache_param);
-	p->cache = NULL;
-	p->cache_param = NULL;
-	p->cache_values = p->cache_nodes = 0;
-	p->cache_bytes = 0;
-}
-
-void gs_workspace_probe_forget(struct gs_workspace *ws)
-{
-	if (ws->probe)
-		drop_base(ws->probe);
-}
-
-void gs_probe_free(struct gs_probe *p)
-{
-	if (!p)
-		return;
-	drop_base(p);
-	free(p->source);
-	free(p->labels_path);
-	free(p);
-}
 
 static struct gs_probe *probe_of(struct gs_workspace *ws)
 {
@@ -282,7 +229,7 @@ static int ensure_base(struct gs_workspace *ws, struct gs_error *err)
 
 	if (p->base && p->base_of == ws->b)
 		return 0;
-	drop_base(p);
+	gs_probe_drop_base(p);
 	if (gs_history_count(ws->history) > 0) {
 		/* steps were made before measuring: A is the untouched copy */
 		if (!ws->a_is_baseline || !gs_workspace_a(ws))
@@ -369,7 +316,7 @@ int gs_workspace_set_inputs(struct gs_workspace *ws, const char *source, uint64_
 	p->labels_path = labels ? gs_xstrdup(labels) : NULL;
 	p->seed = seed;
 	p->off = off;
-	drop_base(p);
+	gs_probe_drop_base(p);
 	if (off || !ws->b || ws->no_measure)
 		return 0;
 	return ensure_base(ws, err);

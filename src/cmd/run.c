@@ -1,5 +1,7 @@
 /* The dispatcher: one place checks preconditions, records history steps
- * and invalidates the match, so handlers do not. */
+ * and invalidates the match, so handlers do not.  It runs the commands of
+ * ws->commands, which gs_cmd_run (table.c) hands in: `redo` runs lines
+ * through here without knowing the table. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,7 +101,7 @@ static int run_one(struct gs_workspace *ws, const char *text, size_t len,
 		args[n++] = (char *)"--force";
 	for (i = 1; i < w->argc; i++)
 		args[n++] = w->argv[i];
-	if ((e = gs_cmd_find(w->argv[0], err)) && check_flags(ws, e, err) >= 0) {
+	if ((e = gs_cmd_lookup(ws->commands, ws->n_commands, w->argv[0], err)) && check_flags(ws, e, err) >= 0) {
 		rc = exec_step(ws, e, line, n, args, err);
 		if (rc >= 0 && (rc & GS_CHANGED_MODEL)) {
 			gs_workspace_invalidate(ws);
@@ -111,28 +113,7 @@ static int run_one(struct gs_workspace *ws, const char *text, size_t len,
 	return rc;
 }
 
-bool gs_cmd_script_undoes(const char *text)
-{
-	size_t len = strlen(text), at = 0;
-	struct gs_cmd_words w;
-	struct gs_error err;
-	bool found = false;
-
-	while (at < len && !found) {
-		/* a line that does not lex is an error when it runs */
-		if (gs_cmd_lex(text + at, len - at, GS_LEX_COMMAND | GS_LEX_PARTIAL, &w, &err))
-			break;
-		if (w.argc) {
-			gs_cmd_take_bang(w.argv[0]);
-			found = gs_cmd_find(w.argv[0], &err) == &gs_cmd_undo;
-		}
-		at += w.end + 1;
-		gs_cmd_words_free(&w);
-	}
-	return found;
-}
-
-int gs_cmd_run(struct gs_workspace *ws, const char *line, struct gs_error *err)
+int gs_cmd_dispatch(struct gs_workspace *ws, const char *line, struct gs_error *err)
 {
 	size_t len = strlen(line), at = 0;
 	struct gs_cmd_words w;

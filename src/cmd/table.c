@@ -1,5 +1,7 @@
 /* The command table, generated from commands.def so that the table, `help`
- * and completion list the same commands. */
+ * and completion list the same commands.  The top of src/cmd: it names
+ * every command, so what needs the whole table is here, and gs_cmd_run
+ * hands it to the commands through their context (ws->commands). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,34 +21,33 @@ const struct gs_cmd_entry *const *gs_cmd_table(int *count)
 
 const struct gs_cmd_entry *gs_cmd_find(const char *name, struct gs_error *err)
 {
-	const struct gs_cmd_entry *found = NULL;
-	size_t i, len = strlen(name);
-	int hits = 0;
-	char list[512], eb[128];
-	size_t o = 0;
+	return gs_cmd_lookup(table, (int)(sizeof(table) / sizeof(*table)), name, err);
+}
 
-	for (i = 0; i < sizeof(table) / sizeof(*table); i++)
-		if (!strcmp(table[i]->name, name))
-			return table[i];
-	for (i = 0; i < sizeof(table) / sizeof(*table); i++)
-		if (table[i]->alias && !strcmp(table[i]->alias, name))
-			return table[i];
-	list[0] = 0;
-	for (i = 0; len && i < sizeof(table) / sizeof(*table); i++) {
-		if (strncmp(table[i]->name, name, len))
-			continue;
-		found = table[i];
-		hits++;
-		if (o < sizeof(list))
-			o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s",
-					      hits > 1 ? ", " : "", table[i]->name);
+int gs_cmd_run(struct gs_workspace *ws, const char *line, struct gs_error *err)
+{
+	if (!ws->commands)
+		ws->commands = gs_cmd_table(&ws->n_commands);
+	return gs_cmd_dispatch(ws, line, err);
+}
+
+bool gs_cmd_script_undoes(const char *text)
+{
+	size_t len = strlen(text), at = 0;
+	struct gs_cmd_words w;
+	struct gs_error err;
+	bool found = false;
+
+	while (at < len && !found) {
+		/* a line that does not lex is an error when it runs */
+		if (gs_cmd_lex(text + at, len - at, GS_LEX_COMMAND | GS_LEX_PARTIAL, &w, &err))
+			break;
+		if (w.argc) {
+			gs_cmd_take_bang(w.argv[0]);
+			found = gs_cmd_find(w.argv[0], &err) == &gs_cmd_undo;
+		}
+		at += w.end + 1;
+		gs_cmd_words_free(&w);
 	}
-	if (hits == 1)
-		return found;
-	if (hits > 1)
-		gs_error_set(err, "ambiguous command '%s': could be %s",
-			     gs_escape(name, eb, sizeof(eb)), list);
-	else
-		gs_error_set(err, "unknown command '%s' (try 'help')", gs_escape(name, eb, sizeof(eb)));
-	return NULL;
+	return found;
 }

@@ -3,7 +3,8 @@
  * Curses owns the terminal; readline gets its bytes from us
  * (rl_getc_function), draws through us (rl_redisplay_function), and never
  * touches the tty or signals.  Above the input line, a scrollable output
- * area collects what commands write to ws->out.
+ * area collects what commands write to ws->out.  Command lines, typed
+ * here or bound to keys, run through tui_run.
  */
 #include <curses.h>
 #include <errno.h>
@@ -37,6 +38,32 @@ void tui_console_write(void *ctx, enum gs_out_kind kind, const char *line)
 	c->lines[c->n].text = gs_xstrdup(line);
 	c->lines[c->n++].kind = kind;
 	c->scroll = 0;
+}
+
+void tui_run(struct tui *t, const char *line)
+{
+	struct gs_error err;
+	int rc;
+
+	tui_console_write(t, GS_OUT_HEADING, line);
+	err.msg[0] = '\0';
+	tui_busy(true);
+	rc = gs_cmd_run(t->ws, line, &err);
+	tui_busy(false);
+	t->cmds++;	/* even a failing command may have dropped ws->compare */
+	if (rc < 0) {
+		tui_console_write(t, GS_OUT_ERROR, err.msg);
+		/* `quit` refuses while B has unsaved edits: ask */
+		if (t->ws->unsaved && (!strncmp(line, "quit", 4) || !strcmp(line, "q")))
+			tui_console_focus(t, PROMPT_CONFIRM_QUIT);
+		return;
+	}
+	/* a command that dropped the match (console `diff`, an edit) frees
+	 * the entries the rows point into: never draw them again */
+	if ((rc & (GS_CHANGED_MODEL | GS_CHANGED_OPENED)) || t->ws->match_gen != t->match_gen)
+		t->relayout = true;
+	if ((rc & GS_CHANGED_QUIT) || t->ws->quit)
+		t->quit = true;
 }
 
 static int rl_getc_cb(FILE *f)

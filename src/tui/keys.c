@@ -209,32 +209,6 @@ void tui_keys_help(struct tui *t)
 	t->show_overlay = true;
 }
 
-void tui_run(struct tui *t, const char *line)
-{
-	struct gs_error err;
-	int rc;
-
-	tui_console_write(t, GS_OUT_HEADING, line);
-	err.msg[0] = '\0';
-	tui_busy(true);
-	rc = gs_cmd_run(t->ws, line, &err);
-	tui_busy(false);
-	t->cmds++;	/* even a failing command may have dropped ws->compare */
-	if (rc < 0) {
-		tui_console_write(t, GS_OUT_ERROR, err.msg);
-		/* `quit` refuses while B has unsaved edits: ask */
-		if (t->ws->unsaved && (!strncmp(line, "quit", 4) || !strcmp(line, "q")))
-			tui_console_focus(t, PROMPT_CONFIRM_QUIT);
-		return;
-	}
-	/* a command that dropped the match (console `diff`, an edit) frees
-	 * the entries the rows point into: never draw them again */
-	if ((rc & (GS_CHANGED_MODEL | GS_CHANGED_OPENED)) || t->ws->match_gen != t->match_gen)
-		t->relayout = true;
-	if ((rc & GS_CHANGED_QUIT) || t->ws->quit)
-		t->quit = true;
-}
-
 /* Name i of the workspace's models in `slots` order: A, B, then the rest. */
 static const char *slot_name(struct gs_workspace *ws, int i, struct gs_model **m)
 {

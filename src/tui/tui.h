@@ -1,6 +1,7 @@
 /*
  * The workbench: internals shared by the files of src/tui/.  The TUI is a view over
- * commands: keys run command lines (keys.c) through gs_cmd_run, and
+ * commands: keys (keys.c) and the console run command lines through
+ * tui_run (console.c) and gs_cmd_run, and
  * commands reach back only through ws->view_ops (view.c) and ws->out
  * (console.c).  Only term.c, console.c and the draw functions talk to
  * curses; rows.c and lanes.c are pure.
@@ -164,6 +165,10 @@ void tui_pane_split(const struct tui *t, int *wa, int *cw);
 /* A pair's SQNR in at most 6 cells ("48.1dB", "exact", "shape"); returns
  * the role of its severity. */
 int tui_pair_cell(const struct gs_compare_pair *p, char *buf, size_t len);
+/* The children of each shown row (the parents reversed), for trace. */
+void tui_children_build(struct tui *t);
+/* Whether the node's subgraphs are open (gs_rows_input.expanded). */
+bool tui_is_expanded(void *ctx, const struct gs_graph *g, int node);
 
 /* header.c, detail.c */
 void tui_draw_header(struct tui *t);
@@ -186,6 +191,9 @@ void tui_console_focus(struct tui *t, enum tui_prompt prompt);
 void tui_console_leave(struct tui *t);
 /* Feeds one key to readline; returns false when it was not consumed. */
 void tui_console_key(struct tui *t, int key, bool is_wide);
+/* Runs a command line, with its output into the console: lines typed
+ * here and the command lines keys are bound to (keys.c). */
+void tui_run(struct tui *t, const char *line);
 
 /* keys.c */
 int tui_keys_load(struct gs_error *err);
@@ -193,8 +201,6 @@ void tui_keys_free(void);
 /* Handles a key in the panes; returns true if something may need redraw. */
 void tui_key(struct tui *t, int key);
 void tui_keys_help(struct tui *t);
-/* Runs a command line, with its output into the console. */
-void tui_run(struct tui *t, const char *line);
 
 /* view.c */
 void tui_overlay_clear(struct tui *t);
@@ -202,10 +208,8 @@ void tui_overlay_add(void *ctx, enum gs_out_kind kind, const char *line);
 void tui_draw_overlay(struct tui *t);
 extern const struct gs_view_ops tui_view_ops;
 void tui_trace_compute(struct tui *t);
-void tui_children_build(struct tui *t);
-bool tui_is_expanded(void *ctx, const struct gs_graph *g, int node);
 
-/* workbench.c */
+/* frame.c: one frame, for the live loop (workbench.c) and replay.c */
 void tui_draw(struct tui *t);
 void tui_handle_key(struct tui *t, int key, bool is_wide);
 

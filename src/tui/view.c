@@ -9,17 +9,6 @@
 
 #include "tui/tui.h"
 
-bool tui_is_expanded(void *ctx, const struct gs_graph *g, int node)
-{
-	struct tui *t = ctx;
-	int i;
-
-	for (i = 0; i < t->n_expanded; i++)
-		if (t->expanded[i].g == g && t->expanded[i].node == node)
-			return true;
-	return false;
-}
-
 static void expand_holders(struct tui *t, const struct gs_graph *g)
 {
 	for (; g && g->parent; g = g->parent) {
@@ -82,33 +71,6 @@ static void view_filter(void *view, bool on)
 	for (i = 0; i < t->n_vis && t->vis[i] < keep; i++)
 		;
 	tui_move_to(t, i);
-}
-
-/* Children of each shown row: the parents CSR reversed; built with the
- * view so that a trace is only the walk. */
-void tui_children_build(struct tui *t)
-{
-	int n = t->n_vis, s, i, k, *coff, *cpar, *fill;
-
-	for (s = 0; s < 2; s++) {
-		int *off = t->par_off[s], *par = t->par[s];
-
-		free(t->child_off[s]);
-		free(t->child[s]);
-		coff = gs_xcalloc((size_t)n + 2, sizeof(int));
-		cpar = gs_xmalloc(sizeof(int) * ((size_t)off[n] + 1));
-		fill = gs_xcalloc((size_t)n + 1, sizeof(int));
-		for (k = 0; k < off[n]; k++)
-			coff[par[k] + 1]++;
-		for (i = 0; i < n; i++)
-			coff[i + 1] += coff[i];
-		for (i = 0; i < n; i++)
-			for (k = off[i]; k < off[i + 1]; k++)
-				cpar[coff[par[k]] + fill[par[k]]++] = i;
-		free(fill);
-		t->child_off[s] = coff;
-		t->child[s] = cpar;
-	}
 }
 
 void tui_trace_compute(struct tui *t)
