@@ -19,7 +19,7 @@ grep -q "MatMul stem_matmul" "$TUI_TMP/first" && grep -q "Reshape blk0_reshape" 
 	pass "the first screen shows the first layers" || fail "first screen: $(cat "$TUI_TMP/first")"
 grep -q "Constant" "$TUI_TMP/first" && fail "Constant rows on the first screen" ||
 	pass "no Constant rows before the first layer"
-screen | grep -q "30[34] Const folded" && pass "the header counts the folded Constants" ||
+wait_match "30[34] Const folded" && pass "the header counts the folded Constants" ||
 	fail "folded count missing"
 wait_for "row 1/305" && pass "608 nodes, 305 rows" || fail "row count"
 keys j Enter
@@ -31,8 +31,8 @@ keys /
 keys -l "shape_5"
 keys Enter
 wait_for "/shape_5 1/11" && pass "/ counts the rows whose tensors match" || fail "search count"
-screen | grep -q "11 rows match" && pass "the console says the count" || fail "console count"
-screen | grep -q "row 17/305" && pass "/ moved to blk5_reshape" || fail "search moved"
+wait_match "11 rows match" && pass "the console says the count" || fail "console count"
+wait_match "row 17/305" && pass "/ moved to blk5_reshape" || fail "search moved"
 keys n
 wait_for "/shape_5 2/11" && pass "n steps to the next match" || fail "n over matches"
 keys N N

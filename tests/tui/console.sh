@@ -18,7 +18,7 @@ keys -l "help"
 keys Enter
 wait_for "select [-a] NODE" && pass "help prints the command list" || fail "help prints the command list"
 # the end of the list stays in view as commands join it
-screen | grep -q "undo \[N\]" && pass "help lists undo" || fail "help lists undo"
+wait_match "undo \[N\]" && pass "help lists undo" || fail "help lists undo"
 keys -l "sel"
 keys Tab
 wait_for ": select" && pass "Tab completes the command name" || fail "Tab completion"

@@ -46,7 +46,7 @@ keys Escape
 wait_for "│!" || fail "detail closed"
 tmx resize-window -t t -x 50 -y 40
 wait_gone "dB│" && pass "50 columns: the column is dropped" || fail "50 columns: column dropped"
-screen | grep -q "P Conv +1 /con.*│.*P Conv +1" && pass "50 columns: both panes still drawn" ||
+wait_match "P Conv +1 /con.*│.*P Conv +1" && pass "50 columns: both panes still drawn" ||
 	fail "50 columns: both panes"
 tmx resize-window -t t -x 120 -y 40
 wait_for "dB│" && pass "120 columns: the column is back" || fail "column back"
@@ -58,7 +58,7 @@ wait_gone "dB│" && pass "undo drops the comparison" || fail "undo drops the co
 keys Escape
 keys '?'
 wait_for 'c              compare activations' && pass "? lists c" || fail "? lists c"
-screen | grep -q 'd  compare first' && pass "? lists d" || fail "? lists d"
+wait_match 'd  compare first' && pass "? lists d" || fail "? lists d"
 keys Escape
 keys q
 wait_for "quit anyway?" || fail "q asks: B has unsaved edits"

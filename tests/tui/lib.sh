@@ -51,6 +51,21 @@ wait_for() {
 	return 1
 }
 
+# wait_match REGEX: polls until a line of the screen matches REGEX (grep's
+# basic syntax); a check right after a key or a resize must wait, since the
+# redraw may not have reached the pane yet.
+wait_match() {
+	local i=0
+	while [ $i -lt 300 ]; do
+		screen | grep -q -- "$1" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "# timed out waiting for a match of: $1"
+	screen | sed 's/^/# | /'
+	return 1
+}
+
 # wait_gone TEXT: polls until TEXT is no longer on the screen.
 wait_gone() {
 	local i=0

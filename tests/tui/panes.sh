@@ -24,12 +24,12 @@ keys N
 wait_for "row 1/11  fused" && pass "N jumps back" || fail "N jumps back"
 keys Enter
 wait_for "fused by fusion" && pass "Enter opens the detail view" || fail "detail view"
-screen | grep -q "parameters" && pass "detail lists parameters" || fail "detail lists parameters"
+wait_match "parameters" && pass "detail lists parameters" || fail "detail lists parameters"
 keys Escape
 wait_for "= Add /layer1/Add" && pass "Escape closes it" || fail "Escape closes it"
 keys f
 wait_for "filter: mismatches" && pass "f filters" || fail "f filters"
-screen | grep -q "row 1/3" && pass "only the 3 fused rows remain" || fail "filter row count"
+wait_match "row 1/3" && pass "only the 3 fused rows remain" || fail "filter row count"
 keys '?'
 wait_for 'n N            next / previous difference' && pass "? shows the keys" || fail "? keys"
 keys Escape

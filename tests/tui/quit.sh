@@ -22,7 +22,7 @@ screen | grep -q "row 1/11" && fail "workbench gone from the screen" || pass "wo
 # one model: B with an untouched baseline as A
 tui_start 120 30 LC_ALL=C.UTF-8 -- "$DATA/cnn.onnx"
 wait_for "A (baseline): " && pass "one model opens with A as baseline" || fail "one model"
-screen | grep -q "=11 matched\|identical" && pass "baseline identical" || fail "baseline identical"
+wait_match "=11 matched\|identical" && pass "baseline identical" || fail "baseline identical"
 pid=$(tmx display-message -p -t t '#{pane_pid}')
 gpid=$(pgrep -P "$pid" | head -1)
 if [ -n "$gpid" ]; then

@@ -18,7 +18,7 @@ tmx resize-window -t t -x 30 -y 8
 wait_for "terminal too small" && pass "30x8: terminal too small" || fail "30x8 too small"
 tmx resize-window -t t -x 120 -y 40
 wait_for "= Add /layer1/Add" && pass "back to 120x40" || fail "back to 120x40"
-screen | grep -q "row 3/11" && pass "selection kept across resizes" || fail "selection kept"
+wait_match "row 3/11" && pass "selection kept across resizes" || fail "selection kept"
 keys q
 wait_for "exit=0" && pass "q exits 0" || fail "q exits 0"
 finish

@@ -38,7 +38,7 @@ keys l
 wait_for "[C]  row" && pass "status names the focused slot" || fail "status names C"
 # s: the next slot after C is A (left: skipped), then B
 keys s
-wait_for "B: " && screen | grep -q "^A: .*cnn.onnx .*B: .*cnn-folded.onnx" &&
+wait_match "^A: .*cnn.onnx .*B: .*cnn-folded.onnx" &&
 	pass "s cycles the right pane to B" || fail "s cycles to B"
 keys Escape
 wait_for "F Conv n0" && pass "B's rows are back" || fail "B's rows are back"
