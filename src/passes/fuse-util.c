@@ -205,6 +205,15 @@ bool gs_fuse_param_scalar_is(const struct gs_graph *g, const struct gs_node *n, 
 	return fabs(x - want) <= tol * fabs(want);
 }
 
+bool gs_fuse_is_row_bias(const struct gs_tensor *c, int64_t n)
+{
+	if (c->numel != 1 && c->numel != n)
+		return false;
+	if (c->rank <= 1)
+		return true;
+	return c->rank == 2 && c->dims[0] == 1;
+}
+
 static void put_le(uint8_t *p, uint64_t x, int bytes)
 {
 	int i;
