@@ -1,7 +1,8 @@
 # sources of src/passes, appended to the core library or the program
 PASSES_SOURCES =
 PASSES_SOURCES += include/graphsmith/quantize.h src/passes/quantize-internal.h \
-	src/passes/quantize.c src/passes/quantize-math.c src/passes/quantize-targets.c \
+	src/passes/quantize.c src/passes/quantize-math.c src/passes/quantize-opts.c \
+	src/passes/quantize-targets.c \
 	src/passes/quantize-opset.c src/passes/quantize-weights.c src/passes/quantize-fp16all.c \
 	include/graphsmith/calib.h src/passes/calib.c src/passes/quantize-static.c
 PASSES_SOURCES += include/graphsmith/fuse.h src/passes/fuse-internal.h \
