@@ -69,7 +69,7 @@ bool gs_fuse_has_subgraphs(const struct gs_node *n);
 bool gs_fuse_clonable(const struct gs_node *n);
 
 
-/* Makes the default-domain opset at least `want`.  Returns 0 when it is
+/* Makes the default-domain opset at least `want` (fuse-opset.c).  Returns 0 when it is
  * (now) high enough, -1 when raising it would change the meaning of an op
  * the model uses; *why then names that op. */
 int gs_fuse_need_opset(struct gs_model *m, int64_t want, const char **why);
