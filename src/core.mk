@@ -15,15 +15,15 @@ include src/transfer/combine.mk
 nodist_libgraphsmith_a_SOURCES = src/onnx/onnx.pb-c.c
 libgraphsmith_a_CFLAGS = $(CORE_CFLAGS)
 libgraphsmith_a_SOURCES = \
-	include/graphsmith/error.h include/graphsmith/util.h \
+	include/graphsmith/alloc.h include/graphsmith/error.h include/graphsmith/util.h \
 	include/graphsmith/numeric.h include/graphsmith/ir.h \
 	include/graphsmith/onnx.h include/graphsmith/metrics.h \
 	include/graphsmith/opdoc.h include/graphsmith/info.h \
 	include/graphsmith/match.h include/graphsmith/cmd.h \
 	include/graphsmith/cli.h \
-	src/util/error.c src/util/arena.c src/util/strmap.c src/util/escape.c \
+	src/util/alloc.c src/util/error.c src/util/arena.c src/util/strmap.c src/util/escape.c src/util/bytestr.c \
 	src/util/numeric.c src/util/opdoc.c src/util/atomic.c src/util/openfile.c src/util/json.c include/graphsmith/json.h src/util/progress.c include/graphsmith/progress.h src/util/parallel.c \
-	src/ir/internal.h src/ir/graph.c src/ir/topo.c src/ir/edit.c src/ir/format.c src/ir/import.c src/ir/file.c \
+	src/ir/internal.h src/ir/graph.c src/ir/journal.c src/ir/build.c src/ir/topo.c src/ir/edit.c src/ir/format.c src/ir/import.c src/ir/file.c \
 	src/onnx/source.h src/onnx/internal.h src/onnx/source.c \
 	src/onnx/reader.c src/onnx/external.c src/onnx/writer.c src/onnx/fetch.c \
 	include/graphsmith/tensorio.h src/onnx/tensorfile.c src/onnx/npy.c \

@@ -4,14 +4,14 @@ FOUNDATION_UNIT = tests/unit/test_numeric tests/unit/test_metrics \
 FOUNDATION_SHELL_TESTS = tests/onnx/roundtrip.sh tests/onnx/malformed.sh tests/onnx/hostile-io.sh \
 	tests/onnx/save-signals.sh \
 	tests/onnx/info.sh tests/onnx/layering.sh tests/onnx/save.sh \
-	tests/onnx/testdata.sh
+	tests/onnx/testdata.sh tests/onnx/nul-names.sh
 
 if HAVE_CMOCKA
 check_PROGRAMS += $(FOUNDATION_UNIT)
 TESTS += $(FOUNDATION_UNIT)
 endif
 TESTS += $(FOUNDATION_SHELL_TESTS)
-EXTRA_DIST += $(FOUNDATION_SHELL_TESTS) tests/onnx/layers.py tests/onnx/malformed.expected \
+EXTRA_DIST += $(FOUNDATION_SHELL_TESTS) tests/onnx/layers.py tests/onnx/circles.py tests/onnx/malformed.expected \
 	tests/onnx/cnn.info tests/onnx/cnn.info.json \
 	tests/fixtures/gen_roundtrip.py tests/fixtures/gen_malformed.py \
 	tests/oracle/check.py tests/oracle/ort_compare.js tests/oracle/package.json \

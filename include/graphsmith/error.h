@@ -9,6 +9,9 @@
 
 #include <stddef.h>
 
+/* most users of errors also allocate: they find gs_xmalloc here */
+#include "graphsmith/alloc.h"
+
 struct gs_error {
 	char msg[1024];
 };
@@ -21,23 +24,5 @@ int gs_error_set(struct gs_error *err, const char *fmt, ...)
 /* Prepends "prefix: " to an existing message; returns -1. */
 int gs_error_prefix(struct gs_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-
-/* Allocation that cannot fail: on exhaustion it runs the registered
- * emergency hook (the TUI restores the terminal there) and aborts. */
-void *gs_xmalloc(size_t n);
-void *gs_xcalloc(size_t count, size_t size);
-void *gs_xrealloc(void *p, size_t n);
-char *gs_xstrdup(const char *s);
-void gs_set_oom_hook(void (*hook)(void));
-
-/* Grows *items (of *alloc elements of size elem) to hold at least need. */
-#define GS_GROW(items, need, alloc) do { \
-	if ((size_t)(need) > (size_t)(alloc)) { \
-		size_t gs_n_ = (alloc) ? (size_t)(alloc) * 2 : 8; \
-		while (gs_n_ < (size_t)(need)) gs_n_ *= 2; \
-		(items) = gs_xrealloc((items), gs_n_ * sizeof(*(items))); \
-		(alloc) = gs_n_; \
-	} \
-} while (0)
 
 #endif

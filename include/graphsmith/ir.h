@@ -321,6 +321,8 @@ void gs_graph_remove_node(struct gs_graph *g, struct gs_node *n);
 void gs_tensor_replace(struct gs_model *m, struct gs_tensor *t, int dtype, int rank,
 		       const int64_t *dims, void *data, size_t nbytes);
 void gs_graph_set_outputs(struct gs_graph *g, int n, const int *value_ids);
+/* The graph's input list replaced (journaled; the values keep their kind). */
+void gs_graph_set_inputs(struct gs_graph *g, int n, const int *value_ids);
 void gs_value_set_type(struct gs_graph *g, struct gs_value *v, int dtype, int rank,
 		       const int64_t *dims);
 /* Attribute setters replace or append the attribute by name. */
@@ -351,8 +353,6 @@ int gs_graph_new_value(struct gs_graph *g, const char *name_hint);
 const char *gs_graph_unique_name(struct gs_graph *g, const char *hint);
 
 /* ---- importing a model into another (src/ir/import.c) ---- */
-/* The graph's input list replaced (journaled; the values keep their kind). */
-void gs_graph_set_inputs(struct gs_graph *g, int n, const int *value_ids);
 /* A new graph input named name (made unique), of that type; its id. */
 int gs_graph_add_input(struct gs_graph *g, const char *name, int dtype, int rank,
 		       const struct gs_dim *dims);

@@ -68,6 +68,23 @@ uint64_t gs_hash_bytes(const void *data, size_t n, uint64_t seed);
 uint64_t gs_hash_str(const char *s);
 
 /*
+ * Strings from model files as C strings (src/util/bytestr.c): a NUL byte
+ * is stored as C0 80 and a C0 byte as C0 81, so any byte string survives
+ * and valid UTF-8 is stored as it is.
+ *   stored_len: length of the stored form of n bytes (without the NUL);
+ *   store: writes it to out (stored_len + 1 bytes);
+ *   is_stored_plain: s holds no escape (its bytes are the file's bytes);
+ *   raw: the file's bytes of stored s into out (strlen(s) bytes suffice),
+ *        returns their count;
+ *   escape_at: 2 when s starts with an escape, which *byte receives.
+ */
+size_t gs_bytestr_stored_len(const void *data, size_t n);
+void gs_bytestr_store(const void *data, size_t n, char *out);
+bool gs_bytestr_is_stored_plain(const char *s);
+size_t gs_bytestr_raw(const char *s, void *out);
+size_t gs_bytestr_escape_at(const char *s, unsigned *byte);
+
+/*
  * Writes s into buf as text that is safe on a terminal: control characters,
  * DEL, backslash and invalid UTF-8 become \xHH / \e / \n escapes; valid
  * UTF-8 passes through.  Always NUL-terminates; truncates with "...".

@@ -78,7 +78,10 @@ static void report_line(void *ctx, enum gs_report_kind kind, const char *text)
 	char buf[2048];
 
 	(void)ctx;
-	printf("%s%s\n", kind == GS_REPORT_NOTE ? "note: " : "", gs_escape(text, buf, sizeof(buf)));
+	/* the pass escaped the names it quotes: defang, do not escape twice */
+	snprintf(buf, sizeof(buf), "%s", text);
+	gs_defang(buf, sizeof(buf));
+	printf("%s%s\n", kind == GS_REPORT_NOTE ? "note: " : "", buf);
 }
 
 /* Which word of args[1..n) is the model the pass runs on (the first

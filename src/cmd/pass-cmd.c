@@ -1,6 +1,7 @@
 /* A pass as a console command (GS_PASS_COMMAND): its spec parses the words,
  * completes them and lists them in `help`; it runs on B as one step and
  * its report lines go to the console, escaped. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,8 +12,10 @@ static void report_line(void *ctx, enum gs_report_kind kind, const char *text)
 {
 	char buf[1024];
 
-	gs_printf(ctx, "%s%s", kind == GS_REPORT_NOTE ? "note: " : "",
-		  gs_escape(text, buf, sizeof(buf)));
+	/* the pass escaped the names it quotes: defang, do not escape twice */
+	snprintf(buf, sizeof(buf), "%s", text);
+	gs_defang(buf, sizeof(buf));
+	gs_printf(ctx, "%s%s", kind == GS_REPORT_NOTE ? "note: " : "", buf);
 }
 
 /* a_of_b: A's node for each node of B.  B edited from A keeps its nodes'

@@ -2,7 +2,9 @@
  * The edit API: the only way passes change a loaded model.  Each edit
  * reports its before-state to the model's journal (the history) and can be
  * reverted by gs_edit_undo.  Undo restores dirty flags too, so a model whose
- * every step was undone saves byte for byte like the original.
+ * every step was undone saves byte for byte like the original.  Above the
+ * journal (journal.c) and the adds of build.c, whose records undo reverts
+ * too; below importing (import.c).
  */
 #include <stddef.h>
 #include <stdlib.h>
@@ -10,43 +12,6 @@
 
 #include "graphsmith/ir.h"
 #include "ir/internal.h"
-
-struct gs_edit gs_edit_begin(enum gs_edit_kind kind, struct gs_graph *g)
-{
-	struct gs_edit e;
-
-	memset(&e, 0, sizeof(e));
-	e.kind = kind;
-	e.g = g;
-	e.node = e.slot = e.value = e.old_value = -1;
-	if (g) {
-		e.graph_dirty = g->dirty;
-		e.topo_valid = g->topo_valid;
-	}
-	return e;
-}
-
-void gs_journal_note(struct gs_model *m, struct gs_edit *e)
-{
-	if (m->journal && !m->journal_muted)
-		m->journal->record(m->journal->ctx, e);
-	else if (e->kind == GS_EDIT_TENSOR)
-		gs_edit_release(e);
-}
-
-void gs_model_set_journal(struct gs_model *m, const struct gs_journal *j)
-{
-	m->journal = j;
-}
-
-void gs_edit_release(struct gs_edit *e)
-{
-	if (e->kind == GS_EDIT_TENSOR && e->before.store == GS_STORE_HEAP) {
-		free((void *)e->before.data);
-		e->before.data = NULL;
-		e->before.store = GS_STORE_NONE;
-	}
-}
 
 static bool journaling(const struct gs_model *m)
 {
@@ -157,6 +122,27 @@ void gs_graph_set_outputs(struct gs_graph *g, int n, const int *value_ids)
 	g->n_outputs = n;
 	for (i = 0; i < n; i++)
 		g->values[value_ids[i]]->is_graph_output = true;
+	g->dirty = true;
+}
+
+/* The graph input list is journaled as an OPSETS edit of g (its undo puts
+ * g's input list back, the opsets being the same before and after). */
+void gs_graph_set_inputs(struct gs_graph *g, int n, const int *value_ids)
+{
+	struct gs_model *m = g->model;
+	struct gs_edit e = gs_edit_begin(GS_EDIT_OPSETS, g);
+
+	e.old_opsets = m->opsets;
+	e.old_n_opsets = m->n_opsets;
+	e.old_ir_version = m->ir_version;
+	e.opsets_dirty = m->opsets_dirty;
+	e.old_list = g->inputs;
+	e.old_n = g->n_inputs;
+	gs_journal_note(m, &e);
+	g->inputs = gs_arena_alloc(&m->arena, sizeof(int) * (size_t)(n + 1));
+	if (n)
+		memcpy(g->inputs, value_ids, sizeof(int) * (size_t)n);
+	g->n_inputs = n;
 	g->dirty = true;
 }
 

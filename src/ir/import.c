@@ -12,27 +12,6 @@
 #include "graphsmith/ir.h"
 #include "ir/internal.h"
 
-/* The graph input list is journaled as an OPSETS edit of g (its undo puts
- * g's input list back, the opsets being the same before and after). */
-void gs_graph_set_inputs(struct gs_graph *g, int n, const int *value_ids)
-{
-	struct gs_model *m = g->model;
-	struct gs_edit e = gs_edit_begin(GS_EDIT_OPSETS, g);
-
-	e.old_opsets = m->opsets;
-	e.old_n_opsets = m->n_opsets;
-	e.old_ir_version = m->ir_version;
-	e.opsets_dirty = m->opsets_dirty;
-	e.old_list = g->inputs;
-	e.old_n = g->n_inputs;
-	gs_journal_note(m, &e);
-	g->inputs = gs_arena_alloc(&m->arena, sizeof(int) * (size_t)(n + 1));
-	if (n)
-		memcpy(g->inputs, value_ids, sizeof(int) * (size_t)n);
-	g->n_inputs = n;
-	g->dirty = true;
-}
-
 void gs_value_copy_type(struct gs_graph *g, struct gs_value *v, int dtype, int rank,
 			const struct gs_dim *dims)
 {

@@ -9,80 +9,13 @@
 
 #include "learn/grad-internal.h"
 
-void gs_grad_bcast_strides(const struct gs_etensor *t, int rank, const int64_t *dims,
-			   int64_t *strides)
-{
-	int64_t s = 1;
-	int i, j;
-
-	for (i = rank - 1, j = t->rank - 1; i >= 0; i--, j--) {
-		if (j < 0 || t->dims[j] == 1 || dims[i] == 1) {
-			strides[i] = 0;
-			if (j >= 0)
-				s *= t->dims[j];
-			continue;
-		}
-		strides[i] = s;
-		s *= t->dims[j];
-	}
-}
-
-/* Walks the n elements of a tensor of shape dims, advancing up to three
- * broadcast offsets. */
-struct bcast_walk {
-	int rank;
-	const int64_t *dims;
-	int64_t idx[GS_EVAL_MAX_RANK];
-	int64_t st[3][GS_EVAL_MAX_RANK];
-	int64_t off[3];
-};
-
-static void walk_next(struct bcast_walk *w)
-{
-	int i, k;
-
-	for (i = w->rank - 1; i >= 0; i--) {
-		for (k = 0; k < 3; k++)
-			w->off[k] += w->st[k][i];
-		if (++w->idx[i] < w->dims[i])
-			return;
-		for (k = 0; k < 3; k++)
-			w->off[k] -= w->st[k][i] * w->dims[i];
-		w->idx[i] = 0;
-	}
-}
-
-static void walk_init(struct bcast_walk *w, const struct gs_etensor *y,
-		      const struct gs_etensor *a, const struct gs_etensor *b)
-{
-	memset(w, 0, sizeof(*w));
-	w->rank = y->rank;
-	w->dims = y->dims;
-	if (a)
-		gs_grad_bcast_strides(a, y->rank, y->dims, w->st[0]);
-	if (b)
-		gs_grad_bcast_strides(b, y->rank, y->dims, w->st[1]);
-}
-
-void gs_grad_unbroadcast_add(const struct gs_etensor *g, struct gs_etensor *gin, float scale)
-{
-	const float *go = gs_grad_f(g);
-	float *gi = gs_grad_f(gin);
-	struct bcast_walk w;
-	int64_t o;
-
-	walk_init(&w, g, gin, NULL);
-	for (o = 0; o < g->numel; o++, walk_next(&w))
-		gi[w.off[0]] += scale * go[o];
-}
-
 int gs_grad_arith(struct gs_grad_ctx *c)
 {
 	const struct gs_etensor *a = c->in[0], *b = c->in[1];
 	const char *op = c->node->op_type;
 	const float *go = gs_grad_f(c->gout[0]), *fa, *fb;
 	float *ga = gs_grad_f(c->gin[0]), *gb = gs_grad_f(c->gin[1]);
-	struct bcast_walk w;
+	struct gs_grad_bcast w;
 	int64_t o;
 
 	if (!go)
@@ -98,8 +31,8 @@ int gs_grad_arith(struct gs_grad_ctx *c)
 		return gs_grad_fail(c, "operands are not float32");
 	fa = gs_grad_f(a);
 	fb = gs_grad_f(b);
-	walk_init(&w, c->gout[0], a, b);
-	for (o = 0; o < c->gout[0]->numel; o++, walk_next(&w)) {
+	gs_grad_bcast_init(&w, c->gout[0], a, b);
+	for (o = 0; o < c->gout[0]->numel; o++, gs_grad_bcast_next(&w)) {
 		float x = fa[w.off[0]], y = fb[w.off[1]];
 
 		if (op[0] == 'M') {

@@ -2,9 +2,12 @@
  * The gradient rules, one entry per op: the rule and the input slots it
  * differentiates (the others - shapes, axes, BatchNormalization's
  * statistics - are constants to it, and parameters read only there stay
- * frozen).  The shape-only rules live here too; the arithmetic ones in
- * grad-pointwise.c, the linear ones in grad-linear.c, pools in
- * grad-pool.c.  See ../shared/EVALUATOR.md section 7.2.
+ * frozen).  The registry of the rules, like src/ops/registry.c for the
+ * kernels: the tape (grad.c) looks rules up here; the families sit below
+ * it - arithmetic in grad-pointwise.c, linear in grad-linear.c, pools in
+ * grad-pool.c, shape-only in grad-shape.c - and their shared helpers below
+ * them (grad-error.c, grad-bcast.c, grad-window.c).  See
+ * ../shared/EVALUATOR.md section 7.2.
  */
 #include <string.h>
 
@@ -50,78 +53,4 @@ const struct gs_grad_rule *gs_grad_rule_find(const char *domain, const char *nam
 		if (!strcmp(rules[i].name, name) && !strcmp(rules[i].domain, domain))
 			return &rules[i];
 	return NULL;
-}
-
-/* Same elements, another shape (reshaping ops, Identity, inference Dropout). */
-int gs_grad_passthrough(struct gs_grad_ctx *c)
-{
-	float *gi = gs_grad_f(c->gin[0]);
-	const float *go = gs_grad_f(c->gout[0]);
-	int64_t i;
-
-	if (!gi || !go)
-		return 0;
-	if (c->gin[0]->numel != c->gout[0]->numel)
-		return gs_grad_fail(c, "input and output sizes differ");
-	for (i = 0; i < c->gin[0]->numel; i++)
-		gi[i] += go[i];
-	return 0;
-}
-
-int gs_grad_transpose(struct gs_grad_ctx *c)
-{
-	const struct gs_attr *a = gs_node_attr(c->node, "perm");
-	const struct gs_etensor *x = c->in[0];
-	int64_t perm[GS_EVAL_MAX_RANK], stride[GS_EVAL_MAX_RANK], idx[GS_EVAL_MAX_RANK] = { 0 };
-	float *gi = gs_grad_f(c->gin[0]);
-	const float *go = gs_grad_f(c->gout[0]);
-	int64_t o, off = 0;
-	int r = x->rank, i;
-
-	if (!gi || !go)
-		return 0;
-	if (r == 0)
-		return gs_grad_passthrough(c);
-	for (i = 0; i < r; i++)
-		perm[i] = a && a->n == r ? a->ints[i] : r - 1 - i;
-	stride[r - 1] = 1;
-	for (i = r - 2; i >= 0; i--)
-		stride[i] = stride[i + 1] * x->dims[i + 1];
-	/* walk the output in order, tracking the input offset */
-	for (o = 0; o < c->gout[0]->numel; o++) {
-		gi[off] += go[o];
-		for (i = r - 1; i >= 0; i--) {
-			off += stride[perm[i]];
-			if (++idx[i] < x->dims[perm[i]])
-				break;
-			off -= stride[perm[i]] * x->dims[perm[i]];
-			idx[i] = 0;
-		}
-	}
-	return 0;
-}
-
-int gs_grad_concat(struct gs_grad_ctx *c)
-{
-	const struct gs_etensor *y = c->out[0];
-	int64_t axis = gs_node_attr_int(c->node, "axis", 0), outer = 1, inner = 1, at = 0, o, i;
-	const float *go = gs_grad_f(c->gout[0]);
-	int k;
-
-	if (axis < 0)
-		axis += y->rank;
-	for (i = 0; i < axis; i++)
-		outer *= y->dims[i];
-	for (i = axis + 1; i < y->rank; i++)
-		inner *= y->dims[i];
-	for (k = 0; k < c->n_in; k++) {
-		int64_t len = c->in[k] ? c->in[k]->dims[axis] * inner : 0;
-		float *gi = gs_grad_f(c->gin[k]);
-
-		for (o = 0; gi && o < outer; o++)
-			for (i = 0; i < len; i++)
-				gi[o * len + i] += go[o * y->dims[axis] * inner + at + i];
-		at += len;
-	}
-	return 0;
 }

@@ -3,11 +3,10 @@
  * in reverse topological order through the rules of grad-rules.c.
  * Values are indexed by value id of the main graph.
  */
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "graphsmith/grad.h"
 #include "graphsmith/ops.h"
 #include "graphsmith/params.h"
 #include "learn/grad-internal.h"
@@ -27,19 +26,6 @@ struct gs_grad {
 	int *inputs, n_inputs;
 	bool want_input_grads;
 };
-
-int gs_grad_fail(struct gs_grad_ctx *c, const char *fmt, ...)
-{
-	char msg[512], b1[128], b2[64];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return gs_error_set(c->err, "node '%s' (%s): gradient: %s",
-			    gs_escape(c->node->name ? c->node->name : "", b1, sizeof(b1)),
-			    gs_escape(c->node->op_type, b2, sizeof(b2)), msg);
-}
 
 static bool all_params_out(const struct gs_graph *g, const struct gs_node *n)
 {

@@ -16,20 +16,6 @@
 #include "graphsmith/fuse.h"
 #include "match/internal.h"
 
-static bool is_const(const struct mview *v, int val)
-{
-	const struct gs_value *gv;
-
-	if (val < 0)
-		return false;
-	gv = v->g->values[val];
-	if (gv->kind == GS_VALUE_PARAM)
-		return true;
-	if (gv->kind == GS_VALUE_OUTER)
-		return gs_match_view_param(v, val) != NULL;
-	return gv->producer >= 0 && v->role[gv->producer] == ROLE_CONST;
-}
-
 /* The single consumer of a node's first output if it is a live base node
  * with op `op`, else NULL. */
 static const struct gs_node *only_user(const struct mview *v, const struct gs_node *n, int op)
@@ -145,7 +131,7 @@ static bool base_channels(const struct mview *v, const struct gs_node *n, struct
 			ch->count = w->dims[gs_node_attr_int(n, "transB", 0) ? 0 : 1];
 		return true;
 	case OP_MatMul:
-		if (n->n_inputs != 2 || !is_const(v, n->inputs[1]) || (w && w->rank != 2))
+		if (n->n_inputs != 2 || !gs_match_view_is_const(v, n->inputs[1]) || (w && w->rank != 2))
 			return false;
 		ch->axis = ch->rank < 0 ? -1 : ch->rank - 1;
 		if (w)
@@ -199,11 +185,11 @@ static void affine_chain(struct mview *v, const struct gs_node *n)
 		if (kind == GS_AFFINE_BN) {
 			if (!gs_affine_bn_ok(u) || ch.axis != 1 || (op == OP_MatMul && ch.rank != 2))
 				break;
-			for (j = 1; j < 5 && is_const(v, u->inputs[j]); j++)
+			for (j = 1; j < 5 && gs_match_view_is_const(v, u->inputs[j]); j++)
 				;
 			if (j < 5)
 				break;
-		} else if (!is_const(v, u->inputs[cslot])) {
+		} else if (!gs_match_view_is_const(v, u->inputs[cslot])) {
 			break;
 		} else if (!per_channel(v, u->inputs[cslot], &ch)) {
 			/* MatMul + Add of any constant: the virtual Gemm, as ever */
@@ -254,7 +240,7 @@ static int const_operand(const struct mview *v, const struct gs_node *n, int val
 {
 	int o = other_input(n, val);
 
-	return o >= 0 && is_const(v, o) ? o : -1;
+	return o >= 0 && gs_match_view_is_const(v, o) ? o : -1;
 }
 
 static void layer_norm_chain(struct mview *v, const struct gs_node *r1)
@@ -312,7 +298,7 @@ static void gelu_chain(struct mview *v, const struct gs_node *dv)
 	const struct gs_node *erf, *add, *m1, *m2;
 	int x = dv->inputs[0];
 
-	if (dv->n_inputs != 2 || x < 0 || !is_const(v, dv->inputs[1]))
+	if (dv->n_inputs != 2 || x < 0 || !gs_match_view_is_const(v, dv->inputs[1]))
 		return;
 	if (!(erf = only_user(v, dv, OP_Erf)) || !(add = only_user(v, erf, OP_Add)) ||
 	    !(m1 = only_user(v, add, OP_Mul)) || other_input(m1, add->outputs[0]) != x ||

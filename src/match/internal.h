@@ -112,9 +112,14 @@ struct mctx {
 /* view.c */
 void gs_match_view_build(struct mview *v, const struct gs_graph *g);
 void gs_match_view_release(struct mview *v);
+
+/* values.c */
+/* What an outer-scope reference finally names, however many scopes out. */
+const struct gs_value *gs_match_value_outermost(const struct gs_value *val);
 const struct gs_tensor *gs_match_view_param(const struct mview *v, int value);
+/* A parameter, or the output of a constant subgraph (ROLE_CONST). */
+bool gs_match_view_is_const(const struct mview *v, int value);
 int gs_match_view_slot_kind(const struct mview *v, int value);
-bool gs_match_op_commutative(const char *op);
 
 /* canon.c */
 void gs_match_canon_attrs(struct mview *v);
@@ -150,7 +155,7 @@ void gs_match_align_gaps(struct mctx *c);
 int gs_match_align_lis(const int *seq, int n, int *keep);
 void gs_match_fuzzy_pairs(struct mctx *c);
 
-/* build of the result: match.c, params.c, edges.c, io.c */
+/* result.c: the match being built, and its entries */
 struct param_job;
 
 struct gs_match_build {
@@ -165,12 +170,14 @@ struct gs_match_build {
 int gs_match_entry_add(struct gs_match_build *mb, int status, const struct gs_graph *ga,
 		       const struct gs_graph *gb);
 void gs_match_entry_push(struct gs_match_entry *e, bool side_b, int node);
+/* A copy of s owned by the match (freed with it). */
+const char *gs_match_own_string(struct gs_match_build *mb, const char *s);
+
+/* params.c, edges.c, io.c: the result's lists, filled from a graph pair
+ * by match.c once its bases are paired */
 void gs_match_params_pair(struct gs_match_build *mb, struct mctx *c, int *entry_of_a,
 			  int *entry_of_b);
 void gs_match_edges_diff(struct gs_match_build *mb, struct mctx *c, const int *entry_of_b);
 void gs_match_io_diff(struct gs_match_build *mb, struct mctx *c);
-
-/* A copy of s owned by the match (freed with it). */
-const char *gs_match_own_string(struct gs_match_build *mb, const char *s);
 
 #endif

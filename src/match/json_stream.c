@@ -18,7 +18,9 @@ static bool utf8_valid(const unsigned char *s)
 		int n = *s < 0x80 ? 0 : (*s & 0xe0) == 0xc0 ? 1 : (*s & 0xf0) == 0xe0 ? 2 :
 			(*s & 0xf8) == 0xf0 ? 3 : -1;
 
-		if (n < 0 || (n == 1 && *s < 0xc2))
+		/* C0 80 is a NUL byte of the file as the IR stores it
+		 * (src/util/bytestr.c): written as \u0000 */
+		if (n < 0 || (n == 1 && *s < 0xc2 && !(s[0] == 0xc0 && s[1] == 0x80)))
 			return false;
 		s++;
 		while (n-- > 0)
@@ -115,9 +117,11 @@ static void put_str(struct jout *o, const char *s)
 	j_char(o, '"');
 	for (p = run = (const unsigned char *)s; *p; p++) {
 		/* C1 controls (U+0080..U+009F, bytes C2 80..C2 9F) act on
-		 * terminals too: escaped like C0 ones, never written raw */
-		if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			char u[6] = { '\\', 'u', '0', '0', hex[p[1] >> 4], hex[p[1] & 15] };
+		 * terminals too: escaped like C0 ones, never written raw; a
+		 * stored NUL byte (C0 80) is \u0000 */
+		if ((*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) || (*p == 0xc0 && p[1] == 0x80)) {
+			unsigned c = *p == 0xc0 ? 0 : p[1];
+			char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
 
 			j_mem(o, (const char *)run, (size_t)(p - run));
 			j_mem(o, u, sizeof(u));

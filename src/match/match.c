@@ -12,49 +12,6 @@
 
 #include "match/internal.h"
 
-static const char *const status_names[] = {
-	"matched", "changed", "added", "removed", "fused", "folded",
-};
-
-static const char *const method_names[] = {
-	"none", "user", "name", "anchor", "propagation", "alignment", "fuzzy", "fusion",
-};
-
-const char *gs_match_status_name(int status)
-{
-	return status >= 0 && status < GS_MATCH_STATUS_COUNT_ ? status_names[status] : "unknown";
-}
-
-const char *gs_match_method_name(int method)
-{
-	return method >= 0 && method <= GS_METHOD_FUSION ? method_names[method] : "unknown";
-}
-
-int gs_match_entry_add(struct gs_match_build *mb, int status, const struct gs_graph *ga,
-		       const struct gs_graph *gb)
-{
-	struct gs_match *m = mb->m;
-	struct gs_match_entry *e;
-
-	GS_GROW(m->entries, m->n_entries + 1, mb->entries_alloc);
-	e = &m->entries[m->n_entries];
-	memset(e, 0, sizeof(*e));
-	e->status = status;
-	e->graph_a = ga;
-	e->graph_b = gb;
-	e->worst_param = -1;
-	return m->n_entries++;
-}
-
-void gs_match_entry_push(struct gs_match_entry *e, bool side_b, int node)
-{
-	int *n = side_b ? &e->n_b : &e->n_a;
-	int **arr = side_b ? &e->b : &e->a;
-
-	*arr = gs_xrealloc(*arr, sizeof(int) * ((size_t)*n + 1));
-	(*arr)[(*n)++] = node;
-}
-
 static void entry_change(struct gs_match_entry *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static void entry_change(struct gs_match_entry *e, const char *fmt, ...)
@@ -250,13 +207,6 @@ static const char *group_pattern(struct gs_match_build *mb, const struct gs_matc
 		at += (size_t)snprintf(buf + at, sizeof(buf) - at, "%s%s", i ? "+" : "",
 				       e->graph_b->nodes[e->b[i]]->op_type);
 	return gs_match_own_string(mb, buf);
-}
-
-const char *gs_match_own_string(struct gs_match_build *mb, const char *s)
-{
-	GS_GROW(mb->m->strings, mb->m->n_strings + 1, mb->strings_alloc);
-	mb->m->strings[mb->m->n_strings] = gs_xstrdup(s);
-	return mb->m->strings[mb->m->n_strings++];
 }
 
 static void pin_user(struct mctx *c, const char *path)
@@ -539,16 +489,6 @@ static int match_graphs(struct gs_match_build *mb, const struct gs_graph *ga,
 	return 0;
 }
 
-/* What an outer-scope reference finally names, however many scopes out. */
-static const struct gs_value *outermost(const struct gs_value *v)
-{
-	int hops;
-
-	for (hops = 0; hops < GS_MAX_GRAPH_DEPTH && v->kind == GS_VALUE_OUTER && v->outer; hops++)
-		v = v->outer;
-	return v;
-}
-
 static bool owns(const struct gs_graph *g, const struct gs_value *v)
 {
 	return v->id >= 0 && v->id < g->n_values && g->values[v->id] == v;
@@ -578,8 +518,8 @@ static bool outer_pair(const struct mctx *c, const struct gs_value *oa, const st
 	const struct mctx *k;
 	int va, vb;
 
-	oa = outermost(oa);
-	ob = outermost(ob);
+	oa = gs_match_value_outermost(oa);
+	ob = gs_match_value_outermost(ob);
 	for (k = c; k; k = k->parent) {
 		if (!owns(k->A.g, oa))
 			continue;
@@ -765,31 +705,4 @@ struct gs_match *gs_match_models(const struct gs_model *a, const struct gs_model
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	m->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
 	return m;
-}
-
-void gs_match_free(struct gs_match *m)
-{
-	int i, k;
-
-	if (!m)
-		return;
-	for (i = 0; i < m->n_entries; i++) {
-		struct gs_match_entry *e = &m->entries[i];
-
-		free(e->a);
-		free(e->b);
-		for (k = 0; k < e->n_changes; k++)
-			free(e->changes[k]);
-		free(e->changes);
-	}
-	free(m->entries);
-	free(m->entry_of_a);
-	free(m->entry_of_b);
-	for (i = 0; i < m->n_strings; i++)
-		free(m->strings[i]);
-	free(m->strings);
-	free(m->params);
-	free(m->edges);
-	free(m->io);
-	free(m);
 }

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "match/internal.h"
+#include "match/ops.h"
 
 struct id_name {
 	const char *name;

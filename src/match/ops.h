@@ -42,6 +42,7 @@ int gs_match_op_id(const char *op);
 /* The name of an id, NULL for OP_NONE. */
 const char *gs_match_op_name(int id);
 bool gs_match_op_id_commutative(int id);
+bool gs_match_op_commutative(const char *op);
 /* The registry entry of id, the default domain's if it has one, or NULL. */
 const struct gs_op *gs_match_op_entry(int id);
 /* The entry of id in the default domain (defaults, attribute inputs), or NULL. */

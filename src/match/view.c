@@ -8,51 +8,6 @@
 
 #include "match/internal.h"
 
-static const struct gs_value *resolve_outer(const struct gs_value *val)
-{
-	int hops;
-
-	for (hops = 0; hops < GS_MAX_GRAPH_DEPTH && val->kind == GS_VALUE_OUTER && val->outer; hops++)
-		val = val->outer;
-	return val;
-}
-
-const struct gs_tensor *gs_match_view_param(const struct mview *v, int value)
-{
-	const struct gs_value *val;
-
-	if (value < 0)
-		return NULL;
-	val = resolve_outer(v->g->values[value]);
-	return val->kind == GS_VALUE_PARAM ? val->param : NULL;
-}
-
-static bool value_is_const(const struct mview *v, int value)
-{
-	const struct gs_value *val = v->g->values[value];
-
-	if (val->kind == GS_VALUE_PARAM)
-		return true;
-	if (val->kind == GS_VALUE_OUTER)
-		return resolve_outer(val)->kind == GS_VALUE_PARAM;
-	return val->producer >= 0 && v->role[val->producer] == ROLE_CONST;
-}
-
-int gs_match_view_slot_kind(const struct mview *v, int value)
-{
-	const struct gs_value *val;
-
-	if (value < 0)
-		return SLOT_ABSENT;
-	if (v->src[value] >= 0)
-		return SLOT_ACT;
-	if (value_is_const(v, value))
-		return SLOT_PARAM;
-	val = v->g->values[value];
-	return SLOT_INPUT;
-	(void)val;
-}
-
 static bool is_graph_output(const struct mview *v, int value)
 {
 	return value >= 0 && v->g->values[value]->is_graph_output;
@@ -75,7 +30,7 @@ static void find_const(struct mview *v)
 			if (n->attrs[i].type == GS_ATTR_GRAPH || n->attrs[i].type == GS_ATTR_GRAPHS)
 				all = false;
 		for (i = 0; all && i < n->n_inputs; i++)
-			if (n->inputs[i] >= 0 && !value_is_const(v, n->inputs[i]))
+			if (n->inputs[i] >= 0 && !gs_match_view_is_const(v, n->inputs[i]))
 				all = false;
 		for (i = 0; all && i < n->n_outputs; i++)
 			if (is_graph_output(v, n->outputs[i]))

@@ -105,11 +105,19 @@ int gs_external_resolve(struct gs_source *src, const char *model_path,
 	size_t k;
 
 	for (k = 0; k < tp->n_external_data; k++) {
-		const char *key = tp->external_data[k]->key, *val = tp->external_data[k]->value;
+		const Onnx__StringStringEntryProto *kv = tp->external_data[k];
+		const char *key, *val;
 		char *end;
 
-		if (!key || !val)
+		if (!kv->has_key || !kv->has_value)
 			continue;
+		/* a path or number cannot hold a NUL byte; without one, the
+		 * fields are C strings (source.c ends each block with a zero) */
+		if ((kv->key.len && memchr(kv->key.data, 0, kv->key.len)) ||
+		    (kv->value.len && memchr(kv->value.data, 0, kv->value.len)))
+			return gs_error_set(err, "external data entry holds a NUL byte");
+		key = kv->key.len ? (const char *)kv->key.data : "";
+		val = kv->value.len ? (const char *)kv->value.data : "";
 		if (!strcmp(key, "location")) {
 			location = val;
 		} else if (!strcmp(key, "offset") || !strcmp(key, "length")) {

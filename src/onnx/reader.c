@@ -22,6 +22,19 @@ static const char *esc(const char *s, char *buf, size_t len)
 	return gs_escape(s ? s : "", buf, len);
 }
 
+/* A text field as the IR keeps it: NUL and C0 bytes escaped. */
+static const char *text(struct reader *r, ProtobufCBinaryData b)
+{
+	return gs_source_text(&r->m->arena, b);
+}
+
+/* An optional text field, or absent when the file left it out. */
+static const char *opt_text(struct reader *r, protobuf_c_boolean has, ProtobufCBinaryData b,
+			    const char *absent)
+{
+	return has ? text(r, b) : absent;
+}
+
 /* ---- tensors ---- */
 
 static int narrow_int32(struct reader *r, struct gs_tensor *t, const Onnx__TensorProto *tp,
@@ -138,7 +151,7 @@ static struct gs_tensor *gs_reader_tensor(struct reader *r, const Onnx__TensorPr
 	int64_t nbytes;
 	size_t i;
 
-	t->name = tp->name ? tp->name : fallback_name;
+	t->name = opt_text(r, tp->has_name, tp->name, fallback_name);
 	t->origin = (void *)tp;
 	t->dtype = tp->has_data_type ? tp->data_type : 0;
 	t->rank = (int)tp->n_dims;
@@ -280,7 +293,7 @@ static void read_type(struct reader *r, struct gs_value *v, const Onnx__TypeProt
 		if (d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE)
 			v->dims[i].value = d->dim_value;
 		else if (d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM)
-			v->dims[i].param = d->dim_param;
+			v->dims[i].param = text(r, d->dim_param);
 	}
 }
 
@@ -294,9 +307,9 @@ static int read_attr(struct reader *r, struct gs_graph *g, struct gs_attr *a,
 {
 	size_t k;
 
-	a->name = ap->name ? ap->name : "";
+	a->name = opt_text(r, ap->has_name, ap->name, "");
 	a->origin = (void *)ap;
-	a->ref_attr_name = ap->ref_attr_name;
+	a->ref_attr_name = opt_text(r, ap->has_ref_attr_name, ap->ref_attr_name, NULL);
 	a->type = ap->has_type ? (int)ap->type : 0;
 	a->f = ap->f;
 	a->i = ap->i;
@@ -396,7 +409,7 @@ static int link_node(struct reader *r, struct gs_graph *g, struct gs_node *n,
 	n->n_inputs = (int)np->n_input;
 	n->inputs = gs_arena_alloc(&r->m->arena, sizeof(int) * (np->n_input + 1));
 	for (k = 0; k < np->n_input; k++) {
-		const char *name = np->input[k];
+		const char *name = text(r, np->input[k]);
 		const struct gs_value *outer;
 		int id;
 
@@ -434,7 +447,7 @@ static struct gs_graph *read_graph(struct reader *r, const Onnx__GraphProto *gp,
 		gs_error_set(r->err, "subgraphs nested deeper than %d levels", GS_MAX_GRAPH_DEPTH);
 		return NULL;
 	}
-	g = gs_graph_new(m, parent, gp->name ? gp->name : "");
+	g = gs_graph_new(m, parent, opt_text(r, gp->has_name, gp->name, ""));
 	g->origin = (void *)gp;
 
 	/* every name the graph defines, so its map never rehashes */
@@ -447,7 +460,7 @@ static struct gs_graph *read_graph(struct reader *r, const Onnx__GraphProto *gp,
 	g->inputs = gs_arena_alloc(&m->arena, sizeof(int) * (gp->n_input + 1));
 	for (k = 0; k < gp->n_input; k++) {
 		const Onnx__ValueInfoProto *vi = gp->input[k];
-		const char *name = vi->name ? vi->name : "";
+		const char *name = opt_text(r, vi->has_name, vi->name, "");
 
 		/* one lookup: an existing name comes back without a new value */
 		n_before = g->n_values;
@@ -482,7 +495,7 @@ static struct gs_graph *read_graph(struct reader *r, const Onnx__GraphProto *gp,
 	}
 	for (k = 0; k < gp->n_sparse_initializer; k++) {
 		const Onnx__SparseTensorProto *sp = gp->sparse_initializer[k];
-		const char *name = sp->values && sp->values->name ? sp->values->name : "";
+		const char *name = sp->values ? opt_text(r, sp->values->has_name, sp->values->name, "") : "";
 		struct gs_tensor *t;
 		struct gs_value *v;
 
@@ -509,22 +522,22 @@ static struct gs_graph *read_graph(struct reader *r, const Onnx__GraphProto *gp,
 		struct gs_node *n = gs_arena_alloc(&m->arena, sizeof(*n));
 		size_t o;
 
-		if (!np->op_type || !np->op_type[0]) {
+		if (!np->has_op_type || !np->op_type.len) {
 			gs_error_set(r->err, "graph '%s' node %zu has no op_type",
 				     esc(g->name, nb, 128), k);
 			return NULL;
 		}
 		n->id = g->n_nodes;
-		n->name = np->name ? np->name : "";
-		n->op_type = np->op_type ? np->op_type : "";
-		n->domain = np->domain ? np->domain : "";
+		n->name = opt_text(r, np->has_name, np->name, "");
+		n->op_type = text(r, np->op_type);
+		n->domain = opt_text(r, np->has_domain, np->domain, "");
 		n->origin = (void *)np;
 		GS_GROW(g->nodes, g->n_nodes + 1, g->nodes_alloc);
 		g->nodes[g->n_nodes++] = n;
 		n->n_outputs = (int)np->n_output;
 		n->outputs = gs_arena_alloc(&m->arena, sizeof(int) * (np->n_output + 1));
 		for (o = 0; o < np->n_output; o++) {
-			const char *name = np->output[o];
+			const char *name = text(r, np->output[o]);
 			struct gs_value *v;
 
 			if (!name[0]) {
@@ -583,7 +596,7 @@ static struct gs_graph *read_graph(struct reader *r, const Onnx__GraphProto *gp,
 	for (k = 0; k < gp->n_value_info; k++) {
 		const Onnx__ValueInfoProto *vi = gp->value_info[k];
 
-		id = vi->name ? gs_graph_find_value(g, vi->name) : -1;
+		id = vi->has_name ? gs_graph_find_value(g, text(r, vi->name)) : -1;
 		if (id < 0)
 			continue;	/* annotation of an unused name: kept by the writer */
 		g->values[id]->origin = (void *)vi;
@@ -593,7 +606,7 @@ static struct gs_graph *read_graph(struct reader *r, const Onnx__GraphProto *gp,
 	g->outputs = gs_arena_alloc(&m->arena, sizeof(int) * (gp->n_output + 1));
 	for (k = 0; k < gp->n_output; k++) {
 		const Onnx__ValueInfoProto *vi = gp->output[k];
-		const char *name = vi->name ? vi->name : "";
+		const char *name = opt_text(r, vi->has_name, vi->name, "");
 		struct gs_value *v;
 
 		id = gs_graph_find_value(g, name);
@@ -641,23 +654,26 @@ static int read_model(struct reader *r)
 	if (!mp->graph)
 		return gs_error_set(r->err, "the model has no graph");
 	m->ir_version = mp->has_ir_version ? mp->ir_version : 0;
-	m->producer_name = mp->producer_name ? mp->producer_name : "";
-	m->producer_version = mp->producer_version ? mp->producer_version : "";
-	m->domain = mp->domain ? mp->domain : "";
-	m->doc_string = mp->doc_string ? mp->doc_string : "";
+	m->producer_name = opt_text(r, mp->has_producer_name, mp->producer_name, "");
+	m->producer_version = opt_text(r, mp->has_producer_version, mp->producer_version, "");
+	m->domain = opt_text(r, mp->has_domain, mp->domain, "");
+	m->doc_string = opt_text(r, mp->has_doc_string, mp->doc_string, "");
 	m->model_version = mp->model_version;
 	m->n_opsets = (int)mp->n_opset_import;
 	m->opsets = gs_arena_alloc(&m->arena, sizeof(*m->opsets) * (mp->n_opset_import + 1));
 	for (k = 0; k < mp->n_opset_import; k++) {
-		m->opsets[k].domain = mp->opset_import[k]->domain ? mp->opset_import[k]->domain : "";
+		m->opsets[k].domain = opt_text(r, mp->opset_import[k]->has_domain,
+					       mp->opset_import[k]->domain, "");
 		m->opsets[k].version = mp->opset_import[k]->version;
 	}
 	m->n_metadata = (int)mp->n_metadata_props;
 	m->metadata_keys = gs_arena_alloc(&m->arena, sizeof(char *) * (mp->n_metadata_props + 1));
 	m->metadata_values = gs_arena_alloc(&m->arena, sizeof(char *) * (mp->n_metadata_props + 1));
 	for (k = 0; k < mp->n_metadata_props; k++) {
-		m->metadata_keys[k] = mp->metadata_props[k]->key ? mp->metadata_props[k]->key : "";
-		m->metadata_values[k] = mp->metadata_props[k]->value ? mp->metadata_props[k]->value : "";
+		const Onnx__StringStringEntryProto *kv = mp->metadata_props[k];
+
+		m->metadata_keys[k] = opt_text(r, kv->has_key, kv->key, "");
+		m->metadata_values[k] = opt_text(r, kv->has_value, kv->value, "");
 	}
 	m->n_functions = (int)mp->n_functions;
 	m->graph = read_graph(r, mp->graph, NULL, 0);

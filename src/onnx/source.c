@@ -167,18 +167,8 @@ static int walk(struct skeleton *s, const ProtobufCMessageDescriptor *desc,
 				continue;
 			}
 			sub = sub_descriptor(desc, number);
-			if (!sub) {
-				/* protobuf-c hands strings over NUL-terminated: a name
-				 * with a NUL inside would be cut short and then saved
-				 * differently, so it is refused, not changed */
-				const ProtobufCFieldDescriptor *fd =
-					protobuf_c_message_descriptor_get_field(desc, number);
-
-				if (fd && fd->type == PROTOBUF_C_TYPE_STRING && len &&
-				    memchr(body, 0, (size_t)len))
-					return corrupt(s, field, "a string holds a NUL byte");
+			if (!sub)
 				break;
-			}
 			/* a node is at least its op_type: millions of empty ones are
 			 * a memory bomb, not a model */
 			if (sub == &onnx__node_proto__descriptor && len == 0)
@@ -231,14 +221,34 @@ static int walk(struct skeleton *s, const ProtobufCMessageDescriptor *desc,
 static void *src_alloc(void *data, size_t size)
 {
 	struct gs_source *src = data;
+	char *p = gs_arena_alloc(&src->proto_arena, size + 1);
 
-	return gs_arena_alloc(&src->proto_arena, size);
+	/* one zero byte past every block: protobuf-c copies a bytes field
+	 * into a block of exactly its length, so every text field (declared
+	 * bytes in onnx.proto) is also a C string the reader can borrow */
+	p[size] = 0;
+	return p;
 }
 
 static void src_free(void *data, void *p)
 {
 	(void)data;
 	(void)p;
+}
+
+const char *gs_source_text(struct gs_arena *arena, ProtobufCBinaryData b)
+{
+	size_t len;
+	char *s;
+
+	if (!b.len)
+		return "";
+	len = gs_bytestr_stored_len(b.data, b.len);
+	if (len == b.len)
+		return (const char *)b.data;	/* src_alloc's zero byte ends it */
+	s = gs_arena_alloc(arena, len + 1);
+	gs_bytestr_store(b.data, b.len, s);
+	return s;
 }
 
 /* ---- resolving markers after unpack ---- */

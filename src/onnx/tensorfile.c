@@ -276,8 +276,11 @@ struct gs_etensor *gs_tensorfile_read_named(const char *path, char **name,
 	t = from_proto(tp, err);
 	if (!t)
 		goto fail;
-	if (name)
-		*name = gs_xstrdup(tp->name ? tp->name : "");
+	if (name) {
+		/* as the IR keeps names: NUL and C0 bytes escaped */
+		*name = gs_xmalloc(gs_bytestr_stored_len(tp->name.data, tp->name.len) + 1);
+		gs_bytestr_store(tp->name.data, tp->name.len, *name);
+	}
 	onnx__tensor_proto__free_unpacked(tp, NULL);
 	free(buf);
 	return t;
@@ -331,7 +334,9 @@ int gs_tensorfile_write(const char *path, const char *name, const struct gs_eten
 	tp.dims = dims;
 	tp.has_data_type = 1;
 	tp.data_type = t->dtype;
-	tp.name = (char *)(name ? name : "");
+	tp.has_name = 1;
+	tp.name.data = gs_xmalloc(name ? strlen(name) + 1 : 1);
+	tp.name.len = name ? gs_bytestr_raw(name, tp.name.data) : 0;
 	tp.has_raw_data = 1;
 	tp.raw_data.len = (size_t)nbytes;
 	tp.raw_data.data = raw;
@@ -348,6 +353,7 @@ int gs_tensorfile_write(const char *path, const char *name, const struct gs_eten
 	}
 	rc = gs_atomic_commit(&af, err);
 out:
+	free(tp.name.data);
 	free(raw);
 	free(buf);
 	return rc;

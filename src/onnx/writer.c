@@ -95,6 +95,35 @@ static void *new_msg(struct writer *w, size_t size, void (*init)(void *))
 
 #define NEW(w, type, fn) ((type *)new_msg((w), sizeof(type), (void (*)(void *))(fn)))
 
+/* ---- text fields: the IR's strings back to the file's bytes ---- */
+
+/* A text the IR keeps, as the bytes it stands for (NUL and C0 bytes
+ * unescaped, src/util/bytestr.c). */
+static ProtobufCBinaryData text_bytes(struct writer *w, const char *s)
+{
+	ProtobufCBinaryData b;
+
+	if (gs_bytestr_is_stored_plain(s)) {
+		b.data = (uint8_t *)s;
+		b.len = strlen(s);
+	} else {
+		b.data = gs_arena_alloc(&w->arena, strlen(s) + 1);
+		b.len = gs_bytestr_raw(s, b.data);
+	}
+	return b;
+}
+
+/* Whether an optional text field of the loaded file says what s says. */
+static bool text_is(struct writer *w, protobuf_c_boolean has, ProtobufCBinaryData b, const char *s)
+{
+	ProtobufCBinaryData t = text_bytes(w, s);
+
+	return has && t.len == b.len && (!t.len || !memcmp(t.data, b.data, t.len));
+}
+
+#define SET_TEXT(w, msg, field, s) \
+	((msg)->has_##field = 1, (msg)->field = text_bytes((w), (s)))
+
 static int write_external(struct writer *w, const struct gs_tensor *t, Onnx__TensorProto *tp)
 {
 	static const char zeros[EXTERNAL_ALIGN];
@@ -119,8 +148,12 @@ static int write_external(struct writer *w, const struct gs_tensor *t, Onnx__Ten
 	kv = gs_arena_alloc(&w->arena, sizeof(*kv) * 3);
 	for (i = 0; i < 3; i++) {
 		kv[i] = NEW(w, Onnx__StringStringEntryProto, onnx__string_string_entry_proto__init);
-		kv[i]->key = (char *)keys[i];
-		kv[i]->value = (char *)vals[i];
+		/* a path and numbers: bytes as they are, nothing to unescape */
+		kv[i]->has_key = kv[i]->has_value = 1;
+		kv[i]->key.data = (uint8_t *)keys[i];
+		kv[i]->key.len = strlen(keys[i]);
+		kv[i]->value.data = (uint8_t *)vals[i];
+		kv[i]->value.len = strlen(vals[i]);
 	}
 	tp->external_data = kv;
 	tp->n_external_data = 3;
@@ -138,12 +171,12 @@ static Onnx__TensorProto *build_tensor(struct writer *w, const struct gs_tensor 
 	Onnx__TensorProto *tp;
 
 	if (orig && !t->dirty && !external && !t->external_source &&
-	    (!name || (orig->name && !strcmp(orig->name, name))))
+	    (!name || text_is(w, orig->has_name, orig->name, name)))
 		return (Onnx__TensorProto *)orig;
 	tp = NEW(w, Onnx__TensorProto, onnx__tensor_proto__init);
 	if (orig)
 		*tp = *orig;	/* keeps doc_string, metadata, string_data */
-	tp->name = (char *)(name ? name : t->name);
+	SET_TEXT(w, tp, name, name ? name : t->name);
 	tp->has_data_type = 1;
 	tp->data_type = t->dtype;
 	tp->n_dims = (size_t)t->rank;
@@ -188,7 +221,7 @@ static Onnx__TypeProto *build_type(struct writer *w, const struct gs_value *v)
 
 		if (v->dims[i].param) {
 			d->value_case = ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM;
-			d->dim_param = (char *)v->dims[i].param;
+			d->dim_param = text_bytes(w, v->dims[i].param);
 		} else if (v->dims[i].value >= 0) {
 			d->value_case = ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE;
 			d->dim_value = v->dims[i].value;
@@ -203,12 +236,12 @@ static Onnx__ValueInfoProto *build_value_info(struct writer *w, const struct gs_
 	const Onnx__ValueInfoProto *orig = v->origin;
 	Onnx__ValueInfoProto *vi;
 
-	if (orig && !v->shape_dirty && orig->name && !strcmp(orig->name, v->name))
+	if (orig && !v->shape_dirty && text_is(w, orig->has_name, orig->name, v->name))
 		return (Onnx__ValueInfoProto *)orig;
 	vi = NEW(w, Onnx__ValueInfoProto, onnx__value_info_proto__init);
 	if (orig)
 		*vi = *orig;
-	vi->name = (char *)v->name;
+	SET_TEXT(w, vi, name, v->name);
 	if (!orig || v->shape_dirty)
 		vi->type = build_type(w, v);
 	return vi;
@@ -224,10 +257,12 @@ static Onnx__AttributeProto *build_attr(struct writer *w, const struct gs_attr *
 
 	if (orig)
 		*ap = *orig;	/* keeps doc_string and the kinds the IR keeps opaque */
-	ap->name = (char *)a->name;
+	SET_TEXT(w, ap, name, a->name);
 	ap->has_type = 1;
 	ap->type = (Onnx__AttributeProto__AttributeType)a->type;
-	ap->ref_attr_name = (char *)a->ref_attr_name;
+	ap->has_ref_attr_name = a->ref_attr_name != NULL;
+	if (a->ref_attr_name)
+		ap->ref_attr_name = text_bytes(w, a->ref_attr_name);
 	switch (a->type) {
 	case GS_ATTR_FLOAT:
 		ap->has_f = 1;
@@ -295,17 +330,20 @@ static Onnx__NodeProto *build_node(struct writer *w, struct gs_graph *g, struct 
 	np = NEW(w, Onnx__NodeProto, onnx__node_proto__init);
 	if (n->origin)
 		*np = *(Onnx__NodeProto *)n->origin;
-	np->name = n->name[0] || (n->origin && np->name) ? (char *)n->name : NULL;
-	np->op_type = (char *)n->op_type;
-	np->domain = n->domain[0] || (n->origin && np->domain) ? (char *)n->domain : NULL;
+	/* an empty name or domain is written only where the file had one */
+	if (n->name[0] || (n->origin && np->has_name))
+		SET_TEXT(w, np, name, n->name);
+	SET_TEXT(w, np, op_type, n->op_type);
+	if (n->domain[0] || (n->origin && np->has_domain))
+		SET_TEXT(w, np, domain, n->domain);
 	np->n_input = (size_t)n->n_inputs;
-	np->input = gs_arena_alloc(&w->arena, sizeof(char *) * (size_t)(n->n_inputs + 1));
+	np->input = gs_arena_alloc(&w->arena, sizeof(*np->input) * (size_t)(n->n_inputs + 1));
 	for (i = 0; i < n->n_inputs; i++)
-		np->input[i] = (char *)value_name(g, n->inputs[i]);
+		np->input[i] = text_bytes(w, value_name(g, n->inputs[i]));
 	np->n_output = (size_t)n->n_outputs;
-	np->output = gs_arena_alloc(&w->arena, sizeof(char *) * (size_t)(n->n_outputs + 1));
+	np->output = gs_arena_alloc(&w->arena, sizeof(*np->output) * (size_t)(n->n_outputs + 1));
 	for (i = 0; i < n->n_outputs; i++)
-		np->output[i] = (char *)value_name(g, n->outputs[i]);
+		np->output[i] = text_bytes(w, value_name(g, n->outputs[i]));
 	np->n_attribute = (size_t)n->n_attrs;
 	np->attribute = gs_arena_alloc(&w->arena, sizeof(void *) * (size_t)(n->n_attrs + 1));
 	for (i = 0; i < n->n_attrs; i++)
@@ -338,7 +376,7 @@ static Onnx__GraphProto *build_graph(struct writer *w, struct gs_graph *g)
 	gp = NEW(w, Onnx__GraphProto, onnx__graph_proto__init);
 	if (g->origin)
 		*gp = *(Onnx__GraphProto *)g->origin;
-	gp->name = (char *)g->name;
+	SET_TEXT(w, gp, name, g->name);
 
 	/* ONNX wants nodes in topological order; new nodes were appended */
 	if (!g->topo_valid && gs_graph_toposort(g, &err)) {
@@ -377,8 +415,9 @@ static Onnx__GraphProto *build_graph(struct writer *w, struct gs_graph *g)
 		const Onnx__GraphProto *orig = g->origin;
 
 		for (k = 0; k < orig->n_value_info; k++) {
-			int id = orig->value_info[k]->name ?
-				 gs_graph_find_value(g, orig->value_info[k]->name) : -1;
+			const Onnx__ValueInfoProto *vi = orig->value_info[k];
+			int id = vi->has_name ?
+				 gs_graph_find_value(g, gs_source_text(&w->arena, vi->name)) : -1;
 
 			if (id >= 0 && wants_value_info(g, g->values[id]) &&
 			    g->values[id]->origin == orig->value_info[k])
@@ -414,15 +453,15 @@ static Onnx__ModelProto *build_model(struct writer *w)
 			Onnx__OperatorSetIdProto *o = NEW(w, Onnx__OperatorSetIdProto,
 							  onnx__operator_set_id_proto__init);
 
-			o->domain = (char *)m->opsets[i].domain;
+			SET_TEXT(w, o, domain, m->opsets[i].domain);
 			o->has_version = 1;
 			o->version = m->opsets[i].version;
 			mp->opset_import[i] = o;
 		}
 	}
 	if (!src) {
-		mp->producer_name = (char *)m->producer_name;
-		mp->producer_version = (char *)m->producer_version;
+		SET_TEXT(w, mp, producer_name, m->producer_name);
+		SET_TEXT(w, mp, producer_version, m->producer_version);
 	}
 	return mp;
 }

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "graphsmith/error.h"
+#include "graphsmith/alloc.h"
 #include "graphsmith/util.h"
 
 /* Length of the valid UTF-8 sequence at s, or 0 if it is not valid. */
@@ -49,8 +49,13 @@ static const char *escape(const char *s, char *buf, size_t len, int ascii)
 	if (!len)
 		return buf;
 	while (*p) {
+		unsigned raw;
+
 		n = utf8_len(p, &cp);
-		if (n == 1 && cp >= 0x20 && cp < 0x7f && cp != '\\') {
+		if (!n && (n = gs_bytestr_escape_at((const char *)p, &raw))) {
+			/* a NUL or C0 byte of the file, as the IR stores it */
+			snprintf(tmp, sizeof(tmp), "\\x%02x", raw);
+		} else if (n == 1 && cp >= 0x20 && cp < 0x7f && cp != '\\') {
 			tmp[0] = (char)cp;
 			tmp[1] = '\0';
 		} else if (n == 1 && cp == '\\') {
@@ -161,8 +166,13 @@ void gs_defang(char *s, size_t size)
 	if (size > sizeof(out))
 		size = sizeof(out);
 	while (*p && o + 8 < size) {
+		unsigned raw;
+
 		n = utf8_len(p, &cp);
-		if (n == 1 && (cp < 0x20 || cp == 0x7f)) {
+		if (!n && (n = gs_bytestr_escape_at((const char *)p, &raw))) {
+			/* a NUL or C0 byte of the file, as the IR stores it */
+			o += (size_t)snprintf(out + o, size - o, "\\x%02x", raw);
+		} else if (n == 1 && (cp < 0x20 || cp == 0x7f)) {
 			o += (size_t)snprintf(out + o, size - o, cp == 0x1b ? "\\e" : "\\x%02x", cp);
 		} else if (n == 0) {
 			o += (size_t)snprintf(out + o, size - o, "\\x%02x", *p);

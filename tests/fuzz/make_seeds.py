@@ -305,6 +305,16 @@ def m_domain(rng):
     return m
 
 
+def m_nul_names(rng):
+    """Names holding NUL bytes (kept, escaped in the IR, written back)."""
+    n = [helper.make_node("MatMul", ["x", "w\x00"], ["h\x00"], name="m\x00m"),
+         helper.make_node("Relu", ["h\x00"], ["y"], name="\x00")]
+    m = model(n, "nul\x00", [vi("x", F, [1, 3])], [vi("y", F, [1, 2])],
+              [init(rng, "w\x00", [3, 2])])
+    helper.set_model_props(m, {"k\x00": "v\x00"})
+    return m
+
+
 def build_models(rng):
     return {
         "conv_bn_relu": m_conv_bn_relu(rng), "matmul_add": m_matmul_add(rng),
@@ -315,6 +325,7 @@ def build_models(rng):
         "fp16_graph": m_fp16_graph(rng), "if_loop": m_if_loop(rng), "scan": m_scan(rng),
         "shapes": m_shapes(rng), "misc_ops": m_misc_ops(rng), "attention": m_attention(rng),
         "qdq": m_qdq(rng), "constants": m_constant_chain(rng), "domains": m_domain(rng),
+        "nul_names": m_nul_names(rng),
     }
 
 

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The core library (everything but src/tui and src/cli) includes no curses
 # or readline header, only src/onnx sees protobuf-c types, the folders
-# keep their layer order, and its global symbols carry the gs_ prefix.
+# keep their layer order, the files of a folder call each other in no
+# loop, and its global symbols carry the gs_ prefix.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 cd "$top_srcdir" || exit 1
 bad=$(grep -lE '#include *[<"](n?curses|ncursesw/|readline/)' src/*/*.c src/*/*.h include/graphsmith/*.h 2>/dev/null |
@@ -28,6 +29,15 @@ else
 	bad=$(echo "$syms" | grep -vE '^(gs_|onnx__)')
 	[ -z "$bad" ] && pass "every global symbol of the library is gs_" ||
 		fail "global symbols without the gs_ prefix: $(echo $bad)"
+fi
+# inside a folder the files form a hierarchy: no files that call each
+# other in a loop (from nm of the build's objects)
+if ! command -v nm >/dev/null; then
+	skip "no nm: circles of files not checked"
+else
+	out=$("$GS_PYTHON" "$top_srcdir/tests/onnx/circles.py" "${top_builddir:-.}" 2>&1)
+	[ -z "$out" ] && pass "no files of a folder call each other in a loop" ||
+		fail "circles: $out"
 fi
 # src/cli and src/tui never call back into the front door: main.c
 # defines main() and nothing else global

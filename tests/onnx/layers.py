@@ -14,6 +14,7 @@ ORDER = ["util", "ir", "onnx", "ops", "eval", "match", "passes", "learn", "trans
 RANK = {l: i for i, l in enumerate(ORDER)}
 RANK["ops"] = RANK["eval"]
 HEADER_LAYER = {
+    "alloc": "util",
     "error": "util", "util": "util", "numeric": "util", "json": "util", "progress": "util",
     "opdoc": "util", "ir": "ir", "onnx": "onnx", "tensorio": "onnx", "ops": "ops",
     "eval": "eval", "samples": "eval", "compare": "eval", "params": "eval",

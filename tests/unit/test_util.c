@@ -49,6 +49,40 @@ static void test_escape_truncates(void **state)
 	assert_string_equal(gs_escape("\x1b\x1b\x1b\x1b", buf, sizeof(buf)), "\\e\\e...");
 }
 
+/* Every byte string survives store -> raw, valid UTF-8 is stored as it
+ * is, and the display shows the file's bytes. */
+static void test_bytestr(void **state)
+{
+	unsigned char all[512], back[1100];
+	char stored[1100], buf[64];
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(all); i++)
+		all[i] = (unsigned char)(i * 7 + i / 256);
+	n = gs_bytestr_stored_len(all, sizeof(all));
+	assert_int_equal(n, sizeof(all) + 2 + 2);	/* two NULs, two C0s */
+	gs_bytestr_store(all, sizeof(all), stored);
+	assert_int_equal(strlen(stored), n);
+	assert_false(gs_bytestr_is_stored_plain(stored));
+	assert_int_equal(gs_bytestr_raw(stored, back), sizeof(all));
+	assert_memory_equal(back, all, sizeof(all));
+
+	gs_bytestr_store("na\xc3\xafve", 6, stored);
+	assert_string_equal(stored, "na\xc3\xafve");
+	assert_true(gs_bytestr_is_stored_plain(stored));
+
+	gs_bytestr_store("a\0b\xc0" "c", 5, stored);
+	assert_string_equal(stored, "a\xc0\x80" "b\xc0\x81" "c");
+	assert_string_equal(gs_escape(stored, buf, sizeof(buf)), "a\\x00b\\xc0c");
+	assert_string_equal(gs_escape_ascii(stored, buf, sizeof(buf)), "a\\x00b\\xc0c");
+	gs_defang(stored, sizeof(stored));
+	assert_string_equal(stored, "a\\x00b\\xc0c");
+	/* a lone C0 typed by a user is a byte of its own */
+	assert_int_equal(gs_bytestr_raw("x\xc0y", back), 3);
+	assert_memory_equal(back, "x\xc0y", 3);
+}
+
 static void test_strmap(void **state)
 {
 	struct gs_strmap m;
@@ -198,6 +232,7 @@ int main(void)
 		cmocka_unit_test(test_escape_controls),
 		cmocka_unit_test(test_escape_utf8),
 		cmocka_unit_test(test_escape_truncates),
+		cmocka_unit_test(test_bytestr),
 		cmocka_unit_test(test_strmap),
 		cmocka_unit_test(test_arena),
 		cmocka_unit_test(test_format_bytes),
