@@ -59,8 +59,8 @@ typedef void (*gs_quant_report_fn)(void *ctx, const char *line);
 
 /* Defaults for a mode. */
 void gs_quant_opts_init(struct gs_quant_opts *o, enum gs_quant_mode mode);
-/* Parses the words after "quantize" (argv[0] is the mode). */
-int gs_quant_parse(int argc, char **argv, struct gs_quant_opts *o, struct gs_error *err);
+/* The words after "quantize" are parsed by its pass, gs_pass_quantize
+ * (graphsmith/pass.h), which builds these options. */
 /* Canonical spelling of the options, e.g. "int8 per-channel sym". */
 const char *gs_quant_describe(const struct gs_quant_opts *o, char *buf, size_t len);
 

@@ -37,6 +37,8 @@ extern const struct cv_adapter gs_cv_adapters[];
 /* The generic downgrade across 11: negative axis/axes made positive. */
 int gs_cv_down_negative_axes(struct cv *c, struct gs_node *n);
 
+/* ---- what adapters know and how they rewrite (convert-util.c) ---- */
+
 int gs_cv_did(struct cv *c, const char *label, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int gs_cv_refuse(struct cv *c, const char *fmt, ...)

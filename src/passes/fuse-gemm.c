@@ -6,15 +6,6 @@
 #include "graphsmith/ops.h"
 #include "passes/fuse-internal.h"
 
-bool gs_fuse_is_row_bias(const struct gs_tensor *c, int64_t n)
-{
-	if (c->numel != 1 && c->numel != n)
-		return false;
-	if (c->rank <= 1)
-		return true;
-	return c->rank == 2 && c->dims[0] == 1;
-}
-
 static bool gemm_dtype(int dtype)
 {
 	return dtype == GS_DTYPE_FLOAT || dtype == GS_DTYPE_DOUBLE ||

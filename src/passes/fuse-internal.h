@@ -43,6 +43,10 @@ double *gs_fuse_param_doubles(const struct gs_tensor *t, int64_t *n);
  * (relative tolerance tol). */
 bool gs_fuse_param_scalar_is(const struct gs_graph *g, const struct gs_node *n, int slot,
 			     double want, double tol);
+/* C of a Gemm with n columns: true if its shape broadcasts as [n]
+ * ([], [1], [n], [1, 1], [1, n]).  Shared by fuse-gemm, fuse-gemm-bn and
+ * fuse-affine. */
+bool gs_fuse_is_row_bias(const struct gs_tensor *c, int64_t n);
 /* Encodes n doubles as dtype (float, double, half, bf16, ints, bool);
  * NULL for other types.  Size in *nbytes. */
 void *gs_fuse_encode(int dtype, const double *src, int64_t n, size_t *nbytes);
@@ -65,7 +69,7 @@ bool gs_fuse_has_subgraphs(const struct gs_node *n);
 bool gs_fuse_clonable(const struct gs_node *n);
 
 
-/* Makes the default-domain opset at least `want`.  Returns 0 when it is
+/* Makes the default-domain opset at least `want` (fuse-opset.c).  Returns 0 when it is
  * (now) high enough, -1 when raising it would change the meaning of an op
  * the model uses; *why then names that op. */
 int gs_fuse_need_opset(struct gs_model *m, int64_t want, const char **why);
@@ -84,9 +88,6 @@ int gs_fuse_rewrite_param(struct gs_graph *g, int vid, const struct gs_node *n, 
 
 /* Gemm + BatchNormalization at bn, in fuse-gemm-bn.c; 1 if rewritten. */
 int gs_fuse_gemm_bn(struct gs_graph *g, struct gs_node *bn, struct gs_fuse_log *log);
-/* C of a Gemm with N columns: true if its shape broadcasts as [N]
- * ([], [1], [N], [1, 1], [1, N]). */
-bool gs_fuse_is_row_bias(const struct gs_tensor *c, int64_t n);
 
 /* A value computed by gs_fuse_eval: owns dims and data (malloc'd). */
 struct fuse_value {

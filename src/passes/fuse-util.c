@@ -1,11 +1,12 @@
-/* Helpers shared by the fusion passes: walks, uses, parameters, opsets. */
+/* Helpers shared by the fusion passes (and the opset adapters of
+ * convert-util.c): walks, uses, parameters.  Raising the opset, which needs
+ * the converter, is above them in fuse-opset.c. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "graphsmith/convert.h"
 #include "graphsmith/ops.h"
 #include "passes/fuse-internal.h"
 
@@ -205,6 +206,15 @@ bool gs_fuse_param_scalar_is(const struct gs_graph *g, const struct gs_node *n, 
 	return fabs(x - want) <= tol * fabs(want);
 }
 
+bool gs_fuse_is_row_bias(const struct gs_tensor *c, int64_t n)
+{
+	if (c->numel != 1 && c->numel != n)
+		return false;
+	if (c->rank <= 1)
+		return true;
+	return c->rank == 2 && c->dims[0] == 1;
+}
+
 static void put_le(uint8_t *p, uint64_t x, int bytes)
 {
 	int i;
@@ -395,28 +405,6 @@ struct gs_node *gs_fuse_add_like(struct gs_graph *g, const struct gs_node *tmpl,
 		*a = tmpl->attrs[i];
 	}
 	return n;
-}
-
-
-int gs_fuse_need_opset(struct gs_model *m, int64_t want, const char **why)
-{
-	static char refused[sizeof(((struct gs_error *)0)->msg)];
-	struct gs_error err;
-
-	if (gs_model_opset(m, "") >= want)
-		return 0;
-	if (gs_model_opset(m, "") <= 0) {
-		*why = "(no default-domain opset import)";
-		return -1;
-	}
-	/* a conversion: every op that changed on the way is rewritten, or
-	 * nothing changes */
-	if (gs_convert_opset(m, want, 0, NULL, NULL, &err) < 0) {
-		snprintf(refused, sizeof(refused), "%s", err.msg);
-		*why = refused;
-		return -1;
-	}
-	return 0;
 }
 
 int gs_fuse_rewrite_param(struct gs_graph *g, int vid, const struct gs_node *n, int dtype,

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "graphsmith/eval.h"
 #include "graphsmith/tensorio.h"
@@ -37,22 +36,6 @@ void gs_report(gs_report_fn report, void *ctx, const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	report(ctx, buf);
-}
-
-void gs_weights_release(struct gs_weights *w)
-{
-	int i;
-
-	for (i = 0; i < w->n; i++)
-		free(w->t[i].name);
-	free(w->t);
-	if (w->map)
-		munmap(w->map, w->map_len);
-	if (w->npz) {
-		gs_npz_release(w->npz);
-		free(w->npz);
-	}
-	memset(w, 0, sizeof(*w));
 }
 
 static int npz_read(const char *path, struct gs_weights *w, struct gs_error *err)

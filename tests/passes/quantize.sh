@@ -82,6 +82,24 @@ expect "fp16 weights" "$out/mlp.fp16.onnx" \
 expect "int4 blocks along K" "$out/mlp.int4_--block_32.onnx" \
 	"opset=21 dq=3 cast=0 float_weights=0 int8=0 uint8=0 int4=6 fp16=0 axes=1:32,0:32,0:32"
 
+# float16 is fp16's other name; quant_apply parses with the pass's spec as
+# the console does, so both give the same bytes
+for q in "fp16" "fp16 --all"; do
+	alias=$(echo "$q" | sed 's/^fp16/float16/')
+	if ./tests/passes/quant_apply "$out/qa.onnx" "$dir/mlp.onnx" $alias >"$out/log" 2>&1 &&
+	   runq "$out/console.onnx" "$dir/mlp.onnx" $q && cmp -s "$out/qa.onnx" "$out/console.onnx"; then
+		pass "quantize $alias is quantize $q"
+	else
+		fail "quantize $alias: $(cat "$out/log")"
+	fi
+done
+if ./tests/passes/quant_apply "$out/qa.onnx" "$dir/mlp.onnx" int8 --data=x.npz >"$out/log" 2>&1 ||
+   ! grep -q "quantize int8: unexpected argument '--data=x.npz'" "$out/log"; then
+	fail "quant_apply int8 --data: $(cat "$out/log")"
+else
+	pass "quant_apply refuses the static options without static, naming the word"
+fi
+
 # undo restores the model byte for byte (needs the command layer's history)
 if [ -x "$GS_BIN" ] && "$GS_BIN" apply -c "help undo" -o "$out/probe.onnx" "$dir/mlp.onnx" >/dev/null 2>&1; then
 	for q in "int8 per-channel" "uint8 per-tensor" "int4 --block 32" "fp16" "fp16 --all"; do

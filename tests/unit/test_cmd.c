@@ -385,6 +385,9 @@ static void test_complete(void **state)
 	complete_is(&f->ws, "find R", (const char *const[]){ "Relu" }, 1);
 	complete_is(&f->ws, "filter o", (const char *const[]){ "off", "on" }, 2);
 	complete_is(&f->ws, "filter on ", NULL, 0);
+	/* float16 is quantize fp16's other name, from the spec */
+	complete_is(&f->ws, "quantize fl", (const char *const[]){ "float16" }, 1);
+	complete_is(&f->ws, "quantize float16 --a", (const char *const[]){ "--all" }, 1);
 	complete_is(&f->ws, "quit ", NULL, 0);
 	complete_is(&f->ws, "bogus ", NULL, 0);
 	assert_non_null(mkdtemp(dir));

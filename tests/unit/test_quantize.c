@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "graphsmith/metrics.h"
+#include "graphsmith/pass.h"
 #include "graphsmith/quantize.h"
 
 static void test_round_half_even(void **state)
@@ -260,29 +261,44 @@ static void test_pass_int8(void **state)
 	free(b.w);
 }
 
+/* The words through the pass's spec and run, as the console runs them. */
+static int run_words(struct gs_model *m, int argc, char **argv, struct gs_error *err)
+{
+	struct gs_pass_args args;
+
+	if (gs_pass_parse(&gs_pass_quantize, argc, argv, &args, err) < 0)
+		return -2;
+	return gs_pass_quantize.run(m, &args, NULL, err);
+}
+
 static void test_pass_refuses(void **state)
 {
 	struct built b;
-	struct gs_quant_opts o;
 	struct gs_error err;
-	char a0[] = "int4", a1[] = "--block", a2[] = "48", zero[] = "0", bad[] = "int3";
-	char *argv[3] = { a0, a1, a2 };
+	char cmd[] = "quantize", a0[] = "int4", a1[] = "--block", a2[] = "48", zero[] = "0",
+	     bad[] = "int3", data[] = "--data=x.npz", int8[] = "int8";
+	char *argv[4] = { cmd, a0, a1, a2 };
 	int nodes;
 
 	(void)state;
 	build(&b, 64, 8, 13);
 	nodes = b.m->graph->n_nodes;
-	assert_int_equal(gs_quant_parse(3, argv, &o, &err), 0);
-	assert_int_equal(gs_quantize(b.m, &o, NULL, NULL, &err), -1);
+	assert_int_equal(run_words(b.m, 4, argv, &err), -1);
 	assert_non_null(strstr(err.msg, "does not divide"));
 	assert_int_equal(b.m->graph->n_nodes, nodes);
 	assert_int_equal(gs_model_opset(b.m, ""), 13);
 	assert_true(b.m->graph->values[b.w_value]->is_initializer);
-	argv[2] = zero;
-	assert_int_equal(gs_quant_parse(3, argv, &o, &err), -1);
-	argv[0] = bad;
-	assert_int_equal(gs_quant_parse(1, argv, &o, &err), -1);
+	argv[3] = zero;
+	assert_int_equal(run_words(b.m, 4, argv, &err), -1);
+	assert_string_equal(err.msg, "quantize: block size '0' must be a positive integer");
+	argv[1] = int8;
+	argv[2] = data;
+	assert_int_equal(run_words(b.m, 3, argv, &err), -1);
+	assert_string_equal(err.msg, "quantize int8: unexpected argument '--data=x.npz'");
+	argv[1] = bad;
+	assert_int_equal(run_words(b.m, 2, argv, &err), -2);
 	assert_non_null(strstr(err.msg, "unknown mode 'int3'"));
+	assert_int_equal(b.m->graph->n_nodes, nodes);
 	gs_model_free(b.m);
 	free(b.w);
 }
