@@ -6,12 +6,15 @@
 #ifndef GRAPHSMITH_ALLOC_H
 #define GRAPHSMITH_ALLOC_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 void *gs_xmalloc(size_t n);
 void *gs_xcalloc(size_t count, size_t size);
 void *gs_xrealloc(void *p, size_t n);
 char *gs_xstrdup(const char *s);
+char *gs_xstrndup(const char *s, size_t n);
+char *gs_xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 void gs_set_oom_hook(void (*hook)(void));
 
 /* Grows *items (of *alloc elements of size elem) to hold at least need. */

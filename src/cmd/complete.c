@@ -65,7 +65,7 @@ static int walk_graph(struct gs_graph *g, void *ctx)
 static void add_files(struct cands *c)
 {
 	const char *slash = strrchr(c->prefix, '/');
-	char *dir = slash ? strndup(c->prefix, (size_t)(slash - c->prefix) + 1) : gs_xstrdup("");
+	char *dir = slash ? gs_xstrndup(c->prefix, (size_t)(slash - c->prefix) + 1) : gs_xstrdup("");
 	const char *base = slash ? slash + 1 : c->prefix;
 	struct dirent *d;
 	DIR *dh;

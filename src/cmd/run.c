@@ -91,9 +91,7 @@ static int run_one(struct gs_workspace *ws, const char *text, size_t len,
 		text++, len--;
 	while (len && is_space(text[len - 1]))
 		len--;
-	line = strndup(text, len);
-	if (!line)
-		abort();
+	line = gs_xstrndup(text, len);
 	/* "CMD!" is "CMD --force", as in vi */
 	args = gs_xcalloc((size_t)w->argc + 2, sizeof(*args));
 	args[n++] = w->argv[0];

@@ -432,9 +432,7 @@ static void emit(struct gs_workspace *ws, enum gs_out_kind kind, const char *tex
 
 	while (*p) {
 		nl = strchr(p, '\n');
-		line = nl ? strndup(p, (size_t)(nl - p)) : gs_xstrdup(p);
-		if (!line)
-			abort();
+		line = nl ? gs_xstrndup(p, (size_t)(nl - p)) : gs_xstrdup(p);
 		if (ws->out.write)
 			ws->out.write(ws->out.ctx, kind, line);
 		else if (kind == GS_OUT_ERROR)
@@ -452,10 +450,8 @@ static void vout(struct gs_workspace *ws, enum gs_out_kind kind, const char *fmt
 	__attribute__((format(printf, 3, 0)));
 static void vout(struct gs_workspace *ws, enum gs_out_kind kind, const char *fmt, va_list ap)
 {
-	char *text;
+	char *text = gs_xvasprintf(fmt, ap);
 
-	if (vasprintf(&text, fmt, ap) < 0)
-		abort();
 	emit(ws, kind, text);
 	free(text);
 }

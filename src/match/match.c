@@ -16,16 +16,15 @@ static void entry_change(struct gs_match_entry *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static void entry_change(struct gs_match_entry *e, const char *fmt, ...)
 {
-	char *buf = NULL;
+	char *buf;
 	va_list ap;
-	int n;
 
 	/* never cut: a change line holds whole shapes however long */
 	va_start(ap, fmt);
-	n = vasprintf(&buf, fmt, ap);
+	buf = gs_xvasprintf(fmt, ap);
 	va_end(ap);
 	e->changes = gs_xrealloc(e->changes, sizeof(char *) * ((size_t)e->n_changes + 1));
-	e->changes[e->n_changes++] = n >= 0 ? buf : gs_xstrdup("?");
+	e->changes[e->n_changes++] = buf;
 }
 
 static bool shapes_known_differ(const struct gs_value *a, const struct gs_value *b)

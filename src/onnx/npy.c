@@ -565,7 +565,7 @@ int gs_npz_read(const char *path, struct gs_npz *out, struct gs_error *err)
 			gs_error_prefix(err, "member '%s'", gs_escape(name, nb, sizeof(nb)));
 			goto fail;
 		}
-		npz_append(out, &alloc, strndup(name, len - 4), t);
+		npz_append(out, &alloc, gs_xstrndup(name, len - 4), t);
 		if (!out->names[out->n - 1]) {
 			gs_error_set(err, "out of memory");
 			goto fail;

@@ -127,7 +127,7 @@ static int st_parse(const char *path, struct gs_weights *w, const unsigned char 
 	if (hlen > ST_MAX_HEADER || hlen > size - 8)
 		return gs_error_set(err, "cannot read '%s': header of %llu bytes is %s", path,
 				    (unsigned long long)hlen,
-				    hlen > ST_MAX_HEADER ? "larger than 100 MB" :
+				    hlen > ST_MAX_HEADER ? "larger than 100 MiB" :
 				    "longer than the file");
 	blen = size - 8 - hlen;
 	h = json_loadb((const char *)map + 8, (size_t)hlen, JSON_REJECT_DUPLICATES, &je);

@@ -380,7 +380,7 @@ void tui_console_draw(struct tui *t)
 	x = tui_put(t->lines - 1, 0, t->cols / 2, rl_display_prompt ? rl_display_prompt : "", A_BOLD);
 	{
 		int before = (int)strlen(rl_line_buffer), start = 0;
-		char *pre = strndup(rl_line_buffer, (size_t)rl_point);
+		char *pre = gs_xstrndup(rl_line_buffer, (size_t)rl_point);
 
 		cx = tui_put(t->lines - 1, x, t->cols - x - 1, pre, A_NORMAL);
 		(void)before;

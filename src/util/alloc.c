@@ -1,4 +1,5 @@
 /* Allocation that cannot fail, below errors and escaping: every layer uses it. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,4 +53,30 @@ char *gs_xstrdup(const char *s)
 	size_t n = strlen(s) + 1;
 
 	return memcpy(gs_xmalloc(n), s, n);
+}
+
+char *gs_xstrndup(const char *s, size_t n)
+{
+	size_t len = strnlen(s, n);
+	char *p = gs_xmalloc(len + 1);
+
+	memcpy(p, s, len);
+	p[len] = 0;
+	return p;
+}
+
+char *gs_xvasprintf(const char *fmt, va_list ap)
+{
+	va_list again;
+	int n;
+	char *p;
+
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, again);
+	va_end(again);
+	if (n < 0)	/* only a bad format: the callers' are literals */
+		abort();
+	p = gs_xmalloc((size_t)n + 1);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	return p;
 }
