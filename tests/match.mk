@@ -3,8 +3,9 @@ if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_match
 TESTS += tests/unit/test_match
 endif
-TESTS += tests/match/scenarios.sh tests/match/selfdiff.sh tests/match/threads.sh tests/match/value-space.sh
-EXTRA_DIST += tests/match/scenarios.sh tests/match/selfdiff.sh tests/match/threads.sh tests/match/value-space.sh tests/match/gen_scenarios.py \
+TESTS += tests/match/scenarios.sh tests/match/selfdiff.sh tests/match/threads.sh tests/match/value-space.sh \
+	tests/match/json-schema.sh
+EXTRA_DIST += tests/match/json-schema.sh tests/match/scenarios.sh tests/match/selfdiff.sh tests/match/threads.sh tests/match/value-space.sh tests/match/gen_scenarios.py \
 	tests/match/check_diff.py tests/match/ort_optimize.js bench/diff.sh
 
 tests_unit_test_match_SOURCES = tests/unit/test_match.c
