@@ -54,7 +54,12 @@ struct gs_match_entry {
 
 struct gs_param_diff {
 	const char *name_a, *name_b;	/* NULL on the missing side */
-	const struct gs_tensor *a, *b;
+	const struct gs_tensor *a, *b;	/* NULL where the weight has no tensor
+					 * of its own (dequantized, folded) */
+	/* each side's shape as the weight computes, tensor or not; rank -1
+	 * on the missing side (dims point into the model) */
+	int rank_a, rank_b;
+	const int64_t *dims_a, *dims_b;
 	int entry;			/* owning node entry, or -1 */
 	int cls;			/* enum gs_param_class */
 	bool has_metrics;

@@ -207,19 +207,19 @@ static void put_names(struct jout *o, const struct gs_graph *g, const int *ids, 
 	j_char(o, ']');
 }
 
-static void put_dims(struct jout *o, const struct gs_tensor *t)
+static void put_dims(struct jout *o, int rank, const int64_t *dims)
 {
 	int i;
 
-	if (!t) {
+	if (rank < 0) {
 		j_puts(o, "null");
 		return;
 	}
 	j_char(o, '[');
-	for (i = 0; i < t->rank; i++) {
+	for (i = 0; i < rank; i++) {
 		if (i)
 			j_mem(o, ", ", 2);
-		j_int(o, (long long)t->dims[i]);
+		j_int(o, (long long)dims[i]);
 	}
 	j_char(o, ']');
 }
@@ -239,9 +239,9 @@ static void put_param(struct jout *o, const struct gs_param_diff *d)
 	put_key(o, &first, "entry");
 	j_int(o, d->entry);
 	put_key(o, &first, "shape_a");
-	put_dims(o, d->a);
+	put_dims(o, d->rank_a, d->dims_a);
 	put_key(o, &first, "shape_b");
-	put_dims(o, d->b);
+	put_dims(o, d->rank_b, d->dims_b);
 	if (d->note[0]) {
 		put_key(o, &first, "note");
 		put_str(o, d->note);

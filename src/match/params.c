@@ -20,7 +20,7 @@ struct pv {
 	const struct gs_tensor *t;
 	int dtype;
 	int rank;
-	int64_t dims[8];
+	const int64_t *dims;		/* the model's (or the caller's) array */
 	int64_t numel;
 	const void *data;
 	float *owned;
@@ -38,15 +38,12 @@ static void pv_release(struct pv *p)
 
 static void pv_from_tensor(struct pv *p, const struct gs_tensor *t, const char *name)
 {
-	int i;
-
 	memset(p, 0, sizeof(*p));
 	p->name = name;
 	p->t = t;
 	p->dtype = t->dtype;
-	p->rank = t->rank > 8 ? 8 : t->rank;
-	for (i = 0; i < p->rank; i++)
-		p->dims[i] = t->dims[i];
+	p->rank = t->rank;
+	p->dims = t->dims;
 	p->numel = t->numel;
 	p->data = t->data;
 }
@@ -54,14 +51,11 @@ static void pv_from_tensor(struct pv *p, const struct gs_tensor *t, const char *
 static void pv_from_floats(struct pv *p, float *data, int64_t numel, int rank,
 			   const int64_t *dims, const char *name)
 {
-	int i;
-
 	memset(p, 0, sizeof(*p));
 	p->name = name;
 	p->dtype = GS_DTYPE_FLOAT;
-	p->rank = rank > 8 ? 8 : rank;
-	for (i = 0; i < p->rank; i++)
-		p->dims[i] = dims[i];
+	p->rank = rank;
+	p->dims = dims;
 	p->numel = numel;
 	p->data = data;
 	p->owned = data;
@@ -203,7 +197,122 @@ static struct gs_param_diff *param_new(struct gs_match_build *mb, int entry, con
 	d->name_b = nb;
 	d->entry = entry;
 	d->cls = cls;
+	d->rank_a = d->rank_b = -1;
 	return d;
+}
+
+/* p's values as float32: borrowed when they are already, else *owned. */
+static const float *pv_floats(const struct pv *p, float **owned)
+{
+	struct gs_tensor tmp;
+
+	*owned = NULL;
+	if (p->dtype == GS_DTYPE_FLOAT)
+		return p->data;
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.dtype = p->dtype;
+	tmp.numel = p->numel;
+	tmp.data = p->data;
+	return *owned = to_floats(&tmp);
+}
+
+static bool slices_equal(const float *a, const float *b, int64_t outer, int64_t na, int64_t nb,
+			 int64_t inner, int64_t i, int64_t j)
+{
+	int64_t o, k;
+
+	for (o = 0; o < outer; o++) {
+		const float *x = a + (o * na + i) * inner, *y = b + (o * nb + j) * inner;
+
+		for (k = 0; k < inner; k++)
+			if (fabsf(x[k] - y[k]) > 1e-6f * fmaxf(1.0f, fabsf(x[k])))
+				return false;
+	}
+	return true;
+}
+
+/*
+ * Structured pruning: B is A with whole slices along one axis taken out
+ * (output channels of a Conv, its BatchNormalization's entries, the input
+ * channels of the next layer) and every kept slice unchanged.  Names the
+ * removed indices in note; false when B is not such a subset of A.
+ */
+static bool removed_slices(const struct pv *a, const struct pv *b, char *note, size_t len)
+{
+	int64_t outer = 1, inner = 1, na, nb, i, j, n_removed = 0;
+	const float *fa, *fb;
+	float *oa, *ob;
+	int axis = -1, k;
+	size_t at, base;
+	bool ok = true;
+
+	if (a->rank != b->rank || a->rank < 1 || !a->data || !b->data)
+		return false;
+	for (k = 0; k < a->rank; k++) {
+		if (a->dims[k] == b->dims[k])
+			continue;
+		if (axis >= 0 || b->dims[k] > a->dims[k])
+			return false;
+		axis = k;
+	}
+	if (axis < 0)
+		return false;
+	for (k = 0; k < axis; k++)
+		outer *= a->dims[k];
+	for (k = axis + 1; k < a->rank; k++)
+		inner *= a->dims[k];
+	na = a->dims[axis];
+	nb = b->dims[axis];
+	fa = pv_floats(a, &oa);
+	fb = pv_floats(b, &ob);
+	if (!fa || !fb) {
+		free(oa);
+		free(ob);
+		return false;
+	}
+	base = strlen(note);
+	at = base + (size_t)snprintf(note + base, len - base, "%sremoved channels",
+				     base ? "; " : "");
+	at = at < len ? at : len;
+	/* greedy: each slice of B is the next equal slice of A */
+	for (i = j = 0; ok && j < nb; i++, j++) {
+		while (i < na && !slices_equal(fa, fb, outer, na, nb, inner, i, j)) {
+			if (n_removed < 8 && at < len)
+				at += (size_t)snprintf(note + at, len - at, "%s%lld",
+						       n_removed ? "," : " [", (long long)i);
+			n_removed++;
+			i++;
+		}
+		ok = i < na;
+	}
+	for (; ok && i < na; i++) {
+		if (n_removed < 8 && at < len)
+			at += (size_t)snprintf(note + at, len - at, "%s%lld", n_removed ? "," : " [",
+					       (long long)i);
+		n_removed++;
+	}
+	if (ok && at < len)
+		snprintf(note + at, len - at, "%s] of %lld (axis %d)",
+			 n_removed > 8 ? ",..." : "", (long long)na, axis);
+	free(oa);
+	free(ob);
+	if (!ok)
+		note[base] = 0;
+	return ok;
+}
+
+/* A parameter only one side has: its tensor and its shape. */
+static void one_side(struct gs_param_diff *d, const struct pv *p, bool side_a)
+{
+	if (side_a) {
+		d->a = p->t;
+		d->rank_a = p->rank;
+		d->dims_a = p->dims;
+	} else {
+		d->b = p->t;
+		d->rank_b = p->rank;
+		d->dims_b = p->dims;
+	}
 }
 
 static bool same_shape(const struct pv *a, const struct pv *b)
@@ -305,19 +414,24 @@ static void compare(struct gs_match_build *mb, const struct mctx *c, int entry,
 		    struct pv *a, struct pv *b, bool transposed, const char *note)
 {
 	struct gs_param_diff *d = param_new(mb, entry, a->name, b->name, GS_PARAM_CHANGED);
+	int64_t tdims[2];	/* bt's shape: lives as long as b does */
 	struct pv bt;
 
 	d->a = a->t;
 	d->b = b->t;
+	d->rank_a = a->rank;
+	d->dims_a = a->dims;
+	d->rank_b = b->rank;
+	d->dims_b = b->dims;
 	if (note)
 		snprintf(d->note, sizeof(d->note), "%s", note);
 	if (transposed && b->rank == 2 && a->rank == 2) {
 		float *t = transpose2(b);
 
 		if (t) {
-			int64_t dims[2] = { b->dims[1], b->dims[0] };
-
-			pv_from_floats(&bt, t, b->numel, 2, dims, b->name);
+			tdims[0] = b->dims[1];
+			tdims[1] = b->dims[0];
+			pv_from_floats(&bt, t, b->numel, 2, tdims, b->name);
 			bt.dq = b->dq;
 			bt.t = b->t;
 			pv_release(b);
@@ -327,7 +441,8 @@ static void compare(struct gs_match_build *mb, const struct mctx *c, int entry,
 		}
 	}
 	if (!same_shape(a, b)) {
-		d->cls = GS_PARAM_SHAPE_CHANGED;
+		d->cls = removed_slices(a, b, d->note, sizeof(d->note)) ?
+			 GS_PARAM_PRUNED_STRUCTURED : GS_PARAM_SHAPE_CHANGED;
 		return;
 	}
 	if (!a->owned && !b->owned && !b->dq) {
@@ -597,9 +712,9 @@ static void pair_slots(struct gs_match_build *mb, struct mctx *c, int entry, int
 		if (ga && gb)
 			compare(mb, c, entry, &pa, &pb, i == 1 && A->wt[a] != B->wt[b], NULL);
 		else if (ga && kb == SLOT_ABSENT)
-			param_new(mb, entry, pa.name, NULL, GS_PARAM_REMOVED)->a = pa.t;
+			one_side(param_new(mb, entry, pa.name, NULL, GS_PARAM_REMOVED), &pa, true);
 		else if (gb && ka == SLOT_ABSENT)
-			param_new(mb, entry, NULL, pb.name, GS_PARAM_ADDED)->b = pb.t;
+			one_side(param_new(mb, entry, NULL, pb.name, GS_PARAM_ADDED), &pb, false);
 		if (ga)
 			pv_release(&pa);
 		if (gb)

@@ -112,9 +112,10 @@ void gs_match_print(const struct gs_match *m, FILE *out)
 			d->name_a ? gs_escape(d->name_a, na, sizeof(na)) : "-",
 			d->name_b ? gs_escape(d->name_b, nb, sizeof(nb)) : "-",
 			gs_param_class_name(d->cls));
-		if (d->cls == GS_PARAM_SHAPE_CHANGED && d->a && d->b) {
-			char *sa = gs_dims_text(d->a->rank, d->a->dims);
-			char *sb = gs_dims_text(d->b->rank, d->b->dims);
+		if ((d->cls == GS_PARAM_SHAPE_CHANGED || d->cls == GS_PARAM_PRUNED_STRUCTURED) &&
+		    d->rank_a >= 0 && d->rank_b >= 0) {
+			char *sa = gs_dims_text(d->rank_a, d->dims_a);
+			char *sb = gs_dims_text(d->rank_b, d->dims_b);
 
 			fprintf(out, " %s -> %s", sa, sb);
 			free(sa);

@@ -375,9 +375,11 @@ static void param_lines(struct tui *t, const struct gs_row *r, const struct gs_p
 	if (rb && (!ra || h2 > hi))
 		hi = h2;
 	snprintf(text[0], sizeof(text[0]), "  %s %s %s", p->name_a ? tui_escape(t, p->name_a, na, sizeof(na)) : "-",
-		 p->a ? gs_dtype_name(p->a->dtype) : "", p->a ? gs_format_dims(p->a->rank, p->a->dims, db, sizeof(db)) : "");
+		 p->a ? gs_dtype_name(p->a->dtype) : "",
+		 p->rank_a >= 0 ? gs_format_dims(p->rank_a, p->dims_a, db, sizeof(db)) : "");
 	snprintf(text[1], sizeof(text[1]), "  %s %s %s", p->name_b ? tui_escape(t, p->name_b, nb, sizeof(nb)) : "-",
-		 p->b ? gs_dtype_name(p->b->dtype) : "", p->b ? gs_format_dims(p->b->rank, p->b->dims, db, sizeof(db)) : "");
+		 p->b ? gs_dtype_name(p->b->dtype) : "",
+		 p->rank_b >= 0 ? gs_format_dims(p->rank_b, p->dims_b, db, sizeof(db)) : "");
 	add(text[0], text[1], p->cls > GS_PARAM_EQUAL_WITHIN_TOL ? ROLE_PARAM : ROLE_NORMAL);
 	if (p->has_metrics) {
 		const struct gs_metrics *m = &p->metrics;

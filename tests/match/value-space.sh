@@ -35,13 +35,24 @@ assert len(ps) == 4, d["parameters"]
 for p in ps:
     assert 60 < p["sqnr_db"] < 90, p
 ' && pass "fp16: JSON agrees (4 quantized, SQNR 60-90 dB)" || fail "fp16: JSON"
+# a weight behind a decoder has no tensor of its own, but a shape
+for mode in fp16 int8; do
+	"$GS_BIN" diff --json "$m" "$t/$mode.onnx" | "$GS_PYTHON" -c '
+import json, sys
+d = json.load(sys.stdin)
+for p in d["parameters"]:
+    assert isinstance(p["shape_a"], list) and p["shape_a"] == p["shape_b"], p
+' && pass "$mode: JSON gives both shapes of every weight" || fail "$mode: JSON shapes"
+done
 
-# shapes that changed are printed whole on both sides
+# shapes that changed are printed whole on both sides; a weight that is A's
+# with whole channels taken out is structured pruning, and says which
 "$GS_BIN" apply -c "prune channels 0.5" -o "$t/ch.onnx" "$m" >/dev/null || fail "prune channels"
 "$GS_BIN" diff "$m" "$t/ch.onnx" >"$t/ch.txt"
 grep -q "in\[1\] parameter shape: \[16,16,3,3\] -> \[8,16,3,3\]" "$t/ch.txt" &&
-	grep -q "layer1.conv1.weight: shape_changed \[16,16,3,3\] -> \[8,16,3,3\]" "$t/ch.txt" &&
-	pass "changed parameter shapes printed on both sides" ||
+	grep -q "layer1.conv1.weight: pruned_structured \[16,16,3,3\] -> \[8,16,3,3\]; removed channels \[[0-9,]*\] of 16 (axis 0)" "$t/ch.txt" &&
+	grep -q "layer1.conv2.weight: pruned_structured \[16,16,3,3\] -> \[16,8,3,3\]; removed channels \[[0-9,]*\] of 16 (axis 1)" "$t/ch.txt" &&
+	pass "changed parameter shapes printed on both sides; channel pruning named with the channels" ||
 	fail "parameter shapes: $(grep -m2 'shape' "$t/ch.txt")"
 # a renamed input is an io difference, said so
 "$GS_PYTHON" - "$m" "$t/ren.onnx" <<'PY'
