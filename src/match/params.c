@@ -8,6 +8,7 @@
  * otherwise.  Leftover constants join their consumer's entry.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,13 +202,15 @@ static struct gs_param_diff *param_new(struct gs_match_build *mb, int entry, con
 	return d;
 }
 
-/* p's values as float32: borrowed when they are already, else *owned. */
+/* p's values as float32: borrowed when they are already (and aligned),
+ * else decoded into *owned. */
 static const float *pv_floats(const struct pv *p, float **owned)
 {
 	struct gs_tensor tmp;
 
 	*owned = NULL;
-	if (p->dtype == GS_DTYPE_FLOAT)
+	/* weights viewed in the mapped file need not be 4-byte aligned */
+	if (p->dtype == GS_DTYPE_FLOAT && (uintptr_t)p->data % sizeof(float) == 0)
 		return p->data;
 	memset(&tmp, 0, sizeof(tmp));
 	tmp.dtype = p->dtype;
