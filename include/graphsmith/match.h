@@ -57,9 +57,10 @@ struct gs_param_diff {
 	const struct gs_tensor *a, *b;	/* NULL where the weight has no tensor
 					 * of its own (dequantized, folded) */
 	/* each side's shape as the weight computes, tensor or not; rank -1
-	 * on the missing side (dims point into the model) */
+	 * on the missing side (dims owned by the match: a folded weight's
+	 * shape exists nowhere else) */
 	int rank_a, rank_b;
-	const int64_t *dims_a, *dims_b;
+	int64_t *dims_a, *dims_b;
 	int entry;			/* owning node entry, or -1 */
 	int cls;			/* enum gs_param_class */
 	bool has_metrics;

@@ -304,17 +304,24 @@ static bool removed_slices(const struct pv *a, const struct pv *b, char *note, s
 	return ok;
 }
 
+/* A side's shape, copied: p's dims may live on a caller's stack. */
+static void set_shape(int *rank, int64_t **dims, const struct pv *p)
+{
+	*rank = p->rank;
+	*dims = gs_xmalloc(sizeof(int64_t) * ((size_t)p->rank + 1));
+	if (p->rank > 0)
+		memcpy(*dims, p->dims, sizeof(int64_t) * (size_t)p->rank);
+}
+
 /* A parameter only one side has: its tensor and its shape. */
 static void one_side(struct gs_param_diff *d, const struct pv *p, bool side_a)
 {
 	if (side_a) {
 		d->a = p->t;
-		d->rank_a = p->rank;
-		d->dims_a = p->dims;
+		set_shape(&d->rank_a, &d->dims_a, p);
 	} else {
 		d->b = p->t;
-		d->rank_b = p->rank;
-		d->dims_b = p->dims;
+		set_shape(&d->rank_b, &d->dims_b, p);
 	}
 }
 
@@ -422,10 +429,8 @@ static void compare(struct gs_match_build *mb, const struct mctx *c, int entry,
 
 	d->a = a->t;
 	d->b = b->t;
-	d->rank_a = a->rank;
-	d->dims_a = a->dims;
-	d->rank_b = b->rank;
-	d->dims_b = b->dims;
+	set_shape(&d->rank_a, &d->dims_a, a);
+	set_shape(&d->rank_b, &d->dims_b, b);
 	if (note)
 		snprintf(d->note, sizeof(d->note), "%s", note);
 	if (transposed && b->rank == 2 && a->rank == 2) {

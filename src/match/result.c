@@ -80,6 +80,10 @@ void gs_match_free(struct gs_match *m)
 	for (i = 0; i < m->n_strings; i++)
 		free(m->strings[i]);
 	free(m->strings);
+	for (i = 0; i < m->n_params; i++) {
+		free(m->params[i].dims_a);
+		free(m->params[i].dims_b);
+	}
 	free(m->params);
 	free(m->edges);
 	free(m->io);
