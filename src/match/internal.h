@@ -121,6 +121,32 @@ const struct gs_tensor *gs_match_view_param(const struct mview *v, int value);
 bool gs_match_view_is_const(const struct mview *v, int value);
 int gs_match_view_slot_kind(const struct mview *v, int value);
 
+/* weight.c: a weight's values however stored (tensor, DequantizeLinear,
+ * Cast), borrowed or decoded into float32 the weight owns. */
+struct gs_match_weight {
+	const char *name;
+	const struct gs_tensor *t;	/* NULL when decoded from a DequantizeLinear */
+	int dtype;
+	int rank;
+	const int64_t *dims;		/* the model's (or the caller's) array */
+	int64_t numel;
+	const void *data;
+	float *owned;
+	const struct gs_node *dq;	/* the DequantizeLinear it came through */
+	int cast_from;			/* the dtype behind a Cast (0 when none) */
+};
+/* The weight a view input refers to: 0, or -1 when it is none. */
+int gs_match_weight_get(struct gs_match_weight *w, const struct mview *v, int value);
+void gs_match_weight_from_floats(struct gs_match_weight *w, float *data, int64_t numel, int rank,
+				 const int64_t *dims, const char *name);
+void gs_match_weight_release(struct gs_match_weight *w);
+/* Its values as float32: borrowed when they already are (and aligned),
+ * else decoded into *owned (NULL when they cannot be). */
+const float *gs_match_weight_floats(const struct gs_match_weight *w, float **owned);
+/* A rank-2 weight's values transposed, in a new buffer. */
+float *gs_match_weight_transposed(const struct gs_match_weight *w);
+float *gs_match_tensor_floats(const struct gs_tensor *t);
+
 /* canon.c */
 void gs_match_canon_attrs(struct mview *v);
 void gs_match_cattr_text(const struct cattr *a, char *buf, size_t len);

@@ -15,176 +15,6 @@
 
 #include "match/internal.h"
 
-/* A parameter as compared: a tensor or a decoded float buffer we own. */
-struct pv {
-	const char *name;
-	const struct gs_tensor *t;
-	int dtype;
-	int rank;
-	const int64_t *dims;		/* the model's (or the caller's) array */
-	int64_t numel;
-	const void *data;
-	float *owned;
-	/* DequantizeLinear source */
-	const struct gs_node *dq;
-	/* Cast source: the dtype the weight is stored in (0 when none) */
-	int cast_from;
-};
-
-static void pv_release(struct pv *p)
-{
-	free(p->owned);
-	p->owned = NULL;
-}
-
-static void pv_from_tensor(struct pv *p, const struct gs_tensor *t, const char *name)
-{
-	memset(p, 0, sizeof(*p));
-	p->name = name;
-	p->t = t;
-	p->dtype = t->dtype;
-	p->rank = t->rank;
-	p->dims = t->dims;
-	p->numel = t->numel;
-	p->data = t->data;
-}
-
-static void pv_from_floats(struct pv *p, float *data, int64_t numel, int rank,
-			   const int64_t *dims, const char *name)
-{
-	memset(p, 0, sizeof(*p));
-	p->name = name;
-	p->dtype = GS_DTYPE_FLOAT;
-	p->rank = rank;
-	p->dims = dims;
-	p->numel = numel;
-	p->data = data;
-	p->owned = data;
-}
-
-static float *to_floats(const struct gs_tensor *t)
-{
-	double buf[256];
-	float *f;
-	int64_t i, k;
-
-	if (!t || !t->data || t->numel <= 0)
-		return NULL;
-	f = gs_xmalloc(sizeof(float) * (size_t)t->numel);
-	for (i = 0; i < t->numel; i += 256) {
-		int64_t n = t->numel - i < 256 ? t->numel - i : 256;
-
-		if (gs_decode_to_double(t->dtype, t->data, (size_t)i, (size_t)n, buf)) {
-			free(f);
-			return NULL;
-		}
-		for (k = 0; k < n; k++)
-			f[i + k] = (float)buf[k];
-	}
-	return f;
-}
-
-/* DequantizeLinear(q, scale, zp) of constants, per tensor or per axis. */
-static int pv_dequant(struct pv *p, const struct mview *v, const struct gs_node *dq)
-{
-	const struct gs_tensor *q = gs_match_view_param(v, dq->inputs[0]);
-	const struct gs_tensor *s = dq->n_inputs > 1 ? gs_match_view_param(v, dq->inputs[1]) : NULL;
-	const struct gs_tensor *z = dq->n_inputs > 2 ? gs_match_view_param(v, dq->inputs[2]) : NULL;
-	float *qf, *sf, *zf = NULL, *out;
-	int64_t axis = gs_node_attr_int(dq, "axis", 1), ch = 1, inner = 1, i;
-
-	if (!q || !s || !(qf = to_floats(q)))
-		return -1;
-	if (!(sf = to_floats(s))) {
-		free(qf);
-		return -1;
-	}
-	if (z)
-		zf = to_floats(z);
-	if (s->numel > 1) {
-		if (axis < 0)
-			axis += q->rank;
-		if (axis < 0 || axis >= q->rank || q->dims[axis] != s->numel) {
-			free(qf);
-			free(sf);
-			free(zf);
-			return -1;
-		}
-		ch = s->numel;
-		for (i = axis + 1; i < q->rank; i++)
-			inner *= q->dims[i];
-	}
-	out = gs_xmalloc(sizeof(float) * (size_t)q->numel);
-	for (i = 0; i < q->numel; i++) {
-		int64_t c = (i / inner) % ch;
-
-		out[i] = (qf[i] - (zf ? zf[c] : 0)) * sf[c];
-	}
-	pv_from_floats(p, out, q->numel, q->rank, q->dims, q->name);
-	p->dq = dq;
-	free(qf);
-	free(sf);
-	free(zf);
-	return 0;
-}
-
-static int pv_get(struct pv *p, const struct mview *v, int val);
-
-/* Cast(weight): a weight stored in another dtype (float16, bfloat16, ...)
- * and widened where it is used; compared by the values it computes with,
- * so a model quantized to fp16 shows its weights changed, not equal. */
-static int pv_cast(struct pv *p, const struct mview *v, const struct gs_node *cast)
-{
-	struct pv src;
-	float *f;
-	int from;
-	int in = cast->n_inputs >= 1 ? cast->inputs[0] : -1;
-
-	/* one Cast over a weight or a DequantizeLinear: no recursion down a
-	 * chain a hostile file could make arbitrarily long */
-	if (in < 0 || (v->g->values[in]->producer >= 0 &&
-		       v->op[v->g->values[in]->producer] == OP_Cast) ||
-	    pv_get(&src, v, in))
-		return -1;
-	from = src.cast_from ? src.cast_from : src.dq ? GS_DTYPE_FLOAT : src.dtype;
-	if (src.owned) {
-		f = src.owned;
-		src.owned = NULL;
-	} else {
-		struct gs_tensor tmp;
-
-		memset(&tmp, 0, sizeof(tmp));
-		tmp.dtype = src.dtype;
-		tmp.numel = src.numel;
-		tmp.data = src.data;
-		if (!(f = to_floats(&tmp)))
-			return -1;
-	}
-	pv_from_floats(p, f, src.numel, src.rank, src.dims, src.name);
-	p->t = src.t;
-	p->dq = src.dq;
-	p->cast_from = from;
-	return 0;
-}
-
-/* The parameter a view input refers to, or -1. */
-static int pv_get(struct pv *p, const struct mview *v, int val)
-{
-	const struct gs_tensor *t = gs_match_view_param(v, val);
-	const struct gs_value *gv;
-
-	if (t) {
-		pv_from_tensor(p, t, v->g->values[val]->name);
-		return t->data ? 0 : -1;
-	}
-	gv = v->g->values[val];
-	if (gv->producer >= 0 && v->op[gv->producer] == OP_DequantizeLinear)
-		return pv_dequant(p, v, v->g->nodes[gv->producer]);
-	if (gv->producer >= 0 && v->op[gv->producer] == OP_Cast)
-		return pv_cast(p, v, v->g->nodes[gv->producer]);
-	return -1;
-}
-
 static struct gs_param_diff *param_new(struct gs_match_build *mb, int entry, const char *na,
 				       const char *nb, int cls)
 {
@@ -200,23 +30,6 @@ static struct gs_param_diff *param_new(struct gs_match_build *mb, int entry, con
 	d->cls = cls;
 	d->rank_a = d->rank_b = -1;
 	return d;
-}
-
-/* p's values as float32: borrowed when they are already (and aligned),
- * else decoded into *owned. */
-static const float *pv_floats(const struct pv *p, float **owned)
-{
-	struct gs_tensor tmp;
-
-	*owned = NULL;
-	/* weights viewed in the mapped file need not be 4-byte aligned */
-	if (p->dtype == GS_DTYPE_FLOAT && (uintptr_t)p->data % sizeof(float) == 0)
-		return p->data;
-	memset(&tmp, 0, sizeof(tmp));
-	tmp.dtype = p->dtype;
-	tmp.numel = p->numel;
-	tmp.data = p->data;
-	return *owned = to_floats(&tmp);
 }
 
 static bool slices_equal(const float *a, const float *b, int64_t outer, int64_t na, int64_t nb,
@@ -240,14 +53,15 @@ static bool slices_equal(const float *a, const float *b, int64_t outer, int64_t 
  * channels of the next layer) and every kept slice unchanged.  Names the
  * removed indices in note; false when B is not such a subset of A.
  */
-static bool removed_slices(const struct pv *a, const struct pv *b, char *note, size_t len)
+static bool removed_slices(const struct gs_match_weight *a, const struct gs_match_weight *b,
+			   char *note, size_t len)
 {
 	int64_t outer = 1, inner = 1, na, nb, i, j, n_removed = 0;
 	const float *fa, *fb;
 	float *oa, *ob;
 	int axis = -1, k;
 	size_t at, base;
-	bool ok = true;
+	bool ok;
 
 	if (a->rank != b->rank || a->rank < 1 || !a->data || !b->data)
 		return false;
@@ -266,8 +80,8 @@ static bool removed_slices(const struct pv *a, const struct pv *b, char *note, s
 		inner *= a->dims[k];
 	na = a->dims[axis];
 	nb = b->dims[axis];
-	fa = pv_floats(a, &oa);
-	fb = pv_floats(b, &ob);
+	fa = gs_match_weight_floats(a, &oa);
+	fb = gs_match_weight_floats(b, &ob);
 	if (!fa || !fb) {
 		free(oa);
 		free(ob);
@@ -277,23 +91,19 @@ static bool removed_slices(const struct pv *a, const struct pv *b, char *note, s
 	at = base + (size_t)snprintf(note + base, len - base, "%sremoved channels",
 				     base ? "; " : "");
 	at = at < len ? at : len;
-	/* greedy: each slice of B is the next equal slice of A */
-	for (i = j = 0; ok && j < nb; i++, j++) {
-		while (i < na && !slices_equal(fa, fb, outer, na, nb, inner, i, j)) {
-			if (n_removed < 8 && at < len)
-				at += (size_t)snprintf(note + at, len - at, "%s%lld",
-						       n_removed ? "," : " [", (long long)i);
-			n_removed++;
-			i++;
+	/* greedy: each slice of B is the next equal slice of A; the slices
+	 * of A skipped on the way, and those after B's last, were removed */
+	for (i = j = 0; i < na; i++) {
+		if (j < nb && slices_equal(fa, fb, outer, na, nb, inner, i, j)) {
+			j++;
+			continue;
 		}
-		ok = i < na;
-	}
-	for (; ok && i < na; i++) {
 		if (n_removed < 8 && at < len)
 			at += (size_t)snprintf(note + at, len - at, "%s%lld", n_removed ? "," : " [",
 					       (long long)i);
 		n_removed++;
 	}
+	ok = j == nb;
 	if (ok && at < len)
 		snprintf(note + at, len - at, "%s] of %lld (axis %d)",
 			 n_removed > 8 ? ",..." : "", (long long)na, axis);
@@ -305,7 +115,7 @@ static bool removed_slices(const struct pv *a, const struct pv *b, char *note, s
 }
 
 /* A side's shape, copied: p's dims may live on a caller's stack. */
-static void set_shape(int *rank, int64_t **dims, const struct pv *p)
+static void set_shape(int *rank, int64_t **dims, const struct gs_match_weight *p)
 {
 	*rank = p->rank;
 	*dims = gs_xmalloc(sizeof(int64_t) * ((size_t)p->rank + 1));
@@ -314,7 +124,7 @@ static void set_shape(int *rank, int64_t **dims, const struct pv *p)
 }
 
 /* A parameter only one side has: its tensor and its shape. */
-static void one_side(struct gs_param_diff *d, const struct pv *p, bool side_a)
+static void one_side(struct gs_param_diff *d, const struct gs_match_weight *p, bool side_a)
 {
 	if (side_a) {
 		d->a = p->t;
@@ -325,7 +135,7 @@ static void one_side(struct gs_param_diff *d, const struct pv *p, bool side_a)
 	}
 }
 
-static bool same_shape(const struct pv *a, const struct pv *b)
+static bool same_shape(const struct gs_match_weight *a, const struct gs_match_weight *b)
 {
 	int i;
 
@@ -335,31 +145,6 @@ static bool same_shape(const struct pv *a, const struct pv *b)
 		if (a->dims[i] != b->dims[i])
 			return false;
 	return true;
-}
-
-static float *transpose2(const struct pv *p)
-{
-	float *src = NULL, *out;
-	int64_t r = p->dims[0], c = p->dims[1], i, j;
-	struct gs_tensor tmp;
-
-	if (p->owned) {
-		src = p->owned;
-	} else {
-		memset(&tmp, 0, sizeof(tmp));
-		tmp.dtype = p->dtype;
-		tmp.numel = p->numel;
-		tmp.data = p->data;
-		if (!(src = to_floats(&tmp)))
-			return NULL;
-	}
-	out = gs_xmalloc(sizeof(float) * (size_t)p->numel);
-	for (i = 0; i < r; i++)
-		for (j = 0; j < c; j++)
-			out[j * r + i] = src[i * c + j];
-	if (src != p->owned)
-		free(src);
-	return out;
 }
 
 /*
@@ -375,7 +160,7 @@ struct param_job {
 };
 
 static void defer_metrics(struct gs_match_build *mb, const struct gs_param_diff *d,
-			  const struct pv *a, const struct pv *b)
+			  const struct gs_match_weight *a, const struct gs_match_weight *b)
 {
 	struct param_job *j;
 
@@ -421,11 +206,11 @@ static void run_metrics(struct gs_match_build *mb, const struct mctx *c)
 }
 
 static void compare(struct gs_match_build *mb, const struct mctx *c, int entry,
-		    struct pv *a, struct pv *b, bool transposed, const char *note)
+		    struct gs_match_weight *a, struct gs_match_weight *b, bool transposed, const char *note)
 {
 	struct gs_param_diff *d = param_new(mb, entry, a->name, b->name, GS_PARAM_CHANGED);
 	int64_t tdims[2];	/* bt's shape: lives as long as b does */
-	struct pv bt;
+	struct gs_match_weight bt;
 
 	d->a = a->t;
 	d->b = b->t;
@@ -434,15 +219,15 @@ static void compare(struct gs_match_build *mb, const struct mctx *c, int entry,
 	if (note)
 		snprintf(d->note, sizeof(d->note), "%s", note);
 	if (transposed && b->rank == 2 && a->rank == 2) {
-		float *t = transpose2(b);
+		float *t = gs_match_weight_transposed(b);
 
 		if (t) {
 			tdims[0] = b->dims[1];
 			tdims[1] = b->dims[0];
-			pv_from_floats(&bt, t, b->numel, 2, tdims, b->name);
+			gs_match_weight_from_floats(&bt, t, b->numel, 2, tdims, b->name);
 			bt.dq = b->dq;
 			bt.t = b->t;
-			pv_release(b);
+			gs_match_weight_release(b);
 			*b = bt;
 			snprintf(d->note + strlen(d->note), sizeof(d->note) - strlen(d->note),
 				 "%scompared with transpose", d->note[0] ? "; " : "");
@@ -471,7 +256,7 @@ static void compare(struct gs_match_build *mb, const struct mctx *c, int entry,
 		const struct gs_tensor *st = gs_match_view_param(B, dq->inputs[1]);
 		const struct gs_tensor *zt =
 			dq->n_inputs > 2 ? gs_match_view_param(B, dq->inputs[2]) : NULL;
-		float *sf = to_floats(st);
+		float *sf = gs_match_tensor_floats(st);
 		int32_t *zp = NULL;
 		int64_t axis = gs_node_attr_int(dq, "axis", 1), ch = 1, inner = 1, i;
 
@@ -484,7 +269,7 @@ static void compare(struct gs_match_build *mb, const struct mctx *c, int entry,
 				inner *= qt->dims[i];
 		}
 		if (zt) {
-			float *zf = to_floats(zt);
+			float *zf = gs_match_tensor_floats(zt);
 
 			zp = gs_xmalloc(sizeof(int32_t) * (size_t)ch);
 			/* a zero point from the file may be anything: NaN or out
@@ -659,7 +444,7 @@ static void fold_pair(struct gs_match_build *mb, struct mctx *c, int entry, int 
 	int f = bn_on_a ? a : b, p = bn_on_a ? b : a;
 	float *w = NULL, *bias = NULL;
 	int64_t cout, per;
-	struct pv fw, fb, pw, pb;
+	struct gs_match_weight fw, fb, pw, pb;
 	const struct gs_tensor *tw = gs_match_view_param(F, F->ins[F->in_off[f] + 1]);
 	int pbias = P->in_cnt[p] > 2 ? P->ins[P->in_off[p] + 2] : -1;
 	bool had_bias = F->ins[F->in_off[f] + 2] >= 0;
@@ -668,18 +453,18 @@ static void fold_pair(struct gs_match_build *mb, struct mctx *c, int entry, int 
 	const char *what = bn ? "folded BatchNormalization" : "folded affine chain";
 
 	if (gs_match_fusion_fold_chain(F, f, &w, &bias, &cout, &per) ||
-	    pv_get(&pw, P, P->ins[P->in_off[p] + 1])) {
+	    gs_match_weight_get(&pw, P, P->ins[P->in_off[p] + 1])) {
 		free(w);
 		free(bias);
 		return;
 	}
-	pv_from_floats(&fw, w, cout * per, tw->rank, tw->dims, tw->name);
-	pv_from_floats(&fb, bias, cout, 1, &cout, "(folded bias)");
+	gs_match_weight_from_floats(&fw, w, cout * per, tw->rank, tw->dims, tw->name);
+	gs_match_weight_from_floats(&fb, bias, cout, 1, &cout, "(folded bias)");
 	if (bn_on_a)
 		compare(mb, c, entry, &fw, &pw, false, what);
 	else
 		compare(mb, c, entry, &pw, &fw, false, what);
-	if (pbias >= 0 && !pv_get(&pb, P, pbias)) {
+	if (pbias >= 0 && !gs_match_weight_get(&pb, P, pbias)) {
 		const char *note = had_bias ? what : bn ? "folded BatchNormalization; bias added" :
 				   "folded affine chain; bias added";
 
@@ -687,11 +472,11 @@ static void fold_pair(struct gs_match_build *mb, struct mctx *c, int entry, int 
 			compare(mb, c, entry, &fb, &pb, false, note);
 		else
 			compare(mb, c, entry, &pb, &fb, false, note);
-		pv_release(&pb);
+		gs_match_weight_release(&pb);
 	}
-	pv_release(&fw);
-	pv_release(&fb);
-	pv_release(&pw);
+	gs_match_weight_release(&fw);
+	gs_match_weight_release(&fb);
+	gs_match_weight_release(&pw);
 }
 
 static void pair_slots(struct gs_match_build *mb, struct mctx *c, int entry, int a, int b)
@@ -710,13 +495,13 @@ static void pair_slots(struct gs_match_build *mb, struct mctx *c, int entry, int
 		int vb = i < B->in_cnt[b] ? B->ins[B->in_off[b] + i] : -1;
 		int ka = va >= 0 ? A->in_kind[A->in_off[a] + i] : SLOT_ABSENT;
 		int kb = vb >= 0 ? B->in_kind[B->in_off[b] + i] : SLOT_ABSENT;
-		struct pv pa, pb;
+		struct gs_match_weight pa, pb;
 		bool ga, gb;
 
 		if (ka == SLOT_ATTR || kb == SLOT_ATTR)
 			continue;
-		ga = ka == SLOT_PARAM && !pv_get(&pa, A, va);
-		gb = kb == SLOT_PARAM && !pv_get(&pb, B, vb);
+		ga = ka == SLOT_PARAM && !gs_match_weight_get(&pa, A, va);
+		gb = kb == SLOT_PARAM && !gs_match_weight_get(&pb, B, vb);
 		if (ga && gb)
 			compare(mb, c, entry, &pa, &pb, i == 1 && A->wt[a] != B->wt[b], NULL);
 		else if (ga && kb == SLOT_ABSENT)
@@ -724,9 +509,9 @@ static void pair_slots(struct gs_match_build *mb, struct mctx *c, int entry, int
 		else if (gb && ka == SLOT_ABSENT)
 			one_side(param_new(mb, entry, NULL, pb.name, GS_PARAM_ADDED), &pb, false);
 		if (ga)
-			pv_release(&pa);
+			gs_match_weight_release(&pa);
 		if (gb)
-			pv_release(&pb);
+			gs_match_weight_release(&pb);
 	}
 }
 

@@ -38,42 +38,44 @@ tui_start() {
 
 screen() { tmx capture-pane -p -t t "$@" 2>/dev/null; }
 
-# wait_for TEXT: polls the screen (up to ~30 s, ASan builds start slowly).
-wait_for() {
-	local i=0
+# poll_screen WHAT GREP-ARGS...: polls the screen (up to ~30 s, ASan builds
+# start slowly) until grep succeeds on it (WHAT=shown) or fails (gone).
+poll_screen() {
+	local what=$1 i=0
+	shift
 	while [ $i -lt 300 ]; do
-		screen | grep -qF -- "$1" && return 0
+		if screen | grep -q "$@"; then
+			[ "$what" = shown ] && return 0
+		else
+			[ "$what" = gone ] && return 0
+		fi
 		sleep 0.1
 		i=$((i + 1))
 	done
+	return 1
+}
+
+# wait_for TEXT: until TEXT is on the screen.
+wait_for() {
+	poll_screen shown -F -- "$1" && return 0
 	echo "# timed out waiting for: $1"
 	screen | sed 's/^/# | /'
 	return 1
 }
 
-# wait_match REGEX: polls until a line of the screen matches REGEX (grep's
-# basic syntax); a check right after a key or a resize must wait, since the
+# wait_match REGEX: until a line of the screen matches REGEX (grep's basic
+# syntax); a check right after a key or a resize must wait, since the
 # redraw may not have reached the pane yet.
 wait_match() {
-	local i=0
-	while [ $i -lt 300 ]; do
-		screen | grep -q -- "$1" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
+	poll_screen shown -- "$1" && return 0
 	echo "# timed out waiting for a match of: $1"
 	screen | sed 's/^/# | /'
 	return 1
 }
 
-# wait_gone TEXT: polls until TEXT is no longer on the screen.
+# wait_gone TEXT: until TEXT is no longer on the screen.
 wait_gone() {
-	local i=0
-	while [ $i -lt 300 ]; do
-		screen | grep -qF -- "$1" || return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
+	poll_screen gone -F -- "$1" && return 0
 	echo "# still on screen: $1"
 	return 1
 }
