@@ -111,13 +111,13 @@ int gs_external_resolve(struct gs_source *src, const char *model_path,
 
 		if (!kv->has_key || !kv->has_value)
 			continue;
-		/* a path or number cannot hold a NUL byte; without one, the
-		 * fields are C strings (source.c ends each block with a zero) */
+		/* a path or a number cannot hold a NUL byte */
 		if ((kv->key.len && memchr(kv->key.data, 0, kv->key.len)) ||
 		    (kv->value.len && memchr(kv->value.data, 0, kv->value.len)))
 			return gs_error_set(err, "external data entry holds a NUL byte");
-		key = kv->key.len ? (const char *)kv->key.data : "";
-		val = kv->value.len ? (const char *)kv->value.data : "";
+		key = gs_arena_strndup(&src->proto_arena, (const char *)kv->key.data, kv->key.len);
+		val = gs_arena_strndup(&src->proto_arena, (const char *)kv->value.data,
+				       kv->value.len);
 		if (!strcmp(key, "location")) {
 			location = val;
 		} else if (!strcmp(key, "offset") || !strcmp(key, "length")) {

@@ -221,13 +221,8 @@ static int walk(struct skeleton *s, const ProtobufCMessageDescriptor *desc,
 static void *src_alloc(void *data, size_t size)
 {
 	struct gs_source *src = data;
-	char *p = gs_arena_alloc(&src->proto_arena, size + 1);
 
-	/* one zero byte past every block: protobuf-c copies a bytes field
-	 * into a block of exactly its length, so every text field (declared
-	 * bytes in onnx.proto) is also a C string the reader can borrow */
-	p[size] = 0;
-	return p;
+	return gs_arena_alloc(&src->proto_arena, size);
 }
 
 static void src_free(void *data, void *p)
@@ -244,8 +239,11 @@ const char *gs_source_text(struct gs_arena *arena, ProtobufCBinaryData b)
 	if (!b.len)
 		return "";
 	len = gs_bytestr_stored_len(b.data, b.len);
-	if (len == b.len)
-		return (const char *)b.data;	/* src_alloc's zero byte ends it */
+	/* protobuf-c copies a bytes field into an arena block of exactly
+	 * its length; the arena rounds blocks up to 8 bytes and zeroes
+	 * them, so unless the length is a multiple of 8 a zero ends it */
+	if (len == b.len && b.len % 8)
+		return (const char *)b.data;
 	s = gs_arena_alloc(arena, len + 1);
 	gs_bytestr_store(b.data, b.len, s);
 	return s;

@@ -35,8 +35,8 @@ int gs_source_open(struct gs_source *src, const char *path, struct gs_error *err
 int gs_source_parse(struct gs_source *src, struct gs_error *err);
 void gs_source_close(struct gs_source *src);
 /* A text field of the unpacked model as the IR keeps it (NUL and C0 bytes
- * escaped, src/util/bytestr.c): borrowed when it needs no escape, else
- * stored in arena. */
+ * escaped, src/util/bytestr.c): borrowed from the unpacked message where
+ * it can be, else stored in arena. */
 const char *gs_source_text(struct gs_arena *arena, ProtobufCBinaryData b);
 
 #endif
